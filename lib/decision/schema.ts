@@ -1,0 +1,118 @@
+/**
+ * The decision: the public contract every entry point accepts. Unknown fields are refused, so a typo
+ * in a security tool fails loudly instead of being ignored; IDs are checked for shape before any call.
+ */
+import { z } from 'zod';
+import type { FieldIssue } from '../errors.ts';
+
+export const DecisionIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+
+/** Any 8-4-4-4-12 hex id: Huawei's IDs are UUID-shaped but not always RFC 4122 versions. */
+export const UuidSchema = z.guid('must be a UUID (8-4-4-4-12 hex)');
+export const Hex32Schema = z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex characters');
+export const RegionSchema = z.string().regex(/^[a-z]{2,}(?:-[a-z0-9]+)+$/, 'must be a region id such as cn-north-4');
+
+/** `receive` is the API's own word for accepting; the outcome always says `accept`. */
+export const ActionSchema = z
+  .enum(['accept', 'reject', 'receive'], 'must be accept or reject')
+  .transform((action) => (action === 'receive' ? 'accept' : action));
+
+const location = { projectId: Hex32Schema.optional(), region: RegionSchema.optional() };
+
+export const VpcepTargetSchema = z.strictObject({ type: z.literal('vpcep'), serviceId: UuidSchema, ...location });
+export const ApigTargetSchema = z.strictObject({ type: z.literal('apig'), instanceId: Hex32Schema, ...location });
+export const TargetSchema = z.discriminatedUnion('type', [VpcepTargetSchema, ApigTargetSchema], {
+  error: 'type must be vpcep or apig',
+});
+
+export const MAX_ENDPOINTS = 500;
+
+export const EndpointsSchema = z
+  .array(UuidSchema)
+  .min(1, 'must list at least one endpoint')
+  .max(MAX_ENDPOINTS, `must list at most ${MAX_ENDPOINTS} endpoints`)
+  .superRefine((ids, ctx) => {
+    const seen = new Set<string>();
+    ids.forEach((id, index) => {
+      const key = id.toLowerCase();
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index], message: `duplicate endpoint ${id}` });
+      seen.add(key);
+    });
+  });
+
+export const SourceSchema = z.strictObject({
+  system: z.string().min(1).max(64),
+  ref: z.string().min(1).max(256).optional(),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).optional(),
+});
+
+export const DecisionSchema = z.strictObject({
+  id: DecisionIdSchema,
+  action: ActionSchema,
+  target: TargetSchema,
+  endpoints: EndpointsSchema,
+  reason: z.string().max(1024).optional(),
+  requestedBy: z.string().min(1).max(256).optional(),
+  source: SourceSchema.optional(),
+});
+
+export type Decision = z.output<typeof DecisionSchema>;
+export type DecisionInput = z.input<typeof DecisionSchema>;
+export type Target = Decision['target'];
+export type Action = Decision['action'];
+export type Source = z.output<typeof SourceSchema>;
+
+export type ParseResult = { ok: true; decision: Decision } | { ok: false; issues: FieldIssue[] };
+
+/** Validates anything (parsed JSON, a queue body, a chat command's product) into a decision. */
+export function parseDecision(input: unknown): ParseResult {
+  const result = DecisionSchema.safeParse(input);
+  if (result.success) return { ok: true, decision: result.data };
+  return { ok: false, issues: toFieldIssues(result.error.issues) };
+}
+
+/** Parses JSON text first, so a syntax error is reported like any other field error. */
+export function parseDecisionJson(text: string): ParseResult {
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, issues: [{ path: '', message: `not valid JSON: ${(error as Error).message}` }] };
+  }
+  return parseDecision(input);
+}
+
+/** Zod issues as `{path: "target.serviceId", message}`; unknown keys are named one by one. */
+export function toFieldIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): FieldIssue[] {
+  return issues.flatMap((issue) => {
+    const path = formatPath(prefix, issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: formatPath(path, [key]), message: 'unknown field' }));
+    }
+    return [{ path, message: issue.message }];
+  });
+}
+
+export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => {
+    if (typeof key === 'number') return `${acc}[${key}]`;
+    return acc === '' ? String(key) : `${acc}.${String(key)}`;
+  }, prefix);
+}
+
+/** `vpcep:<serviceId>` or `apig:<instanceId>`: the key for policy, FIFO groups and logs. */
+export function targetKey(target: Target): string {
+  return target.type === 'vpcep' ? `vpcep:${target.serviceId}` : `apig:${target.instanceId}`;
+}
+
+/** Reads `vpcep:<serviceId>` or `apig:<instanceId>` back into a target; undefined when it is neither. */
+export function targetFromKey(text: string): Target | undefined {
+  const colon = text.indexOf(':');
+  if (colon === -1) return undefined;
+  const type = text.slice(0, colon).trim().toLowerCase();
+  const id = text.slice(colon + 1).trim();
+  const parsed = TargetSchema.safeParse(type === 'vpcep' ? { type, serviceId: id } : { type, instanceId: id });
+  return parsed.success ? parsed.data : undefined;
+}

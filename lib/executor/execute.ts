@@ -1,0 +1,160 @@
+/**
+ * Runs one decision: policy, read the current statuses, act only where needed (bounded concurrency),
+ * optionally wait for `creating` to settle, and report an outcome. Never throws for an API failure:
+ * failures become per-endpoint results.
+ */
+import pLimit from 'p-limit';
+import type { Config } from '../config.ts';
+import { decisionEcho, deniedOutcome, invalidOutcome, type EndpointResult, type Outcome, overallStatus } from '../decision/outcome.ts';
+import type { Decision } from '../decision/schema.ts';
+import { HuaweiApiError } from '../errors.ts';
+import { type Logger, silentLogger } from '../log.ts';
+import { checkPolicy } from '../policy.ts';
+import type { HuaweiClient } from '../huawei/client.ts';
+import type { Connection } from '../huawei/connection-schema.ts';
+import { type ApiTarget, connectionAction, listConnections } from '../huawei/connections.ts';
+import { chunkCalls, indexConnections, planEndpoints, type EndpointPlan } from './plan.ts';
+import { changedResult, failedResult, unchangedResult } from './results.ts';
+import { settle } from './settle.ts';
+import { resolveTarget } from './target.ts';
+
+export type ExecutorDeps = {
+  client: HuaweiClient;
+  config: Pick<Config, 'huawei' | 'execution' | 'allowedTargets'>;
+  logger?: Logger;
+  clock?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+};
+
+export type ExecuteOptions = {
+  /** Plan, read status and apply policy; make no action call. */
+  dryRun?: boolean;
+  /** An outer bound on the deadline, e.g. the Lambda invocation's remaining time. */
+  deadlineAt?: number;
+};
+
+export async function executeDecision(decision: Decision, deps: ExecutorDeps, options: ExecuteOptions = {}): Promise<Outcome> {
+  const clock = deps.clock ?? (() => new Date());
+  const logger = deps.logger ?? silentLogger;
+  const startedAt = clock();
+  const verdict = checkPolicy(decision, deps.config.allowedTargets);
+  if (!verdict.allowed) {
+    logger.warn('decision denied by policy', { decisionId: decision.id, code: verdict.code });
+    return deniedOutcome(decision, { code: verdict.code, message: verdict.message }, startedAt);
+  }
+  const resolution = resolveTarget(decision.target, deps.config.huawei);
+  if (!resolution.ok) return invalidOutcome(decision, resolution.issues, startedAt);
+
+  const { execution } = deps.config;
+  const deadlineAt = Math.min(startedAt.getTime() + execution.deadlineMs, options.deadlineAt ?? Number.POSITIVE_INFINITY);
+  const run: Run = { deps, api: resolution.api, deadlineAt, limit: pLimit(execution.concurrency), clock };
+  const dryRun = options.dryRun === true;
+  const results = await runDecision(decision, run, dryRun);
+
+  const outcome: Outcome = {
+    decisionId: decision.id,
+    action: decision.action,
+    target: resolution.resolved,
+    status: dryRun ? dryRunStatus(results) : overallStatus(decision.action, results),
+    results,
+    ...decisionEcho(decision),
+    startedAt: startedAt.toISOString(),
+    finishedAt: clock().toISOString(),
+  };
+  if (dryRun) outcome.dryRun = true;
+  logger.info('decision finished', {
+    decisionId: decision.id,
+    status: outcome.status,
+    endpoints: results.length,
+    changed: results.filter((r) => r.changed).length,
+  });
+  return outcome;
+}
+
+type Run = {
+  deps: ExecutorDeps;
+  api: ApiTarget;
+  deadlineAt: number;
+  limit: ReturnType<typeof pLimit>;
+  clock: () => Date;
+};
+
+async function runDecision(decision: Decision, run: Run, dryRun: boolean): Promise<EndpointResult[]> {
+  const { client } = run.deps;
+  // One endpoint: ask for it by id. More: read the whole list once (paged), not one read per endpoint.
+  const single = decision.endpoints.length === 1 ? decision.endpoints[0] : undefined;
+  const read = await listConnections(client, run.api, {
+    deadlineAt: run.deadlineAt,
+    ...(single === undefined ? {} : { endpointId: single }),
+  });
+  if (!read.ok) return decision.endpoints.map((id) => failedResult(id, read.error, 0, undefined));
+
+  const plans = planEndpoints(decision.action, decision.endpoints, indexConnections(read.body));
+  if (dryRun) return plans.map(dryRunResult);
+
+  const acted = await act(decision, plans, run);
+  const { settleTimeoutMs, settlePollMs } = run.deps.config.execution;
+  if (decision.action !== 'accept' || settleTimeoutMs === 0) return acted;
+  return settle(acted, {
+    client,
+    api: run.api,
+    deadlineAt: Math.min(run.deadlineAt, run.clock().getTime() + settleTimeoutMs),
+    pollMs: settlePollMs,
+    clock: run.clock,
+    sleep: run.deps.sleep,
+  });
+}
+
+/** Makes the action calls the plan needs, at most `concurrency` at once, and maps their answers. */
+async function act(decision: Decision, plans: EndpointPlan[], run: Run): Promise<EndpointResult[]> {
+  const toAct = plans.filter((p) => p.kind === 'act');
+  const calls = chunkCalls(toAct, run.api.descriptor.maxEndpointsPerAction);
+  const apiAction = decision.action === 'accept' ? 'receive' : 'reject';
+  const byId = new Map<string, EndpointResult>();
+  await Promise.all(
+    calls.map((call) =>
+      run.limit(async () => {
+        const ids = call.map((p) => p.endpointId);
+        const result = await connectionAction(run.deps.client, run.api, apiAction, ids, run.deadlineAt);
+        for (const plan of call) byId.set(plan.endpointId, await actionResult(plan, result, run));
+      }),
+    ),
+  );
+  return plans.map((plan) => {
+    if (plan.kind === 'act') return byId.get(plan.endpointId) as EndpointResult;
+    // `settling` too: an accept already under way was not made by this run.
+    return unchangedResult(plan.endpointId, plan.current);
+  });
+}
+
+type ActionAnswer = Awaited<ReturnType<typeof connectionAction>>;
+
+async function actionResult(plan: EndpointPlan, answer: ActionAnswer, run: Run): Promise<EndpointResult> {
+  if (answer.ok) {
+    const now = indexConnections(answer.body).get(plan.endpointId.toLowerCase());
+    return changedResult(plan.endpointId, now, plan.current, answer.attempts);
+  }
+  if (answer.error instanceof HuaweiApiError && answer.error.failureClass === 'maybe_success') {
+    // e.g. EndPoint.2014 "already connected": the state decides, so read it rather than call again.
+    const read = await listConnections(run.deps.client, run.api, { deadlineAt: run.deadlineAt, endpointId: plan.endpointId });
+    const now: Connection | undefined = read.ok ? indexConnections(read.body).get(plan.endpointId.toLowerCase()) : undefined;
+    // The API says the work was already done, so this call changed nothing.
+    if (now !== undefined) return { ...changedResult(plan.endpointId, now, plan.current, answer.attempts), changed: false };
+  }
+  return failedResult(plan.endpointId, answer.error, answer.attempts, plan.current);
+}
+
+function dryRunResult(plan: EndpointPlan): EndpointResult {
+  if (plan.current === undefined) {
+    return { endpointId: plan.endpointId, status: 'unknown', changed: false, attempts: 0 };
+  }
+  const result = unchangedResult(plan.endpointId, plan.current);
+  return { ...result, changed: plan.kind === 'act' };
+}
+
+/** A dry run succeeds when every endpoint was found: the real run would have something to act on. */
+function dryRunStatus(results: readonly EndpointResult[]): 'succeeded' | 'partial' | 'failed' {
+  const found = results.filter((r) => r.status !== 'unknown' && r.status !== 'failed').length;
+  if (found === results.length) return 'succeeded';
+  return found === 0 ? 'failed' : 'partial';
+}

@@ -1,0 +1,39 @@
+/**
+ * What the connection APIs answer, checked rather than cast. Unknown fields pass: Huawei adds fields
+ * over time and an extra one must not break a decision. `marker_id` is left alone on purpose: its values
+ * exceed JavaScript's safe integer range, so nothing may key on it or do arithmetic with it.
+ */
+import { z } from 'zod';
+
+export const ConnectionStatusSchema = z.string().min(1);
+
+export const ConnectionSchema = z.looseObject({
+  id: z.string().min(1),
+  status: ConnectionStatusSchema,
+  domain_id: z.string().optional(),
+  error: z.array(z.looseObject({ error_code: z.string().optional(), error_message: z.string().optional() })).optional(),
+});
+
+export type Connection = {
+  id: string;
+  status: string;
+  domainId?: string;
+  /** Present when status is `failed`. */
+  errors?: Array<{ code?: string; message?: string }>;
+};
+
+/** Both APIs answer `{connections: [...]}`; VPCEP adds `total_count`, APIG `size` and `total`. */
+export const ConnectionListSchema = z.looseObject({
+  connections: z.array(ConnectionSchema).default([]),
+  total_count: z.number().optional(),
+  total: z.number().optional(),
+});
+
+export function toConnection(raw: z.infer<typeof ConnectionSchema>): Connection {
+  const connection: Connection = { id: raw.id, status: raw.status };
+  if (raw.domain_id !== undefined) connection.domainId = raw.domain_id;
+  if (raw.error !== undefined) {
+    connection.errors = raw.error.map((e) => ({ code: e.error_code, message: e.error_message }));
+  }
+  return connection;
+}

@@ -1,0 +1,94 @@
+/**
+ * The two operations the executor needs on either API: read a target's connections, and accept or
+ * reject some of them. The client below does signing and retries; this layer knows paths and shapes.
+ */
+import { VpcepApprovalError } from '../errors.ts';
+import type { ApiResult, HuaweiClient } from './client.ts';
+import { type Connection, ConnectionListSchema, toConnection } from './connection-schema.ts';
+import type { ServiceDescriptor } from './services.ts';
+
+/** A target with everything resolved: which API, where, and in which project. */
+export type ApiTarget = { descriptor: ServiceDescriptor; baseUrl: URL; projectId: string; targetId: string };
+
+export type ApiAction = 'receive' | 'reject';
+
+export type ConnectionsResult = ApiResult<Connection[]> & { requestIds: string[] };
+
+/** Guards a hostile or buggy server that keeps saying there is more. */
+const MAX_PAGES = 100;
+
+function connectionsUrl(target: ApiTarget, suffix = ''): URL {
+  return new URL(target.descriptor.connectionsPath(target.projectId, target.targetId) + suffix, target.baseUrl);
+}
+
+/**
+ * Reads a target's connections, all pages, or just one endpoint's when `endpointId` is given.
+ * Reading through the target (not the endpoint) works even when the endpoint is another account's.
+ */
+export async function listConnections(
+  client: HuaweiClient,
+  target: ApiTarget,
+  options: { deadlineAt: number; endpointId?: string; op?: string },
+): Promise<ConnectionsResult> {
+  const limit = target.descriptor.maxPageSize;
+  const connections: Connection[] = [];
+  const requestIds: string[] = [];
+  let attempts = 0;
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const url = connectionsUrl(target);
+    if (options.endpointId !== undefined) url.searchParams.set('id', options.endpointId);
+    url.searchParams.set('limit', String(limit));
+    url.searchParams.set('offset', String(page * limit));
+    const op = options.op ?? `${target.descriptor.service}.list`;
+    const result = await client.call<unknown>({
+      op,
+      method: 'GET',
+      url,
+      projectId: target.projectId,
+      deadlineAt: options.deadlineAt,
+    });
+    attempts += result.attempts;
+    if (!result.ok) return { ...result, attempts, requestIds };
+    if (result.requestId !== undefined) requestIds.push(result.requestId);
+    const parsed = ConnectionListSchema.safeParse(result.body);
+    if (!parsed.success) return { ok: false, error: malformed(op, result.requestId), attempts, requestIds };
+    connections.push(...parsed.data.connections.map(toConnection));
+    const total = parsed.data.total_count ?? parsed.data.total;
+    const done = parsed.data.connections.length < limit || (total !== undefined && connections.length >= total);
+    if (done) return { ok: true, body: connections, httpStatus: result.httpStatus, requestId: result.requestId, attempts, requestIds };
+  }
+  return { ok: false, error: new VpcepApprovalError('TOO_MANY_PAGES', 'connection list did not end'), attempts, requestIds };
+}
+
+/** One action call: accept (`receive`) or reject the given endpoints, at most the API's per-call maximum. */
+export async function connectionAction(
+  client: HuaweiClient,
+  target: ApiTarget,
+  action: ApiAction,
+  endpoints: readonly string[],
+  deadlineAt: number,
+): Promise<ApiResult<Connection[]>> {
+  if (endpoints.length === 0 || endpoints.length > target.descriptor.maxEndpointsPerAction) {
+    throw new RangeError(`${target.descriptor.service} takes 1 to ${target.descriptor.maxEndpointsPerAction} endpoints per call`);
+  }
+  const op = `${target.descriptor.service}.action`;
+  const result = await client.call<unknown>({
+    op,
+    method: 'POST',
+    url: connectionsUrl(target, '/action'),
+    projectId: target.projectId,
+    body: { action, endpoints },
+    deadlineAt,
+  });
+  if (!result.ok) return result;
+  const parsed = ConnectionListSchema.safeParse(result.body);
+  if (!parsed.success) return { ok: false, error: malformed(op, result.requestId), attempts: result.attempts };
+  return { ...result, body: parsed.data.connections.map(toConnection) };
+}
+
+function malformed(op: string, requestId: string | undefined): VpcepApprovalError {
+  const id = requestId === undefined ? '' : ` (request ${requestId})`;
+  return new VpcepApprovalError('MALFORMED_RESPONSE', `${op} answered a body that is not a connection list${id}`, {
+    statusCode: 502,
+  });
+}
