@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, requireCredentials } from '../lib/config.ts';
+import { ConfigError } from '../lib/errors.ts';
+import { INSTANCE_ID, SERVICE_ID } from './helpers/factories.ts';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has working defaults with an empty environment and no credentials', () => {
+    const config = loadConfig({});
+    expect(config.huawei.credentials).toBeUndefined();
+    expect(config.allowedTargets).toBeUndefined();
+    expect(config.execution).toMatchObject({ concurrency: 16, maxAttempts: 4, requestTimeoutMs: 5000 });
+  });
+
+  it('fails closed when a call needs credentials and none are configured', () => {
+    expect(() => requireCredentials(loadConfig({}).huawei)).toThrow(/HUAWEICLOUD_SDK_AK/);
+  });
+
+  it('lets AK/SK win over a token, and says so', () => {
+    const config = loadConfig({ HUAWEICLOUD_SDK_AK: 'ak', HUAWEICLOUD_SDK_SK: 'sk', HUAWEICLOUD_AUTH_TOKEN: 'tok' });
+    expect(config.huawei.credentials).toEqual({ kind: 'aksk', ak: 'ak', sk: 'sk' });
+    expect(config.notices.join()).toMatch(/AK\/SK/);
+  });
+
+  it('uses the IAM token alone when no AK/SK is set, and carries a security token with AK/SK', () => {
+    expect(loadConfig({ HUAWEICLOUD_AUTH_TOKEN: 'tok' }).huawei.credentials).toEqual({ kind: 'token', token: 'tok' });
+    const temp = loadConfig({ HUAWEICLOUD_SDK_AK: 'a', HUAWEICLOUD_SDK_SK: 's', HUAWEICLOUD_SDK_SECURITY_TOKEN: 't' });
+    expect(temp.huawei.credentials).toEqual({ kind: 'aksk', ak: 'a', sk: 's', securityToken: 't' });
+  });
+
+  it.each([
+    [{ HUAWEICLOUD_SDK_AK: 'ak' }, 'HUAWEICLOUD_SDK_SK'],
+    [{ HUAWEICLOUD_SDK_SK: 'sk' }, 'HUAWEICLOUD_SDK_AK'],
+    [{ HUAWEICLOUD_SDK_SECURITY_TOKEN: 't' }, 'HUAWEICLOUD_SDK_AK'],
+    [{ HUAWEICLOUD_SDK_PROJECT_ID: 'nope' }, 'HUAWEICLOUD_SDK_PROJECT_ID'],
+    [{ HUAWEICLOUD_REGION: 'Not A Region' }, 'HUAWEICLOUD_REGION'],
+    [{ HUAWEICLOUD_VPCEP_ENDPOINT: 'ftp://x' }, 'HUAWEICLOUD_VPCEP_ENDPOINT'],
+    [{ VPCEP_APPROVAL_CONCURRENCY: '0' }, 'VPCEP_APPROVAL_CONCURRENCY'],
+    [{ VPCEP_APPROVAL_MAX_ATTEMPTS: 'three' }, 'VPCEP_APPROVAL_MAX_ATTEMPTS'],
+    [{ VPCEP_APPROVAL_ALLOWED_TARGETS: 'vpcep:abc' }, 'VPCEP_APPROVAL_ALLOWED_TARGETS'],
+    [{ VPCEP_APPROVAL_BACKOFF_BASE_MS: '500', VPCEP_APPROVAL_BACKOFF_MAX_MS: '100' }, 'VPCEP_APPROVAL_BACKOFF_MAX_MS'],
+  ])('names the variable at fault (%o)', (env, variable) => {
+    const error = configError(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(variable);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ HUAWEICLOUD_SDK_AK: '', HUAWEICLOUD_SDK_SK: ' ' }).huawei.credentials).toBeUndefined();
+  });
+
+  it('normalizes the allowlist and ignores blank entries', () => {
+    const config = loadConfig({ VPCEP_APPROVAL_ALLOWED_TARGETS: ` vpcep:${SERVICE_ID.toUpperCase()} ,, apig:${INSTANCE_ID}` });
+    expect([...(config.allowedTargets ?? [])]).toEqual([`vpcep:${SERVICE_ID}`, `apig:${INSTANCE_ID}`]);
+  });
+});

@@ -1,0 +1,22 @@
+/** Runs the CLI in-process with captured output and a given environment. */
+import { type CliIo } from '../../lib/cli/io.ts';
+import { runCli } from '../../lib/cli/main.ts';
+
+export type CliRun = { code: number; stdout: string; stderr: string };
+
+export async function runCliWith(argv: string[], env: Record<string, string | undefined>, stdin = ''): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    readStdin: async () => stdin,
+    env,
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
