@@ -148,3 +148,10 @@ export function requireCredentials(huawei: HuaweiConfig): Credentials {
     'no Huawei Cloud credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or HUAWEICLOUD_AUTH_TOKEN',
   );
 }
+
+/** Every configured credential value, for loggers to cut out of any line. */
+export function secretValues(credentials: Credentials | undefined): string[] {
+  if (credentials === undefined) return [];
+  if (credentials.kind === 'token') return [credentials.token];
+  return [credentials.ak, credentials.sk, ...(credentials.securityToken === undefined ? [] : [credentials.securityToken])];
+}

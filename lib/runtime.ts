@@ -3,8 +3,8 @@
  * Entry points (CLI, Lambda handlers, local stack) build one and pass it down; tests build their own.
  */
 import type { Dispatcher } from 'undici';
-import { type Config, requireCredentials } from './config.ts';
-import { type AttemptEvent, createHuaweiClient, type Credentials, type HuaweiClient } from './huawei/client.ts';
+import { type Config, requireCredentials, secretValues } from './config.ts';
+import { type AttemptEvent, createHuaweiClient, type HuaweiClient } from './huawei/client.ts';
 import { createDispatcher } from './huawei/transport.ts';
 import { createJsonLogger, type Logger } from './log.ts';
 
@@ -36,13 +36,6 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
   });
   return { client, dispatcher, close: () => dispatcher.close() };
-}
-
-/** Every configured secret value, for the logger to cut out of any line. */
-export function secretValues(credentials: Credentials | undefined): string[] {
-  if (credentials === undefined) return [];
-  if (credentials.kind === 'token') return [credentials.token];
-  return [credentials.ak, credentials.sk, ...(credentials.securityToken === undefined ? [] : [credentials.securityToken])];
 }
 
 /** A JSON-lines logger on stderr that never writes a configured secret. */

@@ -59,8 +59,14 @@ export async function handleDecisionWebhook(request: WebhookRequest, deps: Webho
   }
   logger.info('decision accepted', { decisionId: decision.id, scheme: auth.scheme, wait: request.query.wait === 'true' });
   if (request.query.wait === 'true') {
-    const outcome = await deps.executeAndPublish(decision);
-    return { statusCode: 200, body: outcome as unknown as Record<string, unknown> };
+    try {
+      return { statusCode: 200, body: (await deps.executeAndPublish(decision)) as unknown as Record<string, unknown> };
+    } catch (error) {
+      // Only the publish can throw here (execution reports failures in the outcome). A 503 makes the
+      // sender retry, and the replay makes no second action call, so the outcome is not lost.
+      logger.error('could not publish the outcome', { decisionId: decision.id, error });
+      return answer(503, 'unavailable', 'the outcome could not be published; retry later', { decisionId: decision.id });
+    }
   }
   try {
     await deps.queue.enqueue(decision);

@@ -1,0 +1,120 @@
+/**
+ * What a function needs, built once per container at the first event and reused: configuration (with
+ * the SSM secrets laid over the environment), logger, metrics, and the AWS and Huawei clients. Each
+ * client module is imported only when first used, so the webhook never loads the SNS client or undici
+ * unless it executes inline, and the worker never loads the SQS client.
+ */
+import type { Dispatcher } from 'undici';
+import type { Outcome } from '../decision/outcome.ts';
+import type { Decision } from '../decision/schema.ts';
+import { createJsonLogger, type Logger } from '../log.ts';
+import { createEmfMetrics, type Metrics } from '../metrics.ts';
+import type { OutcomePublisher, SnsSender } from '../outcome/publish.ts';
+import type { DecisionQueue, SqsSender } from '../queue/enqueue.ts';
+import { type Env, withSecrets } from '../secrets.ts';
+import { type FunctionConfig, loadFunctionConfig, required } from './function-config.ts';
+
+export type ContainerOverrides = {
+  sqs?: SqsSender;
+  sns?: SnsSender;
+  dispatcher?: Dispatcher;
+  /** Where log and metric lines go (tests capture them). */
+  write?: (line: string) => void;
+};
+
+export type Container = {
+  config: FunctionConfig;
+  logger: Logger;
+  metrics: Metrics;
+  queue(): Promise<DecisionQueue>;
+  publisher(): Promise<OutcomePublisher>;
+  /** Executes a decision within `deadlineAt` and counts its outcome. */
+  execute(decision: Decision, deadlineAt: number): Promise<Outcome>;
+  /** Executes, then publishes; a failed publish throws. */
+  executeAndPublish(decision: Decision, deadlineAt: number): Promise<Outcome>;
+};
+
+/** A memoized builder; a failed build (SSM unreachable, bad configuration) is retried at the next event. */
+export function lazyContainer(env: Env, overrides: ContainerOverrides = {}): () => Promise<Container> {
+  let pending: Promise<Container> | undefined;
+  return () => {
+    pending ??= buildContainer(env, overrides).catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}
+
+async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<Container> {
+  const config = loadFunctionConfig(await withSecrets(env));
+  const write = overrides.write;
+  const logger = createJsonLogger({
+    level: config.core.logLevel,
+    base: { service: config.service },
+    secrets: config.secrets,
+    ...(write === undefined ? {} : { write }),
+  });
+  for (const notice of config.core.notices) logger.warn(notice);
+  const metrics = createEmfMetrics({ namespace: 'VpcepApproval', service: config.service, ...(write === undefined ? {} : { write }) });
+
+  const queue = once(async () => {
+    const { sqsDecisionQueue } = await import('../queue/enqueue.ts');
+    const client = overrides.sqs ?? new (await import('@aws-sdk/client-sqs')).SQSClient({});
+    return sqsDecisionQueue(client, required(config.queueUrl, 'DECISION_QUEUE_URL'));
+  });
+  const publisher = once(async () => {
+    const { snsOutcomePublisher } = await import('../outcome/publish.ts');
+    const client = overrides.sns ?? new (await import('@aws-sdk/client-sns')).SNSClient({});
+    return snsOutcomePublisher(client, required(config.topicArn, 'OUTCOME_TOPIC_ARN'));
+  });
+  const executor = once(async () => {
+    const [{ createRuntime }, { executeDecision }] = await Promise.all([import('../runtime.ts'), import('../executor/execute.ts')]);
+    const runtime = createRuntime(config.core, {
+      logger,
+      ...(overrides.dispatcher === undefined ? {} : { dispatcher: overrides.dispatcher }),
+      onAttempt: (event) => {
+        metrics.count('ApiCalls', 1, { op: event.op });
+        if (event.attempt > 1) metrics.count('ApiRetries', 1, { op: event.op });
+        metrics.timing('ApiLatency', event.durationMs, { op: event.op });
+      },
+    });
+    return (decision: Decision, deadlineAt: number) =>
+      executeDecision(decision, { client: runtime.client, config: config.core, logger }, { deadlineAt });
+  });
+
+  const execute = async (decision: Decision, deadlineAt: number) => {
+    const outcome = await (await executor())(decision, deadlineAt);
+    metrics.count('Decisions', 1, { status: outcome.status });
+    return outcome;
+  };
+  return {
+    config,
+    logger,
+    metrics,
+    queue,
+    publisher,
+    execute,
+    async executeAndPublish(decision, deadlineAt) {
+      const outcome = await execute(decision, deadlineAt);
+      await (await publisher()).publish(outcome);
+      return outcome;
+    },
+  };
+}
+
+function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= build().catch((error: unknown) => {
+      value = undefined;
+      throw error;
+    });
+    return value;
+  };
+}
+
+/** The time a decision may use in this invocation: the remaining time less a margin to publish and reply. */
+export function invocationDeadline(remainingMs: number, now = Date.now()): number {
+  return now + Math.max(1_000, remainingMs - 3_000);
+}

@@ -1,0 +1,65 @@
+/**
+ * Configuration of the functions: the core configuration plus the webhook secrets, the queue and the
+ * topic. Parsed once per container, after the SSM secrets (if any) are laid over the environment.
+ */
+import { z } from 'zod';
+import { type Config, loadConfig, secretValues } from '../config.ts';
+import { ConfigError } from '../errors.ts';
+import { decodeSigningSecret, type WebhookAuthConfig } from '../webhook/authenticate.ts';
+
+export type FunctionConfig = {
+  core: Config;
+  auth: WebhookAuthConfig;
+  /** Undefined where a function does not need it; each function checks what it uses. */
+  queueUrl: string | undefined;
+  topicArn: string | undefined;
+  maxReceiveCount: number;
+  service: string;
+  /** Every secret value configured, for the logger to cut out of any line. */
+  secrets: string[];
+};
+
+/** Several values (for rotation) are separated by spaces or commas. */
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(/[\s,]+/).filter((v) => v !== '');
+}
+
+const FunctionEnvSchema = z.object({
+  DECISION_QUEUE_URL: z.url().optional(),
+  OUTCOME_TOPIC_ARN: z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w.-]+$/, 'must be an SNS topic ARN').optional(),
+  DECISION_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  AWS_LAMBDA_FUNCTION_NAME: z.string().default('local'),
+});
+
+export function loadFunctionConfig(env: Record<string, string | undefined>): FunctionConfig {
+  const core = loadConfig(env);
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = FunctionEnvSchema.safeParse(blankless);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue?.path[0] ?? 'environment'), issue?.message ?? 'invalid');
+  }
+  const signingSecrets = list(env.WEBHOOK_SIGNING_SECRET);
+  const hubSecrets = list(env.WEBHOOK_HUB_SECRET);
+  const bearerTokens = list(env.WEBHOOK_BEARER_TOKEN);
+  const signingKeys = signingSecrets.map((secret) => {
+    const key = decodeSigningSecret(secret);
+    if (key === undefined) throw new ConfigError('WEBHOOK_SIGNING_SECRET', 'must be whsec_<base64 of at least 16 bytes>');
+    return key;
+  });
+  return {
+    core,
+    auth: { signingKeys, hubSecrets, bearerTokens },
+    queueUrl: parsed.data.DECISION_QUEUE_URL,
+    topicArn: parsed.data.OUTCOME_TOPIC_ARN,
+    maxReceiveCount: parsed.data.DECISION_MAX_RECEIVE_COUNT,
+    service: parsed.data.AWS_LAMBDA_FUNCTION_NAME,
+    secrets: [...secretValues(core.huawei.credentials), ...signingSecrets, ...hubSecrets, ...bearerTokens],
+  };
+}
+
+/** The value, or a ConfigError naming the variable a function needs. */
+export function required<T>(value: T | undefined, variable: string): T {
+  if (value === undefined) throw new ConfigError(variable, 'required by this function');
+  return value;
+}

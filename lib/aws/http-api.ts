@@ -1,0 +1,31 @@
+/** API Gateway HTTP API (payload 2.0) events in and out of our transport-neutral request/response. */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+export type HttpRequest = {
+  /** Lower-cased names, as payload 2.0 delivers them (comma-joined when repeated). */
+  headers: Record<string, string | undefined>;
+  /** The raw bytes: base64 bodies are decoded, so signatures are checked over what was sent. */
+  body: Buffer;
+  query: Record<string, string | undefined>;
+};
+
+export type HttpResponse = { statusCode: number; body: unknown; headers?: Record<string, string> };
+
+export function fromHttpApiEvent(event: APIGatewayProxyEventV2): HttpRequest {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
+  const raw = event.body ?? '';
+  return {
+    headers,
+    body: event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8'),
+    query: { ...event.queryStringParameters },
+  };
+}
+
+export function toHttpApiResult(response: HttpResponse): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: response.statusCode,
+    headers: { 'content-type': 'application/json', ...response.headers },
+    body: JSON.stringify(response.body),
+  };
+}

@@ -1,0 +1,32 @@
+/** Fault injection: rules consumed in insertion order, first match wins, each used `times` times. */
+
+export type SimOp = 'vpcep.action' | 'vpcep.list' | 'apig.action' | 'apig.list';
+
+export type Fault =
+  | { type: 'status'; httpStatus: number; errorCode: string; errorMsg?: string }
+  | { type: 'latency'; ms: number }
+  | { type: 'reset' }
+  | { type: 'hang' };
+
+export type FaultRule = { op?: SimOp; times?: number; fault: Fault };
+
+export class FaultPlan {
+  #rules: Array<{ op?: SimOp; remaining: number; fault: Fault }> = [];
+
+  add(rule: FaultRule): void {
+    this.#rules.push({ ...(rule.op === undefined ? {} : { op: rule.op }), remaining: rule.times ?? 1, fault: rule.fault });
+  }
+
+  clear(): void {
+    this.#rules = [];
+  }
+
+  /** The fault for this request, if any rule matches; consumes one use of it. */
+  take(op: SimOp | undefined): Fault | undefined {
+    const rule = this.#rules.find((r) => r.remaining > 0 && (r.op === undefined || r.op === op));
+    if (rule === undefined) return undefined;
+    rule.remaining -= 1;
+    this.#rules = this.#rules.filter((r) => r.remaining > 0);
+    return rule.fault;
+  }
+}

@@ -1,0 +1,4 @@
+export type { SimCredential } from './authenticate.ts';
+export type { Fault, FaultRule, SimOp } from './faults.ts';
+export { type SimCall, type Simulator, type SimulatorOptions, startSimulator } from './server.ts';
+export type { SeedConnection, SeedTarget, SimConnection, TargetKind } from './state.ts';

@@ -1,0 +1,164 @@
+/**
+ * The Huawei Cloud simulator: a real HTTP server for the VPCEP v1 and APIG v2 connection APIs that
+ * authenticates like the cloud, keeps connection state and injects faults (latency, throttling and
+ * other error answers, resets, hangs). Tests, benchmarks and the local stack all run against it.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { authenticate, type SimCredential } from './authenticate.ts';
+import { type Fault, FaultPlan, type FaultRule, type SimOp } from './faults.ts';
+import { connectionAction, listConnections, matchRoute, type Reply } from './routes.ts';
+import { ConnectionStore, type SeedTarget, type SimConnection, type TargetKind } from './state.ts';
+
+export type SimulatorOptions = {
+  host?: string;
+  port?: number;
+  latencyMs?: number;
+  credentials?: SimCredential[];
+  tokens?: string[];
+  clock?: () => Date;
+  creatingMs?: number;
+};
+
+export type SimCall = {
+  op: SimOp | undefined;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  endpoints: string[] | undefined;
+  httpStatus: number | undefined;
+  requestId: string;
+  errorCode?: string;
+  startedAt: number;
+  finishedAt?: number;
+};
+
+export type Simulator = {
+  url: string;
+  port: number;
+  seed(target: SeedTarget): void;
+  connection(kind: TargetKind, projectId: string, targetId: string, endpointId: string): SimConnection | undefined;
+  inject(rule: FaultRule): void;
+  clearFaults(): void;
+  calls: SimCall[];
+  countCalls(op?: SimOp): number;
+  resetCalls(): void;
+  close(): Promise<void>;
+};
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const store = new ConnectionStore();
+  const faults = new FaultPlan();
+  const calls: SimCall[] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const auth = { credentials: options.credentials ?? [], tokens: options.tokens ?? [], clock: options.clock ?? (() => new Date()) };
+  const schedule = (fn: () => void, ms: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  };
+  const delay = (ms: number) => new Promise<void>((resolve) => schedule(resolve, ms));
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const rawQuery = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1) : '';
+    const route = matchRoute(req.method ?? 'GET', url.pathname);
+    const parsed = parseJson(body);
+    const call: SimCall = {
+      op: route?.op,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      endpoints: route?.action ? endpointsOf(parsed) : undefined,
+      httpStatus: undefined,
+      requestId: randomUUID().replaceAll('-', ''),
+      startedAt: Date.now(),
+    };
+    calls.push(call);
+    if ((options.latencyMs ?? 0) > 0) await delay(options.latencyMs ?? 0);
+    const fault = faults.take(route?.op);
+    if (fault?.type === 'latency') await delay(fault.ms);
+    if (fault?.type === 'reset') return void req.socket.destroy();
+    if (fault?.type === 'hang') return;
+    const reply = answer(fault, route, req, url, rawQuery, body, parsed);
+    call.httpStatus = reply.status;
+    call.finishedAt = Date.now();
+    const code = (reply.body as { error_code?: string }).error_code;
+    if (code !== undefined) call.errorCode = code;
+    res.writeHead(reply.status, { 'content-type': 'application/json', 'x-request-id': call.requestId });
+    res.end(JSON.stringify(reply.body));
+  }
+
+  function answer(fault: Fault | undefined, route: ReturnType<typeof matchRoute>, req: IncomingMessage, url: URL, rawQuery: string, body: Buffer, parsed: unknown): Reply {
+    const verdict = authenticate({ method: req.method ?? 'GET', rawPath: url.pathname, rawQuery, headers: req.headers, body }, auth);
+    if (!verdict.ok) return { status: verdict.status, body: { error_code: verdict.code, error_msg: verdict.message } };
+    if (fault?.type === 'status') {
+      return { status: fault.httpStatus, body: { error_code: fault.errorCode, error_msg: fault.errorMsg ?? `injected ${fault.errorCode}` } };
+    }
+    if (route === undefined) return { status: 404, body: { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published in the environment.' } };
+    const projectHeader = req.headers['x-project-id'];
+    if (typeof projectHeader === 'string' && projectHeader.toLowerCase() !== route.projectId.toLowerCase()) {
+      return { status: 403, body: { error_code: 'APIGW.0302', error_msg: 'X-Project-Id does not match the project in the path' } };
+    }
+    return route.action
+      ? connectionAction(store, route, parsed, { creatingMs: options.creatingMs ?? 0, schedule })
+      : listConnections(store, route, url.searchParams);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error_code: 'SIM.0500', error_msg: String(error) }));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    seed: (target) => store.seed(target),
+    connection: (kind, projectId, targetId, endpointId) => store.connection(kind, projectId, targetId, endpointId),
+    inject: (rule) => faults.add(rule),
+    clearFaults: () => faults.clear(),
+    calls,
+    countCalls: (op) => calls.filter((c) => op === undefined || c.op === op).length,
+    resetCalls: () => {
+      calls.length = 0;
+    },
+    close: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return body.length === 0 ? undefined : JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function endpointsOf(body: unknown): string[] | undefined {
+  const endpoints = (body as { endpoints?: unknown } | undefined)?.endpoints;
+  return Array.isArray(endpoints) ? endpoints.filter((e): e is string => typeof e === 'string') : undefined;
+}

@@ -1,0 +1,56 @@
+/** The simulator's in-memory connections, per target (a VPCEP service or an APIG instance). */
+
+export type TargetKind = 'vpcep' | 'apig';
+
+export type SimConnection = {
+  id: string;
+  marker_id: string;
+  created_at: string;
+  updated_at: string;
+  domain_id: string;
+  status: string;
+};
+
+export type SeedConnection = { id: string; status?: string; domainId?: string };
+export type SeedTarget = { kind: TargetKind; projectId: string; targetId: string; connections?: SeedConnection[] };
+
+export function targetKey(kind: TargetKind, projectId: string, targetId: string): string {
+  return `${kind}/${projectId.toLowerCase()}/${targetId.toLowerCase()}`;
+}
+
+export class ConnectionStore {
+  readonly #targets = new Map<string, Map<string, SimConnection>>();
+  #marker = 422321321312321321n;
+
+  /** Adds a target (if new) and its connections; a seeded connection replaces one with the same id. */
+  seed(target: SeedTarget): void {
+    const key = targetKey(target.kind, target.projectId, target.targetId);
+    const connections = this.#targets.get(key) ?? new Map<string, SimConnection>();
+    this.#targets.set(key, connections);
+    const now = new Date().toISOString();
+    for (const seed of target.connections ?? []) {
+      this.#marker += 1n;
+      connections.set(seed.id.toLowerCase(), {
+        id: seed.id,
+        marker_id: this.#marker.toString(),
+        created_at: now,
+        updated_at: now,
+        domain_id: seed.domainId ?? 'a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b',
+        status: seed.status ?? 'pendingAcceptance',
+      });
+    }
+  }
+
+  target(kind: TargetKind, projectId: string, targetId: string): Map<string, SimConnection> | undefined {
+    return this.#targets.get(targetKey(kind, projectId, targetId));
+  }
+
+  connection(kind: TargetKind, projectId: string, targetId: string, endpointId: string): SimConnection | undefined {
+    return this.target(kind, projectId, targetId)?.get(endpointId.toLowerCase());
+  }
+
+  setStatus(connection: SimConnection, status: string): void {
+    connection.status = status;
+    connection.updated_at = new Date().toISOString();
+  }
+}
