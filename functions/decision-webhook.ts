@@ -14,10 +14,15 @@ import type { Env } from '../lib/secrets.ts';
 /** The handler for an environment; the local stack and tests build their own with emulator clients. */
 export function createWebhookHandler(env: Env, overrides: ContainerOverrides = {}) {
   const service = webhookService(env, overrides);
-  const fallbackLogger = createJsonLogger({ base: { service: 'decision-webhook' }, ...(overrides.write ? { write: overrides.write } : {}) });
+  const fallbackLogger = createJsonLogger({
+    base: { service: 'decision-webhook' },
+    ...(overrides.write ? { write: overrides.write } : {}),
+  });
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(safeHttpErrors(() => fallbackLogger))
-    .handler(async (event, context) => toHttpApiResult(await service.handle(fromHttpApiEvent(event), context)));
+    .handler(async (event, context) =>
+      toHttpApiResult(await service.handle(fromHttpApiEvent(event), context)),
+    );
 }
 
 // Nothing is parsed or fetched at import: configuration and secrets load at the first event, once.

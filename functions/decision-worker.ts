@@ -11,7 +11,9 @@ import type { Env } from '../lib/secrets.ts';
 /** The handler for an environment; the local stack and tests build their own with emulator clients. */
 export function createWorkerHandler(env: Env, overrides: ContainerOverrides = {}) {
   const service = workerService(env, overrides);
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler((event, context) => service.process(event.Records, context));
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler((event, context) =>
+    service.process(event.Records, context),
+  );
 }
 
 // Nothing is parsed or fetched at import: configuration and secrets load at the first event, once.

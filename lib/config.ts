@@ -36,7 +36,9 @@ const EnvSchema = z.object({
   VPCEP_APPROVAL_BACKOFF_MAX_MS: int(5_000, 1, 60_000),
   VPCEP_APPROVAL_SETTLE_TIMEOUT_MS: int(30_000, 0, 600_000),
   VPCEP_APPROVAL_SETTLE_POLL_MS: int(1_000, 10, 60_000),
-  VPCEP_APPROVAL_LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error'])).transform((v) => v ?? 'info'),
+  VPCEP_APPROVAL_LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error'])).transform(
+    (v) => v ?? 'info',
+  ),
 });
 
 export type ExecutionConfig = {
@@ -81,7 +83,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const notices: string[] = [];
   if (e.VPCEP_APPROVAL_BACKOFF_MAX_MS < e.VPCEP_APPROVAL_BACKOFF_BASE_MS) {
-    throw new ConfigError('VPCEP_APPROVAL_BACKOFF_MAX_MS', 'must not be below VPCEP_APPROVAL_BACKOFF_BASE_MS');
+    throw new ConfigError(
+      'VPCEP_APPROVAL_BACKOFF_MAX_MS',
+      'must not be below VPCEP_APPROVAL_BACKOFF_BASE_MS',
+    );
   }
   return {
     huawei: {
@@ -113,15 +118,21 @@ type ParsedEnv = z.output<typeof EnvSchema>;
 function credentialsFrom(e: ParsedEnv, notices: string[]): Credentials | undefined {
   const ak = e.HUAWEICLOUD_SDK_AK;
   const sk = e.HUAWEICLOUD_SDK_SK;
-  if (ak !== undefined && sk === undefined) throw new ConfigError('HUAWEICLOUD_SDK_SK', 'required when HUAWEICLOUD_SDK_AK is set');
-  if (sk !== undefined && ak === undefined) throw new ConfigError('HUAWEICLOUD_SDK_AK', 'required when HUAWEICLOUD_SDK_SK is set');
+  if (ak !== undefined && sk === undefined)
+    throw new ConfigError('HUAWEICLOUD_SDK_SK', 'required when HUAWEICLOUD_SDK_AK is set');
+  if (sk !== undefined && ak === undefined)
+    throw new ConfigError('HUAWEICLOUD_SDK_AK', 'required when HUAWEICLOUD_SDK_SK is set');
   if (ak !== undefined && sk !== undefined) {
-    if (e.HUAWEICLOUD_AUTH_TOKEN !== undefined) notices.push('HUAWEICLOUD_AUTH_TOKEN is ignored: AK/SK is configured and wins');
+    if (e.HUAWEICLOUD_AUTH_TOKEN !== undefined)
+      notices.push('HUAWEICLOUD_AUTH_TOKEN is ignored: AK/SK is configured and wins');
     const token = e.HUAWEICLOUD_SDK_SECURITY_TOKEN;
     return token === undefined ? { kind: 'aksk', ak, sk } : { kind: 'aksk', ak, sk, securityToken: token };
   }
   if (e.HUAWEICLOUD_SDK_SECURITY_TOKEN !== undefined) {
-    throw new ConfigError('HUAWEICLOUD_SDK_AK', 'a security token needs the temporary AK and SK it belongs to');
+    throw new ConfigError(
+      'HUAWEICLOUD_SDK_AK',
+      'a security token needs the temporary AK and SK it belongs to',
+    );
   }
   if (e.HUAWEICLOUD_AUTH_TOKEN !== undefined) return { kind: 'token', token: e.HUAWEICLOUD_AUTH_TOKEN };
   return undefined;
@@ -130,10 +141,16 @@ function credentialsFrom(e: ParsedEnv, notices: string[]): Credentials | undefin
 function allowlistFrom(value: string | undefined): ReadonlySet<string> | undefined {
   if (value === undefined) return undefined;
   const keys = new Set<string>();
-  for (const entry of value.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const entry of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const key = parseTargetKey(entry);
     if (key === undefined) {
-      throw new ConfigError('VPCEP_APPROVAL_ALLOWED_TARGETS', `"${entry}" is not vpcep:<serviceId> or apig:<instanceId>`);
+      throw new ConfigError(
+        'VPCEP_APPROVAL_ALLOWED_TARGETS',
+        `"${entry}" is not vpcep:<serviceId> or apig:<instanceId>`,
+      );
     }
     keys.add(key);
   }
@@ -153,5 +170,9 @@ export function requireCredentials(huawei: HuaweiConfig): Credentials {
 export function secretValues(credentials: Credentials | undefined): string[] {
   if (credentials === undefined) return [];
   if (credentials.kind === 'token') return [credentials.token];
-  return [credentials.ak, credentials.sk, ...(credentials.securityToken === undefined ? [] : [credentials.securityToken])];
+  return [
+    credentials.ak,
+    credentials.sk,
+    ...(credentials.securityToken === undefined ? [] : [credentials.securityToken]),
+  ];
 }

@@ -11,7 +11,11 @@ export class VpcepApprovalError extends Error {
   readonly retryable: boolean;
   readonly statusCode: number;
 
-  constructor(code: string, message: string, init: { retryable?: boolean; statusCode?: number; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    init: { retryable?: boolean; statusCode?: number; cause?: unknown } = {},
+  ) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'VpcepApprovalError';
     this.code = code;
@@ -44,9 +48,13 @@ export class ValidationError extends VpcepApprovalError {
   readonly issues: FieldIssue[];
 
   constructor(issues: FieldIssue[], message = 'invalid decision') {
-    super('DECISION_INVALID', `${message}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, {
-      statusCode: 400,
-    });
+    super(
+      'DECISION_INVALID',
+      `${message}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+      {
+        statusCode: 400,
+      },
+    );
     this.name = 'ValidationError';
     this.issues = issues;
   }

@@ -16,7 +16,8 @@ export type Logger = {
 const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Keys whose values are never written: secrets, tokens, signatures, authorization headers. */
-const SECRET_KEY = /(^|[-_.])(sk|ak|secret|password|token|authorization|signature|credentials?)$|secret|token/i;
+const SECRET_KEY =
+  /(^|[-_.])(sk|ak|secret|password|token|authorization|signature|credentials?)$|secret|token/i;
 
 export const REDACTED = '[redacted]';
 

@@ -50,7 +50,8 @@ function emfDocument(options: { namespace: string; service: string }, points: Po
   for (const point of points) {
     const previous = values[point.name];
     // Counts add up; timings are kept as a list, which EMF accepts as several samples.
-    if (point.unit === 'Count') values[point.name] = (typeof previous === 'number' ? previous : 0) + point.value;
+    if (point.unit === 'Count')
+      values[point.name] = (typeof previous === 'number' ? previous : 0) + point.value;
     else values[point.name] = [...(Array.isArray(previous) ? previous : []), point.value];
     units.set(point.name, point.unit);
   }

@@ -7,12 +7,21 @@ export function parseTargetKey(text: string): string | undefined {
   return target === undefined ? undefined : targetKey(target).toLowerCase();
 }
 
-export type PolicyVerdict = { allowed: true } | { allowed: false; code: 'TARGET_NOT_ALLOWED'; message: string };
+export type PolicyVerdict =
+  | { allowed: true }
+  | { allowed: false; code: 'TARGET_NOT_ALLOWED'; message: string };
 
 /** With no allowlist configured every target is allowed; with one, only the targets it names. */
-export function checkPolicy(decision: Decision, allowedTargets: ReadonlySet<string> | undefined): PolicyVerdict {
+export function checkPolicy(
+  decision: Decision,
+  allowedTargets: ReadonlySet<string> | undefined,
+): PolicyVerdict {
   if (allowedTargets === undefined) return { allowed: true };
   const key = targetKey(decision.target);
   if (allowedTargets.has(key.toLowerCase())) return { allowed: true };
-  return { allowed: false, code: 'TARGET_NOT_ALLOWED', message: `target ${key} is not in VPCEP_APPROVAL_ALLOWED_TARGETS` };
+  return {
+    allowed: false,
+    code: 'TARGET_NOT_ALLOWED',
+    message: `target ${key} is not in VPCEP_APPROVAL_ALLOWED_TARGETS`,
+  };
 }

@@ -22,7 +22,10 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
   const { execution } = config;
   const dispatcher =
     options.dispatcher ??
-    createDispatcher({ connectTimeoutMs: execution.connectTimeoutMs, connectionsPerHost: execution.concurrency });
+    createDispatcher({
+      connectTimeoutMs: execution.connectTimeoutMs,
+      connectionsPerHost: execution.concurrency,
+    });
   const client = createHuaweiClient({
     dispatcher,
     credentials,

@@ -34,8 +34,11 @@ export async function fetchSsmPath(path: string): Promise<Array<{ name: string; 
   const out: Array<{ name: string; value: string }> = [];
   let NextToken: string | undefined;
   do {
-    const page = await client.send(new GetParametersByPathCommand({ Path: path, WithDecryption: true, Recursive: false, NextToken }));
-    for (const p of page.Parameters ?? []) if (p.Name !== undefined && p.Value !== undefined) out.push({ name: p.Name, value: p.Value });
+    const page = await client.send(
+      new GetParametersByPathCommand({ Path: path, WithDecryption: true, Recursive: false, NextToken }),
+    );
+    for (const p of page.Parameters ?? [])
+      if (p.Name !== undefined && p.Value !== undefined) out.push({ name: p.Name, value: p.Value });
     NextToken = page.NextToken;
   } while (NextToken !== undefined);
   client.destroy();

@@ -11,7 +11,11 @@ import {
 
 export type SimCredential = { ak: string; sk: string; securityToken?: string };
 
-export type AuthOptions = { credentials: readonly SimCredential[]; tokens: readonly string[]; clock: () => Date };
+export type AuthOptions = {
+  credentials: readonly SimCredential[];
+  tokens: readonly string[];
+  clock: () => Date;
+};
 
 export type AuthVerdict = { ok: true } | { ok: false; status: number; code: string; message: string };
 
@@ -26,13 +30,18 @@ const deny = (message: string): AuthVerdict => ({ ok: false, status: 401, code: 
 
 export function authenticate(request: ReceivedRequest, options: AuthOptions): AuthVerdict {
   const token = header(request, 'x-auth-token');
-  if (token !== undefined) return options.tokens.includes(token) ? { ok: true } : deny('Incorrect IAM authentication information: token invalid');
+  if (token !== undefined)
+    return options.tokens.includes(token)
+      ? { ok: true }
+      : deny('Incorrect IAM authentication information: token invalid');
   const auth = parseAuthorization(header(request, 'authorization'));
-  if (auth === undefined) return deny('Incorrect IAM authentication information: Authorization header missing or malformed');
+  if (auth === undefined)
+    return deny('Incorrect IAM authentication information: Authorization header missing or malformed');
   const credential = options.credentials.find((c) => c.ak === auth.access);
   if (credential === undefined) return deny('Incorrect IAM authentication information: AK not found');
   for (const required of ['host', 'x-sdk-date']) {
-    if (!auth.signedHeaders.includes(required)) return deny(`Incorrect IAM authentication information: ${required} must be signed`);
+    if (!auth.signedHeaders.includes(required))
+      return deny(`Incorrect IAM authentication information: ${required} must be signed`);
   }
   const date = parseSdkDate(header(request, 'x-sdk-date'));
   if (date === undefined) return deny('Incorrect IAM authentication information: x-sdk-date is malformed');
@@ -40,15 +49,23 @@ export function authenticate(request: ReceivedRequest, options: AuthOptions): Au
     return deny('Incorrect IAM authentication information: x-sdk-date is more than 15 minutes off');
   }
   if (credential.securityToken !== undefined) {
-    if (!auth.signedHeaders.includes('x-security-token') || header(request, 'x-security-token') !== credential.securityToken) {
+    if (
+      !auth.signedHeaders.includes('x-security-token') ||
+      header(request, 'x-security-token') !== credential.securityToken
+    ) {
       return deny('Incorrect IAM authentication information: security token missing, unsigned or wrong');
     }
   }
   const canonical = buildCanonicalRequest(request, auth.signedHeaders);
-  const expected = expectedSignature(credential.sk, buildStringToSign(header(request, 'x-sdk-date') as string, canonical));
+  const expected = expectedSignature(
+    credential.sk,
+    buildStringToSign(header(request, 'x-sdk-date') as string, canonical),
+  );
   if (!signaturesEqual(expected, auth.signature)) {
     // As the real gateway does, say what was computed, with "|" for newlines: it holds no secret.
-    return deny(`Incorrect IAM authentication information: verify aksk signature fail, canonicalRequest: ${canonical.replaceAll('\n', '|')}`);
+    return deny(
+      `Incorrect IAM authentication information: verify aksk signature fail, canonicalRequest: ${canonical.replaceAll('\n', '|')}`,
+    );
   }
   return { ok: true };
 }

@@ -14,7 +14,11 @@ export class FaultPlan {
   #rules: Array<{ op?: SimOp; remaining: number; fault: Fault }> = [];
 
   add(rule: FaultRule): void {
-    this.#rules.push({ ...(rule.op === undefined ? {} : { op: rule.op }), remaining: rule.times ?? 1, fault: rule.fault });
+    this.#rules.push({
+      ...(rule.op === undefined ? {} : { op: rule.op }),
+      remaining: rule.times ?? 1,
+      fault: rule.fault,
+    });
   }
 
   clear(): void {

@@ -17,12 +17,25 @@ export const DEMO = {
 if (import.meta.main) {
   const ak = process.env.HUAWEICLOUD_SDK_AK ?? DEMO.ak;
   const sk = process.env.HUAWEICLOUD_SDK_SK ?? DEMO.sk;
-  const sim = await startSimulator({ port: Number(process.env.SIMULATOR_PORT ?? 8080), credentials: [{ ak, sk }] });
+  const sim = await startSimulator({
+    port: Number(process.env.SIMULATOR_PORT ?? 8080),
+    credentials: [{ ak, sk }],
+  });
   const vpcepEndpoints = [randomUUID(), randomUUID()];
   const apigEndpoints = [randomUUID(), randomUUID()];
-  sim.seed({ kind: 'vpcep', projectId: DEMO.projectId, targetId: DEMO.serviceId, connections: vpcepEndpoints.map((id) => ({ id })) });
-  sim.seed({ kind: 'apig', projectId: DEMO.projectId, targetId: DEMO.instanceId, connections: apigEndpoints.map((id) => ({ id })) });
-  console.log(JSON.stringify({ url: sim.url, ak, sk, ...DEMO, vpcepEndpoints, apigEndpoints }));
+  sim.seed({
+    kind: 'vpcep',
+    projectId: DEMO.projectId,
+    targetId: DEMO.serviceId,
+    connections: vpcepEndpoints.map((id) => ({ id })),
+  });
+  sim.seed({
+    kind: 'apig',
+    projectId: DEMO.projectId,
+    targetId: DEMO.instanceId,
+    connections: apigEndpoints.map((id) => ({ id })),
+  });
+  console.log(JSON.stringify({ url: sim.url, ...DEMO, ak, sk, vpcepEndpoints, apigEndpoints }));
   const stop = () => void sim.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -6,7 +6,10 @@ export type Route = { op: SimOp; kind: TargetKind; projectId: string; targetId: 
 
 const ROUTES: Array<{ pattern: RegExp; kind: TargetKind }> = [
   { pattern: /^\/v1\/([^/]+)\/vpc-endpoint-services\/([^/]+)\/connections(\/action)?\/?$/, kind: 'vpcep' },
-  { pattern: /^\/v2\/([^/]+)\/apigw\/instances\/([^/]+)\/vpc-endpoint\/connections(\/action)?\/?$/, kind: 'apig' },
+  {
+    pattern: /^\/v2\/([^/]+)\/apigw\/instances\/([^/]+)\/vpc-endpoint\/connections(\/action)?\/?$/,
+    kind: 'apig',
+  },
 ];
 
 export function matchRoute(method: string, path: string): Route | undefined {
@@ -15,14 +18,23 @@ export function matchRoute(method: string, path: string): Route | undefined {
     if (m === null) continue;
     const action = m[3] !== undefined;
     if ((action && method !== 'POST') || (!action && method !== 'GET')) return undefined;
-    return { op: `${kind}.${action ? 'action' : 'list'}` as SimOp, kind, projectId: m[1] as string, targetId: m[2] as string, action };
+    return {
+      op: `${kind}.${action ? 'action' : 'list'}` as SimOp,
+      kind,
+      projectId: m[1] as string,
+      targetId: m[2] as string,
+      action,
+    };
   }
   return undefined;
 }
 
 export type Reply = { status: number; body: unknown };
 
-const error = (status: number, code: string, msg: string): Reply => ({ status, body: { error_code: code, error_msg: msg } });
+const error = (status: number, code: string, msg: string): Reply => ({
+  status,
+  body: { error_code: code, error_msg: msg },
+});
 
 const LIMITS: Record<TargetKind, { max: number; fallback: number; perAction: number }> = {
   vpcep: { max: 1000, fallback: 10, perAction: 1 },
@@ -30,7 +42,9 @@ const LIMITS: Record<TargetKind, { max: number; fallback: number; perAction: num
 };
 
 function missingTarget(kind: TargetKind): Reply {
-  return kind === 'vpcep' ? error(404, 'EndPoint.2003', 'The endpoint service does not exist.') : error(404, 'APIC.7302', 'Instance not found');
+  return kind === 'vpcep'
+    ? error(404, 'EndPoint.2003', 'The endpoint service does not exist.')
+    : error(404, 'APIC.7302', 'Instance not found');
 }
 
 export function listConnections(store: ConnectionStore, route: Route, query: URLSearchParams): Reply {
@@ -40,40 +54,63 @@ export function listConnections(store: ConnectionStore, route: Route, query: URL
   const limit = query.has('limit') ? Number(query.get('limit')) : fallback;
   const offset = query.has('offset') ? Number(query.get('offset')) : 0;
   if (!Number.isInteger(limit) || limit < 0 || limit > max || !Number.isInteger(offset) || offset < 0) {
-    return route.kind === 'vpcep' ? error(400, 'EndPoint.0002', 'Invalid limit or offset.') : error(400, 'APIG.2012', 'Invalid parameter value: limit');
+    return route.kind === 'vpcep'
+      ? error(400, 'EndPoint.0002', 'Invalid limit or offset.')
+      : error(400, 'APIG.2012', 'Invalid parameter value: limit');
   }
   const id = query.get('id')?.toLowerCase();
   const status = query.get('status');
   const marker = query.get('marker_id');
   const matching = [...target.values()].filter(
-    (c) => (id == null || c.id.toLowerCase() === id) && (status == null || c.status === status) && (marker == null || c.marker_id === marker),
+    (c) =>
+      (id == null || c.id.toLowerCase() === id) &&
+      (status == null || c.status === status) &&
+      (marker == null || c.marker_id === marker),
   );
   const page = matching.slice(offset, offset + limit).map(copy);
-  if (route.kind === 'vpcep') return { status: 200, body: { connections: page, total_count: matching.length } };
+  if (route.kind === 'vpcep')
+    return { status: 200, body: { connections: page, total_count: matching.length } };
   return { status: 200, body: { size: page.length, total: matching.length, connections: page } };
 }
 
 export type ActionEffects = { creatingMs: number; schedule(fn: () => void, ms: number): void };
 
-export function connectionAction(store: ConnectionStore, route: Route, body: unknown, effects: ActionEffects): Reply {
+export function connectionAction(
+  store: ConnectionStore,
+  route: Route,
+  body: unknown,
+  effects: ActionEffects,
+): Reply {
   const target = store.target(route.kind, route.projectId, route.targetId);
   if (target === undefined) return missingTarget(route.kind);
   const { action, endpoints } = (body ?? {}) as { action?: unknown; endpoints?: unknown };
   const vpcep = route.kind === 'vpcep';
   if (action !== 'receive' && action !== 'reject') {
-    return vpcep ? error(400, 'EndPoint.2027', 'Invalid action.') : error(400, 'APIG.2011', 'Invalid parameter value: action');
+    return vpcep
+      ? error(400, 'EndPoint.2027', 'Invalid action.')
+      : error(400, 'APIG.2011', 'Invalid parameter value: action');
   }
   const { perAction } = LIMITS[route.kind];
-  if (!Array.isArray(endpoints) || endpoints.length === 0 || endpoints.length > perAction || endpoints.some((e) => typeof e !== 'string')) {
-    return vpcep ? error(400, 'EndPoint.2031', 'Only one endpoint is allowed.') : error(400, 'APIG.2011', 'Invalid parameter value: endpoints');
+  if (
+    !Array.isArray(endpoints) ||
+    endpoints.length === 0 ||
+    endpoints.length > perAction ||
+    endpoints.some((e) => typeof e !== 'string')
+  ) {
+    return vpcep
+      ? error(400, 'EndPoint.2031', 'Only one endpoint is allowed.')
+      : error(400, 'APIG.2011', 'Invalid parameter value: endpoints');
   }
   const found: SimConnection[] = [];
   for (const id of endpoints as string[]) {
     const connection = target.get(id.toLowerCase());
     if (connection === undefined) {
-      return vpcep ? error(400, 'Endpoint.2013', 'The endpoint does not belong to the endpoint service.') : error(404, 'APIC.7314', 'VPC endpoint not found');
+      return vpcep
+        ? error(400, 'Endpoint.2013', 'The endpoint does not belong to the endpoint service.')
+        : error(404, 'APIC.7314', 'VPC endpoint not found');
     }
-    if (vpcep && action === 'receive' && connection.status === 'accepted') return error(400, 'EndPoint.2014', 'The endpoint is already connected.');
+    if (vpcep && action === 'receive' && connection.status === 'accepted')
+      return error(400, 'EndPoint.2014', 'The endpoint is already connected.');
     found.push(connection);
   }
   for (const connection of found) {
@@ -89,7 +126,10 @@ export function connectionAction(store: ConnectionStore, route: Route, body: unk
     }
   }
   const connections = found.map(copy);
-  return { status: 200, body: vpcep ? { connections } : { size: connections.length, total: connections.length, connections } };
+  return {
+    status: 200,
+    body: vpcep ? { connections } : { size: connections.length, total: connections.length, connections },
+  };
 }
 
 function copy(connection: SimConnection): SimConnection {

@@ -38,7 +38,12 @@ export type Simulator = {
   url: string;
   port: number;
   seed(target: SeedTarget): void;
-  connection(kind: TargetKind, projectId: string, targetId: string, endpointId: string): SimConnection | undefined;
+  connection(
+    kind: TargetKind,
+    projectId: string,
+    targetId: string,
+    endpointId: string,
+  ): SimConnection | undefined;
   inject(rule: FaultRule): void;
   clearFaults(): void;
   calls: SimCall[];
@@ -53,7 +58,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const calls: SimCall[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  const auth = { credentials: options.credentials ?? [], tokens: options.tokens ?? [], clock: options.clock ?? (() => new Date()) };
+  const auth = {
+    credentials: options.credentials ?? [],
+    tokens: options.tokens ?? [],
+    clock: options.clock ?? (() => new Date()),
+  };
   const schedule = (fn: () => void, ms: number) => {
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -66,7 +75,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://simulator');
-    const rawQuery = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1) : '';
+    const rawQuery = (req.url ?? '').includes('?')
+      ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1)
+      : '';
     const route = matchRoute(req.method ?? 'GET', url.pathname);
     const parsed = parseJson(body);
     const call: SimCall = {
@@ -94,16 +105,41 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     res.end(JSON.stringify(reply.body));
   }
 
-  function answer(fault: Fault | undefined, route: ReturnType<typeof matchRoute>, req: IncomingMessage, url: URL, rawQuery: string, body: Buffer, parsed: unknown): Reply {
-    const verdict = authenticate({ method: req.method ?? 'GET', rawPath: url.pathname, rawQuery, headers: req.headers, body }, auth);
-    if (!verdict.ok) return { status: verdict.status, body: { error_code: verdict.code, error_msg: verdict.message } };
+  function answer(
+    fault: Fault | undefined,
+    route: ReturnType<typeof matchRoute>,
+    req: IncomingMessage,
+    url: URL,
+    rawQuery: string,
+    body: Buffer,
+    parsed: unknown,
+  ): Reply {
+    const verdict = authenticate(
+      { method: req.method ?? 'GET', rawPath: url.pathname, rawQuery, headers: req.headers, body },
+      auth,
+    );
+    if (!verdict.ok)
+      return { status: verdict.status, body: { error_code: verdict.code, error_msg: verdict.message } };
     if (fault?.type === 'status') {
-      return { status: fault.httpStatus, body: { error_code: fault.errorCode, error_msg: fault.errorMsg ?? `injected ${fault.errorCode}` } };
+      return {
+        status: fault.httpStatus,
+        body: { error_code: fault.errorCode, error_msg: fault.errorMsg ?? `injected ${fault.errorCode}` },
+      };
     }
-    if (route === undefined) return { status: 404, body: { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published in the environment.' } };
+    if (route === undefined)
+      return {
+        status: 404,
+        body: {
+          error_code: 'APIGW.0101',
+          error_msg: 'The API does not exist or has not been published in the environment.',
+        },
+      };
     const projectHeader = req.headers['x-project-id'];
     if (typeof projectHeader === 'string' && projectHeader.toLowerCase() !== route.projectId.toLowerCase()) {
-      return { status: 403, body: { error_code: 'APIGW.0302', error_msg: 'X-Project-Id does not match the project in the path' } };
+      return {
+        status: 403,
+        body: { error_code: 'APIGW.0302', error_msg: 'X-Project-Id does not match the project in the path' },
+      };
     }
     return route.action
       ? connectionAction(store, route, parsed, { creatingMs: options.creatingMs ?? 0, schedule })
@@ -120,7 +156,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
 
@@ -128,7 +166,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     seed: (target) => store.seed(target),
-    connection: (kind, projectId, targetId, endpointId) => store.connection(kind, projectId, targetId, endpointId),
+    connection: (kind, projectId, targetId, endpointId) =>
+      store.connection(kind, projectId, targetId, endpointId),
     inject: (rule) => faults.add(rule),
     clearFaults: () => faults.clear(),
     calls,

@@ -12,7 +12,12 @@ export type SimConnection = {
 };
 
 export type SeedConnection = { id: string; status?: string; domainId?: string };
-export type SeedTarget = { kind: TargetKind; projectId: string; targetId: string; connections?: SeedConnection[] };
+export type SeedTarget = {
+  kind: TargetKind;
+  projectId: string;
+  targetId: string;
+  connections?: SeedConnection[];
+};
 
 export function targetKey(kind: TargetKind, projectId: string, targetId: string): string {
   return `${kind}/${projectId.toLowerCase()}/${targetId.toLowerCase()}`;
@@ -45,7 +50,12 @@ export class ConnectionStore {
     return this.#targets.get(targetKey(kind, projectId, targetId));
   }
 
-  connection(kind: TargetKind, projectId: string, targetId: string, endpointId: string): SimConnection | undefined {
+  connection(
+    kind: TargetKind,
+    projectId: string,
+    targetId: string,
+    endpointId: string,
+  ): SimConnection | undefined {
     return this.target(kind, projectId, targetId)?.get(endpointId.toLowerCase());
   }
 

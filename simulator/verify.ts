@@ -7,12 +7,17 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export type ParsedAuthorization = { access: string; signedHeaders: string[]; signature: string };
 
-const AUTH_PATTERN = /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)$/;
+const AUTH_PATTERN =
+  /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)$/;
 
 export function parseAuthorization(header: string | undefined): ParsedAuthorization | undefined {
   const match = header === undefined ? null : AUTH_PATTERN.exec(header.trim());
   if (match === null) return undefined;
-  return { access: match[1] as string, signedHeaders: (match[2] as string).split(';'), signature: (match[3] as string).toLowerCase() };
+  return {
+    access: match[1] as string,
+    signedHeaders: (match[2] as string).split(';'),
+    signature: (match[3] as string).toLowerCase(),
+  };
 }
 
 /** Percent-encodes everything but RFC 3986's unreserved characters, byte by byte (UTF-8). */
@@ -25,7 +30,7 @@ export function escapeUnreserved(text: string): string {
   return out;
 }
 
-function unescape(text: string): string {
+function decodeLoose(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
@@ -34,7 +39,10 @@ function unescape(text: string): string {
 }
 
 export function buildCanonicalUri(rawPath: string): string {
-  const joined = rawPath.split('/').map((segment) => escapeUnreserved(unescape(segment))).join('/');
+  const joined = rawPath
+    .split('/')
+    .map((segment) => escapeUnreserved(decodeLoose(segment)))
+    .join('/');
   return joined.endsWith('/') ? joined : `${joined}/`;
 }
 
@@ -45,14 +53,17 @@ export function buildCanonicalQuery(rawQuery: string): string {
     const at = part.indexOf('=');
     const key = at < 0 ? part : part.slice(0, at);
     const value = at < 0 ? '' : part.slice(at + 1);
-    entries.push([escapeUnreserved(unescape(key)), escapeUnreserved(unescape(value))]);
+    entries.push([escapeUnreserved(decodeLoose(key)), escapeUnreserved(decodeLoose(value))]);
   }
   entries.sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) : a[0] < b[0] ? -1 : 1));
   return entries.map(([k, v]) => `${k}=${v}`).join('&');
 }
 
 /** Received headers are lower-cased by node:http; repeated ones arrive joined. */
-export function buildCanonicalHeaders(headers: Record<string, string | string[] | undefined>, names: readonly string[]): string {
+export function buildCanonicalHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  names: readonly string[],
+): string {
   let out = '';
   for (const name of names) {
     const value = headers[name];

@@ -26,14 +26,25 @@ describe('loadConfig', () => {
   });
 
   it('lets AK/SK win over a token, and says so', () => {
-    const config = loadConfig({ HUAWEICLOUD_SDK_AK: 'ak', HUAWEICLOUD_SDK_SK: 'sk', HUAWEICLOUD_AUTH_TOKEN: 'tok' });
+    const config = loadConfig({
+      HUAWEICLOUD_SDK_AK: 'ak',
+      HUAWEICLOUD_SDK_SK: 'sk',
+      HUAWEICLOUD_AUTH_TOKEN: 'tok',
+    });
     expect(config.huawei.credentials).toEqual({ kind: 'aksk', ak: 'ak', sk: 'sk' });
     expect(config.notices.join()).toMatch(/AK\/SK/);
   });
 
   it('uses the IAM token alone when no AK/SK is set, and carries a security token with AK/SK', () => {
-    expect(loadConfig({ HUAWEICLOUD_AUTH_TOKEN: 'tok' }).huawei.credentials).toEqual({ kind: 'token', token: 'tok' });
-    const temp = loadConfig({ HUAWEICLOUD_SDK_AK: 'a', HUAWEICLOUD_SDK_SK: 's', HUAWEICLOUD_SDK_SECURITY_TOKEN: 't' });
+    expect(loadConfig({ HUAWEICLOUD_AUTH_TOKEN: 'tok' }).huawei.credentials).toEqual({
+      kind: 'token',
+      token: 'tok',
+    });
+    const temp = loadConfig({
+      HUAWEICLOUD_SDK_AK: 'a',
+      HUAWEICLOUD_SDK_SK: 's',
+      HUAWEICLOUD_SDK_SECURITY_TOKEN: 't',
+    });
     expect(temp.huawei.credentials).toEqual({ kind: 'aksk', ak: 'a', sk: 's', securityToken: 't' });
   });
 
@@ -47,7 +58,10 @@ describe('loadConfig', () => {
     [{ VPCEP_APPROVAL_CONCURRENCY: '0' }, 'VPCEP_APPROVAL_CONCURRENCY'],
     [{ VPCEP_APPROVAL_MAX_ATTEMPTS: 'three' }, 'VPCEP_APPROVAL_MAX_ATTEMPTS'],
     [{ VPCEP_APPROVAL_ALLOWED_TARGETS: 'vpcep:abc' }, 'VPCEP_APPROVAL_ALLOWED_TARGETS'],
-    [{ VPCEP_APPROVAL_BACKOFF_BASE_MS: '500', VPCEP_APPROVAL_BACKOFF_MAX_MS: '100' }, 'VPCEP_APPROVAL_BACKOFF_MAX_MS'],
+    [
+      { VPCEP_APPROVAL_BACKOFF_BASE_MS: '500', VPCEP_APPROVAL_BACKOFF_MAX_MS: '100' },
+      'VPCEP_APPROVAL_BACKOFF_MAX_MS',
+    ],
   ])('names the variable at fault (%o)', (env, variable) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);
@@ -55,11 +69,15 @@ describe('loadConfig', () => {
   });
 
   it('treats empty values as unset', () => {
-    expect(loadConfig({ HUAWEICLOUD_SDK_AK: '', HUAWEICLOUD_SDK_SK: ' ' }).huawei.credentials).toBeUndefined();
+    expect(
+      loadConfig({ HUAWEICLOUD_SDK_AK: '', HUAWEICLOUD_SDK_SK: ' ' }).huawei.credentials,
+    ).toBeUndefined();
   });
 
   it('normalizes the allowlist and ignores blank entries', () => {
-    const config = loadConfig({ VPCEP_APPROVAL_ALLOWED_TARGETS: ` vpcep:${SERVICE_ID.toUpperCase()} ,, apig:${INSTANCE_ID}` });
+    const config = loadConfig({
+      VPCEP_APPROVAL_ALLOWED_TARGETS: ` vpcep:${SERVICE_ID.toUpperCase()} ,, apig:${INSTANCE_ID}`,
+    });
     expect([...(config.allowedTargets ?? [])]).toEqual([`vpcep:${SERVICE_ID}`, `apig:${INSTANCE_ID}`]);
   });
 });

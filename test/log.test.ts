@@ -3,13 +3,24 @@ import { createJsonLogger, REDACTED, redact } from '../lib/log.ts';
 
 describe('redact', () => {
   it('masks secret-looking keys at any depth', () => {
-    const out = redact({ sk: 'x', nested: { Authorization: 'SDK-HMAC-SHA256 ...', 'X-Auth-Token': 't', list: [{ securityToken: 's' }] }, op: 'ok' });
-    expect(out).toEqual({ sk: REDACTED, nested: { Authorization: REDACTED, 'X-Auth-Token': REDACTED, list: [{ securityToken: REDACTED }] }, op: 'ok' });
+    const out = redact({
+      sk: 'x',
+      nested: { Authorization: 'SDK-HMAC-SHA256 ...', 'X-Auth-Token': 't', list: [{ securityToken: 's' }] },
+      op: 'ok',
+    });
+    expect(out).toEqual({
+      sk: REDACTED,
+      nested: { Authorization: REDACTED, 'X-Auth-Token': REDACTED, list: [{ securityToken: REDACTED }] },
+      op: 'ok',
+    });
   });
 
   it('cuts known secret values out of strings and error messages, and drops stacks', () => {
     const error = new Error('failed with key SECRETSECRET123');
-    const out = redact({ message: 'sent SECRETSECRET123', error }, ['SECRETSECRET123']) as { message: string; error: Record<string, unknown> };
+    const out = redact({ message: 'sent SECRETSECRET123', error }, ['SECRETSECRET123']) as {
+      message: string;
+      error: Record<string, unknown>;
+    };
     expect(out.message).toBe(`sent ${REDACTED}`);
     expect(out.error).toEqual({ name: 'Error', message: `failed with key ${REDACTED}` });
   });
@@ -18,7 +29,12 @@ describe('redact', () => {
 describe('createJsonLogger', () => {
   it('writes one JSON object per line, filtered by level, never a configured secret', () => {
     const lines: string[] = [];
-    const logger = createJsonLogger({ level: 'info', write: (l) => lines.push(l), secrets: ['AKAKAKAKAKAK'], base: { decisionId: 'D1' } });
+    const logger = createJsonLogger({
+      level: 'info',
+      write: (l) => lines.push(l),
+      secrets: ['AKAKAKAKAKAK'],
+      base: { decisionId: 'D1' },
+    });
     logger.debug('hidden');
     logger.warn('signed with AKAKAKAKAKAK', { ak: 'AKAKAKAKAKAK', requestId: 'r1' });
     expect(lines).toHaveLength(1);

@@ -56,7 +56,11 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
     ...(write === undefined ? {} : { write }),
   });
   for (const notice of config.core.notices) logger.warn(notice);
-  const metrics = createEmfMetrics({ namespace: 'VpcepApproval', service: config.service, ...(write === undefined ? {} : { write }) });
+  const metrics = createEmfMetrics({
+    namespace: 'VpcepApproval',
+    service: config.service,
+    ...(write === undefined ? {} : { write }),
+  });
 
   const queue = once(async () => {
     const { sqsDecisionQueue } = await import('../queue/enqueue.ts');
@@ -69,7 +73,10 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
     return snsOutcomePublisher(client, required(config.topicArn, 'OUTCOME_TOPIC_ARN'));
   });
   const executor = once(async () => {
-    const [{ createRuntime }, { executeDecision }] = await Promise.all([import('../runtime.ts'), import('../executor/execute.ts')]);
+    const [{ createRuntime }, { executeDecision }] = await Promise.all([
+      import('../runtime.ts'),
+      import('../executor/execute.ts'),
+    ]);
     const runtime = createRuntime(config.core, {
       logger,
       ...(overrides.dispatcher === undefined ? {} : { dispatcher: overrides.dispatcher }),

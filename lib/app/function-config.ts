@@ -26,14 +26,19 @@ function list(value: string | undefined): string[] {
 
 const FunctionEnvSchema = z.object({
   DECISION_QUEUE_URL: z.url().optional(),
-  OUTCOME_TOPIC_ARN: z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w.-]+$/, 'must be an SNS topic ARN').optional(),
+  OUTCOME_TOPIC_ARN: z
+    .string()
+    .regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w.-]+$/, 'must be an SNS topic ARN')
+    .optional(),
   DECISION_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).default(5),
   AWS_LAMBDA_FUNCTION_NAME: z.string().default('local'),
 });
 
 export function loadFunctionConfig(env: Record<string, string | undefined>): FunctionConfig {
   const core = loadConfig(env);
-  const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const blankless = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
   const parsed = FunctionEnvSchema.safeParse(blankless);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -44,7 +49,8 @@ export function loadFunctionConfig(env: Record<string, string | undefined>): Fun
   const bearerTokens = list(env.WEBHOOK_BEARER_TOKEN);
   const signingKeys = signingSecrets.map((secret) => {
     const key = decodeSigningSecret(secret);
-    if (key === undefined) throw new ConfigError('WEBHOOK_SIGNING_SECRET', 'must be whsec_<base64 of at least 16 bytes>');
+    if (key === undefined)
+      throw new ConfigError('WEBHOOK_SIGNING_SECRET', 'must be whsec_<base64 of at least 16 bytes>');
     return key;
   });
   return {

@@ -17,7 +17,8 @@ export function webhookService(env: Env, overrides: ContainerOverrides = {}) {
           huawei: c.config.core.huawei,
           allowedTargets: c.config.core.allowedTargets,
           queue: { enqueue: async (decision) => (await c.queue()).enqueue(decision) },
-          executeAndPublish: (decision) => c.executeAndPublish(decision, invocationDeadline(context.getRemainingTimeInMillis())),
+          executeAndPublish: (decision) =>
+            c.executeAndPublish(decision, invocationDeadline(context.getRemainingTimeInMillis())),
           logger: c.logger,
         });
       } finally {

@@ -14,16 +14,26 @@ export const MAX_INPUT_BYTES = 1024 * 1024;
 
 /** Reads `--file <path|->`; a missing or unreadable file is an input error naming `--file`. */
 export async function readInput(file: string | undefined, io: CliIo): Promise<string> {
-  if (file === undefined) throw new ValidationError([{ path: '--file', message: 'required (a path, or - for stdin)' }], 'invalid arguments');
+  if (file === undefined)
+    throw new ValidationError(
+      [{ path: '--file', message: 'required (a path, or - for stdin)' }],
+      'invalid arguments',
+    );
   let text: string;
   try {
     text = file === '-' ? await io.readStdin() : await readFile(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ValidationError([{ path: '--file', message: `cannot read ${file}: ${reason}` }], 'invalid arguments');
+    throw new ValidationError(
+      [{ path: '--file', message: `cannot read ${file}: ${reason}` }],
+      'invalid arguments',
+    );
   }
   if (Buffer.byteLength(text) > MAX_INPUT_BYTES) {
-    throw new ValidationError([{ path: '--file', message: `larger than ${MAX_INPUT_BYTES} bytes` }], 'invalid arguments');
+    throw new ValidationError(
+      [{ path: '--file', message: `larger than ${MAX_INPUT_BYTES} bytes` }],
+      'invalid arguments',
+    );
   }
   return text;
 }

@@ -41,7 +41,12 @@ const OPTIONS = {
 
 export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
     const [command, ...extra] = positionals;
     if (values.help === true || command === undefined || command === 'help') {
       io.stdout(USAGE);
@@ -81,9 +86,16 @@ async function decide(file: string | undefined, dryRun: boolean, io: CliIo, deps
   }
   const logger = createLogger(config, (line) => io.stderr(`${line}\n`));
   for (const notice of config.notices) logger.warn(notice);
-  const runtime = createRuntime(config, { logger, ...(deps.dispatcher === undefined ? {} : { dispatcher: deps.dispatcher }) });
+  const runtime = createRuntime(config, {
+    logger,
+    ...(deps.dispatcher === undefined ? {} : { dispatcher: deps.dispatcher }),
+  });
   try {
-    const outcome = await executeDecision(parsed.decision, { client: runtime.client, config, logger, clock, ...sleepOf(deps) }, { dryRun });
+    const outcome = await executeDecision(
+      parsed.decision,
+      { client: runtime.client, config, logger, clock, ...sleepOf(deps) },
+      { dryRun },
+    );
     io.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
     if (outcome.status === 'invalid') reportIssues(new ValidationError(outcome.issues ?? []), io);
     return exitCodeFor(outcome.status);
@@ -92,18 +104,30 @@ async function decide(file: string | undefined, dryRun: boolean, io: CliIo, deps
   }
 }
 
-async function status(targetText: string | undefined, endpoint: string | undefined, io: CliIo, deps: CliDeps): Promise<number> {
+async function status(
+  targetText: string | undefined,
+  endpoint: string | undefined,
+  io: CliIo,
+  deps: CliDeps,
+): Promise<number> {
   const config: Config = loadConfig(io.env);
   const target = targetText === undefined ? undefined : targetFromKey(targetText);
   if (target === undefined) throw usageError('must be vpcep:<serviceId> or apig:<instanceId>', '--target');
-  if (endpoint !== undefined && !UuidSchema.safeParse(endpoint).success) throw usageError('must be a UUID', '--endpoint');
+  if (endpoint !== undefined && !UuidSchema.safeParse(endpoint).success)
+    throw usageError('must be a UUID', '--endpoint');
   const resolution = resolveTarget(target, config.huawei);
   if (!resolution.ok) throw new ValidationError(resolution.issues, 'incomplete target');
   const logger = createLogger(config, (line) => io.stderr(`${line}\n`));
-  const runtime = createRuntime(config, { logger, ...(deps.dispatcher === undefined ? {} : { dispatcher: deps.dispatcher }) });
+  const runtime = createRuntime(config, {
+    logger,
+    ...(deps.dispatcher === undefined ? {} : { dispatcher: deps.dispatcher }),
+  });
   try {
     const deadlineAt = Date.now() + config.execution.deadlineMs;
-    const read = await listConnections(runtime.client, resolution.api, { deadlineAt, ...(endpoint === undefined ? {} : { endpointId: endpoint }) });
+    const read = await listConnections(runtime.client, resolution.api, {
+      deadlineAt,
+      ...(endpoint === undefined ? {} : { endpointId: endpoint }),
+    });
     if (!read.ok) {
       io.stderr(`status failed: ${read.error.code}: ${read.error.message}\n`);
       return 1;
@@ -132,7 +156,9 @@ function usageError(message: string, path = 'arguments'): ValidationError {
 }
 
 function reportIssues(error: ValidationError, io: CliIo): void {
-  io.stderr(`${error.message.split(': ')[0]}:\n${error.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}\n`).join('')}`);
+  io.stderr(
+    `${error.message.split(': ')[0]}:\n${error.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}\n`).join('')}`,
+  );
 }
 
 function reportError(error: unknown, io: CliIo): number {

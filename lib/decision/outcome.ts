@@ -55,7 +55,10 @@ export function wantedStatus(action: Action): 'accepted' | 'rejected' {
 }
 
 /** succeeded: every endpoint in the wanted state; failed: none; partial: some. */
-export function overallStatus(action: Action, results: readonly EndpointResult[]): 'succeeded' | 'partial' | 'failed' {
+export function overallStatus(
+  action: Action,
+  results: readonly EndpointResult[],
+): 'succeeded' | 'partial' | 'failed' {
   const wanted = wantedStatus(action);
   const done = results.filter((r) => r.status === wanted).length;
   if (results.length > 0 && done === results.length) return 'succeeded';
@@ -80,7 +83,11 @@ export function invalidOutcome(input: unknown, issues: FieldIssue[], at: Date): 
 }
 
 /** The outcome for a valid decision that policy refused: no call was made. */
-export function deniedOutcome(decision: Decision, denial: { code: string; message: string }, at: Date): Outcome {
+export function deniedOutcome(
+  decision: Decision,
+  denial: { code: string; message: string },
+  at: Date,
+): Outcome {
   const time = at.toISOString();
   return {
     decisionId: decision.id,

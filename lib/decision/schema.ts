@@ -12,7 +12,9 @@ export const DecisionIdSchema = z
 /** Any 8-4-4-4-12 hex id: Huawei's IDs are UUID-shaped but not always RFC 4122 versions. */
 export const UuidSchema = z.guid('must be a UUID (8-4-4-4-12 hex)');
 export const Hex32Schema = z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex characters');
-export const RegionSchema = z.string().regex(/^[a-z]{2,}(?:-[a-z0-9]+)+$/, 'must be a region id such as cn-north-4');
+export const RegionSchema = z
+  .string()
+  .regex(/^[a-z]{2,}(?:-[a-z0-9]+)+$/, 'must be a region id such as cn-north-4');
 
 /** `receive` is the API's own word for accepting; the outcome always says `accept`. */
 export const ActionSchema = z
@@ -21,8 +23,16 @@ export const ActionSchema = z
 
 const location = { projectId: Hex32Schema.optional(), region: RegionSchema.optional() };
 
-export const VpcepTargetSchema = z.strictObject({ type: z.literal('vpcep'), serviceId: UuidSchema, ...location });
-export const ApigTargetSchema = z.strictObject({ type: z.literal('apig'), instanceId: Hex32Schema, ...location });
+export const VpcepTargetSchema = z.strictObject({
+  type: z.literal('vpcep'),
+  serviceId: UuidSchema,
+  ...location,
+});
+export const ApigTargetSchema = z.strictObject({
+  type: z.literal('apig'),
+  instanceId: Hex32Schema,
+  ...location,
+});
 export const TargetSchema = z.discriminatedUnion('type', [VpcepTargetSchema, ApigTargetSchema], {
   error: 'type must be vpcep or apig',
 });
@@ -45,7 +55,10 @@ export const EndpointsSchema = z
 export const SourceSchema = z.strictObject({
   system: z.string().min(1).max(64),
   ref: z.string().min(1).max(256).optional(),
-  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).optional(),
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .max(2048)
+    .optional(),
 });
 
 export const DecisionSchema = z.strictObject({
@@ -113,6 +126,8 @@ export function targetFromKey(text: string): Target | undefined {
   if (colon === -1) return undefined;
   const type = text.slice(0, colon).trim().toLowerCase();
   const id = text.slice(colon + 1).trim();
-  const parsed = TargetSchema.safeParse(type === 'vpcep' ? { type, serviceId: id } : { type, instanceId: id });
+  const parsed = TargetSchema.safeParse(
+    type === 'vpcep' ? { type, serviceId: id } : { type, instanceId: id },
+  );
   return parsed.success ? parsed.data : undefined;
 }

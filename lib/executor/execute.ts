@@ -5,15 +5,22 @@
  */
 import pLimit from 'p-limit';
 import type { Config } from '../config.ts';
-import { decisionEcho, deniedOutcome, invalidOutcome, type EndpointResult, type Outcome, overallStatus } from '../decision/outcome.ts';
+import {
+  decisionEcho,
+  deniedOutcome,
+  type EndpointResult,
+  invalidOutcome,
+  type Outcome,
+  overallStatus,
+} from '../decision/outcome.ts';
 import type { Decision } from '../decision/schema.ts';
 import { HuaweiApiError } from '../errors.ts';
-import { type Logger, silentLogger } from '../log.ts';
-import { checkPolicy } from '../policy.ts';
-import type { HuaweiClient } from '../huawei/client.ts';
+import type { ApiCall, HuaweiClient } from '../huawei/client.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import { type ApiTarget, connectionAction, listConnections } from '../huawei/connections.ts';
-import { chunkCalls, indexConnections, planEndpoints, type EndpointPlan } from './plan.ts';
+import { type Logger, silentLogger } from '../log.ts';
+import { checkPolicy } from '../policy.ts';
+import { chunkCalls, type EndpointPlan, indexConnections, planEndpoints } from './plan.ts';
 import { changedResult, failedResult, unchangedResult } from './results.ts';
 import { settle } from './settle.ts';
 import { resolveTarget } from './target.ts';
@@ -33,7 +40,11 @@ export type ExecuteOptions = {
   deadlineAt?: number;
 };
 
-export async function executeDecision(decision: Decision, deps: ExecutorDeps, options: ExecuteOptions = {}): Promise<Outcome> {
+export async function executeDecision(
+  decision: Decision,
+  deps: ExecutorDeps,
+  options: ExecuteOptions = {},
+): Promise<Outcome> {
   const clock = deps.clock ?? (() => new Date());
   const logger = deps.logger ?? silentLogger;
   const startedAt = clock();
@@ -46,8 +57,19 @@ export async function executeDecision(decision: Decision, deps: ExecutorDeps, op
   if (!resolution.ok) return invalidOutcome(decision, resolution.issues, startedAt);
 
   const { execution } = deps.config;
-  const deadlineAt = Math.min(startedAt.getTime() + execution.deadlineMs, options.deadlineAt ?? Number.POSITIVE_INFINITY);
-  const run: Run = { deps, api: resolution.api, deadlineAt, limit: pLimit(execution.concurrency), clock };
+  const requestIds: string[] = [];
+  const client = recordingRequestIds(deps.client, requestIds);
+  const deadlineAt = Math.min(
+    startedAt.getTime() + execution.deadlineMs,
+    options.deadlineAt ?? Number.POSITIVE_INFINITY,
+  );
+  const run: Run = {
+    deps: { ...deps, client },
+    api: resolution.api,
+    deadlineAt,
+    limit: pLimit(execution.concurrency),
+    clock,
+  };
   const dryRun = options.dryRun === true;
   const results = await runDecision(decision, run, dryRun);
 
@@ -67,8 +89,26 @@ export async function executeDecision(decision: Decision, deps: ExecutorDeps, op
     status: outcome.status,
     endpoints: results.length,
     changed: results.filter((r) => r.changed).length,
+    // Huawei's request ids, so a support case can name the calls (capped to keep the line readable).
+    requestIds: requestIds.slice(0, 50),
   });
   return outcome;
+}
+
+/** The client, noting the request id of every answer it gets. */
+function recordingRequestIds(client: HuaweiClient, into: string[]): HuaweiClient {
+  return {
+    async call<T>(apiCall: ApiCall) {
+      const result = await client.call<T>(apiCall);
+      const requestId = result.ok
+        ? result.requestId
+        : result.error instanceof HuaweiApiError
+          ? result.error.requestId
+          : undefined;
+      if (requestId !== undefined) into.push(requestId);
+      return result;
+    },
+  };
 }
 
 type Run = {
@@ -136,10 +176,16 @@ async function actionResult(plan: EndpointPlan, answer: ActionAnswer, run: Run):
   }
   if (answer.error instanceof HuaweiApiError && answer.error.failureClass === 'maybe_success') {
     // e.g. EndPoint.2014 "already connected": the state decides, so read it rather than call again.
-    const read = await listConnections(run.deps.client, run.api, { deadlineAt: run.deadlineAt, endpointId: plan.endpointId });
-    const now: Connection | undefined = read.ok ? indexConnections(read.body).get(plan.endpointId.toLowerCase()) : undefined;
+    const read = await listConnections(run.deps.client, run.api, {
+      deadlineAt: run.deadlineAt,
+      endpointId: plan.endpointId,
+    });
+    const now: Connection | undefined = read.ok
+      ? indexConnections(read.body).get(plan.endpointId.toLowerCase())
+      : undefined;
     // The API says the work was already done, so this call changed nothing.
-    if (now !== undefined) return { ...changedResult(plan.endpointId, now, plan.current, answer.attempts), changed: false };
+    if (now !== undefined)
+      return { ...changedResult(plan.endpointId, now, plan.current, answer.attempts), changed: false };
   }
   return failedResult(plan.endpointId, answer.error, answer.attempts, plan.current);
 }

@@ -16,7 +16,10 @@ export function endpointError(error: VpcepApprovalError): EndpointError {
 }
 
 export function unchangedResult(endpointId: string, current: Connection): EndpointResult {
-  return withDomain({ endpointId, status: current.status, changed: false, previousStatus: current.status, attempts: 0 }, current);
+  return withDomain(
+    { endpointId, status: current.status, changed: false, previousStatus: current.status, attempts: 0 },
+    current,
+  );
 }
 
 export function failedResult(
@@ -25,7 +28,13 @@ export function failedResult(
   attempts: number,
   previous: Connection | undefined,
 ): EndpointResult {
-  const result: EndpointResult = { endpointId, status: 'failed', changed: false, error: endpointError(error), attempts };
+  const result: EndpointResult = {
+    endpointId,
+    status: 'failed',
+    changed: false,
+    error: endpointError(error),
+    attempts,
+  };
   if (previous !== undefined) result.previousStatus = previous.status;
   return withDomain(result, previous);
 }

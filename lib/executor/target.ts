@@ -17,7 +17,10 @@ export function resolveTarget(target: Target, huawei: HuaweiConfig): TargetResol
   const region = target.region ?? huawei.defaultRegion;
   const issues: FieldIssue[] = [];
   if (projectId === undefined) {
-    issues.push({ path: 'target.projectId', message: 'not given, and HUAWEICLOUD_SDK_PROJECT_ID is not set' });
+    issues.push({
+      path: 'target.projectId',
+      message: 'not given, and HUAWEICLOUD_SDK_PROJECT_ID is not set',
+    });
   }
   if (region === undefined) {
     issues.push({ path: 'target.region', message: 'not given, and HUAWEICLOUD_REGION is not set' });
@@ -26,5 +29,9 @@ export function resolveTarget(target: Target, huawei: HuaweiConfig): TargetResol
   const descriptor = SERVICES[target.type];
   const targetId = target.type === 'vpcep' ? target.serviceId : target.instanceId;
   const baseUrl = serviceBaseUrl(target.type, region, huawei.endpoints[target.type]);
-  return { ok: true, resolved: { ...target, projectId, region }, api: { descriptor, baseUrl, projectId, targetId } };
+  return {
+    ok: true,
+    resolved: { ...target, projectId, region },
+    api: { descriptor, baseUrl, projectId, targetId },
+  };
 }

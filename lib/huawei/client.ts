@@ -4,7 +4,12 @@
  * failure: it returns the error with the number of attempts, so the outcome can report both.
  */
 import type { Dispatcher } from 'undici';
-import { DeadlineExceededError, HuaweiApiError, type VpcepApprovalError, toApprovalError } from '../errors.ts';
+import {
+  DeadlineExceededError,
+  HuaweiApiError,
+  toApprovalError,
+  type VpcepApprovalError,
+} from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { type BackoffOptions, backoffDelay, classifyFailure, maxAttemptsFor } from './retry-policy.ts';
 import { sdkDate, sign } from './sign.ts';
@@ -29,7 +34,13 @@ export type ClientDeps = {
   onAttempt?: (event: AttemptEvent) => void;
 };
 
-export type AttemptEvent = { op: string; attempt: number; durationMs: number; httpStatus?: number; errorCode?: string };
+export type AttemptEvent = {
+  op: string;
+  attempt: number;
+  durationMs: number;
+  httpStatus?: number;
+  errorCode?: string;
+};
 
 export type ApiCall = {
   /** A short name for logs and metrics: `vpcep.action`, `apig.list`. */
@@ -95,7 +106,10 @@ export function createHuaweiClient(deps: ClientDeps): HuaweiClient {
     apiCall: ApiCall,
     body: Buffer | undefined,
     timeoutMs: number,
-  ): Promise<{ ok: true; body: unknown; httpStatus: number; requestId: string | undefined } | { ok: false; error: VpcepApprovalError }> {
+  ): Promise<
+    | { ok: true; body: unknown; httpStatus: number; requestId: string | undefined }
+    | { ok: false; error: VpcepApprovalError }
+  > {
     let response: RawResponse;
     try {
       response = await sendOnce(deps.dispatcher, {
@@ -136,8 +150,18 @@ export function createHuaweiClient(deps: ClientDeps): HuaweiClient {
   return { call };
 }
 
-function apiError(httpStatus: number, body: unknown, requestId: string | undefined, logger: Logger): HuaweiApiError {
-  const fields = (body ?? {}) as { error_code?: unknown; error_msg?: unknown; code?: unknown; message?: unknown };
+function apiError(
+  httpStatus: number,
+  body: unknown,
+  requestId: string | undefined,
+  logger: Logger,
+): HuaweiApiError {
+  const fields = (body ?? {}) as {
+    error_code?: unknown;
+    error_msg?: unknown;
+    code?: unknown;
+    message?: unknown;
+  };
   const rawCode = fields.error_code ?? fields.code;
   const code = typeof rawCode === 'string' && rawCode !== '' ? rawCode : `HTTP_${httpStatus}`;
   const rawMessage = fields.error_msg ?? fields.message;
@@ -147,7 +171,13 @@ function apiError(httpStatus: number, body: unknown, requestId: string | undefin
     // secret, and comparing it with ours is how a signature bug gets found.
     logger.warn('huawei rejected the signature', { requestId, serverCanonicalRequest: message });
   }
-  return new HuaweiApiError({ code, message, httpStatus, requestId, failureClass: classifyFailure(httpStatus, code) });
+  return new HuaweiApiError({
+    code,
+    message,
+    httpStatus,
+    requestId,
+    failureClass: classifyFailure(httpStatus, code),
+  });
 }
 
 function parseJson(text: string): unknown {
@@ -164,5 +194,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 function requestIdOf(error: VpcepApprovalError): { requestId?: string } {
-  return error instanceof HuaweiApiError && error.requestId !== undefined ? { requestId: error.requestId } : {};
+  return error instanceof HuaweiApiError && error.requestId !== undefined
+    ? { requestId: error.requestId }
+    : {};
 }

@@ -11,7 +11,9 @@ export const ConnectionSchema = z.looseObject({
   id: z.string().min(1),
   status: ConnectionStatusSchema,
   domain_id: z.string().optional(),
-  error: z.array(z.looseObject({ error_code: z.string().optional(), error_message: z.string().optional() })).optional(),
+  error: z
+    .array(z.looseObject({ error_code: z.string().optional(), error_message: z.string().optional() }))
+    .optional(),
 });
 
 export type Connection = {

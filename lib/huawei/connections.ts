@@ -18,7 +18,10 @@ export type ConnectionsResult = ApiResult<Connection[]> & { requestIds: string[]
 const MAX_PAGES = 100;
 
 function connectionsUrl(target: ApiTarget, suffix = ''): URL {
-  return new URL(target.descriptor.connectionsPath(target.projectId, target.targetId) + suffix, target.baseUrl);
+  return new URL(
+    target.descriptor.connectionsPath(target.projectId, target.targetId) + suffix,
+    target.baseUrl,
+  );
 }
 
 /**
@@ -54,10 +57,24 @@ export async function listConnections(
     if (!parsed.success) return { ok: false, error: malformed(op, result.requestId), attempts, requestIds };
     connections.push(...parsed.data.connections.map(toConnection));
     const total = parsed.data.total_count ?? parsed.data.total;
-    const done = parsed.data.connections.length < limit || (total !== undefined && connections.length >= total);
-    if (done) return { ok: true, body: connections, httpStatus: result.httpStatus, requestId: result.requestId, attempts, requestIds };
+    const done =
+      parsed.data.connections.length < limit || (total !== undefined && connections.length >= total);
+    if (done)
+      return {
+        ok: true,
+        body: connections,
+        httpStatus: result.httpStatus,
+        requestId: result.requestId,
+        attempts,
+        requestIds,
+      };
   }
-  return { ok: false, error: new VpcepApprovalError('TOO_MANY_PAGES', 'connection list did not end'), attempts, requestIds };
+  return {
+    ok: false,
+    error: new VpcepApprovalError('TOO_MANY_PAGES', 'connection list did not end'),
+    attempts,
+    requestIds,
+  };
 }
 
 /** One action call: accept (`receive`) or reject the given endpoints, at most the API's per-call maximum. */
@@ -69,7 +86,9 @@ export async function connectionAction(
   deadlineAt: number,
 ): Promise<ApiResult<Connection[]>> {
   if (endpoints.length === 0 || endpoints.length > target.descriptor.maxEndpointsPerAction) {
-    throw new RangeError(`${target.descriptor.service} takes 1 to ${target.descriptor.maxEndpointsPerAction} endpoints per call`);
+    throw new RangeError(
+      `${target.descriptor.service} takes 1 to ${target.descriptor.maxEndpointsPerAction} endpoints per call`,
+    );
   }
   const op = `${target.descriptor.service}.action`;
   const result = await client.call<unknown>({
@@ -82,13 +101,18 @@ export async function connectionAction(
   });
   if (!result.ok) return result;
   const parsed = ConnectionListSchema.safeParse(result.body);
-  if (!parsed.success) return { ok: false, error: malformed(op, result.requestId), attempts: result.attempts };
+  if (!parsed.success)
+    return { ok: false, error: malformed(op, result.requestId), attempts: result.attempts };
   return { ...result, body: parsed.data.connections.map(toConnection) };
 }
 
 function malformed(op: string, requestId: string | undefined): VpcepApprovalError {
   const id = requestId === undefined ? '' : ` (request ${requestId})`;
-  return new VpcepApprovalError('MALFORMED_RESPONSE', `${op} answered a body that is not a connection list${id}`, {
-    statusCode: 502,
-  });
+  return new VpcepApprovalError(
+    'MALFORMED_RESPONSE',
+    `${op} answered a body that is not a connection list${id}`,
+    {
+      statusCode: 502,
+    },
+  );
 }

@@ -22,7 +22,8 @@ export const VPCEP: ServiceDescriptor = {
 
 export const APIG: ServiceDescriptor = {
   service: 'apig',
-  connectionsPath: (projectId, instanceId) => `v2/${projectId}/apigw/instances/${instanceId}/vpc-endpoint/connections`,
+  connectionsPath: (projectId, instanceId) =>
+    `v2/${projectId}/apigw/instances/${instanceId}/vpc-endpoint/connections`,
   maxEndpointsPerAction: 50,
   maxPageSize: 500,
 };

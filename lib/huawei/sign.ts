@@ -20,7 +20,10 @@ export type AkSk = { ak: string; sk: string };
 
 /** RFC 3986 encoding: keeps only the unreserved set, so `!'()*` are escaped too (space is `%20`). */
 export function encodeRfc3986(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function decodeLoose(value: string): string {
@@ -107,7 +110,10 @@ export function authorization(ak: string, names: readonly string[], sig: string)
 
 /** `X-Sdk-Date` format: UTC `YYYYMMDDTHHMMSSZ`. */
 export function sdkDate(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**

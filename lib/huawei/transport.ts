@@ -9,8 +9,8 @@
  * every client test runs through these two modules.
  */
 import type { Dispatcher } from 'undici';
-import Agent from 'undici/lib/dispatcher/agent.js';
 import dispatcherRequest from 'undici/lib/api/api-request.js';
+import Agent from 'undici/lib/dispatcher/agent.js';
 import { NetworkError } from '../errors.ts';
 
 export type TransportOptions = {
@@ -38,7 +38,11 @@ export type RawRequest = {
   signal: AbortSignal;
 };
 
-export type RawResponse = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
+export type RawResponse = {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+};
 
 const TLS_CODES = /^(CERT_|ERR_TLS|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/;
 
@@ -64,7 +68,8 @@ function toNetworkError(error: unknown, signal: AbortSignal): NetworkError {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
   if (signal.aborted) return new NetworkError('REQUEST_TIMEOUT', 'request timed out', error);
-  if (typeof code === 'string' && /TIMEOUT/.test(code)) return new NetworkError('REQUEST_TIMEOUT', message, error);
+  if (typeof code === 'string' && /TIMEOUT/.test(code))
+    return new NetworkError('REQUEST_TIMEOUT', message, error);
   if (typeof code === 'string' && TLS_CODES.test(code)) return new NetworkError('TLS_ERROR', message, error);
   return new NetworkError('NETWORK_ERROR', typeof code === 'string' ? `${code}: ${message}` : message, error);
 }

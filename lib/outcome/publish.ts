@@ -11,7 +11,9 @@ export type OutcomePublisher = { publish(outcome: Outcome): Promise<{ messageId:
 export type SnsSender = Pick<SNSClient, 'send'>;
 
 /** SNS refuses empty attribute values, so absent fields are left out rather than sent as "". */
-export function outcomeAttributes(outcome: Outcome): Record<string, { DataType: 'String'; StringValue: string }> {
+export function outcomeAttributes(
+  outcome: Outcome,
+): Record<string, { DataType: 'String'; StringValue: string }> {
   const values: Record<string, string | undefined | null> = {
     status: outcome.status,
     action: outcome.action,
@@ -20,7 +22,8 @@ export function outcomeAttributes(outcome: Outcome): Record<string, { DataType: 
   };
   const attributes: Record<string, { DataType: 'String'; StringValue: string }> = {};
   for (const [name, value] of Object.entries(values)) {
-    if (typeof value === 'string' && value !== '') attributes[name] = { DataType: 'String', StringValue: value };
+    if (typeof value === 'string' && value !== '')
+      attributes[name] = { DataType: 'String', StringValue: value };
   }
   return attributes;
 }

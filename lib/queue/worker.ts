@@ -7,8 +7,8 @@
  */
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import type { Outcome } from '../decision/outcome.ts';
-import { type Decision, parseDecisionJson } from '../decision/schema.ts';
 import { invalidOutcome } from '../decision/outcome.ts';
+import { type Decision, parseDecisionJson } from '../decision/schema.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { OutcomePublisher } from '../outcome/publish.ts';
 
@@ -23,7 +23,10 @@ export type WorkerDeps = {
 
 export type RecordVerdict = 'done' | 'retry';
 
-export async function processDecisionRecords(records: readonly SQSRecord[], deps: WorkerDeps): Promise<SQSBatchResponse> {
+export async function processDecisionRecords(
+  records: readonly SQSRecord[],
+  deps: WorkerDeps,
+): Promise<SQSBatchResponse> {
   const groups = new Map<string, SQSRecord[]>();
   for (const record of records) {
     const group = record.attributes.MessageGroupId ?? record.messageId;
@@ -42,10 +45,18 @@ export async function processDecisionRecords(records: readonly SQSRecord[], deps
   );
   // Report in the batch's order, so logs and tests read naturally.
   const failed = new Set(failures);
-  return { batchItemFailures: records.filter((r) => failed.has(r.messageId)).map((r) => ({ itemIdentifier: r.messageId })) };
+  return {
+    batchItemFailures: records
+      .filter((r) => failed.has(r.messageId))
+      .map((r) => ({ itemIdentifier: r.messageId })),
+  };
 }
 
-export async function processRecord(record: SQSRecord, index: number, deps: WorkerDeps): Promise<RecordVerdict> {
+export async function processRecord(
+  record: SQSRecord,
+  index: number,
+  deps: WorkerDeps,
+): Promise<RecordVerdict> {
   const logger = deps.logger ?? silentLogger;
   const clock = deps.clock ?? (() => new Date());
   const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
@@ -68,13 +79,21 @@ export async function processRecord(record: SQSRecord, index: number, deps: Work
     return 'retry';
   }
   if (verdict === 'retry' && !final) {
-    logger.info('decision will be retried', { ...fields, decisionId: outcome.decisionId, status: outcome.status });
+    logger.info('decision will be retried', {
+      ...fields,
+      decisionId: outcome.decisionId,
+      status: outcome.status,
+    });
     return 'retry';
   }
   try {
     await deps.publisher.publish(outcome);
   } catch (error) {
-    logger.error('outcome publish failed; the record will be retried', { ...fields, decisionId: outcome.decisionId, error });
+    logger.error('outcome publish failed; the record will be retried', {
+      ...fields,
+      decisionId: outcome.decisionId,
+      error,
+    });
     return 'retry';
   }
   // On the last receive a still-retryable failure is published, then left to the dead-letter queue.

@@ -37,7 +37,12 @@ export function decodeSigningSecret(secret: string): Buffer | undefined {
   return key.length >= 16 ? key : undefined;
 }
 
-export function authenticateWebhook(headers: Headers, body: Buffer, config: WebhookAuthConfig, now: Date): AuthResult {
+export function authenticateWebhook(
+  headers: Headers,
+  body: Buffer,
+  config: WebhookAuthConfig,
+  now: Date,
+): AuthResult {
   const reasons: string[] = [];
   if (config.signingKeys.length > 0 && headers['webhook-signature'] !== undefined) {
     const result = verifyStandardWebhook(headers, body, config.signingKeys, now);
@@ -46,29 +51,42 @@ export function authenticateWebhook(headers: Headers, body: Buffer, config: Webh
   }
   const hub = headers['x-hub-signature-256'];
   if (config.hubSecrets.length > 0 && hub !== undefined) {
-    if (config.hubSecrets.some((secret) => verifyHubSignature(hub, body, secret))) return { ok: true, scheme: 'hub-signature' };
+    if (config.hubSecrets.some((secret) => verifyHubSignature(hub, body, secret)))
+      return { ok: true, scheme: 'hub-signature' };
     reasons.push('x-hub-signature-256 does not match');
   }
   const authorization = headers.authorization;
   if (config.bearerTokens.length > 0 && authorization !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (match?.[1] !== undefined && config.bearerTokens.some((token) => sameSecret(match[1] as string, token))) {
+    if (
+      match?.[1] !== undefined &&
+      config.bearerTokens.some((token) => sameSecret(match[1] as string, token))
+    ) {
       return { ok: true, scheme: 'bearer' };
     }
     reasons.push('bearer token does not match');
   }
-  return { ok: false, reason: reasons.length > 0 ? reasons.join('; ') : 'no credentials for a configured scheme' };
+  return {
+    ok: false,
+    reason: reasons.length > 0 ? reasons.join('; ') : 'no credentials for a configured scheme',
+  };
 }
 
 /** Standard Webhooks v1 (https://www.standardwebhooks.com): any listed v1 signature from any key. */
-export function verifyStandardWebhook(headers: Headers, body: Buffer, keys: readonly Buffer[], now: Date): AuthResult {
+export function verifyStandardWebhook(
+  headers: Headers,
+  body: Buffer,
+  keys: readonly Buffer[],
+  now: Date,
+): AuthResult {
   const id = headers['webhook-id'];
   const timestamp = headers['webhook-timestamp'];
   const signatures = headers['webhook-signature'];
   if (id === undefined || timestamp === undefined || signatures === undefined) {
     return { ok: false, reason: 'webhook-id, webhook-timestamp and webhook-signature are all required' };
   }
-  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'webhook-timestamp is not a Unix time in seconds' };
+  if (!/^\d{1,12}$/.test(timestamp))
+    return { ok: false, reason: 'webhook-timestamp is not a Unix time in seconds' };
   if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > TIMESTAMP_TOLERANCE_SECONDS) {
     return { ok: false, reason: 'webhook-timestamp is outside the 5-minute tolerance' };
   }

@@ -10,11 +10,20 @@ import { resolveTarget } from '../executor/target.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { checkPolicy } from '../policy.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
-import { authenticateWebhook, type Headers, isAuthConfigured, type WebhookAuthConfig } from './authenticate.ts';
+import {
+  authenticateWebhook,
+  type Headers,
+  isAuthConfigured,
+  type WebhookAuthConfig,
+} from './authenticate.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export type WebhookRequest = { headers: Headers; body: Buffer; query: Readonly<Record<string, string | undefined>> };
+export type WebhookRequest = {
+  headers: Headers;
+  body: Buffer;
+  query: Readonly<Record<string, string | undefined>>;
+};
 export type WebhookResponse = { statusCode: number; body: Record<string, unknown> };
 
 export type WebhookDeps = {
@@ -30,15 +39,21 @@ export type WebhookDeps = {
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-export async function handleDecisionWebhook(request: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
+export async function handleDecisionWebhook(
+  request: WebhookRequest,
+  deps: WebhookDeps,
+): Promise<WebhookResponse> {
   const logger = deps.logger ?? silentLogger;
   const clock = deps.clock ?? (() => new Date());
   if (!isAuthConfigured(deps.auth)) {
-    logger.error('webhook authentication is not configured: set WEBHOOK_SIGNING_SECRET, WEBHOOK_HUB_SECRET or WEBHOOK_BEARER_TOKEN');
+    logger.error(
+      'webhook authentication is not configured: set WEBHOOK_SIGNING_SECRET, WEBHOOK_HUB_SECRET or WEBHOOK_BEARER_TOKEN',
+    );
     return answer(503, 'not_configured', 'the webhook is not configured');
   }
   // Checked before authentication so that no one can make us hash an unbounded body.
-  if (request.body.length > MAX_BODY_BYTES) return answer(413, 'payload_too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
+  if (request.body.length > MAX_BODY_BYTES)
+    return answer(413, 'payload_too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
   const auth = authenticateWebhook(request.headers, request.body, deps.auth, clock());
   if (!auth.ok) {
     logger.warn('webhook authentication failed', { reason: auth.reason });
@@ -51,21 +66,31 @@ export async function handleDecisionWebhook(request: WebhookRequest, deps: Webho
   if (!parsed.ok) return { statusCode: 400, body: { error: 'invalid_decision', issues: parsed.issues } };
   const decision = parsed.decision;
   const resolution = resolveTarget(decision.target, deps.huawei);
-  if (!resolution.ok) return { statusCode: 400, body: { error: 'invalid_decision', issues: resolution.issues } };
+  if (!resolution.ok)
+    return { statusCode: 400, body: { error: 'invalid_decision', issues: resolution.issues } };
   const verdict = checkPolicy(decision, deps.allowedTargets);
   if (!verdict.allowed) {
     logger.warn('decision denied by policy', { decisionId: decision.id, code: verdict.code });
     return answer(403, 'denied', verdict.message, { decisionId: decision.id });
   }
-  logger.info('decision accepted', { decisionId: decision.id, scheme: auth.scheme, wait: request.query.wait === 'true' });
+  logger.info('decision accepted', {
+    decisionId: decision.id,
+    scheme: auth.scheme,
+    wait: request.query.wait === 'true',
+  });
   if (request.query.wait === 'true') {
     try {
-      return { statusCode: 200, body: (await deps.executeAndPublish(decision)) as unknown as Record<string, unknown> };
+      return {
+        statusCode: 200,
+        body: (await deps.executeAndPublish(decision)) as unknown as Record<string, unknown>,
+      };
     } catch (error) {
       // Only the publish can throw here (execution reports failures in the outcome). A 503 makes the
       // sender retry, and the replay makes no second action call, so the outcome is not lost.
       logger.error('could not publish the outcome', { decisionId: decision.id, error });
-      return answer(503, 'unavailable', 'the outcome could not be published; retry later', { decisionId: decision.id });
+      return answer(503, 'unavailable', 'the outcome could not be published; retry later', {
+        decisionId: decision.id,
+      });
     }
   }
   try {
@@ -73,11 +98,18 @@ export async function handleDecisionWebhook(request: WebhookRequest, deps: Webho
   } catch (error) {
     // The sender will retry on a 503; the decision id dedupes it on the FIFO queue.
     logger.error('could not queue the decision', { decisionId: decision.id, error });
-    return answer(503, 'unavailable', 'the decision could not be queued; retry later', { decisionId: decision.id });
+    return answer(503, 'unavailable', 'the decision could not be queued; retry later', {
+      decisionId: decision.id,
+    });
   }
   return { statusCode: 202, body: { decisionId: decision.id, status: 'queued' } };
 }
 
-function answer(statusCode: number, error: string, message: string, extra: Record<string, unknown> = {}): WebhookResponse {
+function answer(
+  statusCode: number,
+  error: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): WebhookResponse {
   return { statusCode, body: { error, message, ...extra } };
 }

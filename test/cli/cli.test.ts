@@ -11,7 +11,12 @@ let h: Harness;
 
 beforeEach(async () => {
   h = await startHarness();
-  h.sim.seed({ kind: 'vpcep', projectId: PROJECT_ID, targetId: SERVICE_ID, connections: [{ id: ENDPOINT_ID, status: 'pendingAcceptance' }] });
+  h.sim.seed({
+    kind: 'vpcep',
+    projectId: PROJECT_ID,
+    targetId: SERVICE_ID,
+    connections: [{ id: ENDPOINT_ID, status: 'pendingAcceptance' }],
+  });
 });
 afterEach(async () => {
   await h.close();
@@ -30,12 +35,21 @@ describe('vpcep-approval decide', () => {
 
     expect(run.code).toBe(0);
     const outcome = JSON.parse(run.stdout);
-    expect(outcome).toMatchObject({ decisionId: 'CHG-1042', action: 'accept', status: 'succeeded', requestedBy: 'alice@example.com' });
+    expect(outcome).toMatchObject({
+      decisionId: 'CHG-1042',
+      action: 'accept',
+      status: 'succeeded',
+      requestedBy: 'alice@example.com',
+    });
     expect(outcome.results[0]).toMatchObject({ endpointId: ENDPOINT_ID, status: 'accepted', changed: true });
   });
 
   it('reads the decision from stdin with --file -', async () => {
-    const run = await runCliWith(['decide', '--file', '-'], h.env, JSON.stringify(aDecision({ action: 'reject' })));
+    const run = await runCliWith(
+      ['decide', '--file', '-'],
+      h.env,
+      JSON.stringify(aDecision({ action: 'reject' })),
+    );
 
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).results[0].status).toBe('rejected');
@@ -43,7 +57,11 @@ describe('vpcep-approval decide', () => {
 
   it('exits 1 and still prints the outcome when an endpoint fails', async () => {
     const [stranger] = endpointIds(1);
-    const run = await runCliWith(['decide', '--file', '-'], h.env, JSON.stringify(aDecision({ endpoints: [ENDPOINT_ID, stranger as string] })));
+    const run = await runCliWith(
+      ['decide', '--file', '-'],
+      h.env,
+      JSON.stringify(aDecision({ endpoints: [ENDPOINT_ID, stranger as string] })),
+    );
 
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).status).toBe('partial');
@@ -62,7 +80,10 @@ describe('vpcep-approval decide', () => {
     const run = await runCliWith(['decide', '--dry-run', '--file', '-'], h.env, JSON.stringify(aDecision()));
 
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ dryRun: true, results: [{ status: 'pendingAcceptance', changed: true }] });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      dryRun: true,
+      results: [{ status: 'pendingAcceptance', changed: true }],
+    });
     expect(h.sim.calls.filter((c) => c.op === 'vpcep.action')).toHaveLength(0);
   });
 
@@ -97,7 +118,11 @@ describe('vpcep-approval decide', () => {
 
   it('never writes a credential to stdout or stderr', async () => {
     const env = { ...h.env, VPCEP_APPROVAL_LOG_LEVEL: 'debug' };
-    h.sim.inject({ op: 'vpcep.action', times: 1, fault: { type: 'status', httpStatus: 500, errorCode: 'EndPoint.0001' } });
+    h.sim.inject({
+      op: 'vpcep.action',
+      times: 1,
+      fault: { type: 'status', httpStatus: 500, errorCode: 'EndPoint.0001' },
+    });
     const run = await runCliWith(['decide', '--file', '-'], env, JSON.stringify(aDecision()));
 
     expect(run.code).toBe(0);
@@ -108,7 +133,11 @@ describe('vpcep-approval decide', () => {
 
 describe('vpcep-approval validate', () => {
   it('prints the normalized decision and exits 0', async () => {
-    const run = await runCliWith(['validate', '--file', '-'], {}, JSON.stringify(aDecision({ action: 'receive' })));
+    const run = await runCliWith(
+      ['validate', '--file', '-'],
+      {},
+      JSON.stringify(aDecision({ action: 'receive' })),
+    );
 
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).action).toBe('accept');
@@ -127,11 +156,16 @@ describe('vpcep-approval status', () => {
     const run = await runCliWith(['status', '--target', `vpcep:${SERVICE_ID}`], h.env);
 
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).connections).toEqual([expect.objectContaining({ id: ENDPOINT_ID, status: 'pendingAcceptance' })]);
+    expect(JSON.parse(run.stdout).connections).toEqual([
+      expect.objectContaining({ id: ENDPOINT_ID, status: 'pendingAcceptance' }),
+    ]);
   });
 
   it('asks for one endpoint by id with --endpoint', async () => {
-    const run = await runCliWith(['status', '--target', `vpcep:${SERVICE_ID}`, '--endpoint', ENDPOINT_ID], h.env);
+    const run = await runCliWith(
+      ['status', '--target', `vpcep:${SERVICE_ID}`, '--endpoint', ENDPOINT_ID],
+      h.env,
+    );
 
     expect(run.code).toBe(0);
     expect(h.sim.calls[0]?.query).toMatchObject({ id: ENDPOINT_ID });

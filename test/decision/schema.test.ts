@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDecision, parseDecisionJson, targetFromKey, targetKey } from '../../lib/decision/schema.ts';
-import { aDecision, anApigDecision, ENDPOINT_ID, endpointIds, INSTANCE_ID, SERVICE_ID } from '../helpers/factories.ts';
+import {
+  aDecision,
+  anApigDecision,
+  ENDPOINT_ID,
+  endpointIds,
+  INSTANCE_ID,
+  SERVICE_ID,
+} from '../helpers/factories.ts';
 
 function issuesOf(input: unknown) {
   const result = parseDecision(input);
@@ -16,12 +23,18 @@ describe('parseDecision', () => {
   });
 
   it('accepts an APIG target with a 32-hex instance id and defaults projectId and region to absent', () => {
-    const result = parseDecision(anApigDecision([ENDPOINT_ID], { target: { type: 'apig', instanceId: INSTANCE_ID } }));
+    const result = parseDecision(
+      anApigDecision([ENDPOINT_ID], { target: { type: 'apig', instanceId: INSTANCE_ID } }),
+    );
     expect(result.ok && result.decision.target).toEqual({ type: 'apig', instanceId: INSTANCE_ID });
   });
 
   it('refuses unknown fields at the top level and inside target and source, naming each', () => {
-    const input = { ...aDecision(), actoin: 'accept', target: { type: 'vpcep', serviceId: SERVICE_ID, zone: 'x' } };
+    const input = {
+      ...aDecision(),
+      actoin: 'accept',
+      target: { type: 'vpcep', serviceId: SERVICE_ID, zone: 'x' },
+    };
     (input.source as Record<string, unknown>).extra = true;
     expect(issuesOf(input)).toEqual(
       expect.arrayContaining([
@@ -34,7 +47,9 @@ describe('parseDecision', () => {
 
   it('rejects a decision with duplicate endpoints, pointing at the repeat', () => {
     const issues = issuesOf(aDecision({ endpoints: [ENDPOINT_ID, ENDPOINT_ID.toUpperCase()] }));
-    expect(issues).toEqual([{ path: 'endpoints[1]', message: `duplicate endpoint ${ENDPOINT_ID.toUpperCase()}` }]);
+    expect(issues).toEqual([
+      { path: 'endpoints[1]', message: `duplicate endpoint ${ENDPOINT_ID.toUpperCase()}` },
+    ]);
   });
 
   it('bounds endpoints to 1..500', () => {
@@ -92,7 +107,10 @@ describe('parseDecision properties', () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !(k in aDecision()) && k !== '__proto__').map((k) => ({ add: k })),
+          fc
+            .string({ minLength: 1, maxLength: 12 })
+            .filter((k) => !(k in aDecision()) && k !== '__proto__')
+            .map((k) => ({ add: k })),
           fc.constantFrom(...required).map((k) => ({ drop: k })),
         ),
         fc.jsonValue(),
@@ -108,10 +126,15 @@ describe('parseDecision properties', () => {
 
   it('keeps every issue path inside the input it was given', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('id', 'action', 'target', 'endpoints', 'reason', 'x'), fc.jsonValue()), (input) => {
-        const result = parseDecision(input);
-        if (!result.ok) for (const issue of result.issues) expect(issue.path.split(/[.[]/)[0] ?? '').toMatch(/^(id|action|target|endpoints|reason|x|)$/);
-      }),
+      fc.property(
+        fc.dictionary(fc.constantFrom('id', 'action', 'target', 'endpoints', 'reason', 'x'), fc.jsonValue()),
+        (input) => {
+          const result = parseDecision(input);
+          if (!result.ok)
+            for (const issue of result.issues)
+              expect(issue.path.split(/[.[]/)[0] ?? '').toMatch(/^(id|action|target|endpoints|reason|x|)$/);
+        },
+      ),
     );
   });
 });

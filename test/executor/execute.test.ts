@@ -1,11 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aDecision, anApigDecision, ENDPOINT_ID, endpointIds, INSTANCE_ID, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
+import {
+  aDecision,
+  anApigDecision,
+  ENDPOINT_ID,
+  endpointIds,
+  INSTANCE_ID,
+  PROJECT_ID,
+  SERVICE_ID,
+} from '../helpers/factories.ts';
 import { AK, type Harness, SK, startHarness } from '../helpers/harness.ts';
 
 let h: Harness;
 
 function seedVpcep(ids: string[], status = 'pendingAcceptance') {
-  h.sim.seed({ kind: 'vpcep', projectId: PROJECT_ID, targetId: SERVICE_ID, connections: ids.map((id) => ({ id, status })) });
+  h.sim.seed({
+    kind: 'vpcep',
+    projectId: PROJECT_ID,
+    targetId: SERVICE_ID,
+    connections: ids.map((id) => ({ id, status })),
+  });
 }
 
 function actionCalls(op = 'vpcep.action') {
@@ -30,18 +43,31 @@ describe('executeDecision against the simulator', () => {
     expect(actionCalls()).toHaveLength(7);
     expect(actionCalls().every((c) => c.endpoints?.length === 1)).toBe(true);
     expect(outcome.results.map((r) => r.endpointId)).toEqual(ids);
-    expect(outcome.results.every((r) => r.changed && r.status === 'accepted' && r.previousStatus === 'pendingAcceptance')).toBe(true);
+    expect(
+      outcome.results.every(
+        (r) => r.changed && r.status === 'accepted' && r.previousStatus === 'pendingAcceptance',
+      ),
+    ).toBe(true);
     expect(outcome.target).toMatchObject({ projectId: PROJECT_ID, region: 'cn-north-4' });
   });
 
   it('cuts an APIG decision of 120 endpoints into calls of 50, 50 and 20', async () => {
     const ids = endpointIds(120);
-    h.sim.seed({ kind: 'apig', projectId: PROJECT_ID, targetId: INSTANCE_ID, connections: ids.map((id) => ({ id, status: 'pendingAcceptance' })) });
+    h.sim.seed({
+      kind: 'apig',
+      projectId: PROJECT_ID,
+      targetId: INSTANCE_ID,
+      connections: ids.map((id) => ({ id, status: 'pendingAcceptance' })),
+    });
 
     const outcome = await h.execute(anApigDecision(ids, { action: 'reject' }));
 
     expect(outcome.status).toBe('succeeded');
-    expect(actionCalls('apig.action').map((c) => c.endpoints?.length).sort()).toEqual([20, 50, 50]);
+    expect(
+      actionCalls('apig.action')
+        .map((c) => c.endpoints?.length)
+        .sort(),
+    ).toEqual([20, 50, 50]);
     expect(new Set(actionCalls('apig.action').flatMap((c) => c.endpoints ?? []))).toEqual(new Set(ids));
     expect(outcome.results.every((r) => r.status === 'rejected')).toBe(true);
   });
@@ -65,13 +91,21 @@ describe('executeDecision against the simulator', () => {
 
     const outcome = await h.execute(aDecision({ action: 'reject', endpoints: [id] }));
 
-    expect(outcome.results[0]).toMatchObject({ status: 'rejected', previousStatus: 'accepted', changed: true, attempts: 1 });
+    expect(outcome.results[0]).toMatchObject({
+      status: 'rejected',
+      previousStatus: 'accepted',
+      changed: true,
+      attempts: 1,
+    });
   });
 
   it.each([
     ['a 500', { type: 'status', httpStatus: 500, errorCode: 'EndPoint.0001' }],
     ['a 429', { type: 'status', httpStatus: 429, errorCode: 'APIGW.0308' }],
-    ['VPCEP throttling as 400 EndPoint.0022', { type: 'status', httpStatus: 400, errorCode: 'EndPoint.0022' }],
+    [
+      'VPCEP throttling as 400 EndPoint.0022',
+      { type: 'status', httpStatus: 400, errorCode: 'EndPoint.0022' },
+    ],
     ['a connection reset', { type: 'reset' }],
   ] as const)('retries %s to success', async (_name, fault) => {
     const [id] = endpointIds(1) as [string];
@@ -100,32 +134,52 @@ describe('executeDecision against the simulator', () => {
   it('gives up after the configured attempts and reports the last error as retryable', async () => {
     const [id] = endpointIds(1) as [string];
     seedVpcep([id]);
-    h.sim.inject({ op: 'vpcep.action', times: Number.POSITIVE_INFINITY, fault: { type: 'status', httpStatus: 503, errorCode: 'EndPoint.2004' } });
+    h.sim.inject({
+      op: 'vpcep.action',
+      times: Number.POSITIVE_INFINITY,
+      fault: { type: 'status', httpStatus: 503, errorCode: 'EndPoint.2004' },
+    });
 
     const outcome = await h.execute(aDecision({ endpoints: [id] }));
 
     expect(outcome.status).toBe('failed');
-    expect(outcome.results[0]).toMatchObject({ status: 'failed', attempts: 4, error: { code: 'EndPoint.2004', httpStatus: 503, retryable: true } });
+    expect(outcome.results[0]).toMatchObject({
+      status: 'failed',
+      attempts: 4,
+      error: { code: 'EndPoint.2004', httpStatus: 503, retryable: true },
+    });
     expect(actionCalls()).toHaveLength(4);
   });
 
   it.each([
     ['404 APIC.7314', { type: 'status', httpStatus: 404, errorCode: 'APIC.7314' }, 'APIC.7314', 404],
-    ['403 EndPoint.0004', { type: 'status', httpStatus: 403, errorCode: 'EndPoint.0004' }, 'EndPoint.0004', 403],
-  ] as const)('does not retry %s and carries the code and request id', async (_name, fault, code, httpStatus) => {
-    const [id] = endpointIds(1) as [string];
-    seedVpcep([id]);
-    h.sim.inject({ op: 'vpcep.action', times: 1, fault });
+    [
+      '403 EndPoint.0004',
+      { type: 'status', httpStatus: 403, errorCode: 'EndPoint.0004' },
+      'EndPoint.0004',
+      403,
+    ],
+  ] as const)(
+    'does not retry %s and carries the code and request id',
+    async (_name, fault, code, httpStatus) => {
+      const [id] = endpointIds(1) as [string];
+      seedVpcep([id]);
+      h.sim.inject({ op: 'vpcep.action', times: 1, fault });
 
-    const outcome = await h.execute(aDecision({ endpoints: [id] }));
+      const outcome = await h.execute(aDecision({ endpoints: [id] }));
 
-    const call = actionCalls()[0];
-    expect(actionCalls()).toHaveLength(1);
-    expect(outcome.results[0]).toMatchObject({ status: 'failed', attempts: 1, error: { code, httpStatus, retryable: false, requestId: call?.requestId } });
-    expect(call?.requestId).toEqual(expect.any(String));
-  });
+      const call = actionCalls()[0];
+      expect(actionCalls()).toHaveLength(1);
+      expect(outcome.results[0]).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        error: { code, httpStatus, retryable: false, requestId: call?.requestId },
+      });
+      expect(call?.requestId).toEqual(expect.any(String));
+    },
+  );
 
-  it('does not retry Endpoint.2013 for an endpoint that is not the service\'s', async () => {
+  it("does not retry Endpoint.2013 for an endpoint that is not the service's", async () => {
     const [member, stranger] = endpointIds(2) as [string, string];
     seedVpcep([member]);
 
@@ -133,8 +187,14 @@ describe('executeDecision against the simulator', () => {
 
     expect(outcome.status).toBe('partial');
     const failed = outcome.results.find((r) => r.endpointId === stranger);
-    expect(failed).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'Endpoint.2013', retryable: false } });
-    expect(failed?.error?.requestId).toBe(actionCalls().find((c) => c.endpoints?.[0] === stranger)?.requestId);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: { code: 'Endpoint.2013', retryable: false },
+    });
+    expect(failed?.error?.requestId).toBe(
+      actionCalls().find((c) => c.endpoints?.[0] === stranger)?.requestId,
+    );
     expect(actionCalls().filter((c) => c.endpoints?.[0] === stranger)).toHaveLength(1);
   });
 
@@ -178,7 +238,11 @@ describe('executeDecision against the simulator', () => {
   it('fails every endpoint, without acting, when the status cannot be read', async () => {
     const ids = endpointIds(2);
     seedVpcep(ids);
-    h.sim.inject({ op: 'vpcep.list', times: 1, fault: { type: 'status', httpStatus: 401, errorCode: 'APIGW.0301' } });
+    h.sim.inject({
+      op: 'vpcep.list',
+      times: 1,
+      fault: { type: 'status', httpStatus: 401, errorCode: 'APIGW.0301' },
+    });
 
     const outcome = await h.execute(aDecision({ endpoints: ids }));
 
@@ -200,7 +264,11 @@ describe('authentication against the simulator', () => {
     const outcome = await h.execute(aDecision());
 
     expect(h.sim.calls).toHaveLength(1);
-    expect(outcome.results[0]?.error).toMatchObject({ code: 'APIGW.0301', httpStatus: 401, retryable: false });
+    expect(outcome.results[0]?.error).toMatchObject({
+      code: 'APIGW.0301',
+      httpStatus: 401,
+      retryable: false,
+    });
     expect(outcome.results[0]?.error?.requestId).toBe(h.sim.calls[0]?.requestId);
     const logs = h.logs.join('\n');
     expect(logs).toContain('serverCanonicalRequest');
@@ -218,7 +286,9 @@ describe('authentication against the simulator', () => {
   });
 
   it('is refused when temporary credentials are used without their token', async () => {
-    h = await startHarness({ simulatorCredentials: [{ ak: AK, sk: SK, securityToken: 'temporary-token-value' }] });
+    h = await startHarness({
+      simulatorCredentials: [{ ak: AK, sk: SK, securityToken: 'temporary-token-value' }],
+    });
     seedVpcep([ENDPOINT_ID]);
 
     const outcome = await h.execute(aDecision());

@@ -10,7 +10,8 @@ export function fakeAwsClient(options: { fail?: () => boolean } = {}) {
   return {
     sent,
     async send(command: { constructor: { name: string }; input: unknown }): Promise<never> {
-      if (options.fail?.()) throw Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' });
+      if (options.fail?.())
+        throw Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' });
       sent.push({ name: command.constructor.name, input: command.input as Record<string, unknown> });
       counter += 1;
       return { MessageId: `msg-${counter}` } as never;

@@ -1,10 +1,14 @@
 /** Runs the CLI in-process with captured output and a given environment. */
-import { type CliIo } from '../../lib/cli/io.ts';
+import type { CliIo } from '../../lib/cli/io.ts';
 import { runCli } from '../../lib/cli/main.ts';
 
 export type CliRun = { code: number; stdout: string; stderr: string };
 
-export async function runCliWith(argv: string[], env: Record<string, string | undefined>, stdin = ''): Promise<CliRun> {
+export async function runCliWith(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  stdin = '',
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {

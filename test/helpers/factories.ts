@@ -27,5 +27,9 @@ export function aDecision(overrides: Partial<DecisionInput> = {}): DecisionInput
 }
 
 export function anApigDecision(endpoints: string[], overrides: Partial<DecisionInput> = {}): DecisionInput {
-  return aDecision({ target: { type: 'apig', instanceId: INSTANCE_ID, projectId: PROJECT_ID, region: REGION }, endpoints, ...overrides });
+  return aDecision({
+    target: { type: 'apig', instanceId: INSTANCE_ID, projectId: PROJECT_ID, region: REGION },
+    endpoints,
+    ...overrides,
+  });
 }

@@ -16,10 +16,17 @@ export type PublishedVector = {
   request: VectorRequest;
   signedHeaders: string;
   canonicalRequest: string;
-  expected: { canonicalRequestSha256: string; stringToSign: string; signature: string; signedHeaders: string };
+  expected: {
+    canonicalRequestSha256: string;
+    stringToSign: string;
+    signature: string;
+    signedHeaders: string;
+  };
 };
 
-const file = JSON.parse(readFileSync(new URL('../fixtures/signing-vectors.json', import.meta.url), 'utf8')) as {
+const file = JSON.parse(
+  readFileSync(new URL('../fixtures/signing-vectors.json', import.meta.url), 'utf8'),
+) as {
   vectors: SdkVector[];
   published: PublishedVector[];
 };

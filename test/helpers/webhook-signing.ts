@@ -3,7 +3,10 @@ import { createHmac } from 'node:crypto';
 
 export const STANDARD_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
-export function standardWebhookHeaders(body: string | Buffer, options: { secret?: string; id?: string; timestamp?: number } = {}) {
+export function standardWebhookHeaders(
+  body: string | Buffer,
+  options: { secret?: string; id?: string; timestamp?: number } = {},
+) {
   const secret = options.secret ?? STANDARD_SECRET;
   const id = options.id ?? `msg_${Math.random().toString(36).slice(2)}`;
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));

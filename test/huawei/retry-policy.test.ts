@@ -25,10 +25,14 @@ describe('classifyFailure', () => {
 
   it('never retries 401, 403 or 404 whatever the code says', () => {
     fc.assert(
-      fc.property(fc.constantFrom(401, 403, 404), fc.stringMatching(/^[A-Z]{3,5}\.[0-9]{4}$/), (status, code) => {
-        const known = ['APIGW.0308', 'APIG.0308', 'APIG.9008', 'APIC.9007'].includes(code);
-        if (!known) expect(classifyFailure(status, code)).toBe('terminal');
-      }),
+      fc.property(
+        fc.constantFrom(401, 403, 404),
+        fc.stringMatching(/^[A-Z]{3,5}\.[0-9]{4}$/),
+        (status, code) => {
+          const known = ['APIGW.0308', 'APIG.0308', 'APIG.9008', 'APIC.9007'].includes(code);
+          if (!known) expect(classifyFailure(status, code)).toBe('terminal');
+        },
+      ),
     );
   });
 });

@@ -16,31 +16,42 @@ import {
 import { publishedVectors, sdkVectors } from '../helpers/vectors.ts';
 
 describe('sign (SDK vectors)', () => {
-  it.each(sdkVectors.map((v) => [v.name, v] as const))('produces the SDK authorization for %s', (_name, v) => {
-    const header = sign(
-      { method: v.request.method, url: new URL(v.request.url), headers: v.request.headers, body: v.request.body },
-      v.credentials,
-    );
-    expect(header).toBe(v.expected.authorization);
-  });
+  it.each(sdkVectors.map((v) => [v.name, v] as const))(
+    'produces the SDK authorization for %s',
+    (_name, v) => {
+      const header = sign(
+        {
+          method: v.request.method,
+          url: new URL(v.request.url),
+          headers: v.request.headers,
+          body: v.request.body,
+        },
+        v.credentials,
+      );
+      expect(header).toBe(v.expected.authorization);
+    },
+  );
 });
 
 describe('signer steps (published vectors)', () => {
-  it.each(publishedVectors.map((v) => [v.name, v] as const))('matches every intermediate for %s', (_name, v) => {
-    const request = {
-      method: v.request.method,
-      url: new URL(v.request.url),
-      headers: v.request.headers,
-      body: v.request.body,
-    };
-    const names = v.signedHeaders.split(';');
-    const canonical = canonicalRequest(request, names);
-    expect(canonical).toBe(v.canonicalRequest);
-    expect(sha256Hex(canonical)).toBe(v.expected.canonicalRequestSha256);
-    const toSign = stringToSign(v.request.headers['X-Sdk-Date'] ?? '', canonical);
-    expect(toSign).toBe(v.expected.stringToSign);
-    expect(signature(v.credentials.sk, toSign)).toBe(v.expected.signature);
-  });
+  it.each(publishedVectors.map((v) => [v.name, v] as const))(
+    'matches every intermediate for %s',
+    (_name, v) => {
+      const request = {
+        method: v.request.method,
+        url: new URL(v.request.url),
+        headers: v.request.headers,
+        body: v.request.body,
+      };
+      const names = v.signedHeaders.split(';');
+      const canonical = canonicalRequest(request, names);
+      expect(canonical).toBe(v.canonicalRequest);
+      expect(sha256Hex(canonical)).toBe(v.expected.canonicalRequestSha256);
+      const toSign = stringToSign(v.request.headers['X-Sdk-Date'] ?? '', canonical);
+      expect(toSign).toBe(v.expected.stringToSign);
+      expect(signature(v.credentials.sk, toSign)).toBe(v.expected.signature);
+    },
+  );
 
   it('names the signed headers lower-cased and sorted, host included', () => {
     expect(signedHeaderNames({ 'X-Sdk-Date': 'd', host: 'h', 'Content-Type': 'c' })).toEqual([

@@ -10,7 +10,12 @@ let sim: Simulator;
 
 beforeEach(async () => {
   sim = await startSimulator({ credentials: [{ ak: AK, sk: SK }], tokens: ['good-token'] });
-  sim.seed({ kind: 'vpcep', projectId: PROJECT_ID, targetId: SERVICE_ID, connections: [{ id: ENDPOINT_ID }] });
+  sim.seed({
+    kind: 'vpcep',
+    projectId: PROJECT_ID,
+    targetId: SERVICE_ID,
+    connections: [{ id: ENDPOINT_ID }],
+  });
 });
 afterEach(async () => {
   await sim.close();
@@ -18,18 +23,49 @@ afterEach(async () => {
 
 type Answer = { status: number; body: Record<string, unknown>; requestId: string | undefined };
 
-function send(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; sk?: string; date?: Date; sign?: boolean } = {}): Promise<Answer> {
+function send(
+  method: string,
+  path: string,
+  options: {
+    body?: unknown;
+    headers?: Record<string, string>;
+    sk?: string;
+    date?: Date;
+    sign?: boolean;
+  } = {},
+): Promise<Answer> {
   const url = new URL(path, sim.url);
   const body = options.body === undefined ? '' : JSON.stringify(options.body);
-  const headers: Record<string, string> = { ...(body ? { 'content-type': 'application/json' } : {}), ...options.headers };
-  if (options.sign !== false) Object.assign(headers, testSign({ method, url, headers, body, ak: AK, sk: options.sk ?? SK, date: options.date ?? new Date() }));
+  const headers: Record<string, string> = {
+    ...(body ? { 'content-type': 'application/json' } : {}),
+    ...options.headers,
+  };
+  if (options.sign !== false)
+    Object.assign(
+      headers,
+      testSign({
+        method,
+        url,
+        headers,
+        body,
+        ak: AK,
+        sk: options.sk ?? SK,
+        date: options.date ?? new Date(),
+      }),
+    );
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers }, (res) => {
       let text = '';
       res.on('data', (c) => {
         text += c;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {}, requestId: res.headers['x-request-id'] as string | undefined }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: text ? JSON.parse(text) : {},
+          requestId: res.headers['x-request-id'] as string | undefined,
+        }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -59,32 +95,57 @@ describe('simulator authentication', () => {
   });
 
   it('accepts a configured IAM token and refuses another', async () => {
-    expect((await send('GET', vpcep, { sign: false, headers: { 'x-auth-token': 'good-token' } })).status).toBe(200);
-    expect((await send('GET', vpcep, { sign: false, headers: { 'x-auth-token': 'bad-token' } })).status).toBe(401);
+    expect(
+      (await send('GET', vpcep, { sign: false, headers: { 'x-auth-token': 'good-token' } })).status,
+    ).toBe(200);
+    expect((await send('GET', vpcep, { sign: false, headers: { 'x-auth-token': 'bad-token' } })).status).toBe(
+      401,
+    );
   });
 });
 
 describe('simulator connection state', () => {
   it('accepts then rejects a VPCEP connection, one endpoint per call', async () => {
-    const accepted = await send('POST', `${vpcep}/action`, { body: { action: 'receive', endpoints: [ENDPOINT_ID] } });
-    expect(accepted.body.connections).toEqual([expect.objectContaining({ id: ENDPOINT_ID, status: 'accepted' })]);
-    expect((await send('POST', `${vpcep}/action`, { body: { action: 'receive', endpoints: [ENDPOINT_ID] } })).body.error_code).toBe('EndPoint.2014');
+    const accepted = await send('POST', `${vpcep}/action`, {
+      body: { action: 'receive', endpoints: [ENDPOINT_ID] },
+    });
+    expect(accepted.body.connections).toEqual([
+      expect.objectContaining({ id: ENDPOINT_ID, status: 'accepted' }),
+    ]);
+    expect(
+      (await send('POST', `${vpcep}/action`, { body: { action: 'receive', endpoints: [ENDPOINT_ID] } })).body
+        .error_code,
+    ).toBe('EndPoint.2014');
     await send('POST', `${vpcep}/action`, { body: { action: 'reject', endpoints: [ENDPOINT_ID] } });
     expect(sim.connection('vpcep', PROJECT_ID, SERVICE_ID, ENDPOINT_ID)?.status).toBe('rejected');
   });
 
   it('refuses two endpoints in one VPCEP call and a stranger endpoint', async () => {
-    const two = await send('POST', `${vpcep}/action`, { body: { action: 'receive', endpoints: endpointIds(2) } });
+    const two = await send('POST', `${vpcep}/action`, {
+      body: { action: 'receive', endpoints: endpointIds(2) },
+    });
     expect([two.status, two.body.error_code]).toEqual([400, 'EndPoint.2031']);
-    const stranger = await send('POST', `${vpcep}/action`, { body: { action: 'receive', endpoints: endpointIds(1) } });
+    const stranger = await send('POST', `${vpcep}/action`, {
+      body: { action: 'receive', endpoints: endpointIds(1) },
+    });
     expect([stranger.status, stranger.body.error_code]).toEqual([400, 'Endpoint.2013']);
   });
 
   it('takes up to 50 APIG endpoints per call and pages the list', async () => {
     const ids = endpointIds(51);
-    sim.seed({ kind: 'apig', projectId: PROJECT_ID, targetId: INSTANCE_ID, connections: ids.map((id) => ({ id })) });
-    expect((await send('POST', `${apig}/action`, { body: { action: 'reject', endpoints: ids } })).status).toBe(400);
-    expect((await send('POST', `${apig}/action`, { body: { action: 'reject', endpoints: ids.slice(0, 50) } })).status).toBe(200);
+    sim.seed({
+      kind: 'apig',
+      projectId: PROJECT_ID,
+      targetId: INSTANCE_ID,
+      connections: ids.map((id) => ({ id })),
+    });
+    expect(
+      (await send('POST', `${apig}/action`, { body: { action: 'reject', endpoints: ids } })).status,
+    ).toBe(400);
+    expect(
+      (await send('POST', `${apig}/action`, { body: { action: 'reject', endpoints: ids.slice(0, 50) } }))
+        .status,
+    ).toBe(200);
     const page = await send('GET', `${apig}?limit=20&offset=40`);
     expect(page.body).toMatchObject({ size: 11, total: 51 });
     const rejected = await send('GET', `${apig}?status=rejected&limit=100`);
@@ -94,7 +155,12 @@ describe('simulator connection state', () => {
   it('moves an accept through creating when creatingMs is set', async () => {
     await sim.close();
     sim = await startSimulator({ credentials: [{ ak: AK, sk: SK }], creatingMs: 50 });
-    sim.seed({ kind: 'vpcep', projectId: PROJECT_ID, targetId: SERVICE_ID, connections: [{ id: ENDPOINT_ID }] });
+    sim.seed({
+      kind: 'vpcep',
+      projectId: PROJECT_ID,
+      targetId: SERVICE_ID,
+      connections: [{ id: ENDPOINT_ID }],
+    });
     await send('POST', `${vpcep}/action`, { body: { action: 'receive', endpoints: [ENDPOINT_ID] } });
     expect(sim.connection('vpcep', PROJECT_ID, SERVICE_ID, ENDPOINT_ID)?.status).toBe('creating');
     await new Promise((r) => setTimeout(r, 120));
@@ -102,14 +168,21 @@ describe('simulator connection state', () => {
   });
 
   it('answers 404 for an unknown service', async () => {
-    const answer = await send('GET', `/v1/${PROJECT_ID}/vpc-endpoint-services/${endpointIds(1)[0]}/connections`);
+    const answer = await send(
+      'GET',
+      `/v1/${PROJECT_ID}/vpc-endpoint-services/${endpointIds(1)[0]}/connections`,
+    );
     expect([answer.status, answer.body.error_code]).toEqual([404, 'EndPoint.2003']);
   });
 });
 
 describe('simulator faults', () => {
   it('answers injected errors the given number of times, then normally, recording each call', async () => {
-    sim.inject({ op: 'vpcep.list', times: 2, fault: { type: 'status', httpStatus: 400, errorCode: 'EndPoint.0022' } });
+    sim.inject({
+      op: 'vpcep.list',
+      times: 2,
+      fault: { type: 'status', httpStatus: 400, errorCode: 'EndPoint.0022' },
+    });
     const answers = [await send('GET', vpcep), await send('GET', vpcep), await send('GET', vpcep)];
     expect(answers.map((a) => a.status)).toEqual([400, 400, 200]);
     expect(sim.calls.map((c) => c.errorCode)).toEqual(['EndPoint.0022', 'EndPoint.0022', undefined]);

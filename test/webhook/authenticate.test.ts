@@ -11,7 +11,11 @@ import {
 import { hubSignature, STANDARD_SECRET, standardWebhookHeaders } from '../helpers/webhook-signing.ts';
 
 const key = decodeSigningSecret(STANDARD_SECRET) as Buffer;
-const config: WebhookAuthConfig = { signingKeys: [key], hubSecrets: ['hub-secret'], bearerTokens: ['static-token-123'] };
+const config: WebhookAuthConfig = {
+  signingKeys: [key],
+  hubSecrets: ['hub-secret'],
+  bearerTokens: ['static-token-123'],
+};
 
 describe('verifyStandardWebhook', () => {
   it('accepts the Standard Webhooks published test vector', () => {
@@ -20,7 +24,12 @@ describe('verifyStandardWebhook', () => {
       'webhook-timestamp': '1614265330',
       'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
     };
-    const result = verifyStandardWebhook(headers, Buffer.from('{"test": 2432232314}'), [key], new Date(1614265330_000));
+    const result = verifyStandardWebhook(
+      headers,
+      Buffer.from('{"test": 2432232314}'),
+      [key],
+      new Date(1614265330_000),
+    );
     expect(result).toEqual({ ok: true, scheme: 'standard-webhooks' });
   });
 
@@ -42,7 +51,10 @@ describe('verifyStandardWebhook', () => {
     const body = Buffer.from('{}');
     for (const skew of [-301, 301]) {
       const headers = standardWebhookHeaders(body, { timestamp: Math.floor(Date.now() / 1000) + skew });
-      expect(verifyStandardWebhook(headers, body, [key], new Date())).toMatchObject({ ok: false, reason: expect.stringMatching(/tolerance/) });
+      expect(verifyStandardWebhook(headers, body, [key], new Date())).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/tolerance/),
+      });
     }
   });
 
@@ -76,7 +88,9 @@ describe('verifyHubSignature', () => {
   it('rejects a wrong secret, a tampered body and malformed headers', () => {
     const body = Buffer.from('{"a":1}');
     expect(verifyHubSignature(hubSignature(body, 'other'), body, 'hub-secret')).toBe(false);
-    expect(verifyHubSignature(hubSignature(body, 'hub-secret'), Buffer.from('{"a":2}'), 'hub-secret')).toBe(false);
+    expect(verifyHubSignature(hubSignature(body, 'hub-secret'), Buffer.from('{"a":2}'), 'hub-secret')).toBe(
+      false,
+    );
     expect(verifyHubSignature('sha1=abc', body, 'hub-secret')).toBe(false);
     expect(verifyHubSignature('sha256=zz', body, 'hub-secret')).toBe(false);
   });
@@ -86,9 +100,21 @@ describe('authenticateWebhook', () => {
   const body = Buffer.from('{"id":"x"}');
 
   it('accepts a request that any configured scheme verifies', () => {
-    expect(authenticateWebhook(standardWebhookHeaders(body), body, config, new Date())).toMatchObject({ ok: true, scheme: 'standard-webhooks' });
-    expect(authenticateWebhook({ 'x-hub-signature-256': hubSignature(body, 'hub-secret') }, body, config, new Date())).toMatchObject({ ok: true, scheme: 'hub-signature' });
-    expect(authenticateWebhook({ authorization: 'Bearer static-token-123' }, body, config, new Date())).toMatchObject({ ok: true, scheme: 'bearer' });
+    expect(authenticateWebhook(standardWebhookHeaders(body), body, config, new Date())).toMatchObject({
+      ok: true,
+      scheme: 'standard-webhooks',
+    });
+    expect(
+      authenticateWebhook(
+        { 'x-hub-signature-256': hubSignature(body, 'hub-secret') },
+        body,
+        config,
+        new Date(),
+      ),
+    ).toMatchObject({ ok: true, scheme: 'hub-signature' });
+    expect(
+      authenticateWebhook({ authorization: 'Bearer static-token-123' }, body, config, new Date()),
+    ).toMatchObject({ ok: true, scheme: 'bearer' });
   });
 
   it('ignores the headers of a scheme that is not configured', () => {
@@ -97,8 +123,13 @@ describe('authenticateWebhook', () => {
   });
 
   it('rejects a wrong bearer token and a request with no credentials at all', () => {
-    expect(authenticateWebhook({ authorization: 'Bearer static-token-124' }, body, config, new Date()).ok).toBe(false);
-    expect(authenticateWebhook({}, body, config, new Date())).toEqual({ ok: false, reason: 'no credentials for a configured scheme' });
+    expect(
+      authenticateWebhook({ authorization: 'Bearer static-token-124' }, body, config, new Date()).ok,
+    ).toBe(false);
+    expect(authenticateWebhook({}, body, config, new Date())).toEqual({
+      ok: false,
+      reason: 'no credentials for a configured scheme',
+    });
   });
 });
 

@@ -5,18 +5,30 @@ import type { Outcome } from '../../lib/decision/outcome.ts';
 import type { Decision } from '../../lib/decision/schema.ts';
 import { sqsDecisionQueue } from '../../lib/queue/enqueue.ts';
 import { decodeSigningSecret } from '../../lib/webhook/authenticate.ts';
-import { handleDecisionWebhook, MAX_BODY_BYTES, type WebhookDeps, type WebhookRequest } from '../../lib/webhook/handle.ts';
+import {
+  handleDecisionWebhook,
+  MAX_BODY_BYTES,
+  type WebhookDeps,
+  type WebhookRequest,
+} from '../../lib/webhook/handle.ts';
 import { fakeAwsClient } from '../helpers/aws-fakes.ts';
 import { aDecision, INSTANCE_ID, SERVICE_ID } from '../helpers/factories.ts';
 import { hubSignature, STANDARD_SECRET, standardWebhookHeaders } from '../helpers/webhook-signing.ts';
 
-const huawei = loadConfig({ HUAWEICLOUD_SDK_PROJECT_ID: '0504201b6c80256b2f01c0074ea4d3f8', HUAWEICLOUD_REGION: 'cn-north-4' }).huawei;
+const huawei = loadConfig({
+  HUAWEICLOUD_SDK_PROJECT_ID: '0504201b6c80256b2f01c0074ea4d3f8',
+  HUAWEICLOUD_REGION: 'cn-north-4',
+}).huawei;
 
 function world(overrides: Partial<WebhookDeps> = {}) {
   const sqs = fakeAwsClient();
   const executed: Decision[] = [];
   const deps: WebhookDeps = {
-    auth: { signingKeys: [decodeSigningSecret(STANDARD_SECRET) as Buffer], hubSecrets: ['hub-secret'], bearerTokens: ['bearer-token-1'] },
+    auth: {
+      signingKeys: [decodeSigningSecret(STANDARD_SECRET) as Buffer],
+      hubSecrets: ['hub-secret'],
+      bearerTokens: ['bearer-token-1'],
+    },
     huawei,
     allowedTargets: undefined,
     queue: sqsDecisionQueue(sqs, 'https://sqs.local/000000000000/decisions.fifo'),
@@ -31,7 +43,11 @@ function world(overrides: Partial<WebhookDeps> = {}) {
 
 function signed(body: unknown, extra: Record<string, string> = {}): WebhookRequest {
   const raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-  return { headers: { 'content-type': 'application/json', ...standardWebhookHeaders(raw), ...extra }, body: raw, query: {} };
+  return {
+    headers: { 'content-type': 'application/json', ...standardWebhookHeaders(raw), ...extra },
+    body: raw,
+    query: {},
+  };
 }
 
 describe('handleDecisionWebhook', () => {
@@ -42,8 +58,14 @@ describe('handleDecisionWebhook', () => {
 
     expect(response).toEqual({ statusCode: 202, body: { decisionId: 'CHG-1042', status: 'queued' } });
     expect(sqs.sent).toHaveLength(1);
-    expect(sqs.sent[0]?.input).toMatchObject({ MessageGroupId: `vpcep:${SERVICE_ID}`, MessageDeduplicationId: 'CHG-1042' });
-    expect(JSON.parse(String(sqs.sent[0]?.input.MessageBody))).toMatchObject({ id: 'CHG-1042', action: 'accept' });
+    expect(sqs.sent[0]?.input).toMatchObject({
+      MessageGroupId: `vpcep:${SERVICE_ID}`,
+      MessageDeduplicationId: 'CHG-1042',
+    });
+    expect(JSON.parse(String(sqs.sent[0]?.input.MessageBody))).toMatchObject({
+      id: 'CHG-1042',
+      action: 'accept',
+    });
   });
 
   it('executes inline with ?wait=true and answers 200 with the outcome', async () => {
@@ -60,8 +82,16 @@ describe('handleDecisionWebhook', () => {
   it('accepts X-Hub-Signature-256 and a bearer token too', async () => {
     const { deps } = world();
     const raw = Buffer.from(JSON.stringify(aDecision()));
-    const hub = { headers: { 'content-type': 'application/json', 'x-hub-signature-256': hubSignature(raw, 'hub-secret') }, body: raw, query: {} };
-    const bearer = { headers: { 'content-type': 'application/json; charset=utf-8', authorization: 'Bearer bearer-token-1' }, body: raw, query: {} };
+    const hub = {
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': hubSignature(raw, 'hub-secret') },
+      body: raw,
+      query: {},
+    };
+    const bearer = {
+      headers: { 'content-type': 'application/json; charset=utf-8', authorization: 'Bearer bearer-token-1' },
+      body: raw,
+      query: {},
+    };
 
     expect((await handleDecisionWebhook(hub, deps)).statusCode).toBe(202);
     expect((await handleDecisionWebhook(bearer, deps)).statusCode).toBe(202);
@@ -70,7 +100,10 @@ describe('handleDecisionWebhook', () => {
   it('answers 400 with every field error and queues nothing', async () => {
     const { deps, sqs } = world();
 
-    const response = await handleDecisionWebhook(signed({ ...aDecision({ endpoints: ['x'] }), extra: 1 }), deps);
+    const response = await handleDecisionWebhook(
+      signed({ ...aDecision({ endpoints: ['x'] }), extra: 1 }),
+      deps,
+    );
 
     expect(response.statusCode).toBe(400);
     expect(response.body.issues).toEqual([
@@ -90,22 +123,55 @@ describe('handleDecisionWebhook', () => {
   });
 
   it.each([
-    ['a tampered body', () => ({ ...signed(aDecision()), body: Buffer.from(JSON.stringify(aDecision({ action: 'reject' }))) })],
-    ['a stale timestamp', () => {
-      const raw = Buffer.from(JSON.stringify(aDecision()));
-      return { headers: { 'content-type': 'application/json', ...standardWebhookHeaders(raw, { timestamp: Math.floor(Date.now() / 1000) - 600 }) }, body: raw, query: {} };
-    }],
-    ['a wrong secret', () => {
-      const raw = Buffer.from(JSON.stringify(aDecision()));
-      return { headers: { 'content-type': 'application/json', ...standardWebhookHeaders(raw, { secret: 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD' }) }, body: raw, query: {} };
-    }],
-    ['no authentication header', () => ({ headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(aDecision())), query: {} })],
+    [
+      'a tampered body',
+      () => ({ ...signed(aDecision()), body: Buffer.from(JSON.stringify(aDecision({ action: 'reject' }))) }),
+    ],
+    [
+      'a stale timestamp',
+      () => {
+        const raw = Buffer.from(JSON.stringify(aDecision()));
+        return {
+          headers: {
+            'content-type': 'application/json',
+            ...standardWebhookHeaders(raw, { timestamp: Math.floor(Date.now() / 1000) - 600 }),
+          },
+          body: raw,
+          query: {},
+        };
+      },
+    ],
+    [
+      'a wrong secret',
+      () => {
+        const raw = Buffer.from(JSON.stringify(aDecision()));
+        return {
+          headers: {
+            'content-type': 'application/json',
+            ...standardWebhookHeaders(raw, { secret: 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD' }),
+          },
+          body: raw,
+          query: {},
+        };
+      },
+    ],
+    [
+      'no authentication header',
+      () => ({
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify(aDecision())),
+        query: {},
+      }),
+    ],
   ])('answers 401 for %s', async (_name, request) => {
     const { deps, sqs } = world();
 
     const response = await handleDecisionWebhook(request(), deps);
 
-    expect(response).toEqual({ statusCode: 401, body: { error: 'unauthorized', message: 'authentication failed' } });
+    expect(response).toEqual({
+      statusCode: 401,
+      body: { error: 'unauthorized', message: 'authentication failed' },
+    });
     expect(sqs.sent).toHaveLength(0);
   });
 
@@ -114,7 +180,9 @@ describe('handleDecisionWebhook', () => {
     const big = Buffer.alloc(MAX_BODY_BYTES + 1, 0x20);
 
     expect((await handleDecisionWebhook({ headers: {}, body: big, query: {} }, deps)).statusCode).toBe(413);
-    expect((await handleDecisionWebhook(signed(aDecision(), { 'content-type': 'text/plain' }), deps)).statusCode).toBe(415);
+    expect(
+      (await handleDecisionWebhook(signed(aDecision(), { 'content-type': 'text/plain' }), deps)).statusCode,
+    ).toBe(415);
   });
 
   it('answers 503 and queues nothing when no authentication scheme is configured', async () => {
@@ -127,7 +195,9 @@ describe('handleDecisionWebhook', () => {
   });
 
   it('answers 503 without internals when the queue is down', async () => {
-    const { deps } = world({ queue: sqsDecisionQueue(fakeAwsClient({ fail: () => true }), 'https://sqs.local/q.fifo') });
+    const { deps } = world({
+      queue: sqsDecisionQueue(fakeAwsClient({ fail: () => true }), 'https://sqs.local/q.fifo'),
+    });
 
     const response = await handleDecisionWebhook(signed(aDecision()), deps);
 
@@ -137,14 +207,32 @@ describe('handleDecisionWebhook', () => {
 });
 
 describe('handleDecisionWebhook fuzz', () => {
-  const headerNames = ['content-type', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-hub-signature-256', 'authorization', 'x-other'];
+  const headerNames = [
+    'content-type',
+    'webhook-id',
+    'webhook-timestamp',
+    'webhook-signature',
+    'x-hub-signature-256',
+    'authorization',
+    'x-other',
+  ];
 
   it('answers every random request with a 4xx and never queues or executes', async () => {
     const { deps, sqs, executed } = world();
     await fc.assert(
       fc.asyncProperty(
-        fc.dictionary(fc.constantFrom(...headerNames), fc.oneof(fc.string(), fc.constantFrom('application/json', 'Bearer x', 'v1,AAAA', `${Math.floor(Date.now() / 1000)}`))),
-        fc.oneof(fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? 'null')), fc.constant(Buffer.from(JSON.stringify(aDecision())))),
+        fc.dictionary(
+          fc.constantFrom(...headerNames),
+          fc.oneof(
+            fc.string(),
+            fc.constantFrom('application/json', 'Bearer x', 'v1,AAAA', `${Math.floor(Date.now() / 1000)}`),
+          ),
+        ),
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+          fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
+          fc.constant(Buffer.from(JSON.stringify(aDecision()))),
+        ),
         fc.constantFrom({}, { wait: 'true' }, { wait: 'yes' }),
         async (headers, body, query) => {
           const response = await handleDecisionWebhook({ headers, body, query }, deps);
@@ -161,10 +249,16 @@ describe('handleDecisionWebhook fuzz', () => {
   it('answers a signed but random body with a 4xx and never queues', async () => {
     const { deps, sqs } = world();
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null')), async (body) => {
-        const response = await handleDecisionWebhook(signed(body), deps);
-        expect([400, 415]).toContain(response.statusCode);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
+        ),
+        async (body) => {
+          const response = await handleDecisionWebhook(signed(body), deps);
+          expect([400, 415]).toContain(response.statusCode);
+        },
+      ),
       { numRuns: 200 },
     );
     expect(sqs.sent).toHaveLength(0);

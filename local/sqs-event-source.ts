@@ -27,7 +27,9 @@ export type EventSourceOptions = {
 };
 
 /** One receive → invoke → delete cycle. Returns how many records were delivered. */
-export async function pollOnce(options: EventSourceOptions): Promise<{ delivered: number; failed: string[] }> {
+export async function pollOnce(
+  options: EventSourceOptions,
+): Promise<{ delivered: number; failed: string[] }> {
   const received = await options.client.send(
     new ReceiveMessageCommand({
       QueueUrl: options.queueUrl,
@@ -93,7 +95,9 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
       SenderId: attributes.SenderId ?? 'local',
       ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
       ...(attributes.MessageGroupId === undefined ? {} : { MessageGroupId: attributes.MessageGroupId }),
-      ...(attributes.MessageDeduplicationId === undefined ? {} : { MessageDeduplicationId: attributes.MessageDeduplicationId }),
+      ...(attributes.MessageDeduplicationId === undefined
+        ? {}
+        : { MessageDeduplicationId: attributes.MessageDeduplicationId }),
       ...(attributes.SequenceNumber === undefined ? {} : { SequenceNumber: attributes.SequenceNumber }),
     },
     messageAttributes: {},

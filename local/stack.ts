@@ -1,0 +1,197 @@
+/**
+ * The local stack: the real function handlers on one machine with nothing else installed. fauxqs
+ * (in-process SQS/SNS) holds the FIFO decision queue, its dead-letter queue and the outcome topic; an
+ * event source feeds the worker as Lambda would; the webhook listens on HTTP; the Huawei Cloud
+ * simulator is the target unless real credentials are configured.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type FauxqsServer, startFauxqs } from 'fauxqs';
+import { createWebhookHandler } from '../functions/decision-webhook.ts';
+import { createWorkerHandler } from '../functions/decision-worker.ts';
+import type { ContainerOverrides } from '../lib/app/container.ts';
+import type { Outcome } from '../lib/decision/outcome.ts';
+import type { Env } from '../lib/secrets.ts';
+import { type Simulator, startSimulator } from '../simulator/index.ts';
+import { DEMO } from '../simulator/main.ts';
+import { serveHttpApi } from './http-bridge.ts';
+import { localContext } from './lambda-context.ts';
+import { startEventSource } from './sqs-event-source.ts';
+
+export type LocalStackOptions = {
+  /** The webhook's port; 0 picks a free one. */
+  port?: number;
+  /** Huawei and webhook settings; without Huawei credentials the simulator is started and used. */
+  env?: Env;
+  visibilityTimeoutSeconds?: number;
+  maxReceiveCount?: number;
+  /** Where the functions' log lines go. */
+  write?: (line: string) => void;
+  onOutcome?: (outcome: Outcome) => void;
+  /** For tests: SNS wrapped to fail on demand, for example. */
+  wrapSns?: (client: SNSClient) => ContainerOverrides['sns'];
+};
+
+export type LocalStack = {
+  webhookUrl: string;
+  env: Env;
+  sim: Simulator | undefined;
+  fauxqs: FauxqsServer;
+  sqs: SQSClient;
+  queue: { url: string; arn: string };
+  deadLetterQueue: { url: string; arn: string };
+  topicArn: string;
+  outcomes: Outcome[];
+  /** Resolves with the first outcome (already seen or to come) that matches. */
+  waitForOutcome(match: (outcome: Outcome) => boolean, timeoutMs?: number): Promise<Outcome>;
+  stop(): Promise<void>;
+};
+
+const REGION = 'us-east-1';
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: REGION });
+  const dlq = fauxqs.createQueue('vpcep-approval-decisions-dlq.fifo', { attributes: { FifoQueue: 'true' } });
+  const queue = fauxqs.createQueue('vpcep-approval-decisions.fifo', {
+    attributes: {
+      FifoQueue: 'true',
+      VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 5),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: dlq.queueArn,
+        maxReceiveCount: options.maxReceiveCount ?? 3,
+      }),
+    },
+  });
+  const { topicArn } = fauxqs.createTopic('vpcep-approval-outcomes');
+  // A queue subscribed to the topic, standing in for the tickets, chats and audit that follow outcomes.
+  const tap = fauxqs.createQueue('vpcep-approval-outcomes-tap').queueUrl;
+  fauxqs.subscribe({
+    topic: 'vpcep-approval-outcomes',
+    queue: 'vpcep-approval-outcomes-tap',
+    attributes: { RawMessageDelivery: 'true' },
+  });
+
+  const awsConfig = {
+    endpoint: fauxqs.address,
+    region: REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+  const sqs = new SQSClient(awsConfig);
+  const sns = new SNSClient(awsConfig);
+
+  const given = options.env ?? {};
+  const useSimulator = given.HUAWEICLOUD_SDK_AK === undefined && given.HUAWEICLOUD_AUTH_TOKEN === undefined;
+  const sim = useSimulator
+    ? await startSimulator({ credentials: [{ ak: DEMO.ak, sk: DEMO.sk }] })
+    : undefined;
+  const env: Env = {
+    ...(sim === undefined
+      ? {}
+      : {
+          HUAWEICLOUD_SDK_AK: DEMO.ak,
+          HUAWEICLOUD_SDK_SK: DEMO.sk,
+          HUAWEICLOUD_SDK_PROJECT_ID: DEMO.projectId,
+          HUAWEICLOUD_REGION: DEMO.region,
+          HUAWEICLOUD_VPCEP_ENDPOINT: sim.url,
+          HUAWEICLOUD_APIG_ENDPOINT: sim.url,
+        }),
+    WEBHOOK_BEARER_TOKEN: `local-${randomBytes(12).toString('hex')}`,
+    WEBHOOK_SIGNING_SECRET: `whsec_${randomBytes(24).toString('base64')}`,
+    ...given,
+    DECISION_QUEUE_URL: queue.queueUrl,
+    OUTCOME_TOPIC_ARN: topicArn,
+    DECISION_MAX_RECEIVE_COUNT: String(options.maxReceiveCount ?? 3),
+  };
+  const write = options.write;
+  const overrides: ContainerOverrides = {
+    sqs,
+    sns: options.wrapSns?.(sns) ?? sns,
+    ...(write === undefined ? {} : { write }),
+  };
+  const webhook = createWebhookHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'decision-webhook' }, overrides);
+  const worker = createWorkerHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'decision-worker' }, overrides);
+
+  const http = await serveHttpApi(
+    [
+      {
+        method: 'POST',
+        path: '/decisions',
+        handler: webhook,
+        context: () => localContext('decision-webhook', 29_000),
+      },
+    ],
+    options.port ?? 3000,
+  );
+  const source = startEventSource({
+    client: sqs,
+    queueUrl: queue.queueUrl,
+    queueArn: queue.queueArn,
+    handler: (event, context) => worker(event, context),
+    context: () => localContext('decision-worker', 60_000),
+    waitSeconds: 1,
+  });
+
+  const outcomes: Outcome[] = [];
+  const waiters = new Set<{ match: (o: Outcome) => boolean; resolve: (o: Outcome) => void }>();
+  let tapping = true;
+  const tapLoop = (async () => {
+    while (tapping) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: tap, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
+      );
+      for (const message of Messages) {
+        const outcome = JSON.parse(message.Body ?? '{}') as Outcome;
+        outcomes.push(outcome);
+        options.onOutcome?.(outcome);
+        for (const waiter of waiters) if (waiter.match(outcome)) waiter.resolve(outcome);
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: tap, ReceiptHandle: message.ReceiptHandle }));
+      }
+    }
+  })();
+
+  return {
+    webhookUrl: `${http.url}/decisions`,
+    env,
+    sim,
+    fauxqs,
+    sqs,
+    queue: { url: queue.queueUrl, arn: queue.queueArn },
+    deadLetterQueue: { url: dlq.queueUrl, arn: dlq.queueArn },
+    topicArn,
+    outcomes,
+    waitForOutcome(match, timeoutMs = 10_000) {
+      const seen = outcomes.find(match);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          match,
+          resolve: (o: Outcome) => (clearTimeout(timer), waiters.delete(waiter), resolve(o)),
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`no matching outcome within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    async stop() {
+      tapping = false;
+      await Promise.all([source.stop(), tapLoop.catch(() => undefined)]);
+      await closeServer(http.server);
+      await sim?.close();
+      sqs.destroy();
+      sns.destroy();
+      await fauxqs.stop();
+    },
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** A fresh endpoint id, for seeding demo connections. */
+export const newEndpointId = (): string => randomUUID();
