@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { createWebhookHandler } from '../functions/decision-webhook.ts';
 import { createWorkerHandler } from '../functions/decision-worker.ts';
@@ -18,7 +19,7 @@ import { type Simulator, startSimulator } from '../simulator/index.ts';
 import { DEMO } from '../simulator/main.ts';
 import { serveHttpApi } from './http-bridge.ts';
 import { localContext } from './lambda-context.ts';
-import { startEventSource } from './sqs-event-source.ts';
+import { pollOnce, startEventSource } from './sqs-event-source.ts';
 
 export type LocalStackOptions = {
   /** The webhook's port; 0 picks a free one. */
@@ -32,6 +33,8 @@ export type LocalStackOptions = {
   onOutcome?: (outcome: Outcome) => void;
   /** For tests: SNS wrapped to fail on demand, for example. */
   wrapSns?: (client: SNSClient) => ContainerOverrides['sns'];
+  /** False leaves the decision queue alone until `pollWorker()` is called (tests drive it batch by batch). */
+  autoPoll?: boolean;
 };
 
 export type LocalStack = {
@@ -40,10 +43,14 @@ export type LocalStack = {
   sim: Simulator | undefined;
   fauxqs: FauxqsServer;
   sqs: SQSClient;
+  /** The clients the functions use, for tests that build a handler of their own. */
+  overrides: ContainerOverrides;
   queue: { url: string; arn: string };
   deadLetterQueue: { url: string; arn: string };
   topicArn: string;
   outcomes: Outcome[];
+  /** One receive → worker → delete cycle, as the event source mapping does it. */
+  pollWorker(): Promise<{ delivered: number; failed: string[] }>;
   /** Resolves with the first outcome (already seen or to come) that matches. */
   waitForOutcome(match: (outcome: Outcome) => boolean, timeoutMs?: number): Promise<Outcome>;
   stop(): Promise<void>;
@@ -124,14 +131,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ],
     options.port ?? 3000,
   );
-  const source = startEventSource({
+  const eventSource = {
     client: sqs,
     queueUrl: queue.queueUrl,
     queueArn: queue.queueArn,
-    handler: (event, context) => worker(event, context),
+    handler: (event: SQSEvent, context: Context) => worker(event, context),
     context: () => localContext('decision-worker', 60_000),
     waitSeconds: 1,
-  });
+    ...(write === undefined
+      ? {}
+      : {
+          onError: (error: unknown) =>
+            write(
+              JSON.stringify({ level: 'error', message: 'worker invocation failed', error: String(error) }),
+            ),
+        }),
+  };
+  const source = options.autoPoll === false ? undefined : startEventSource(eventSource);
 
   const outcomes: Outcome[] = [];
   const waiters = new Set<{ match: (o: Outcome) => boolean; resolve: (o: Outcome) => void }>();
@@ -157,10 +173,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sim,
     fauxqs,
     sqs,
+    overrides,
     queue: { url: queue.queueUrl, arn: queue.queueArn },
     deadLetterQueue: { url: dlq.queueUrl, arn: dlq.queueArn },
     topicArn,
     outcomes,
+    pollWorker: () => pollOnce(eventSource),
     waitForOutcome(match, timeoutMs = 10_000) {
       const seen = outcomes.find(match);
       if (seen !== undefined) return Promise.resolve(seen);
@@ -178,7 +196,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
     async stop() {
       tapping = false;
-      await Promise.all([source.stop(), tapLoop.catch(() => undefined)]);
+      await Promise.all([source?.stop(), tapLoop.catch(() => undefined)]);
       await closeServer(http.server);
       await sim?.close();
       sqs.destroy();

@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWorkerHandler } from '../../functions/decision-worker.ts';
+import type { Outcome } from '../../lib/decision/outcome.ts';
+import { localContext } from '../../local/lambda-context.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { DEMO } from '../../simulator/main.ts';
+import { actionCalls, post, seedService, sendToQueue, vpcepDecision } from '../helpers/stack.ts';
+import { standardWebhookHeaders } from '../helpers/webhook-signing.ts';
+
+let stack: LocalStack;
+const logs: string[] = [];
+
+afterEach(async () => {
+  await stack?.stop();
+  logs.length = 0;
+});
+
+describe('webhook → queue → worker → Huawei → topic', () => {
+  it('carries a signed decision through to its outcome on the topic', async () => {
+    stack = await startLocalStack({ port: 0, write: (l) => logs.push(l) });
+    const { serviceId, endpoints } = seedService(stack, 2);
+    const body = JSON.stringify(vpcepDecision('CHG-2001', serviceId, endpoints));
+
+    const answer = await post(stack, body, {
+      'content-type': 'application/json',
+      ...standardWebhookHeaders(body, { secret: stack.env.WEBHOOK_SIGNING_SECRET as string }),
+    });
+    const outcome = await stack.waitForOutcome((o) => o.decisionId === 'CHG-2001');
+
+    expect(answer).toEqual({ status: 202, body: { decisionId: 'CHG-2001', status: 'queued' } });
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      action: 'accept',
+      target: { serviceId, projectId: DEMO.projectId },
+    });
+    expect(stack.sim?.countCalls('vpcep.action')).toBe(2);
+    expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, endpoints[0] as string)?.status).toBe(
+      'accepted',
+    );
+    const finished = logs.map((l) => JSON.parse(l)).find((l) => l.message === 'decision finished');
+    expect(finished).toMatchObject({
+      decisionId: 'CHG-2001',
+      service: 'decision-worker',
+      requestIds: expect.arrayContaining([expect.any(String)]),
+    });
+  });
+
+  it('publishes the outcome of ?wait=true too', async () => {
+    stack = await startLocalStack({ port: 0 });
+    const { serviceId, endpoints } = seedService(stack);
+    const body = JSON.stringify(vpcepDecision('CHG-2002', serviceId, endpoints, 'reject'));
+
+    const answer = await post(
+      stack,
+      body,
+      { 'content-type': 'application/json', authorization: `Bearer ${stack.env.WEBHOOK_BEARER_TOKEN}` },
+      '?wait=true',
+    );
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ decisionId: 'CHG-2002', status: 'succeeded' });
+    expect(await stack.waitForOutcome((o) => o.decisionId === 'CHG-2002')).toMatchObject({
+      status: 'succeeded',
+    });
+  });
+});
+
+describe('logs', () => {
+  it('never carry a secret, through failures, retries and rejections', async () => {
+    stack = await startLocalStack({
+      port: 0,
+      env: { WEBHOOK_HUB_SECRET: 'hub-secret-value-123', VPCEP_APPROVAL_LOG_LEVEL: 'debug' },
+      write: (l) => logs.push(l),
+    });
+    const { serviceId, endpoints } = seedService(stack);
+    stack.sim?.inject({
+      op: 'vpcep.action',
+      times: 1,
+      fault: { type: 'status', httpStatus: 429, errorCode: 'APIGW.0308' },
+    });
+    const body = JSON.stringify(vpcepDecision('SEC-1', serviceId, endpoints));
+    await post(stack, body, {
+      'content-type': 'application/json',
+      authorization: 'Bearer wrong-token-value',
+    });
+    await post(stack, body, {
+      'content-type': 'application/json',
+      authorization: `Bearer ${stack.env.WEBHOOK_BEARER_TOKEN}`,
+    });
+    await stack.waitForOutcome((o) => o.decisionId === 'SEC-1');
+
+    const text = logs.join('\n');
+    expect(text).toContain('will be retried');
+    expect(text).toContain('webhook authentication failed');
+    const secrets = [
+      DEMO.ak,
+      DEMO.sk,
+      stack.env.WEBHOOK_BEARER_TOKEN,
+      stack.env.WEBHOOK_SIGNING_SECRET,
+      'hub-secret-value-123',
+    ];
+    for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+});
+
+describe('the decision worker on the FIFO queue', () => {
+  it('reports exactly the retryable record of a batch of 10 and publishes the other outcomes', async () => {
+    stack = await startLocalStack({ port: 0, autoPoll: false });
+    const invalidBody = JSON.stringify({ id: 'BAD-1', action: 'approve' });
+    await sendToQueue(stack, invalidBody, 'g-invalid');
+    const ok = Array.from({ length: 7 }, (_, i) => ({ id: `OK-${i}`, ...seedService(stack) }));
+    for (const d of ok)
+      await sendToQueue(
+        stack,
+        JSON.stringify(vpcepDecision(d.id, d.serviceId, d.endpoints)),
+        `vpcep:${d.serviceId}`,
+      );
+    const terminal = seedService(stack);
+    await sendToQueue(
+      stack,
+      JSON.stringify(vpcepDecision('TERM-1', terminal.serviceId, [randomUUID()])),
+      `vpcep:${terminal.serviceId}`,
+    );
+    stack.sim?.seed({
+      kind: 'apig',
+      projectId: DEMO.projectId,
+      targetId: DEMO.instanceId,
+      connections: [{ id: terminal.endpoints[0] as string }],
+    });
+    const apigBody = JSON.stringify({
+      id: 'RETRY-1',
+      action: 'accept',
+      target: { type: 'apig', instanceId: DEMO.instanceId },
+      endpoints: terminal.endpoints,
+    });
+    await sendToQueue(stack, apigBody, `apig:${DEMO.instanceId}`);
+    // One VPCEP action is throttled once (which one depends on timing), and APIG stays unavailable.
+    stack.sim?.inject({
+      op: 'vpcep.action',
+      times: 1,
+      fault: { type: 'status', httpStatus: 400, errorCode: 'EndPoint.0022' },
+    });
+    stack.sim?.inject({
+      op: 'apig.list',
+      times: Number.POSITIVE_INFINITY,
+      fault: { type: 'status', httpStatus: 503, errorCode: 'APIG.9999' },
+    });
+
+    const batch = await stack.pollWorker();
+    const outcomes = await Promise.all(
+      ['BAD-1', ...ok.map((d) => d.id), 'TERM-1'].map((id) =>
+        stack.waitForOutcome((o) => o.decisionId === id),
+      ),
+    );
+
+    expect(batch.delivered).toBe(10);
+    expect(batch.failed).toHaveLength(1);
+    const byId = new Map(outcomes.map((o) => [o.decisionId, o]));
+    expect(byId.get('BAD-1')).toMatchObject({
+      status: 'invalid',
+      issues: expect.arrayContaining([expect.objectContaining({ path: 'action' })]),
+    });
+    expect(ok.every((d) => byId.get(d.id)?.status === 'succeeded')).toBe(true);
+    expect(outcomes.flatMap((o) => o.results).filter((r) => r.attempts === 2)).toHaveLength(1);
+    expect(byId.get('TERM-1')?.results[0]?.error).toMatchObject({ code: 'Endpoint.2013', retryable: false });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stack.outcomes.some((o) => o.decisionId === 'RETRY-1')).toBe(false);
+    expect(stack.outcomes).toHaveLength(9);
+  });
+
+  it('returns a retryable record and every later record of its group, and runs other groups', async () => {
+    stack = await startLocalStack({ port: 0, autoPoll: false });
+    const blocked = seedService(stack, 2);
+    const other = seedService(stack);
+    stack.sim?.inject({
+      op: 'vpcep.action',
+      times: Number.POSITIVE_INFINITY,
+      fault: { type: 'status', httpStatus: 500, errorCode: 'EndPoint.0001' },
+    });
+    const worker = createWorkerHandler(
+      {
+        ...stack.env,
+        VPCEP_APPROVAL_MAX_ATTEMPTS: '2',
+        VPCEP_APPROVAL_BACKOFF_BASE_MS: '1',
+        VPCEP_APPROVAL_BACKOFF_MAX_MS: '5',
+      },
+      stack.overrides,
+    );
+    // FIFO may deliver several records of one group in a batch; fauxqs gives one per group, so the
+    // event is built as Lambda would deliver it.
+    const record = (messageId: string, group: string, body: unknown) => ({
+      messageId,
+      receiptHandle: messageId,
+      body: JSON.stringify(body),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'x',
+        ApproximateFirstReceiveTimestamp: '0',
+        MessageGroupId: group,
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: stack.queue.arn,
+      awsRegion: 'us-east-1',
+    });
+    const event = {
+      Records: [
+        record('m1', 'g-blocked', vpcepDecision('B-1', blocked.serviceId, [blocked.endpoints[0] as string])),
+        record('m2', 'g-other', { id: 'O-1', action: 'bogus' }),
+        record('m3', 'g-blocked', vpcepDecision('B-2', blocked.serviceId, [blocked.endpoints[1] as string])),
+      ],
+    };
+
+    const response = await worker(event, localContext('decision-worker', 30_000));
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }, { itemIdentifier: 'm3' }] });
+    expect(stack.sim?.calls.filter((c) => c.op === 'vpcep.action').map((c) => c.endpoints?.[0])).toEqual([
+      blocked.endpoints[0],
+      blocked.endpoints[0],
+    ]);
+    expect(await stack.waitForOutcome((o) => o.decisionId === 'O-1')).toMatchObject({ status: 'invalid' });
+  });
+
+  it('makes no second action call when a decision is delivered twice', async () => {
+    stack = await startLocalStack({ port: 0, autoPoll: false });
+    const { serviceId, endpoints } = seedService(stack);
+    const body = JSON.stringify(vpcepDecision('DUP-1', serviceId, endpoints));
+    await sendToQueue(stack, body, `vpcep:${serviceId}`, 'first-delivery');
+    await stack.pollWorker();
+    await sendToQueue(stack, body, `vpcep:${serviceId}`, 'second-delivery');
+    await stack.pollWorker();
+
+    const outcomes = await waitForCount(stack, 'DUP-1', 2);
+
+    expect(actionCalls(stack)).toBe(1);
+    expect(outcomes.map((o) => o.results[0]?.changed)).toEqual([true, false]);
+  });
+
+  it('retries the record when the publish fails, and loses nothing', async () => {
+    let failures = 1;
+    stack = await startLocalStack({
+      port: 0,
+      autoPoll: false,
+      visibilityTimeoutSeconds: 1,
+      wrapSns: (sns) => ({
+        send: ((command: never) =>
+          failures-- > 0 ? Promise.reject(new Error('SNS is down')) : sns.send(command)) as never,
+      }),
+    });
+    const { serviceId, endpoints } = seedService(stack);
+    await sendToQueue(
+      stack,
+      JSON.stringify(vpcepDecision('PUB-1', serviceId, endpoints)),
+      `vpcep:${serviceId}`,
+    );
+
+    const first = await stack.pollWorker();
+    await new Promise((r) => setTimeout(r, 1_100));
+    const second = await stack.pollWorker();
+    const outcome = await stack.waitForOutcome((o) => o.decisionId === 'PUB-1');
+
+    expect(first.failed).toHaveLength(1);
+    expect(second).toEqual({ delivered: 1, failed: [] });
+    expect(outcome).toMatchObject({ status: 'succeeded', results: [{ changed: false, status: 'accepted' }] });
+    expect(actionCalls(stack)).toBe(1);
+  });
+
+  it('publishes the outcome on the last receive and leaves the record to the dead-letter queue', async () => {
+    stack = await startLocalStack({
+      port: 0,
+      autoPoll: false,
+      visibilityTimeoutSeconds: 1,
+      maxReceiveCount: 2,
+      env: { VPCEP_APPROVAL_MAX_ATTEMPTS: '1' },
+    });
+    const { serviceId, endpoints } = seedService(stack);
+    stack.sim?.inject({
+      op: 'vpcep.action',
+      times: Number.POSITIVE_INFINITY,
+      fault: { type: 'status', httpStatus: 503, errorCode: 'EndPoint.2004' },
+    });
+    await sendToQueue(
+      stack,
+      JSON.stringify(vpcepDecision('DLQ-1', serviceId, endpoints)),
+      `vpcep:${serviceId}`,
+    );
+
+    await stack.pollWorker();
+    expect(stack.outcomes).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 1_100));
+    await stack.pollWorker();
+    const outcome = await stack.waitForOutcome((o) => o.decisionId === 'DLQ-1');
+    await new Promise((r) => setTimeout(r, 1_100));
+    await stack.pollWorker();
+
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      results: [{ error: { code: 'EndPoint.2004', retryable: true } }],
+    });
+    expect(stack.fauxqs.inspectQueue('vpcep-approval-decisions-dlq.fifo')?.messages.ready).toHaveLength(1);
+  });
+});
+
+async function waitForCount(stack: LocalStack, id: string, count: number): Promise<Outcome[]> {
+  for (let i = 0; i < 100; i += 1) {
+    const found = stack.outcomes.filter((o) => o.decisionId === id);
+    if (found.length >= count) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`fewer than ${count} outcomes for ${id}`);
+}
