@@ -71,9 +71,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     },
   });
+  // Path-style queue URLs: the SDK sends requests to a queue URL's host, and sqs.<region>.localhost does
+  // not resolve everywhere; fauxqs finds a queue by the last path segment.
+  const queueUrl = pathStyle(fauxqs.address, queue.queueUrl);
   const { topicArn } = fauxqs.createTopic('vpcep-approval-outcomes');
   // A queue subscribed to the topic, standing in for the tickets, chats and audit that follow outcomes.
-  const tap = fauxqs.createQueue('vpcep-approval-outcomes-tap').queueUrl;
+  const tap = pathStyle(fauxqs.address, fauxqs.createQueue('vpcep-approval-outcomes-tap').queueUrl);
   fauxqs.subscribe({
     topic: 'vpcep-approval-outcomes',
     queue: 'vpcep-approval-outcomes-tap',
@@ -107,7 +110,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     WEBHOOK_BEARER_TOKEN: `local-${randomBytes(12).toString('hex')}`,
     WEBHOOK_SIGNING_SECRET: `whsec_${randomBytes(24).toString('base64')}`,
     ...given,
-    DECISION_QUEUE_URL: queue.queueUrl,
+    DECISION_QUEUE_URL: queueUrl,
     OUTCOME_TOPIC_ARN: topicArn,
     DECISION_MAX_RECEIVE_COUNT: String(options.maxReceiveCount ?? 3),
   };
@@ -133,7 +136,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   );
   const eventSource = {
     client: sqs,
-    queueUrl: queue.queueUrl,
+    queueUrl,
     queueArn: queue.queueArn,
     handler: (event: SQSEvent, context: Context) => worker(event, context),
     context: () => localContext('decision-worker', 60_000),
@@ -174,8 +177,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     fauxqs,
     sqs,
     overrides,
-    queue: { url: queue.queueUrl, arn: queue.queueArn },
-    deadLetterQueue: { url: dlq.queueUrl, arn: dlq.queueArn },
+    queue: { url: queueUrl, arn: queue.queueArn },
+    deadLetterQueue: { url: pathStyle(fauxqs.address, dlq.queueUrl), arn: dlq.queueArn },
     topicArn,
     outcomes,
     pollWorker: () => pollOnce(eventSource),
@@ -204,6 +207,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await fauxqs.stop();
     },
   };
+}
+
+function pathStyle(address: string, queueUrl: string): string {
+  return `${address}${new URL(queueUrl).pathname}`;
 }
 
 function closeServer(server: Server): Promise<void> {

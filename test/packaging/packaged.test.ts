@@ -1,0 +1,123 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { extractHandler, invokeHandler, packageService, zipEntries } from '../helpers/packaging.ts';
+import { seedService, vpcepDecision } from '../helpers/stack.ts';
+
+let packaged: Awaited<ReturnType<typeof packageService>>;
+let stack: LocalStack;
+let env: Record<string, string | undefined>;
+const handlers = new Map<string, string>();
+
+const fixture = async (name: string) =>
+  JSON.parse(await readFile(new URL(`../fixtures/events/${name}`, import.meta.url), 'utf8'));
+
+beforeAll(async () => {
+  packaged = await packageService();
+  const into = await mkdtemp(join(tmpdir(), 'vpcep-unzipped-'));
+  for (const zip of packaged.zips)
+    handlers.set(zip.name, await extractHandler(zip.path, join(into, zip.name)));
+  stack = await startLocalStack({ port: 0, autoPoll: false, write: () => undefined });
+  // What Lambda would have: the stack's settings, and the SDK's standard configuration for the emulator.
+  env = {
+    PATH: process.env.PATH,
+    ...stack.env,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_SQS: stack.fauxqs.address,
+    AWS_ENDPOINT_URL_SNS: stack.fauxqs.address,
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('serverless package', () => {
+  it('writes one zip per function holding only its bundle, each under 1 MB', async () => {
+    expect(packaged.zips.map((z) => z.name).sort()).toEqual(['decisionWebhook', 'decisionWorker']);
+    for (const zip of packaged.zips) {
+      const names = (await zipEntries(zip.path)).map((e) => e.name);
+      expect(names).toHaveLength(1);
+      expect(names[0]).toMatch(/^dist\/functions\/decision-(webhook|worker)\/index\.mjs$/);
+      expect(zip.bytes).toBeLessThanOrEqual(1024 * 1024);
+    }
+  });
+
+  it('declares the runtime, architecture, queue, DLQ, alarm and least-privilege roles', async () => {
+    const template = JSON.parse(
+      await readFile(join(packaged.dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+    const resources = template.Resources as Record<
+      string,
+      { Type: string; Properties: Record<string, unknown> }
+    >;
+    const worker = resources.DecisionWorkerLambdaFunction?.Properties;
+    expect(worker).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    expect(resources.DecisionQueue?.Properties).toMatchObject({
+      FifoQueue: true,
+      RedrivePolicy: { maxReceiveCount: 5 },
+    });
+    expect(resources.DecisionDeadLetterAlarm?.Type).toBe('AWS::CloudWatch::Alarm');
+    const mapping = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
+    expect(mapping?.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    const actions = (role: string) =>
+      (
+        resources[role]?.Properties.Policies as Array<{
+          PolicyDocument: { Statement: Array<{ Action: string | string[] }> };
+        }>
+      )[0]?.PolicyDocument.Statement.flatMap((s) => s.Action);
+    expect(actions('DecisionWebhookRole')).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:SendMessage',
+      'sns:Publish',
+      'ssm:GetParametersByPath',
+      'kms:Decrypt',
+    ]);
+    expect(actions('DecisionWorkerRole')).not.toContain('sqs:SendMessage');
+  });
+});
+
+describe('packaged handlers, loaded from their zips', () => {
+  it('the webhook answers a realistic HTTP API event with 202 and queues the decision', async () => {
+    const { serviceId, endpoints } = seedService(stack);
+    const event = await fixture('http-api-post-decisions.json');
+    event.body = JSON.stringify(vpcepDecision('PKG-1', serviceId, endpoints));
+    event.headers.authorization = `Bearer ${stack.env.WEBHOOK_BEARER_TOKEN}`;
+
+    const { result } = await invokeHandler(handlers.get('decisionWebhook') as string, event, env);
+
+    expect(result).toMatchObject({
+      statusCode: 202,
+      body: JSON.stringify({ decisionId: 'PKG-1', status: 'queued' }),
+    });
+    const queued = await stack.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: stack.queue.url,
+        MessageSystemAttributeNames: ['All'],
+        WaitTimeSeconds: 1,
+      }),
+    );
+    expect(queued.Messages?.[0]?.Attributes?.MessageGroupId).toBe(`vpcep:${serviceId}`);
+  });
+
+  it('the worker executes a realistic SQS event against the simulator and publishes the outcome', async () => {
+    const { serviceId, endpoints } = seedService(stack);
+    const event = await fixture('sqs-decision.json');
+    event.Records[0].body = JSON.stringify(vpcepDecision('PKG-2', serviceId, endpoints));
+    event.Records[0].attributes.MessageGroupId = `vpcep:${serviceId}`;
+    event.Records[0].attributes.MessageDeduplicationId = 'PKG-2';
+
+    const { result } = await invokeHandler(handlers.get('decisionWorker') as string, event, env);
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await stack.waitForOutcome((o) => o.decisionId === 'PKG-2')).toMatchObject({
+      status: 'succeeded',
+    });
+  });
+});
