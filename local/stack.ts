@@ -188,7 +188,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return new Promise((resolve, reject) => {
         const waiter = {
           match,
-          resolve: (o: Outcome) => (clearTimeout(timer), waiters.delete(waiter), resolve(o)),
+          resolve: (o: Outcome) => {
+            clearTimeout(timer);
+            waiters.delete(waiter);
+            resolve(o);
+          },
         };
         const timer = setTimeout(() => {
           waiters.delete(waiter);

@@ -26,7 +26,12 @@ export function vpcepDecision(id: string, serviceId: string, endpoints: string[]
   return { id, action, target: { type: 'vpcep', serviceId }, endpoints };
 }
 
-export async function sendToQueue(stack: LocalStack, body: string, group: string, dedup = randomUUID()) {
+export async function sendToQueue(
+  stack: LocalStack,
+  body: string,
+  group: string,
+  dedup: string = randomUUID(),
+) {
   await stack.sqs.send(
     new SendMessageCommand({
       QueueUrl: stack.queue.url,

@@ -172,7 +172,6 @@ describe('the decision worker on the FIFO queue', () => {
   it('returns a retryable record and every later record of its group, and runs other groups', async () => {
     stack = await startLocalStack({ port: 0, autoPoll: false });
     const blocked = seedService(stack, 2);
-    const other = seedService(stack);
     stack.sim?.inject({
       op: 'vpcep.action',
       times: Number.POSITIVE_INFINITY,

@@ -65,12 +65,11 @@ describe('serverless package', () => {
     expect(resources.DecisionDeadLetterAlarm?.Type).toBe('AWS::CloudWatch::Alarm');
     const mapping = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
     expect(mapping?.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
-    const actions = (role: string) =>
-      (
-        resources[role]?.Properties.Policies as Array<{
-          PolicyDocument: { Statement: Array<{ Action: string | string[] }> };
-        }>
-      )[0]?.PolicyDocument.Statement.flatMap((s) => s.Action);
+    type Policy = { PolicyDocument: { Statement: Array<{ Action: string | string[] }> } };
+    const actions = (role: string) => {
+      const policies = (resources[role]?.Properties.Policies ?? []) as Policy[];
+      return policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action));
+    };
     expect(actions('DecisionWebhookRole')).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',
