@@ -2,28 +2,27 @@
  * Configuration, read from the environment once by each entry point and passed down. Nothing else in
  * lib/ reads process.env. A bad or missing variable is named in the error.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Hex32Schema, RegionSchema } from './decision/schema.ts';
 import { ConfigError } from './errors.ts';
 import type { Credentials } from './huawei/client.ts';
 import { parseTargetKey } from './policy.ts';
 
-/** Unset and empty are the same: `FOO=` in a shell or a template means "not configured". */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
-
-const text = optional(z.string().trim());
-const baseUrl = optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) base URL' }));
+const text = z.optional(z.string());
+const baseUrl = z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) base URL' }));
 const int = (fallback: number, min: number, max: number) =>
-  optional(z.coerce.number().int().min(min).max(max)).transform((v) => v ?? fallback);
+  z._default(
+    z.coerce.number().check(z.refine(Number.isInteger, 'must be a whole number'), z.gte(min), z.lte(max)),
+    fallback,
+  );
 
 const EnvSchema = z.object({
   HUAWEICLOUD_SDK_AK: text,
   HUAWEICLOUD_SDK_SK: text,
   HUAWEICLOUD_SDK_SECURITY_TOKEN: text,
   HUAWEICLOUD_AUTH_TOKEN: text,
-  HUAWEICLOUD_SDK_PROJECT_ID: optional(Hex32Schema),
-  HUAWEICLOUD_REGION: optional(RegionSchema),
+  HUAWEICLOUD_SDK_PROJECT_ID: z.optional(Hex32Schema),
+  HUAWEICLOUD_REGION: z.optional(RegionSchema),
   HUAWEICLOUD_VPCEP_ENDPOINT: baseUrl,
   HUAWEICLOUD_APIG_ENDPOINT: baseUrl,
   VPCEP_APPROVAL_ALLOWED_TARGETS: text,
@@ -36,10 +35,28 @@ const EnvSchema = z.object({
   VPCEP_APPROVAL_BACKOFF_MAX_MS: int(5_000, 1, 60_000),
   VPCEP_APPROVAL_SETTLE_TIMEOUT_MS: int(30_000, 0, 600_000),
   VPCEP_APPROVAL_SETTLE_POLL_MS: int(1_000, 10, 60_000),
-  VPCEP_APPROVAL_LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error'])).transform(
-    (v) => v ?? 'info',
-  ),
+  VPCEP_APPROVAL_LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+  VPCEP_APPROVAL_HTTP_CLIENT: z._default(z.enum(['undici', 'node'], 'must be undici or node'), 'undici'),
 });
+
+/**
+ * Unset and empty are the same: `FOO=` in a shell or a template means "not configured". Values are
+ * trimmed, so a stray newline from a secret store does not break a signature.
+ */
+export function presentValues(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const trimmed = value?.trim();
+    if (trimmed !== undefined && trimmed !== '') out[key] = trimmed;
+  }
+  return out;
+}
+
+/** The first problem of a failed parse as a ConfigError naming the variable. */
+export function configErrorFrom(error: z.core.$ZodError): ConfigError {
+  const issue = error.issues[0];
+  return new ConfigError(String(issue?.path[0] ?? 'environment'), issue?.message ?? 'invalid');
+}
 
 export type ExecutionConfig = {
   /** Most action or read calls in flight at once for one decision. */
@@ -54,6 +71,8 @@ export type ExecutionConfig = {
   /** How long to wait for `creating` to settle after an accept; 0 does not wait. */
   settleTimeoutMs: number;
   settlePollMs: number;
+  /** Which HTTP stack calls Huawei Cloud: see lib/huawei/transport.ts. */
+  httpClient: 'undici' | 'node';
 };
 
 export type HuaweiConfig = {
@@ -75,11 +94,8 @@ export type Config = {
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(String(issue?.path[0] ?? 'environment'), issue?.message ?? 'invalid');
-  }
+  const parsed = EnvSchema.safeParse(presentValues(env));
+  if (!parsed.success) throw configErrorFrom(parsed.error);
   const e = parsed.data;
   const notices: string[] = [];
   if (e.VPCEP_APPROVAL_BACKOFF_MAX_MS < e.VPCEP_APPROVAL_BACKOFF_BASE_MS) {
@@ -106,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffMaxMs: e.VPCEP_APPROVAL_BACKOFF_MAX_MS,
       settleTimeoutMs: e.VPCEP_APPROVAL_SETTLE_TIMEOUT_MS,
       settlePollMs: e.VPCEP_APPROVAL_SETTLE_POLL_MS,
+      httpClient: e.VPCEP_APPROVAL_HTTP_CLIENT,
     },
     logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
     notices,

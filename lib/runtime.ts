@@ -1,33 +1,33 @@
 /**
- * The real adapters, wired once from configuration: the undici pool and the signed, retrying client.
+ * The real adapters, wired once from configuration: the HTTP transport and the signed, retrying client.
  * Entry points (CLI, Lambda handlers, local stack) build one and pass it down; tests build their own.
  */
-import type { Dispatcher } from 'undici';
 import { type Config, requireCredentials, secretValues } from './config.ts';
 import { type AttemptEvent, createHuaweiClient, type HuaweiClient } from './huawei/client.ts';
-import { createDispatcher } from './huawei/transport.ts';
+import { createTransport, type Transport } from './huawei/transport.ts';
 import { createJsonLogger, type Logger } from './log.ts';
 
-export type Runtime = { client: HuaweiClient; dispatcher: Dispatcher; close(): Promise<void> };
+export type Runtime = { client: HuaweiClient; close(): Promise<void> };
 
 export type RuntimeOptions = {
   logger?: Logger;
-  dispatcher?: Dispatcher;
+  /** Another transport (tests); by default the one VPCEP_APPROVAL_HTTP_CLIENT names. */
+  transport?: Transport;
   onAttempt?: (event: AttemptEvent) => void;
 };
 
 /** Fails closed (ConfigError) when no credentials are configured. */
-export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const credentials = requireCredentials(config.huawei);
   const { execution } = config;
-  const dispatcher =
-    options.dispatcher ??
-    createDispatcher({
+  const transport =
+    options.transport ??
+    (await createTransport(execution.httpClient, {
       connectTimeoutMs: execution.connectTimeoutMs,
       connectionsPerHost: execution.concurrency,
-    });
+    }));
   const client = createHuaweiClient({
-    dispatcher,
+    transport,
     credentials,
     retry: {
       maxAttempts: execution.maxAttempts,
@@ -38,7 +38,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
   });
-  return { client, dispatcher, close: () => dispatcher.close() };
+  return { client, close: () => transport.close() };
 }
 
 /** A JSON-lines logger on stderr that never writes a configured secret. */

@@ -27,20 +27,8 @@ export async function withSecrets(env: Env, fetchPath: SsmFetcher = fetchSsmPath
   return { ...env, ...overlay };
 }
 
-/** GetParametersByPath with decryption, all pages. The SDK client is loaded only when a path is set. */
-export async function fetchSsmPath(path: string): Promise<Array<{ name: string; value: string }>> {
-  const { SSMClient, GetParametersByPathCommand } = await import('@aws-sdk/client-ssm');
-  const client = new SSMClient({});
-  const out: Array<{ name: string; value: string }> = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new GetParametersByPathCommand({ Path: path, WithDecryption: true, Recursive: false, NextToken }),
-    );
-    for (const p of page.Parameters ?? [])
-      if (p.Name !== undefined && p.Value !== undefined) out.push({ name: p.Name, value: p.Value });
-    NextToken = page.NextToken;
-  } while (NextToken !== undefined);
-  client.destroy();
-  return out;
+/** Loads the SSM client only when a path is configured. */
+async function fetchSsmPath(path: string): Promise<Array<{ name: string; value: string }>> {
+  const { getParametersByPath } = await import('./secrets-ssm.ts');
+  return getParametersByPath(path);
 }

@@ -113,6 +113,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     DECISION_QUEUE_URL: queueUrl,
     OUTCOME_TOPIC_ARN: topicArn,
     DECISION_MAX_RECEIVE_COUNT: String(options.maxReceiveCount ?? 3),
+    // As deployed (serverless.yml), unless the caller chose otherwise.
+    VPCEP_APPROVAL_HTTP_CLIENT: given.VPCEP_APPROVAL_HTTP_CLIENT ?? 'node',
   };
   const write = options.write;
   const overrides: ContainerOverrides = {

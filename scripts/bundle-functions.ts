@@ -1,12 +1,16 @@
 /**
  * One small bundle per function: esbuild, minified ESM for Node 24, written to dist/functions/<name>/
- * index.mjs. serverless.yml packages each folder alone, so a zip holds its bundle and nothing else.
+ * (index.mjs and its chunks). serverless.yml packages each folder alone, so a zip holds its bundle and
+ * nothing else. Code splitting puts what a function imports only on some paths (the SSM client for
+ * deployed secrets, the SNS client in the webhook, the SQS client in the worker) in chunks that are
+ * read and compiled only when first used, instead of at every cold start.
  * Run by `npm run package` before `serverless package`, and by the benchmarks.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { BUNDLE_OPTIONS } from './esbuild-options.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -17,24 +21,15 @@ export async function bundleFunctions(outDir = join(root, 'dist', 'functions')):
   return Promise.all(
     entries.map(async (entry) => {
       const name = basename(entry, '.ts');
-      const file = join(outDir, name, 'index.mjs');
+      const dir = join(outDir, name);
+      await rm(dir, { recursive: true, force: true });
       const result = await build({
-        entryPoints: [join(root, 'functions', entry)],
-        outfile: file,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node24',
-        minify: true,
+        ...BUNDLE_OPTIONS,
+        entryPoints: { index: join(root, 'functions', entry) },
+        outdir: dir,
         metafile: true,
-        legalComments: 'none',
-        // CommonJS dependencies (undici, the AWS SDK) call require() for Node built-ins; ESM has none.
-        banner: {
-          js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-        },
-        logLevel: 'warning',
       });
-      return { name, file, bytes: outputBytes(result.metafile) };
+      return { name, file: join(dir, 'index.mjs'), bytes: outputBytes(result.metafile) };
     }),
   );
 }

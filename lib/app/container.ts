@@ -4,7 +4,6 @@
  * client module is imported only when first used, so the webhook never loads the SNS client or undici
  * unless it executes inline, and the worker never loads the SQS client.
  */
-import type { Dispatcher } from 'undici';
 import type { Outcome } from '../decision/outcome.ts';
 import type { Decision } from '../decision/schema.ts';
 import { createJsonLogger, type Logger } from '../log.ts';
@@ -17,7 +16,6 @@ import { type FunctionConfig, loadFunctionConfig, required } from './function-co
 export type ContainerOverrides = {
   sqs?: SqsSender;
   sns?: SnsSender;
-  dispatcher?: Dispatcher;
   /** Where log and metric lines go (tests capture them). */
   write?: (line: string) => void;
 };
@@ -63,23 +61,28 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
   });
 
   const queue = once(async () => {
-    const { sqsDecisionQueue } = await import('../queue/enqueue.ts');
-    const client = overrides.sqs ?? new (await import('@aws-sdk/client-sqs')).SQSClient({});
-    return sqsDecisionQueue(client, required(config.queueUrl, 'DECISION_QUEUE_URL'));
+    // Statically imported inside those modules: a bundled dynamic import of the CommonJS SDK itself
+    // would hand back its exports under `default`.
+    const { defaultSqsClient, sqsDecisionQueue } = await import('../queue/enqueue.ts');
+    return sqsDecisionQueue(
+      overrides.sqs ?? defaultSqsClient(),
+      required(config.queueUrl, 'DECISION_QUEUE_URL'),
+    );
   });
   const publisher = once(async () => {
-    const { snsOutcomePublisher } = await import('../outcome/publish.ts');
-    const client = overrides.sns ?? new (await import('@aws-sdk/client-sns')).SNSClient({});
-    return snsOutcomePublisher(client, required(config.topicArn, 'OUTCOME_TOPIC_ARN'));
+    const { defaultSnsClient, snsOutcomePublisher } = await import('../outcome/publish.ts');
+    return snsOutcomePublisher(
+      overrides.sns ?? defaultSnsClient(),
+      required(config.topicArn, 'OUTCOME_TOPIC_ARN'),
+    );
   });
   const executor = once(async () => {
     const [{ createRuntime }, { executeDecision }] = await Promise.all([
       import('../runtime.ts'),
       import('../executor/execute.ts'),
     ]);
-    const runtime = createRuntime(config.core, {
+    const runtime = await createRuntime(config.core, {
       logger,
-      ...(overrides.dispatcher === undefined ? {} : { dispatcher: overrides.dispatcher }),
       onAttempt: (event) => {
         metrics.count('ApiCalls', 1, { op: event.op });
         if (event.attempt > 1) metrics.count('ApiRetries', 1, { op: event.op });
@@ -103,8 +106,11 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
     publisher,
     execute,
     async executeAndPublish(decision, deadlineAt) {
+      // The SNS client loads while the Huawei calls wait on the network.
+      const ready = publisher();
+      ready.catch(() => undefined);
       const outcome = await execute(decision, deadlineAt);
-      await (await publisher()).publish(outcome);
+      await (await ready).publish(outcome);
       return outcome;
     },
   };

@@ -2,8 +2,8 @@
  * Configuration of the functions: the core configuration plus the webhook secrets, the queue and the
  * topic. Parsed once per container, after the SSM secrets (if any) are laid over the environment.
  */
-import { z } from 'zod';
-import { type Config, loadConfig, secretValues } from '../config.ts';
+import * as z from 'zod/mini';
+import { type Config, configErrorFrom, loadConfig, presentValues, secretValues } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import { decodeSigningSecret, type WebhookAuthConfig } from '../webhook/authenticate.ts';
 
@@ -25,25 +25,21 @@ function list(value: string | undefined): string[] {
 }
 
 const FunctionEnvSchema = z.object({
-  DECISION_QUEUE_URL: z.url().optional(),
-  OUTCOME_TOPIC_ARN: z
-    .string()
-    .regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w.-]+$/, 'must be an SNS topic ARN')
-    .optional(),
-  DECISION_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).default(5),
-  AWS_LAMBDA_FUNCTION_NAME: z.string().default('local'),
+  DECISION_QUEUE_URL: z.optional(z.url()),
+  OUTCOME_TOPIC_ARN: z.optional(
+    z.string().check(z.regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w.-]+$/, 'must be an SNS topic ARN')),
+  ),
+  DECISION_MAX_RECEIVE_COUNT: z._default(
+    z.coerce.number().check(z.refine(Number.isInteger, 'must be a whole number'), z.gte(1), z.lte(1000)),
+    5,
+  ),
+  AWS_LAMBDA_FUNCTION_NAME: z._default(z.string(), 'local'),
 });
 
 export function loadFunctionConfig(env: Record<string, string | undefined>): FunctionConfig {
   const core = loadConfig(env);
-  const blankless = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
-  );
-  const parsed = FunctionEnvSchema.safeParse(blankless);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(String(issue?.path[0] ?? 'environment'), issue?.message ?? 'invalid');
-  }
+  const parsed = FunctionEnvSchema.safeParse(presentValues(env));
+  if (!parsed.success) throw configErrorFrom(parsed.error);
   const signingSecrets = list(env.WEBHOOK_SIGNING_SECRET);
   const hubSecrets = list(env.WEBHOOK_HUB_SECRET);
   const bearerTokens = list(env.WEBHOOK_BEARER_TOKEN);

@@ -4,7 +4,6 @@
  * (a message on stderr naming the field, and no API call).
  */
 import { parseArgs } from 'node:util';
-import type { Dispatcher } from 'undici';
 import { type Config, loadConfig } from '../config.ts';
 import { exitCodeFor, invalidOutcome } from '../decision/outcome.ts';
 import { parseDecisionJson, targetFromKey, UuidSchema } from '../decision/schema.ts';
@@ -28,8 +27,8 @@ Exit codes: 0 every endpoint in the wanted state; 1 partial, failed or denied;
 Configuration is read from the environment: see README.md.
 `;
 
-/** For tests: the real adapters with a different dispatcher or clock. */
-export type CliDeps = { dispatcher?: Dispatcher; clock?: () => Date; sleep?: (ms: number) => Promise<void> };
+/** For tests: the real adapters with a different clock or sleep. */
+export type CliDeps = { clock?: () => Date; sleep?: (ms: number) => Promise<void> };
 
 const OPTIONS = {
   file: { type: 'string' },
@@ -59,7 +58,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       case 'decide':
         return await decide(values.file, values['dry-run'] === true, io, deps);
       case 'status':
-        return await status(values.target, values.endpoint, io, deps);
+        return await status(values.target, values.endpoint, io);
       default:
         throw usageError(`unknown command ${command}`);
     }
@@ -86,9 +85,8 @@ async function decide(file: string | undefined, dryRun: boolean, io: CliIo, deps
   }
   const logger = createLogger(config, (line) => io.stderr(`${line}\n`));
   for (const notice of config.notices) logger.warn(notice);
-  const runtime = createRuntime(config, {
+  const runtime = await createRuntime(config, {
     logger,
-    ...(deps.dispatcher === undefined ? {} : { dispatcher: deps.dispatcher }),
   });
   try {
     const outcome = await executeDecision(
@@ -100,7 +98,7 @@ async function decide(file: string | undefined, dryRun: boolean, io: CliIo, deps
     if (outcome.status === 'invalid') reportIssues(new ValidationError(outcome.issues ?? []), io);
     return exitCodeFor(outcome.status);
   } finally {
-    if (deps.dispatcher === undefined) await runtime.close();
+    await runtime.close();
   }
 }
 
@@ -108,7 +106,6 @@ async function status(
   targetText: string | undefined,
   endpoint: string | undefined,
   io: CliIo,
-  deps: CliDeps,
 ): Promise<number> {
   const config: Config = loadConfig(io.env);
   const target = targetText === undefined ? undefined : targetFromKey(targetText);
@@ -118,9 +115,8 @@ async function status(
   const resolution = resolveTarget(target, config.huawei);
   if (!resolution.ok) throw new ValidationError(resolution.issues, 'incomplete target');
   const logger = createLogger(config, (line) => io.stderr(`${line}\n`));
-  const runtime = createRuntime(config, {
+  const runtime = await createRuntime(config, {
     logger,
-    ...(deps.dispatcher === undefined ? {} : { dispatcher: deps.dispatcher }),
   });
   try {
     const deadlineAt = Date.now() + config.execution.deadlineMs;
@@ -135,7 +131,7 @@ async function status(
     io.stdout(`${JSON.stringify({ target: resolution.resolved, connections: read.body }, null, 2)}\n`);
     return 0;
   } finally {
-    if (deps.dispatcher === undefined) await runtime.close();
+    await runtime.close();
   }
 }
 

@@ -2,26 +2,30 @@
  * The decision: the public contract every entry point accepts. Unknown fields are refused, so a typo
  * in a security tool fails loudly instead of being ignored; IDs are checked for shape before any call.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
+
+// zod/mini rather than zod's chaining API: the same validation at 14 KB instead of 450 KB minified,
+// which measured ~40 ms less per cold process on Node 24 (bench/README: cold starts).
 
 export const DecisionIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+  .check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -'));
 
 /** Any 8-4-4-4-12 hex id: Huawei's IDs are UUID-shaped but not always RFC 4122 versions. */
 export const UuidSchema = z.guid('must be a UUID (8-4-4-4-12 hex)');
-export const Hex32Schema = z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex characters');
+export const Hex32Schema = z.string().check(z.regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex characters'));
 export const RegionSchema = z
   .string()
-  .regex(/^[a-z]{2,}(?:-[a-z0-9]+)+$/, 'must be a region id such as cn-north-4');
+  .check(z.regex(/^[a-z]{2,}(?:-[a-z0-9]+)+$/, 'must be a region id such as cn-north-4'));
 
 /** `receive` is the API's own word for accepting; the outcome always says `accept`. */
-export const ActionSchema = z
-  .enum(['accept', 'reject', 'receive'], 'must be accept or reject')
-  .transform((action) => (action === 'receive' ? 'accept' : action));
+export const ActionSchema = z.pipe(
+  z.enum(['accept', 'reject', 'receive'], 'must be accept or reject'),
+  z.transform((action): 'accept' | 'reject' => (action === 'receive' ? 'accept' : action)),
+);
 
-const location = { projectId: Hex32Schema.optional(), region: RegionSchema.optional() };
+const location = { projectId: z.optional(Hex32Schema), region: z.optional(RegionSchema) };
 
 export const VpcepTargetSchema = z.strictObject({
   type: z.literal('vpcep'),
@@ -39,26 +43,26 @@ export const TargetSchema = z.discriminatedUnion('type', [VpcepTargetSchema, Api
 
 export const MAX_ENDPOINTS = 500;
 
-export const EndpointsSchema = z
-  .array(UuidSchema)
-  .min(1, 'must list at least one endpoint')
-  .max(MAX_ENDPOINTS, `must list at most ${MAX_ENDPOINTS} endpoints`)
-  .superRefine((ids, ctx) => {
+export const EndpointsSchema = z.array(UuidSchema).check(
+  z.minLength(1, 'must list at least one endpoint'),
+  z.maxLength(MAX_ENDPOINTS, `must list at most ${MAX_ENDPOINTS} endpoints`),
+  z.superRefine((ids, ctx) => {
     const seen = new Set<string>();
     ids.forEach((id, index) => {
       const key = id.toLowerCase();
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index], message: `duplicate endpoint ${id}` });
+      if (seen.has(key))
+        ctx.addIssue({ code: 'custom', path: [index], message: `duplicate endpoint ${id}`, input: id });
       seen.add(key);
     });
-  });
+  }),
+);
+
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 
 export const SourceSchema = z.strictObject({
-  system: z.string().min(1).max(64),
-  ref: z.string().min(1).max(256).optional(),
-  url: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .max(2048)
-    .optional(),
+  system: text(1, 64),
+  ref: z.optional(text(1, 256)),
+  url: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).check(z.maxLength(2048))),
 });
 
 export const DecisionSchema = z.strictObject({
@@ -66,9 +70,9 @@ export const DecisionSchema = z.strictObject({
   action: ActionSchema,
   target: TargetSchema,
   endpoints: EndpointsSchema,
-  reason: z.string().max(1024).optional(),
-  requestedBy: z.string().min(1).max(256).optional(),
-  source: SourceSchema.optional(),
+  reason: z.optional(text(0, 1024)),
+  requestedBy: z.optional(text(1, 256)),
+  source: z.optional(SourceSchema),
 });
 
 export type Decision = z.output<typeof DecisionSchema>;

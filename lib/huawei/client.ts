@@ -3,7 +3,6 @@
  * table in retry-policy.ts with backoff inside the caller's deadline, and never throws for an API
  * failure: it returns the error with the number of attempts, so the outcome can report both.
  */
-import type { Dispatcher } from 'undici';
 import {
   DeadlineExceededError,
   HuaweiApiError,
@@ -13,7 +12,7 @@ import {
 import { type Logger, silentLogger } from '../log.ts';
 import { type BackoffOptions, backoffDelay, classifyFailure, maxAttemptsFor } from './retry-policy.ts';
 import { sdkDate, sign } from './sign.ts';
-import { type RawResponse, sendOnce } from './transport.ts';
+import type { RawResponse, Transport } from './transport.ts';
 
 /** AK/SK (optionally temporary, with a security token) or an IAM token. */
 export type Credentials =
@@ -23,7 +22,7 @@ export type Credentials =
 export type RetryOptions = BackoffOptions & { maxAttempts: number; requestTimeoutMs: number };
 
 export type ClientDeps = {
-  dispatcher: Dispatcher;
+  transport: Transport;
   credentials: Credentials;
   retry: RetryOptions;
   logger?: Logger;
@@ -112,7 +111,7 @@ export function createHuaweiClient(deps: ClientDeps): HuaweiClient {
   > {
     let response: RawResponse;
     try {
-      response = await sendOnce(deps.dispatcher, {
+      response = await deps.transport.send({
         method: apiCall.method,
         url: apiCall.url,
         headers: authHeaders(apiCall, body),

@@ -3,17 +3,16 @@
  * over time and an extra one must not break a decision. `marker_id` is left alone on purpose: its values
  * exceed JavaScript's safe integer range, so nothing may key on it or do arithmetic with it.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-export const ConnectionStatusSchema = z.string().min(1);
+const nonEmpty = z.string().check(z.minLength(1));
+const optionalText = z.optional(z.string());
 
 export const ConnectionSchema = z.looseObject({
-  id: z.string().min(1),
-  status: ConnectionStatusSchema,
-  domain_id: z.string().optional(),
-  error: z
-    .array(z.looseObject({ error_code: z.string().optional(), error_message: z.string().optional() }))
-    .optional(),
+  id: nonEmpty,
+  status: nonEmpty,
+  domain_id: optionalText,
+  error: z.optional(z.array(z.looseObject({ error_code: optionalText, error_message: optionalText }))),
 });
 
 export type Connection = {
@@ -26,9 +25,9 @@ export type Connection = {
 
 /** Both APIs answer `{connections: [...]}`; VPCEP adds `total_count`, APIG `size` and `total`. */
 export const ConnectionListSchema = z.looseObject({
-  connections: z.array(ConnectionSchema).default([]),
-  total_count: z.number().optional(),
-  total: z.number().optional(),
+  connections: z._default(z.array(ConnectionSchema), []),
+  total_count: z.optional(z.number()),
+  total: z.optional(z.number()),
 });
 
 export function toConnection(raw: z.infer<typeof ConnectionSchema>): Connection {

@@ -1,33 +1,16 @@
 /**
- * One HTTP attempt over undici: a keep-alive pool per host, connect and request timeouts, TLS verified
- * (undici's default; nothing here turns it off). Failures without an answer become NetworkError.
+ * One HTTP attempt: what the client needs from an HTTP stack, and the two stacks that provide it.
+ * Both keep a keep-alive pool per host, apply connect and request timeouts, verify TLS (their default;
+ * nothing here turns it off), and turn a failure without an answer into a NetworkError.
  *
- * Only undici's Agent and request modules are loaded, not the package index: the index also loads
- * fetch, WebSocket, caching and mocks, which cost a Lambda cold start about 50 ms and are never used
- * here (measured on Node 24 with minified esbuild bundles: first request ≈ 100 ms from process start
- * this way, ≈ 150 ms through the index, ≈ 93 ms with node:http). The version is pinned exactly, and
- * every client test runs through these two modules.
+ * - `undici` (the default: CLI, local stack, long-running processes).
+ * - `node` (node:http/https), for Lambda: the AWS SDK's SNS and SQS clients load node:http/https
+ *   anyway, so the functions need not load a second network stack at cold start. Measured here
+ *   (Node 24, minified bundles): undici's modules ≈ 45 ms to load, node:http/https ≈ 47 ms, and a
+ *   function using both paid both.
+ * `VPCEP_APPROVAL_HTTP_CLIENT` chooses; only the chosen module is loaded.
  */
-import type { Dispatcher } from 'undici';
-import dispatcherRequest from 'undici/lib/api/api-request.js';
-import Agent from 'undici/lib/dispatcher/agent.js';
 import { NetworkError } from '../errors.ts';
-
-export type TransportOptions = {
-  connectTimeoutMs: number;
-  /** Most sockets kept open to one host: the executor's concurrency, so no call waits for a socket. */
-  connectionsPerHost: number;
-};
-
-/** undici's Agent keeps one Pool per origin, so each API host gets its own keep-alive pool. */
-export function createDispatcher(options: TransportOptions): Dispatcher {
-  return new Agent({
-    connect: { timeout: options.connectTimeoutMs },
-    connections: options.connectionsPerHost,
-    keepAliveTimeout: 10_000,
-    keepAliveMaxTimeout: 60_000,
-  });
-}
 
 export type RawRequest = {
   method: 'GET' | 'POST';
@@ -44,27 +27,28 @@ export type RawResponse = {
   body: string;
 };
 
-const TLS_CODES = /^(CERT_|ERR_TLS|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/;
+export type Transport = {
+  send(request: RawRequest): Promise<RawResponse>;
+  close(): Promise<void>;
+};
 
-/** Sends one request and reads the whole body; throws NetworkError when no answer arrives. */
-export async function sendOnce(dispatcher: Dispatcher, raw: RawRequest): Promise<RawResponse> {
-  try {
-    const response = await dispatcherRequest.call(dispatcher, {
-      origin: raw.url.origin,
-      path: raw.url.pathname + raw.url.search,
-      method: raw.method,
-      headers: raw.headers,
-      body: raw.body ?? null,
-      signal: raw.signal,
-    });
-    const body = await response.body.text();
-    return { status: response.statusCode, headers: response.headers, body };
-  } catch (error) {
-    throw toNetworkError(error, raw.signal);
-  }
+export type TransportOptions = {
+  connectTimeoutMs: number;
+  /** Most sockets kept open to one host: the executor's concurrency, so no call waits for a socket. */
+  connectionsPerHost: number;
+};
+
+export type HttpClientKind = 'undici' | 'node';
+
+export async function createTransport(kind: HttpClientKind, options: TransportOptions): Promise<Transport> {
+  if (kind === 'node') return (await import('./transport-node.ts')).createNodeTransport(options);
+  return (await import('./transport-undici.ts')).createUndiciTransport(options);
 }
 
-function toNetworkError(error: unknown, signal: AbortSignal): NetworkError {
+const TLS_CODES = /^(CERT_|ERR_TLS|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/;
+
+/** What an HTTP stack threw, in the taxonomy: timeouts, TLS failures (never retried), the rest. */
+export function toNetworkError(error: unknown, signal: AbortSignal): NetworkError {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
   if (signal.aborted) return new NetworkError('REQUEST_TIMEOUT', 'request timed out', error);

@@ -3,7 +3,7 @@
  * subscription filters (`status`, `action`, `targetType`, `decisionId`). The client is injected (the
  * SDK's SNSClient in production, pointed at an emulator in tests).
  */
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Outcome } from '../decision/outcome.ts';
 
 export type OutcomePublisher = { publish(outcome: Outcome): Promise<{ messageId: string | undefined }> };
@@ -26,6 +26,11 @@ export function outcomeAttributes(
       attributes[name] = { DataType: 'String', StringValue: value };
   }
   return attributes;
+}
+
+/** The SDK client with its standard configuration (region, credentials, AWS_ENDPOINT_URL_SNS). */
+export function defaultSnsClient(): SnsSender {
+  return new SNSClient({});
 }
 
 export function snsOutcomePublisher(client: SnsSender, topicArn: string): OutcomePublisher {

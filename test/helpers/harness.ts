@@ -59,7 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig(env);
   const logs: string[] = [];
   const logger = createJsonLogger({ level: 'debug', write: (line) => logs.push(line) });
-  const runtime = createRuntime(config, { logger });
+  const runtime = await createRuntime(config, { logger });
   return {
     sim,
     env,

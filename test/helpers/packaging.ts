@@ -90,7 +90,7 @@ export async function extractHandler(zipPath: string, into: string): Promise<str
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, entry.data);
   }
-  const handler = entries.find((e) => e.name.endsWith('index.mjs'));
+  const handler = entries.find((e) => e.name.endsWith('/index.mjs'));
   if (handler === undefined) throw new Error(`${zipPath} holds no index.mjs`);
   return join(into, handler.name);
 }

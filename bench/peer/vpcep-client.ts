@@ -1,0 +1,52 @@
+/**
+ * The peer: how a user would call VPCEP with Huawei's official Node.js SDK core, which has no VPCEP
+ * client on npm. This mirrors the SDK's generated service clients (a class over HcClient built by
+ * ClientBuilder, one method per operation, `sendRequest` with path and query parameters).
+ */
+import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core';
+import { ClientBuilder } from '@huaweicloud/huaweicloud-sdk-core/ClientBuilder.js';
+import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient.js';
+
+export class PeerVpcepClient {
+  readonly #client: HcClient;
+
+  constructor(client: HcClient) {
+    this.#client = client;
+  }
+
+  static newBuilder(): ClientBuilder<PeerVpcepClient> {
+    return new ClientBuilder((client) => new PeerVpcepClient(client));
+  }
+
+  listServiceConnections(serviceId: string, query: { id?: string; limit?: number; offset?: number }) {
+    return this.#client.sendRequest<
+      { connections?: Array<{ id: string; status: string }> } & { httpStatusCode?: number }
+    >({
+      method: 'GET',
+      url: '/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}/connections',
+      contentType: 'application/json',
+      queryParams: query,
+      pathParams: { vpc_endpoint_service_id: serviceId },
+      headers: {},
+    });
+  }
+
+  acceptOrRejectEndpoint(serviceId: string, body: { action: 'receive' | 'reject'; endpoints: string[] }) {
+    return this.#client.sendRequest<
+      { connections?: Array<{ id: string; status: string }> } & { httpStatusCode?: number }
+    >({
+      method: 'POST',
+      url: '/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}/connections/action',
+      contentType: 'application/json',
+      queryParams: {},
+      pathParams: { vpc_endpoint_service_id: serviceId },
+      headers: {},
+      data: body,
+    });
+  }
+}
+
+export function peerClient(endpoint: string, ak: string, sk: string, projectId: string): PeerVpcepClient {
+  const credentials = new BasicCredentials().withAk(ak).withSk(sk).withProjectId(projectId);
+  return PeerVpcepClient.newBuilder().withCredential(credentials).withEndpoint(endpoint).build();
+}

@@ -1,0 +1,53 @@
+/**
+ * The peer Lambda handler: the same work as our worker for an SQS event (read the status, accept or
+ * reject, publish the outcome to SNS), written on the official Huawei SDK core and the SNS client the
+ * way their examples do. Bundled with the same esbuild settings as our functions.
+ */
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { peerClient } from './vpcep-client.ts';
+
+const sns = new SNSClient({});
+const env = process.env;
+const client = peerClient(
+  env.HUAWEICLOUD_VPCEP_ENDPOINT ?? '',
+  env.HUAWEICLOUD_SDK_AK ?? '',
+  env.HUAWEICLOUD_SDK_SK ?? '',
+  env.HUAWEICLOUD_SDK_PROJECT_ID ?? '',
+);
+
+type Decision = {
+  id: string;
+  action: 'accept' | 'reject';
+  target: { serviceId: string };
+  endpoints: string[];
+};
+
+export async function handler(event: { Records: Array<{ messageId: string; body: string }> }) {
+  for (const record of event.Records) {
+    const decision = JSON.parse(record.body) as Decision;
+    const wanted = decision.action === 'accept' ? 'accepted' : 'rejected';
+    const list = await client.listServiceConnections(decision.target.serviceId, { limit: 1000, offset: 0 });
+    const results = [];
+    for (const endpoint of decision.endpoints) {
+      const current = list.connections?.find((c) => c.id === endpoint)?.status;
+      if (current === wanted) {
+        results.push({ endpointId: endpoint, status: current, changed: false });
+        continue;
+      }
+      const answer = await client.acceptOrRejectEndpoint(decision.target.serviceId, {
+        action: decision.action === 'accept' ? 'receive' : 'reject',
+        endpoints: [endpoint],
+      });
+      results.push({ endpointId: endpoint, status: answer.connections?.[0]?.status, changed: true });
+    }
+    const status = results.every((r) => r.status === wanted) ? 'succeeded' : 'failed';
+    await sns.send(
+      new PublishCommand({
+        TopicArn: env.OUTCOME_TOPIC_ARN,
+        Message: JSON.stringify({ decisionId: decision.id, status, results }),
+        MessageAttributes: { status: { DataType: 'String', StringValue: status } },
+      }),
+    );
+  }
+  return { batchItemFailures: [] };
+}

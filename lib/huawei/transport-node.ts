@@ -1,0 +1,59 @@
+/**
+ * The node:http/https transport, for Lambda (see transport.ts for why). One keep-alive Agent per
+ * protocol; node's Agent pools sockets per host, `maxSockets` per host. The connect timeout covers TCP
+ * and TLS set-up; the request's AbortSignal covers the rest.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { NetworkError } from '../errors.ts';
+import { type RawResponse, type Transport, type TransportOptions, toNetworkError } from './transport.ts';
+
+export function createNodeTransport(options: TransportOptions): Transport {
+  const agentOptions = { keepAlive: true, maxSockets: options.connectionsPerHost, keepAliveMsecs: 10_000 };
+  const http = new HttpAgent(agentOptions);
+  const https = new HttpsAgent(agentOptions);
+  return {
+    send(raw) {
+      return new Promise<RawResponse>((resolve, reject) => {
+        const secure = raw.url.protocol === 'https:';
+        const send = secure ? httpsRequest : httpRequest;
+        const req = send(raw.url, {
+          method: raw.method,
+          headers: raw.headers,
+          agent: secure ? https : http,
+          signal: raw.signal,
+        });
+        req.on('socket', (socket) => {
+          if (!socket.connecting) return;
+          // A reused keep-alive socket is already connected; a new one gets the connect timeout.
+          const timer = setTimeout(
+            () => req.destroy(Object.assign(new Error('connect timed out'), { code: 'CONNECT_TIMEOUT' })),
+            options.connectTimeoutMs,
+          );
+          socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(timer));
+          socket.once('close', () => clearTimeout(timer));
+        });
+        req.on('response', (response: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          response.on('error', (error) => reject(toNetworkError(error, raw.signal)));
+        });
+        req.on('error', (error) =>
+          reject(error instanceof NetworkError ? error : toNetworkError(error, raw.signal)),
+        );
+        req.end(raw.body === undefined ? undefined : Buffer.from(raw.body));
+      });
+    },
+    async close() {
+      http.destroy();
+      https.destroy();
+    },
+  };
+}
