@@ -36,7 +36,7 @@ export async function cliColdStart(): Promise<string> {
   };
   const runners: Array<[string, string[]]> = [
     [
-      'ours, TypeScript sources (npx vpcep-approval)',
+      'ours, TypeScript sources (npx vpcep-approval, compile cache)',
       [join(root, 'bin/vpcep-approval.ts'), 'decide', '--file', '-'],
     ],
     ['ours, esbuild bundle', [await bundle('bin/vpcep-approval.ts', out, 'ours'), 'decide', '--file', '-']],
