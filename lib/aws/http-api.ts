@@ -26,6 +26,7 @@ export function toHttpApiResult(response: HttpResponse): APIGatewayProxyStructur
   return {
     statusCode: response.statusCode,
     headers: { 'content-type': 'application/json', ...response.headers },
-    body: JSON.stringify(response.body),
+    // An undefined body is an empty 200, which is how Slack wants a button press acknowledged.
+    body: response.body === undefined ? '' : JSON.stringify(response.body),
   };
 }

@@ -1,0 +1,86 @@
+/**
+ * What a chat command does, whichever chat it came from: authorize the user for the target, turn the
+ * command into a decision on the same path as the webhook (validate → policy → queue), or read the
+ * target's pending connections for `status`.
+ */
+import type { HuaweiConfig } from '../config.ts';
+import { type Decision, parseDecision, type Source, type Target } from '../decision/schema.ts';
+import { resolveTarget } from '../executor/target.ts';
+import type { Connection } from '../huawei/connection-schema.ts';
+import { type Logger, silentLogger } from '../log.ts';
+import { checkPolicy } from '../policy.ts';
+import type { DecisionQueue } from '../queue/enqueue.ts';
+import { type ChatAllowlist, mayDecide } from './authorize.ts';
+import { type ChatCommand, COMMAND_HELP, decisionIdFor } from './command.ts';
+
+export type ChatRequest = {
+  platform: 'slack' | 'feishu';
+  user: string;
+  /** The platform's identity of this request (trigger id, event id): the decision id derives from it. */
+  requestKey: string;
+  /** Where the outcome goes back to: the notifier reads it from the outcome's `source`. */
+  source: Source;
+};
+
+export type ChatDeps = {
+  allowlist: ChatAllowlist;
+  allowedTargets: ReadonlySet<string> | undefined;
+  huawei: HuaweiConfig;
+  queue: DecisionQueue;
+  /** Pending connections of a target, for `status`. */
+  readPending(target: Target): Promise<Connection[]>;
+  logger?: Logger;
+};
+
+export type ChatReply =
+  | { kind: 'help'; text: string }
+  | { kind: 'error'; text: string }
+  | { kind: 'refused'; text: string }
+  | { kind: 'queued'; decision: Decision; text: string }
+  | { kind: 'status'; targetKey: string; connections: Connection[] };
+
+export async function handleChatCommand(command: ChatCommand, request: ChatRequest, deps: ChatDeps): Promise<ChatReply> {
+  const logger = deps.logger ?? silentLogger;
+  if (command.kind === 'help') return { kind: 'help', text: COMMAND_HELP };
+  if (command.kind === 'error') return { kind: 'error', text: command.message };
+  if (!mayDecide(deps.allowlist, request.user, command.targetKey)) {
+    logger.warn('chat user not allowed', { platform: request.platform, user: request.user, target: command.targetKey });
+    return { kind: 'refused', text: `Sorry, you are not allowed to act on ${command.targetKey}. Ask the platform team to add you.` };
+  }
+  if (command.kind === 'status') {
+    try {
+      return { kind: 'status', targetKey: command.targetKey, connections: await deps.readPending(command.target) };
+    } catch (error) {
+      logger.error('status read failed', { target: command.targetKey, error });
+      return { kind: 'error', text: `Could not read ${command.targetKey} just now; try again in a moment.` };
+    }
+  }
+  const parsed = parseDecision({
+    id: decisionIdFor(request.platform, request.requestKey),
+    action: command.action,
+    target: command.target,
+    endpoints: command.endpoints,
+    reason: command.reason ?? `requested in ${request.platform} by ${request.user}`,
+    requestedBy: `${request.platform}:${request.user}`,
+    source: request.source,
+  });
+  if (!parsed.ok) return { kind: 'error', text: parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
+  const decision = parsed.decision;
+  const resolution = resolveTarget(decision.target, deps.huawei);
+  if (!resolution.ok) return { kind: 'error', text: resolution.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
+  const verdict = checkPolicy(decision, deps.allowedTargets);
+  if (!verdict.allowed) return { kind: 'refused', text: `Sorry, ${command.targetKey} is not a target this service may change.` };
+  try {
+    await deps.queue.enqueue(decision);
+  } catch (error) {
+    logger.error('could not queue the chat decision', { decisionId: decision.id, error });
+    return { kind: 'error', text: 'The decision could not be queued; please try again.' };
+  }
+  logger.info('chat decision queued', { decisionId: decision.id, platform: request.platform, user: request.user });
+  const count = decision.endpoints.length;
+  return {
+    kind: 'queued',
+    decision,
+    text: `Queued: ${decision.action} ${count} endpoint${count === 1 ? '' : 's'} on ${command.targetKey} (decision ${decision.id}). The result will be posted here.`,
+  };
+}
