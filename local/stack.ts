@@ -8,10 +8,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context, SNSEvent, SQSEvent } from 'aws-lambda';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
+import { createFeishuHandler } from '../functions/chatops-feishu.ts';
+import { createSlackHandler } from '../functions/chatops-slack.ts';
 import { createWebhookHandler } from '../functions/decision-webhook.ts';
 import { createWorkerHandler } from '../functions/decision-worker.ts';
+import { createNotifierHandler } from '../functions/outcome-notifier.ts';
 import type { ContainerOverrides } from '../lib/app/container.ts';
 import type { Outcome } from '../lib/decision/outcome.ts';
 import type { Env } from '../lib/secrets.ts';
@@ -39,6 +42,8 @@ export type LocalStackOptions = {
 
 export type LocalStack = {
   webhookUrl: string;
+  /** The base URL of the HTTP API: /decisions, /chatops/slack, /chatops/feishu. */
+  url: string;
   env: Env;
   sim: Simulator | undefined;
   fauxqs: FauxqsServer;
@@ -124,6 +129,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const webhook = createWebhookHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'decision-webhook' }, overrides);
   const worker = createWorkerHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'decision-worker' }, overrides);
+  const slack = createSlackHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'chatops-slack' }, overrides);
+  const feishu = createFeishuHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'chatops-feishu' }, overrides);
+  const notifier = createNotifierHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'outcome-notifier' }, overrides);
 
   const http = await serveHttpApi(
     [
@@ -132,6 +140,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         path: '/decisions',
         handler: webhook,
         context: () => localContext('decision-webhook', 29_000),
+      },
+      {
+        method: 'POST',
+        path: '/chatops/slack',
+        handler: slack,
+        context: () => localContext('chatops-slack', 10_000),
+      },
+      {
+        method: 'POST',
+        path: '/chatops/feishu',
+        handler: feishu,
+        context: () => localContext('chatops-feishu', 10_000),
       },
     ],
     options.port ?? 3000,
@@ -166,6 +186,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         const outcome = JSON.parse(message.Body ?? '{}') as Outcome;
         outcomes.push(outcome);
         options.onOutcome?.(outcome);
+        // The notifier's subscription filters on sourceSystem, as serverless.yml's does.
+        if (CHAT_SYSTEMS.includes(outcome.source?.system ?? ''))
+          await notify(notifier, message.Body ?? '', write);
         for (const waiter of waiters) if (waiter.match(outcome)) waiter.resolve(outcome);
         await sqs.send(new DeleteMessageCommand({ QueueUrl: tap, ReceiptHandle: message.ReceiptHandle }));
       }
@@ -174,6 +197,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   return {
     webhookUrl: `${http.url}/decisions`,
+    url: http.url,
     env,
     sim,
     fauxqs,
@@ -213,6 +237,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await fauxqs.stop();
     },
   };
+}
+
+const CHAT_SYSTEMS = ['slack', 'feishu', 'lark'];
+
+/** Invokes the notifier as SNS would, reporting a failure instead of stopping the tap. */
+async function notify(
+  handler: (event: SNSEvent, context: Context) => Promise<void>,
+  message: string,
+  write?: (line: string) => void,
+) {
+  const event = {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: 'local',
+        Sns: { Message: message, MessageId: randomUUID() },
+      },
+    ],
+  } as unknown as SNSEvent;
+  try {
+    await handler(event, localContext('outcome-notifier', 30_000));
+  } catch (error) {
+    write?.(JSON.stringify({ level: 'error', message: 'notifier invocation failed', error: String(error) }));
+  }
 }
 
 function pathStyle(address: string, queueUrl: string): string {

@@ -5,7 +5,9 @@
  * unless it executes inline, and the worker never loads the SQS client.
  */
 import type { Outcome } from '../decision/outcome.ts';
-import type { Decision } from '../decision/schema.ts';
+import type { Decision, Target } from '../decision/schema.ts';
+import { ConfigError } from '../errors.ts';
+import type { Connection } from '../huawei/connection-schema.ts';
 import { createJsonLogger, type Logger } from '../log.ts';
 import { createEmfMetrics, type Metrics } from '../metrics.ts';
 import type { OutcomePublisher, SnsSender } from '../outcome/publish.ts';
@@ -26,6 +28,8 @@ export type Container = {
   metrics: Metrics;
   queue(): Promise<DecisionQueue>;
   publisher(): Promise<OutcomePublisher>;
+  /** A target's connections waiting for a decision (for chat `status`). */
+  readPending(target: Target, deadlineAt: number): Promise<Connection[]>;
   /** Executes a decision within `deadlineAt` and counts its outcome. */
   execute(decision: Decision, deadlineAt: number): Promise<Outcome>;
   /** Executes, then publishes; a failed publish throws. */
@@ -76,12 +80,9 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
       required(config.topicArn, 'OUTCOME_TOPIC_ARN'),
     );
   });
-  const executor = once(async () => {
-    const [{ createRuntime }, { executeDecision }] = await Promise.all([
-      import('../runtime.ts'),
-      import('../executor/execute.ts'),
-    ]);
-    const runtime = await createRuntime(config.core, {
+  const runtime = once(async () => {
+    const { createRuntime } = await import('../runtime.ts');
+    return createRuntime(config.core, {
       logger,
       onAttempt: (event) => {
         metrics.count('ApiCalls', 1, { op: event.op });
@@ -89,9 +90,31 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
         metrics.timing('ApiLatency', event.durationMs, { op: event.op });
       },
     });
-    return (decision: Decision, deadlineAt: number) =>
-      executeDecision(decision, { client: runtime.client, config: config.core, logger }, { deadlineAt });
   });
+  const executor = once(async () => {
+    const [{ client }, { executeDecision }] = await Promise.all([
+      runtime(),
+      import('../executor/execute.ts'),
+    ]);
+    return (decision: Decision, deadlineAt: number) =>
+      executeDecision(decision, { client, config: config.core, logger }, { deadlineAt });
+  });
+  const readPending = async (target: Target, deadlineAt: number) => {
+    const [{ client }, { listConnections }, { resolveTarget }] = await Promise.all([
+      runtime(),
+      import('../huawei/connections.ts'),
+      import('../executor/target.ts'),
+    ]);
+    const resolution = resolveTarget(target, config.core.huawei);
+    if (!resolution.ok)
+      throw new ConfigError(
+        resolution.issues[0]?.path ?? 'target',
+        resolution.issues[0]?.message ?? 'incomplete',
+      );
+    const read = await listConnections(client, resolution.api, { deadlineAt });
+    if (!read.ok) throw read.error;
+    return read.body.filter((c) => c.status === 'pendingAcceptance');
+  };
 
   const execute = async (decision: Decision, deadlineAt: number) => {
     const outcome = await (await executor())(decision, deadlineAt);
@@ -105,6 +128,7 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
     queue,
     publisher,
     execute,
+    readPending,
     async executeAndPublish(decision, deadlineAt) {
       // The SNS client loads while the Huawei calls wait on the network.
       const ready = publisher();

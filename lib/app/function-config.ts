@@ -3,6 +3,7 @@
  * topic. Parsed once per container, after the SSM secrets (if any) are laid over the environment.
  */
 import * as z from 'zod/mini';
+import { type ChatConfig, chatSecrets, loadChatConfig } from '../chatops/config.ts';
 import { type Config, configErrorFrom, loadConfig, presentValues, secretValues } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import { decodeSigningSecret, type WebhookAuthConfig } from '../webhook/authenticate.ts';
@@ -15,6 +16,7 @@ export type FunctionConfig = {
   topicArn: string | undefined;
   maxReceiveCount: number;
   service: string;
+  chat: ChatConfig;
   /** Every secret value configured, for the logger to cut out of any line. */
   secrets: string[];
 };
@@ -38,7 +40,8 @@ const FunctionEnvSchema = z.object({
 
 export function loadFunctionConfig(env: Record<string, string | undefined>): FunctionConfig {
   const core = loadConfig(env);
-  const parsed = FunctionEnvSchema.safeParse(presentValues(env));
+  const present = presentValues(env);
+  const parsed = FunctionEnvSchema.safeParse(present);
   if (!parsed.success) throw configErrorFrom(parsed.error);
   const signingSecrets = list(env.WEBHOOK_SIGNING_SECRET);
   const hubSecrets = list(env.WEBHOOK_HUB_SECRET);
@@ -56,7 +59,14 @@ export function loadFunctionConfig(env: Record<string, string | undefined>): Fun
     topicArn: parsed.data.OUTCOME_TOPIC_ARN,
     maxReceiveCount: parsed.data.DECISION_MAX_RECEIVE_COUNT,
     service: parsed.data.AWS_LAMBDA_FUNCTION_NAME,
-    secrets: [...secretValues(core.huawei.credentials), ...signingSecrets, ...hubSecrets, ...bearerTokens],
+    chat: loadChatConfig(present),
+    secrets: [
+      ...secretValues(core.huawei.credentials),
+      ...signingSecrets,
+      ...hubSecrets,
+      ...bearerTokens,
+      ...chatSecrets(present),
+    ],
   };
 }
 

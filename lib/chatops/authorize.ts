@@ -13,13 +13,15 @@ export function parseChatAllowlist(variable: string, value: string | undefined):
   for (const entry of (value ?? '').split(/[\s,]+/).filter((e) => e !== '')) {
     const at = entry.indexOf('@');
     const user = at === -1 ? entry : entry.slice(0, at);
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(user)) throw new ConfigError(variable, `"${entry}" does not start with a user ID`);
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(user))
+      throw new ConfigError(variable, `"${entry}" does not start with a user ID`);
     if (at === -1) {
       users.set(user, 'any');
       continue;
     }
     const target = parseTargetKey(entry.slice(at + 1));
-    if (target === undefined) throw new ConfigError(variable, `"${entry}": after @ comes vpcep:<serviceId> or apig:<instanceId>`);
+    if (target === undefined)
+      throw new ConfigError(variable, `"${entry}": after @ comes vpcep:<serviceId> or apig:<instanceId>`);
     const current = users.get(user);
     if (current === 'any') continue;
     users.set(user, new Set([...(current ?? []), target]));

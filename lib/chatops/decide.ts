@@ -39,17 +39,32 @@ export type ChatReply =
   | { kind: 'queued'; decision: Decision; text: string }
   | { kind: 'status'; targetKey: string; connections: Connection[] };
 
-export async function handleChatCommand(command: ChatCommand, request: ChatRequest, deps: ChatDeps): Promise<ChatReply> {
+export async function handleChatCommand(
+  command: ChatCommand,
+  request: ChatRequest,
+  deps: ChatDeps,
+): Promise<ChatReply> {
   const logger = deps.logger ?? silentLogger;
   if (command.kind === 'help') return { kind: 'help', text: COMMAND_HELP };
   if (command.kind === 'error') return { kind: 'error', text: command.message };
   if (!mayDecide(deps.allowlist, request.user, command.targetKey)) {
-    logger.warn('chat user not allowed', { platform: request.platform, user: request.user, target: command.targetKey });
-    return { kind: 'refused', text: `Sorry, you are not allowed to act on ${command.targetKey}. Ask the platform team to add you.` };
+    logger.warn('chat user not allowed', {
+      platform: request.platform,
+      user: request.user,
+      target: command.targetKey,
+    });
+    return {
+      kind: 'refused',
+      text: `Sorry, you are not allowed to act on ${command.targetKey}. Ask the platform team to add you.`,
+    };
   }
   if (command.kind === 'status') {
     try {
-      return { kind: 'status', targetKey: command.targetKey, connections: await deps.readPending(command.target) };
+      return {
+        kind: 'status',
+        targetKey: command.targetKey,
+        connections: await deps.readPending(command.target),
+      };
     } catch (error) {
       logger.error('status read failed', { target: command.targetKey, error });
       return { kind: 'error', text: `Could not read ${command.targetKey} just now; try again in a moment.` };
@@ -64,19 +79,26 @@ export async function handleChatCommand(command: ChatCommand, request: ChatReque
     requestedBy: `${request.platform}:${request.user}`,
     source: request.source,
   });
-  if (!parsed.ok) return { kind: 'error', text: parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
+  if (!parsed.ok)
+    return { kind: 'error', text: parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
   const decision = parsed.decision;
   const resolution = resolveTarget(decision.target, deps.huawei);
-  if (!resolution.ok) return { kind: 'error', text: resolution.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
+  if (!resolution.ok)
+    return { kind: 'error', text: resolution.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
   const verdict = checkPolicy(decision, deps.allowedTargets);
-  if (!verdict.allowed) return { kind: 'refused', text: `Sorry, ${command.targetKey} is not a target this service may change.` };
+  if (!verdict.allowed)
+    return { kind: 'refused', text: `Sorry, ${command.targetKey} is not a target this service may change.` };
   try {
     await deps.queue.enqueue(decision);
   } catch (error) {
     logger.error('could not queue the chat decision', { decisionId: decision.id, error });
     return { kind: 'error', text: 'The decision could not be queued; please try again.' };
   }
-  logger.info('chat decision queued', { decisionId: decision.id, platform: request.platform, user: request.user });
+  logger.info('chat decision queued', {
+    decisionId: decision.id,
+    platform: request.platform,
+    user: request.user,
+  });
   const count = decision.endpoints.length;
   return {
     kind: 'queued',

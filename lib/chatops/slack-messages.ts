@@ -29,38 +29,76 @@ export function slackReply(reply: ChatReply): SlackMessage {
 const MAX_LISTED = 20;
 
 function statusMessage(targetKey: string, connections: Connection[]): SlackMessage {
-  if (connections.length === 0) return { response_type: 'ephemeral', text: `No pending connections on ${targetKey}.` };
+  if (connections.length === 0)
+    return { response_type: 'ephemeral', text: `No pending connections on ${targetKey}.` };
   const listed = connections.slice(0, MAX_LISTED);
   const blocks: unknown[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `*Pending connections on ${targetKey}* (${connections.length})` } },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*Pending connections on ${targetKey}* (${connections.length})` },
+    },
   ];
   for (const c of listed) {
-    const value = (action: 'accept' | 'reject') => JSON.stringify({ action, target: targetKey, endpoint: c.id } satisfies ButtonValue);
+    const value = (action: 'accept' | 'reject') =>
+      JSON.stringify({ action, target: targetKey, endpoint: c.id } satisfies ButtonValue);
     blocks.push(
       { type: 'section', text: { type: 'mrkdwn', text: `\`${c.id}\`  account ${c.domainId ?? 'unknown'}` } },
       {
         type: 'actions',
         elements: [
-          { type: 'button', action_id: SLACK_ACTION_IDS.accept, style: 'primary', text: { type: 'plain_text', text: 'Accept' }, value: value('accept') },
-          { type: 'button', action_id: SLACK_ACTION_IDS.reject, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value: value('reject') },
+          {
+            type: 'button',
+            action_id: SLACK_ACTION_IDS.accept,
+            style: 'primary',
+            text: { type: 'plain_text', text: 'Accept' },
+            value: value('accept'),
+          },
+          {
+            type: 'button',
+            action_id: SLACK_ACTION_IDS.reject,
+            style: 'danger',
+            text: { type: 'plain_text', text: 'Reject' },
+            value: value('reject'),
+          },
         ],
       },
     );
   }
-  if (connections.length > MAX_LISTED) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${connections.length - MAX_LISTED} more` }] });
+  if (connections.length > MAX_LISTED)
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `…and ${connections.length - MAX_LISTED} more` }],
+    });
   return { response_type: 'ephemeral', text: `Pending connections on ${targetKey}`, blocks };
 }
 
 /** The outcome, posted back to the conversation for everyone to see. */
 export function slackOutcomeMessage(outcome: Outcome): SlackMessage {
-  const icon = outcome.status === 'succeeded' ? ':white_check_mark:' : outcome.status === 'partial' ? ':warning:' : ':x:';
-  const target = outcome.target === undefined ? '' : outcome.target.type === 'vpcep' ? `vpcep:${outcome.target.serviceId}` : `apig:${outcome.target.instanceId}`;
+  const icon =
+    outcome.status === 'succeeded'
+      ? ':white_check_mark:'
+      : outcome.status === 'partial'
+        ? ':warning:'
+        : ':x:';
+  const target =
+    outcome.target === undefined
+      ? ''
+      : outcome.target.type === 'vpcep'
+        ? `vpcep:${outcome.target.serviceId}`
+        : `apig:${outcome.target.instanceId}`;
   const lines = outcome.results.map((r) => {
-    const error = r.error === undefined ? '' : ` — ${r.error.code}${r.error.requestId ? ` (request ${r.error.requestId})` : ''}`;
+    const error =
+      r.error === undefined
+        ? ''
+        : ` — ${r.error.code}${r.error.requestId ? ` (request ${r.error.requestId})` : ''}`;
     return `• \`${r.endpointId}\` ${r.status}${r.changed ? '' : ' (unchanged)'}${error}`;
   });
   const head = `${icon} ${outcome.action ?? 'decision'} on ${target}: *${outcome.status}* (decision ${outcome.decisionId ?? 'unknown'}${outcome.requestedBy ? `, by ${outcome.requestedBy}` : ''})`;
   const issues = (outcome.issues ?? []).map((i) => `• ${i.path}: ${i.message}`);
   const denial = outcome.denial === undefined ? [] : [`• ${outcome.denial.message}`];
-  return { response_type: 'in_channel', replace_original: false, text: [head, ...lines, ...issues, ...denial].join('\n') };
+  return {
+    response_type: 'in_channel',
+    replace_original: false,
+    text: [head, ...lines, ...issues, ...denial].join('\n'),
+  };
 }

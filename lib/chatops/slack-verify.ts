@@ -21,13 +21,16 @@ export function verifySlackRequest(
 ): VerifyResult {
   const timestamp = headers['x-slack-request-timestamp'];
   const signature = headers['x-slack-signature'];
-  if (timestamp === undefined || signature === undefined) return { ok: false, reason: 'Slack signature headers missing' };
-  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'X-Slack-Request-Timestamp is not a Unix time' };
+  if (timestamp === undefined || signature === undefined)
+    return { ok: false, reason: 'Slack signature headers missing' };
+  if (!/^\d{1,12}$/.test(timestamp))
+    return { ok: false, reason: 'X-Slack-Request-Timestamp is not a Unix time' };
   if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > SLACK_TOLERANCE_SECONDS) {
     return { ok: false, reason: 'X-Slack-Request-Timestamp is outside the 5-minute tolerance' };
   }
   const expected = Buffer.from(slackSignature(signingSecret, timestamp, rawBody));
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'X-Slack-Signature does not match' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'X-Slack-Signature does not match' };
   return { ok: true };
 }

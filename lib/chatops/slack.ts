@@ -7,6 +7,7 @@ import type { HttpRequest, HttpResponse } from '../aws/http-api.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, type ChatReply, handleChatCommand } from './decide.ts';
+import { parseJsonObject } from './json.ts';
 import { type ButtonValue, type SlackMessage, slackReply } from './slack-messages.ts';
 import { verifySlackRequest } from './slack-verify.ts';
 
@@ -25,7 +26,12 @@ export async function handleSlackRequest(request: HttpRequest, deps: SlackDeps):
     logger.error('Slack is not configured: set SLACK_SIGNING_SECRET');
     return json(503, { error: 'not_configured' });
   }
-  const verified = verifySlackRequest(request.headers, request.body, deps.signingSecret, (deps.clock ?? (() => new Date()))());
+  const verified = verifySlackRequest(
+    request.headers,
+    request.body,
+    deps.signingSecret,
+    (deps.clock ?? (() => new Date()))(),
+  );
   if (!verified.ok) {
     logger.warn('Slack signature rejected', { reason: verified.reason });
     return json(401, { error: 'unauthorized' });
@@ -39,13 +45,22 @@ async function slashCommand(form: URLSearchParams, deps: SlackDeps): Promise<Htt
   const user = form.get('user_id');
   const triggerId = form.get('trigger_id');
   const responseUrl = form.get('response_url');
-  if (user === null || triggerId === null || responseUrl === null) return json(400, { error: 'not a slash command' });
-  const reply = await handleChatCommand(parseCommand(form.get('text') ?? ''), {
-    platform: 'slack',
-    user,
-    requestKey: triggerId,
-    source: { system: 'slack', ref: `${form.get('team_id') ?? ''}/${form.get('channel_id') ?? ''}`, url: responseUrl },
-  }, deps);
+  if (user === null || triggerId === null || responseUrl === null)
+    return json(400, { error: 'not a slash command' });
+  const reply = await handleChatCommand(
+    parseCommand(form.get('text') ?? ''),
+    {
+      platform: 'slack',
+      user,
+      requestKey: triggerId,
+      source: {
+        system: 'slack',
+        ref: `${form.get('team_id') ?? ''}/${form.get('channel_id') ?? ''}`,
+        url: responseUrl,
+      },
+    },
+    deps,
+  );
   return json(200, slackReply(reply));
 }
 
@@ -60,20 +75,34 @@ type BlockActions = {
 };
 
 async function buttonPress(raw: string, deps: SlackDeps, logger: Logger): Promise<HttpResponse> {
-  const payload = parseJson<BlockActions>(raw);
-  const value = parseJson<ButtonValue>(payload?.actions?.[0]?.value ?? '');
+  const payload = parseJsonObject<BlockActions>(raw);
+  const value = parseJsonObject<ButtonValue>(payload?.actions?.[0]?.value ?? '');
   const user = payload?.user?.id;
-  if (payload?.type !== 'block_actions' || value === undefined || user === undefined || payload.trigger_id === undefined || payload.response_url === undefined) {
+  if (
+    payload?.type !== 'block_actions' ||
+    value === undefined ||
+    user === undefined ||
+    payload.trigger_id === undefined ||
+    payload.response_url === undefined
+  ) {
     return json(400, { error: 'not a vpcep-approval button' });
   }
   // The button's text goes through the same grammar as a typed command, so it is checked the same way.
   const command = parseCommand(`${value.action} ${value.target} ${value.endpoint}`);
-  const reply: ChatReply = await handleChatCommand(command, {
-    platform: 'slack',
-    user,
-    requestKey: payload.trigger_id,
-    source: { system: 'slack', ref: `${payload.team?.id ?? ''}/${payload.channel?.id ?? ''}`, url: payload.response_url },
-  }, deps);
+  const reply: ChatReply = await handleChatCommand(
+    command,
+    {
+      platform: 'slack',
+      user,
+      requestKey: payload.trigger_id,
+      source: {
+        system: 'slack',
+        ref: `${payload.team?.id ?? ''}/${payload.channel?.id ?? ''}`,
+        url: payload.response_url,
+      },
+    },
+    deps,
+  );
   try {
     await deps.respond(payload.response_url, slackReply(reply));
   } catch (error) {
@@ -81,13 +110,4 @@ async function buttonPress(raw: string, deps: SlackDeps, logger: Logger): Promis
     logger.warn('could not acknowledge the Slack button', { error });
   }
   return { statusCode: 200, body: undefined };
-}
-
-function parseJson<T>(text: string): T | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' ? (value as T) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 /**
  * Publishing outcomes to the SNS topic: one message per decision, with message attributes for
- * subscription filters (`status`, `action`, `targetType`, `decisionId`). The client is injected (the
+ * subscription filters (`status`, `action`, `targetType`, `decisionId`, and `sourceSystem`). The client is injected (the
  * SDK's SNSClient in production, pointed at an emulator in tests).
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -19,6 +19,8 @@ export function outcomeAttributes(
     action: outcome.action,
     targetType: outcome.target?.type,
     decisionId: outcome.decisionId,
+    // Lets the chat notifier subscribe to chat-originated outcomes only.
+    sourceSystem: outcome.source?.system,
   };
   const attributes: Record<string, { DataType: 'String'; StringValue: string }> = {};
   for (const [name, value] of Object.entries(values)) {

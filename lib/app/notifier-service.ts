@@ -1,0 +1,58 @@
+/** The outcome notifier's service: SNS records in, chat posts out. */
+import type { SNSEvent } from 'aws-lambda';
+import { notifyOutcome } from '../chatops/notify.ts';
+import { postJson } from '../chatops/post.ts';
+import type { Outcome } from '../decision/outcome.ts';
+import type { Env } from '../secrets.ts';
+import { type ContainerOverrides, lazyContainer } from './container.ts';
+
+export function notifierService(env: Env, overrides: ContainerOverrides = {}) {
+  const container = lazyContainer(env, overrides);
+  return {
+    /** Throws when a transient failure outlasts the retries, so Lambda retries the event. */
+    async handle(event: SNSEvent): Promise<void> {
+      const c = await container();
+      const { chat } = c.config;
+      const feishu =
+        chat.feishu.appId === undefined ? undefined : await import('../chatops/feishu-notify.ts');
+      try {
+        for (const record of event.Records) {
+          const outcome = parseOutcome(record.Sns.Message);
+          if (outcome === undefined) {
+            c.logger.warn('not an outcome; skipped', { messageId: record.Sns.MessageId });
+            continue;
+          }
+          const result = await notifyOutcome(outcome, {
+            post: (url, body) => postJson(url, body, { timeoutMs: 5_000 }),
+            slackUrlPrefix: chat.slack.responseUrlPrefix,
+            ...(feishu === undefined
+              ? {}
+              : { feishu: (o: Outcome) => feishu.notifyFeishu(o, chat.feishu, c.logger) }),
+            logger: c.logger,
+          });
+          c.logger.info('outcome notified', { decisionId: outcome.decisionId, result });
+          c.metrics.count('ChatNotifications', 1, { result });
+        }
+      } finally {
+        c.metrics.flush();
+      }
+    },
+  };
+}
+
+/** Outcomes are ours, but the topic is a boundary: check the shape before trusting it. */
+function parseOutcome(message: string): Outcome | undefined {
+  try {
+    const value = JSON.parse(message) as Partial<Outcome> | null;
+    if (
+      value === null ||
+      typeof value !== 'object' ||
+      typeof value.status !== 'string' ||
+      !Array.isArray(value.results)
+    )
+      return undefined;
+    return value as Outcome;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,80 @@
+/** Feishu/Lark messages and cards: replies, the status card with buttons, and outcomes. */
+import type { Outcome } from '../decision/outcome.ts';
+import type { Connection } from '../huawei/connection-schema.ts';
+import type { ChatReply } from './decide.ts';
+
+export type FeishuMessage = { msg_type: 'text' | 'interactive'; content: string };
+
+export const text = (body: string): FeishuMessage => ({
+  msg_type: 'text',
+  content: JSON.stringify({ text: body }),
+});
+
+export function feishuReply(reply: ChatReply): FeishuMessage {
+  if (reply.kind === 'status')
+    return {
+      msg_type: 'interactive',
+      content: JSON.stringify(statusCard(reply.targetKey, reply.connections)),
+    };
+  return text(reply.kind === 'help' ? `Usage:\n${reply.text}` : reply.text);
+}
+
+function statusCard(targetKey: string, connections: Connection[]) {
+  const elements: unknown[] = [];
+  for (const c of connections.slice(0, 20)) {
+    const value = (action: 'accept' | 'reject') => ({ action, target: targetKey, endpoint: c.id });
+    elements.push(
+      { tag: 'div', text: { tag: 'lark_md', content: `**${c.id}**  account ${c.domainId ?? 'unknown'}` } },
+      {
+        tag: 'action',
+        actions: [
+          {
+            tag: 'button',
+            text: { tag: 'plain_text', content: 'Accept' },
+            type: 'primary',
+            value: value('accept'),
+          },
+          {
+            tag: 'button',
+            text: { tag: 'plain_text', content: 'Reject' },
+            type: 'danger',
+            value: value('reject'),
+          },
+        ],
+      },
+    );
+  }
+  if (elements.length === 0)
+    elements.push({ tag: 'div', text: { tag: 'plain_text', content: 'No pending connections.' } });
+  return {
+    config: { wide_screen_mode: true },
+    header: { title: { tag: 'plain_text', content: `Pending connections on ${targetKey}` } },
+    elements,
+  };
+}
+
+export function outcomeText(outcome: Outcome): string {
+  const target =
+    outcome.target === undefined
+      ? ''
+      : outcome.target.type === 'vpcep'
+        ? `vpcep:${outcome.target.serviceId}`
+        : `apig:${outcome.target.instanceId}`;
+  const lines = outcome.results.map(
+    (r) =>
+      `- ${r.endpointId}: ${r.status}${r.changed ? '' : ' (unchanged)'}${r.error ? ` — ${r.error.code}` : ''}`,
+  );
+  return [
+    `${outcome.action ?? 'decision'} on ${target}: ${outcome.status} (decision ${outcome.decisionId ?? 'unknown'})`,
+    ...lines,
+  ].join('\n');
+}
+
+export function outcomeCard(outcome: Outcome) {
+  const template = outcome.status === 'succeeded' ? 'green' : outcome.status === 'partial' ? 'orange' : 'red';
+  return {
+    config: { wide_screen_mode: true },
+    header: { template, title: { tag: 'plain_text', content: `vpcep-approval: ${outcome.status}` } },
+    elements: [{ tag: 'div', text: { tag: 'plain_text', content: outcomeText(outcome) } }],
+  };
+}

@@ -1,0 +1,35 @@
+/** Posting an outcome back to Feishu/Lark: update the card that was clicked, or reply to the command. */
+
+import type { Outcome } from '../decision/outcome.ts';
+import type { Logger } from '../log.ts';
+import type { ChatConfig } from './config.ts';
+import { createFeishuApi, type FeishuApi } from './feishu-api.ts';
+import { outcomeCard, outcomeText, text } from './feishu-messages.ts';
+import { postWithRetries } from './notify.ts';
+
+let api: FeishuApi | undefined;
+
+export async function notifyFeishu(
+  outcome: Outcome,
+  config: ChatConfig['feishu'],
+  logger: Logger,
+): Promise<'sent' | 'dropped'> {
+  if (config.appId === undefined || config.appSecret === undefined) return 'dropped';
+  api ??= createFeishuApi({ apiBase: config.apiBase, appId: config.appId, appSecret: config.appSecret });
+  const client = api;
+  const ref = outcome.source?.ref ?? '';
+  const [kind, messageId] = [ref.slice(0, ref.indexOf(':')), ref.slice(ref.indexOf(':') + 1)];
+  if (messageId === '' || (kind !== 'card' && kind !== 'message')) return 'dropped';
+  // The retry loop speaks HTTP status; Feishu's API answers errors as a non-zero `code` too.
+  const post = async () => {
+    const result =
+      kind === 'card'
+        ? await client.updateCard(messageId, outcomeCard(outcome))
+        : await client.reply(messageId, text(outcomeText(outcome)));
+    const code = (JSON.parse(result.text || '{}') as { code?: number }).code;
+    return code === undefined || code === 0
+      ? result
+      : { status: result.status >= 400 ? result.status : 400, text: result.text };
+  };
+  return postWithRetries('feishu', undefined, { post }, logger, outcome.decisionId);
+}

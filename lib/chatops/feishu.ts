@@ -1,0 +1,163 @@
+/**
+ * POST /chatops/feishu: Feishu/Lark event callbacks — message commands (`im.message.receive_v1`) and
+ * card button presses (`card.action.trigger`). Bodies are encrypted with the app's Encrypt Key. The
+ * url_verification challenge comes without signature headers, so it is answered only when it decrypts
+ * with the key and carries the verification token; every other event must be signed. Redelivered
+ * events are recognized by event id.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { HttpRequest, HttpResponse } from '../aws/http-api.ts';
+import { type Logger, silentLogger } from '../log.ts';
+import { parseCommand } from './command.ts';
+import { type ChatDeps, handleChatCommand } from './decide.ts';
+import { decryptFeishuBody, verifyFeishuRequest } from './feishu-crypto.ts';
+import { type FeishuMessage, feishuReply } from './feishu-messages.ts';
+import { parseJsonObject } from './json.ts';
+
+export type FeishuDeps = ChatDeps & {
+  encryptKey: string | undefined;
+  verificationToken: string | undefined;
+  /** `feishu` or `lark`: recorded as the decision's source system. */
+  system: 'feishu' | 'lark';
+  /** Replies to a message (status cards, refusals); undefined without app credentials. */
+  reply?: (messageId: string, message: FeishuMessage) => Promise<void>;
+  /** Event ids seen by this container: redeliveries are acknowledged and not acted on again. */
+  seen: RecentIds;
+  clock?: () => Date;
+};
+
+type Event = {
+  type?: string;
+  challenge?: string;
+  token?: string;
+  uuid?: string;
+  header?: { event_id?: string; event_type?: string; token?: string };
+  event?: {
+    sender?: { sender_id?: { open_id?: string } };
+    message?: { message_id?: string; message_type?: string; content?: string };
+    operator?: { open_id?: string };
+    action?: { value?: { action?: unknown; target?: unknown; endpoint?: unknown } };
+    context?: { open_message_id?: string };
+  };
+};
+
+const json = (statusCode: number, body: unknown): HttpResponse => ({ statusCode, body });
+
+export async function handleFeishuRequest(request: HttpRequest, deps: FeishuDeps): Promise<HttpResponse> {
+  const logger: Logger = deps.logger ?? silentLogger;
+  const { encryptKey, verificationToken } = deps;
+  if (encryptKey === undefined || verificationToken === undefined) {
+    logger.error('Feishu is not configured: set FEISHU_ENCRYPT_KEY and FEISHU_VERIFICATION_TOKEN');
+    return json(503, { error: 'not_configured' });
+  }
+  const encrypted = parseJsonObject<{ encrypt?: unknown }>(request.body.toString('utf8'))?.encrypt;
+  const plaintext = typeof encrypted === 'string' ? decryptFeishuBody(encrypted, encryptKey) : undefined;
+  const event = plaintext === undefined ? undefined : parseJsonObject<Event>(plaintext);
+  if (event === undefined) {
+    logger.warn('Feishu body is not encrypted with the Encrypt Key');
+    return json(401, { error: 'unauthorized' });
+  }
+  const token = event.header?.token ?? event.token ?? '';
+  if (!sameText(token, verificationToken)) return json(401, { error: 'unauthorized' });
+  if (event.type === 'url_verification') return json(200, { challenge: event.challenge });
+  const signed = verifyFeishuRequest(
+    request.headers,
+    request.body,
+    encryptKey,
+    (deps.clock ?? (() => new Date()))(),
+  );
+  if (!signed.ok) {
+    logger.warn('Feishu signature rejected', { reason: signed.reason });
+    return json(401, { error: 'unauthorized' });
+  }
+  const eventId = event.header?.event_id ?? event.uuid;
+  if (eventId === undefined) return json(400, { error: 'event without an id' });
+  if (!deps.seen.add(eventId)) return json(200, {});
+  switch (event.header?.event_type) {
+    case 'im.message.receive_v1':
+      return messageCommand(event, eventId, deps, logger);
+    case 'card.action.trigger':
+      return cardAction(event, eventId, deps);
+    default:
+      return json(200, {});
+  }
+}
+
+async function messageCommand(
+  event: Event,
+  eventId: string,
+  deps: FeishuDeps,
+  logger: Logger,
+): Promise<HttpResponse> {
+  const message = event.event?.message;
+  const user = event.event?.sender?.sender_id?.open_id;
+  if (message?.message_type !== 'text' || message.message_id === undefined || user === undefined)
+    return json(200, {});
+  // Mentions of the bot arrive as @_user_1 placeholders.
+  const text = (parseJsonObject<{ text?: string }>(message.content ?? '')?.text ?? '').replace(
+    /@_user_\d+/g,
+    ' ',
+  );
+  const reply = await handleChatCommand(
+    parseCommand(text),
+    {
+      platform: 'feishu',
+      user,
+      requestKey: eventId,
+      source: { system: deps.system, ref: `message:${message.message_id}` },
+    },
+    deps,
+  );
+  try {
+    await deps.reply?.(message.message_id, feishuReply(reply));
+  } catch (error) {
+    logger.warn('could not reply in Feishu', { error });
+  }
+  return json(200, {});
+}
+
+async function cardAction(event: Event, eventId: string, deps: FeishuDeps): Promise<HttpResponse> {
+  const value = event.event?.action?.value;
+  const user = event.event?.operator?.open_id;
+  const messageId = event.event?.context?.open_message_id;
+  if (value === undefined || user === undefined || messageId === undefined) return json(200, {});
+  const command = parseCommand(`${String(value.action)} ${String(value.target)} ${String(value.endpoint)}`);
+  const reply = await handleChatCommand(
+    command,
+    {
+      platform: 'feishu',
+      user,
+      requestKey: eventId,
+      source: { system: deps.system, ref: `card:${messageId}` },
+    },
+    deps,
+  );
+  const ok = reply.kind === 'queued';
+  return json(200, {
+    toast: { type: ok ? 'success' : 'error', content: 'text' in reply ? reply.text : 'Done' },
+  });
+}
+
+/** A bounded set of recently seen ids (oldest forgotten first). */
+export class RecentIds {
+  readonly #ids = new Set<string>();
+  readonly #limit: number;
+
+  constructor(limit = 1_000) {
+    this.#limit = limit;
+  }
+
+  /** False when the id was already seen. */
+  add(id: string): boolean {
+    if (this.#ids.has(id)) return false;
+    this.#ids.add(id);
+    if (this.#ids.size > this.#limit) this.#ids.delete(this.#ids.values().next().value as string);
+    return true;
+  }
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,183 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseChatAllowlist } from '../../lib/chatops/authorize.ts';
+import { type FeishuDeps, handleFeishuRequest, RecentIds } from '../../lib/chatops/feishu.ts';
+import {
+  decryptFeishuBody,
+  encryptFeishuBody,
+  feishuSignature,
+  verifyFeishuRequest,
+} from '../../lib/chatops/feishu-crypto.ts';
+import type { FeishuMessage } from '../../lib/chatops/feishu-messages.ts';
+import { loadConfig } from '../../lib/config.ts';
+import { sqsDecisionQueue } from '../../lib/queue/enqueue.ts';
+import { fakeAwsClient } from '../helpers/aws-fakes.ts';
+import { ENDPOINT_ID, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
+import { cardEvent, FEISHU_KEY, FEISHU_TOKEN, feishuRequest, messageEvent } from '../helpers/feishu.ts';
+
+describe('Feishu crypto', () => {
+  it("decrypts Feishu's published example", () => {
+    expect(decryptFeishuBody('P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=', 'test key')).toBe('hello world');
+  });
+
+  it('round-trips any text, and a wrong key never yields it', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const encrypted = encryptFeishuBody(text, FEISHU_KEY);
+        expect(decryptFeishuBody(encrypted, FEISHU_KEY)).toBe(text);
+        expect(decryptFeishuBody(encrypted, 'another key')).not.toBe(text);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('checks the signature over the raw body, the timestamp window and the headers', () => {
+    const body = Buffer.from('{"encrypt":"abc"}');
+    const now = Math.floor(Date.now() / 1000);
+    const headers = (
+      timestamp: number,
+      sig = feishuSignature(String(timestamp), 'n1', FEISHU_KEY, body),
+    ) => ({
+      'x-lark-request-timestamp': String(timestamp),
+      'x-lark-request-nonce': 'n1',
+      'x-lark-signature': sig,
+    });
+    expect(verifyFeishuRequest(headers(now), body, FEISHU_KEY, new Date()).ok).toBe(true);
+    expect(verifyFeishuRequest(headers(now - 301), body, FEISHU_KEY, new Date()).ok).toBe(false);
+    expect(
+      verifyFeishuRequest(headers(now), Buffer.from('{"encrypt":"abd"}'), FEISHU_KEY, new Date()).ok,
+    ).toBe(false);
+    expect(verifyFeishuRequest({}, body, FEISHU_KEY, new Date()).ok).toBe(false);
+  });
+});
+
+function world(overrides: Partial<FeishuDeps> = {}) {
+  const sqs = fakeAwsClient();
+  const replies: Array<{ messageId: string; message: FeishuMessage }> = [];
+  const deps: FeishuDeps = {
+    encryptKey: FEISHU_KEY,
+    verificationToken: FEISHU_TOKEN,
+    system: 'feishu',
+    seen: new RecentIds(),
+    allowlist: parseChatAllowlist('FEISHU_ALLOWED_USERS', 'ou_alice'),
+    allowedTargets: undefined,
+    huawei: loadConfig({ HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID, HUAWEICLOUD_REGION: 'cn-north-4' }).huawei,
+    queue: sqsDecisionQueue(sqs, 'https://sqs.local/q.fifo'),
+    readPending: async () => [{ id: ENDPOINT_ID, status: 'pendingAcceptance' }],
+    async reply(messageId, message) {
+      replies.push({ messageId, message });
+    },
+    ...overrides,
+  };
+  return { deps, sqs, replies };
+}
+
+const queued = (sqs: ReturnType<typeof fakeAwsClient>) =>
+  sqs.sent.map((s) => JSON.parse(String(s.input.MessageBody)));
+
+describe('handleFeishuRequest', () => {
+  it('answers the url_verification challenge only when it decrypts and carries the token', async () => {
+    const { deps } = world();
+    const good = await handleFeishuRequest(
+      feishuRequest({ type: 'url_verification', challenge: 'c-123', token: FEISHU_TOKEN }, { sign: false }),
+      deps,
+    );
+    const wrongToken = await handleFeishuRequest(
+      feishuRequest({ type: 'url_verification', challenge: 'c-123', token: 'nope' }, { sign: false }),
+      deps,
+    );
+    const wrongKey = await handleFeishuRequest(
+      feishuRequest(
+        { type: 'url_verification', challenge: 'c-123', token: FEISHU_TOKEN },
+        { sign: false, key: 'other' },
+      ),
+      deps,
+    );
+
+    expect(good).toEqual({ statusCode: 200, body: { challenge: 'c-123' } });
+    expect(wrongToken.statusCode).toBe(401);
+    expect(wrongKey.statusCode).toBe(401);
+  });
+
+  it('queues a message command from an allowed user and replies in the thread', async () => {
+    const { deps, sqs, replies } = world();
+    const event = messageEvent(`accept vpcep:${SERVICE_ID} ${ENDPOINT_ID} -- CHG-9`, { messageId: 'om_1' });
+
+    const response = await handleFeishuRequest(feishuRequest(event), deps);
+
+    expect(response.statusCode).toBe(200);
+    expect(queued(sqs)[0]).toMatchObject({
+      action: 'accept',
+      reason: 'CHG-9',
+      requestedBy: 'feishu:ou_alice',
+      source: { system: 'feishu', ref: 'message:om_1' },
+    });
+    expect(replies[0]).toMatchObject({ messageId: 'om_1', message: { msg_type: 'text' } });
+    expect(replies[0]?.message.content).toContain('Queued: accept');
+  });
+
+  it('acts once on a redelivered event', async () => {
+    const { deps, sqs } = world();
+    const event = messageEvent(`reject vpcep:${SERVICE_ID} ${ENDPOINT_ID}`, { eventId: 'ev-1' });
+
+    await handleFeishuRequest(feishuRequest(event), deps);
+    const again = await handleFeishuRequest(feishuRequest(event), deps);
+
+    expect(again.statusCode).toBe(200);
+    expect(sqs.sent).toHaveLength(1);
+  });
+
+  it('queues a card button press and answers with a toast', async () => {
+    const { deps, sqs } = world();
+    const response = await handleFeishuRequest(
+      feishuRequest(cardEvent({ action: 'accept', target: `vpcep:${SERVICE_ID}`, endpoint: ENDPOINT_ID })),
+      deps,
+    );
+
+    expect(response.body).toMatchObject({ toast: { type: 'success' } });
+    expect(queued(sqs)[0]).toMatchObject({ source: { ref: 'card:om_card1' } });
+  });
+
+  it('refuses a user who is not allowed and queues nothing', async () => {
+    const { deps, sqs, replies } = world();
+    await handleFeishuRequest(
+      feishuRequest(messageEvent(`accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}`, { user: 'ou_mallory' })),
+      deps,
+    );
+    const card = await handleFeishuRequest(
+      feishuRequest(
+        cardEvent(
+          { action: 'accept', target: `vpcep:${SERVICE_ID}`, endpoint: ENDPOINT_ID },
+          { user: 'ou_mallory' },
+        ),
+      ),
+      deps,
+    );
+
+    expect(sqs.sent).toHaveLength(0);
+    expect(replies[0]?.message.content).toContain('not allowed');
+    expect(card.body).toMatchObject({ toast: { type: 'error' } });
+  });
+
+  it('rejects unsigned, stale or tampered events and answers 503 when not configured', async () => {
+    const { deps, sqs } = world();
+    const event = messageEvent(`accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}`);
+    const tampered = feishuRequest(event);
+    tampered.body = Buffer.from(tampered.body.toString().replace('"}', ' "}'));
+
+    expect((await handleFeishuRequest(feishuRequest(event, { sign: false }), deps)).statusCode).toBe(401);
+    expect(
+      (
+        await handleFeishuRequest(
+          feishuRequest(event, { timestamp: Math.floor(Date.now() / 1000) - 400 }),
+          deps,
+        )
+      ).statusCode,
+    ).toBe(401);
+    expect((await handleFeishuRequest(tampered, deps)).statusCode).toBe(401);
+    expect(
+      (await handleFeishuRequest(feishuRequest(event), { ...deps, encryptKey: undefined })).statusCode,
+    ).toBe(503);
+    expect(sqs.sent).toHaveLength(0);
+  });
+});

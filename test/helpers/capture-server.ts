@@ -1,0 +1,55 @@
+/** A local HTTP server standing in for Slack's response_url and Feishu's Open API: records what it gets. */
+import { createServer, type Server } from 'node:http';
+
+export type Captured = {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+};
+
+export async function startCaptureServer(
+  answer: (request: Captured) => { status: number; body: unknown } = () => ({
+    status: 200,
+    body: { ok: true },
+  }),
+) {
+  const captured: Captured[] = [];
+  const waiters: Array<{ match: (c: Captured) => boolean; resolve: (c: Captured) => void }> = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {}
+      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
+      captured.push(request);
+      for (const waiter of waiters.filter((w) => w.match(request))) waiter.resolve(request);
+      const reply = answer(request);
+      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  return {
+    url,
+    captured,
+    waitFor(match: (c: Captured) => boolean, timeoutMs = 10_000): Promise<Captured> {
+      const seen = captured.find(match);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('nothing captured in time')), timeoutMs);
+        waiters.push({ match, resolve: (c) => (clearTimeout(timer), resolve(c)) });
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
