@@ -32,5 +32,5 @@ export function parseChatAllowlist(variable: string, value: string | undefined):
 /** Whether `user` may decide on the target (`vpcep:<id>` / `apig:<id>`). */
 export function mayDecide(allowlist: ChatAllowlist, user: string, targetKey: string): boolean {
   const allowed = allowlist.get(user);
-  return allowed === 'any' || (allowed !== undefined && allowed.has(targetKey.toLowerCase()));
+  return allowed === 'any' || allowed?.has(targetKey.toLowerCase()) === true;
 }

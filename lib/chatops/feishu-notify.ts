@@ -29,7 +29,7 @@ export async function notifyFeishu(
     const code = (JSON.parse(result.text || '{}') as { code?: number }).code;
     return code === undefined || code === 0
       ? result
-      : { status: result.status >= 400 ? result.status : 400, text: result.text };
+      : { status: Math.max(result.status, 400), text: result.text };
   };
   return postWithRetries('feishu', undefined, { post }, logger, outcome.decisionId);
 }

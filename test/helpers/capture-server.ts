@@ -43,7 +43,13 @@ export async function startCaptureServer(
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('nothing captured in time')), timeoutMs);
-        waiters.push({ match, resolve: (c) => (clearTimeout(timer), resolve(c)) });
+        waiters.push({
+          match,
+          resolve: (c) => {
+            clearTimeout(timer);
+            resolve(c);
+          },
+        });
       });
     },
     close: () =>
