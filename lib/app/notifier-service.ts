@@ -8,13 +8,19 @@ import { type ContainerOverrides, lazyContainer } from './container.ts';
 
 export function notifierService(env: Env, overrides: ContainerOverrides = {}) {
   const container = lazyContainer(env, overrides);
+  // One Feishu client per container, so its tenant token is reused across events.
+  let feishuClient: Promise<((outcome: Outcome) => Promise<'sent' | 'dropped'>) | undefined> | undefined;
   return {
     /** Throws when a transient failure outlasts the retries, so Lambda retries the event. */
     async handle(event: SNSEvent): Promise<void> {
       const c = await container();
       const { chat } = c.config;
-      const feishu =
-        chat.feishu.appId === undefined ? undefined : await import('../chatops/feishu-notify.ts');
+      feishuClient ??= (async () => {
+        const { feishuApiFor, notifyFeishu } = await import('../chatops/feishu-notify.ts');
+        const api = feishuApiFor(chat.feishu);
+        return api === undefined ? undefined : (outcome: Outcome) => notifyFeishu(outcome, api, c.logger);
+      })();
+      const feishu = await feishuClient;
       try {
         for (const record of event.Records) {
           const outcome = parseOutcome(record.Sns.Message);
@@ -25,9 +31,7 @@ export function notifierService(env: Env, overrides: ContainerOverrides = {}) {
           const result = await notifyOutcome(outcome, {
             post: (url, body) => postJson(url, body, { timeoutMs: 5_000 }),
             slackUrlPrefix: chat.slack.responseUrlPrefix,
-            ...(feishu === undefined
-              ? {}
-              : { feishu: (o: Outcome) => feishu.notifyFeishu(o, chat.feishu, c.logger) }),
+            ...(feishu === undefined ? {} : { feishu }),
             logger: c.logger,
           });
           c.logger.info('outcome notified', { decisionId: outcome.decisionId, result });

@@ -1,5 +1,4 @@
 /** Posting an outcome back to Feishu/Lark: update the card that was clicked, or reply to the command. */
-
 import type { Outcome } from '../decision/outcome.ts';
 import type { Logger } from '../log.ts';
 import type { ChatConfig } from './config.ts';
@@ -7,16 +6,17 @@ import { createFeishuApi, type FeishuApi } from './feishu-api.ts';
 import { outcomeCard, outcomeText, text } from './feishu-messages.ts';
 import { postWithRetries } from './notify.ts';
 
-let api: FeishuApi | undefined;
+/** The API client for the configured app, or undefined without app credentials. */
+export function feishuApiFor(config: ChatConfig['feishu']): FeishuApi | undefined {
+  if (config.appId === undefined || config.appSecret === undefined) return undefined;
+  return createFeishuApi({ apiBase: config.apiBase, appId: config.appId, appSecret: config.appSecret });
+}
 
 export async function notifyFeishu(
   outcome: Outcome,
-  config: ChatConfig['feishu'],
+  client: FeishuApi,
   logger: Logger,
 ): Promise<'sent' | 'dropped'> {
-  if (config.appId === undefined || config.appSecret === undefined) return 'dropped';
-  api ??= createFeishuApi({ apiBase: config.apiBase, appId: config.appId, appSecret: config.appSecret });
-  const client = api;
   const ref = outcome.source?.ref ?? '';
   const [kind, messageId] = [ref.slice(0, ref.indexOf(':')), ref.slice(ref.indexOf(':') + 1)];
   if (messageId === '' || (kind !== 'card' && kind !== 'message')) return 'dropped';
