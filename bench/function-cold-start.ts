@@ -22,9 +22,13 @@ const RUNS = 11;
 
 type Sample = { initMs: number; firstEventMs: number };
 
+/** The functions that execute a decision and publish its outcome; the chat ones have their own bench. */
+const DECISION_FUNCTIONS = ['decision-webhook', 'decision-worker'];
+
 export async function functionColdStart(): Promise<string> {
-  const bundles = await bundleFunctions();
+  const bundles = (await bundleFunctions()).filter((b) => DECISION_FUNCTIONS.includes(b.name));
   const zips = await packageZips();
+  const others = [...zips].filter(([name]) => !DECISION_FUNCTIONS.includes(name));
   const peerFile = await bundlePeer();
   const fauxqs = await startFauxqs({ port: 0, logger: false });
   const { topicArn } = fauxqs.createTopic('bench-outcomes');
@@ -102,6 +106,9 @@ export async function functionColdStart(): Promise<string> {
         await sim.close();
       }
     }
+    sections.push(
+      ...others.map(([name, bytes]) => target(`${name}: zip ≤ 1 MB (${kib(bytes)})`, bytes <= 1024 * 1024)),
+    );
     return sections.join('\n');
   } finally {
     await fauxqs.stop();
@@ -201,12 +208,7 @@ async function packageZips(): Promise<Map<string, number>> {
   if (result.code !== 0) throw new Error(`serverless package failed: ${result.stderr}`);
   const sizes = new Map<string, number>();
   for (const file of (await readdir(dir)).filter((f) => f.endsWith('.zip'))) {
-    const name =
-      file === 'decisionWebhook.zip'
-        ? 'decision-webhook'
-        : file === 'decisionWorker.zip'
-          ? 'decision-worker'
-          : file;
+    const name = file.replace(/\.zip$/, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     sizes.set(name, (await stat(join(dir, file))).size);
   }
   return sizes;

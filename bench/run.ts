@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark compares against a peer in the same run and prints ratios. Targets
  * are printed as PASS or MISS; none fails the process, since timings depend on the machine.
  */
+import { chatAck } from './chat-ack.ts';
 import { cliColdStart } from './cli-cold-start.ts';
 import { decisionThroughput } from './decision-throughput.ts';
 import { functionColdStart } from './function-cold-start.ts';
@@ -11,6 +12,7 @@ const benchmarks: Array<[string, () => Promise<string>]> = [
   ['throughput', decisionThroughput],
   ['cli', cliColdStart],
   ['functions', functionColdStart],
+  ['chat', chatAck],
 ];
 
 console.log(`vpcep-approval benchmarks — Node ${process.version}, ${new Date().toISOString()}`);

@@ -39,9 +39,15 @@ afterAll(async () => {
 
 describe('serverless package', () => {
   it('writes one zip per function holding only its own bundle, each under 1 MB', async () => {
-    expect(packaged.zips.map((z) => z.name).sort()).toEqual(['decisionWebhook', 'decisionWorker']);
+    expect(packaged.zips.map((z) => z.name).sort()).toEqual([
+      'chatopsFeishu',
+      'chatopsSlack',
+      'decisionWebhook',
+      'decisionWorker',
+      'outcomeNotifier',
+    ]);
     for (const zip of packaged.zips) {
-      const folder = zip.name === 'decisionWebhook' ? 'decision-webhook' : 'decision-worker';
+      const folder = zip.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
       const names = (await zipEntries(zip.path)).map((e) => e.name);
       expect(names).toContain(`dist/functions/${folder}/index.mjs`);
       // The entry and its lazily loaded chunks; no sources, no node_modules, nothing of the other function.
