@@ -1,5 +1,6 @@
 /** Feishu/Lark messages and cards: replies, the status card with buttons, and outcomes. */
 import type { Outcome } from '../decision/outcome.ts';
+import { targetKey } from '../decision/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import type { ChatReply } from './decide.ts';
 
@@ -54,12 +55,7 @@ function statusCard(targetKey: string, connections: Connection[]) {
 }
 
 export function outcomeText(outcome: Outcome): string {
-  const target =
-    outcome.target === undefined
-      ? ''
-      : outcome.target.type === 'vpcep'
-        ? `vpcep:${outcome.target.serviceId}`
-        : `apig:${outcome.target.instanceId}`;
+  const target = outcome.target === undefined ? '' : targetKey(outcome.target);
   const lines = outcome.results.map(
     (r) =>
       `- ${r.endpointId}: ${r.status}${r.changed ? '' : ' (unchanged)'}${r.error ? ` — ${r.error.code}` : ''}`,

@@ -1,5 +1,6 @@
 /** Slack messages: replies to commands, the status list with buttons, and outcomes. */
 import type { Outcome } from '../decision/outcome.ts';
+import { targetKey } from '../decision/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import type { ChatReply } from './decide.ts';
 
@@ -80,12 +81,7 @@ export function slackOutcomeMessage(outcome: Outcome): SlackMessage {
       : outcome.status === 'partial'
         ? ':warning:'
         : ':x:';
-  const target =
-    outcome.target === undefined
-      ? ''
-      : outcome.target.type === 'vpcep'
-        ? `vpcep:${outcome.target.serviceId}`
-        : `apig:${outcome.target.instanceId}`;
+  const target = outcome.target === undefined ? '' : targetKey(outcome.target);
   const lines = outcome.results.map((r) => {
     const error =
       r.error === undefined
