@@ -5,8 +5,12 @@ export type SimOp = 'vpcep.action' | 'vpcep.list' | 'apig.action' | 'apig.list';
 export type Fault =
   | { type: 'status'; httpStatus: number; errorCode: string; errorMsg?: string }
   | { type: 'latency'; ms: number }
-  | { type: 'reset' }
-  | { type: 'hang' };
+  /**
+   * `afterApply`: the request is carried out first and only its answer is lost, as when a response
+   * times out on the way back. A retry then meets the changed state (e.g. EndPoint.2014).
+   */
+  | { type: 'reset'; afterApply?: boolean }
+  | { type: 'hang'; afterApply?: boolean };
 
 export type FaultRule = { op?: SimOp; times?: number; fault: Fault };
 

@@ -94,9 +94,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if ((options.latencyMs ?? 0) > 0) await delay(options.latencyMs ?? 0);
     const fault = faults.take(route?.op);
     if (fault?.type === 'latency') await delay(fault.ms);
+    const lost = (fault?.type === 'reset' || fault?.type === 'hang') && fault.afterApply !== true ? fault : undefined;
+    if (lost?.type === 'reset') return void req.socket.destroy();
+    if (lost?.type === 'hang') return;
+    const reply = answer(fault, route, req, url, rawQuery, body, parsed);
     if (fault?.type === 'reset') return void req.socket.destroy();
     if (fault?.type === 'hang') return;
-    const reply = answer(fault, route, req, url, rawQuery, body, parsed);
     call.httpStatus = reply.status;
     call.finishedAt = Date.now();
     const code = (reply.body as { error_code?: string }).error_code;

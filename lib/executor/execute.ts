@@ -12,6 +12,7 @@ import {
   invalidOutcome,
   type Outcome,
   overallStatus,
+  wantedStatus,
 } from '../decision/outcome.ts';
 import type { Decision } from '../decision/schema.ts';
 import { HuaweiApiError } from '../errors.ts';
@@ -64,6 +65,7 @@ export async function executeDecision(
     options.deadlineAt ?? Number.POSITIVE_INFINITY,
   );
   const run: Run = {
+    action: decision.action,
     deps: { ...deps, client },
     api: resolution.api,
     deadlineAt,
@@ -112,6 +114,7 @@ function recordingRequestIds(client: HuaweiClient, into: string[]): HuaweiClient
 }
 
 type Run = {
+  action: Decision['action'];
   deps: ExecutorDeps;
   api: ApiTarget;
   deadlineAt: number;
@@ -183,9 +186,10 @@ async function actionResult(plan: EndpointPlan, answer: ActionAnswer, run: Run):
     const now: Connection | undefined = read.ok
       ? indexConnections(read.body).get(plan.endpointId.toLowerCase())
       : undefined;
-    // The API says the work was already done, so this call changed nothing.
-    if (now !== undefined)
-      return { ...changedResult(plan.endpointId, now, plan.current, answer.attempts), changed: false };
+    // In the wanted state now: changed, since the read before acting found it otherwise (most likely
+    // an earlier attempt of this very call went through and only its answer was lost).
+    const wanted = wantedStatus(run.action);
+    if (now?.status === wanted) return changedResult(plan.endpointId, now, plan.current, answer.attempts);
   }
   return failedResult(plan.endpointId, answer.error, answer.attempts, plan.current);
 }

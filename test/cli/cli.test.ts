@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliWith } from '../helpers/cli.ts';
 import { aDecision, ENDPOINT_ID, endpointIds, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
@@ -128,6 +129,35 @@ describe('vpcep-approval decide', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('will be retried');
     for (const secret of [AK, SK]) expect(run.stdout + run.stderr).not.toContain(secret);
+  });
+});
+
+describe('vpcep-approval decide on arbitrary input', () => {
+  it('never calls the API for input it refuses (exit 2), and names the problem', async () => {
+    const mutated = fc.oneof(
+      fc.jsonValue(),
+      fc
+        .record({
+          key: fc.constantFrom('id', 'action', 'target', 'endpoints', 'reason', 'source'),
+          value: fc.jsonValue(),
+        })
+        .map(({ key, value }) => ({ ...aDecision(), [key]: value })),
+      fc.string({ minLength: 1 }).map((extra) => ({ ...aDecision(), [`x${extra}`]: 1 })),
+    );
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(mutated, async (input) => {
+        const before = h.sim.calls.length;
+        const run = await runCliWith(['decide', '--file', '-'], h.env, JSON.stringify(input) ?? 'null');
+        if (run.code !== 2) return;
+        refused += 1;
+        expect(h.sim.calls.length).toBe(before);
+        expect(run.stderr).toMatch(/^invalid decision:\n {2}\S/);
+      }),
+      { numRuns: 150 },
+    );
+    // The generator is built to produce mostly invalid decisions; make sure the property was exercised.
+    expect(refused).toBeGreaterThan(100);
   });
 });
 

@@ -209,6 +209,45 @@ describe.each(HTTP_CLIENTS)('with the %s HTTP client', (httpClient) => {
       expect(actionCalls().filter((c) => c.endpoints?.[0] === stranger)).toHaveLength(1);
     });
 
+    it('confirms a lost answer by reading: EndPoint.2014 on the retry is not a failure', async () => {
+      const [id] = endpointIds(1) as [string];
+      seedVpcep([id]);
+      // The accept goes through but its answer is lost; the retry meets "already connected".
+      h.sim.inject({ op: 'vpcep.action', times: 1, fault: { type: 'reset', afterApply: true } });
+
+      const outcome = await h.execute(aDecision({ endpoints: [id] }));
+
+      expect(outcome.status).toBe('succeeded');
+      expect(outcome.results[0]).toMatchObject({
+        status: 'accepted',
+        changed: true,
+        previousStatus: 'pendingAcceptance',
+        attempts: 2,
+      });
+      expect(h.sim.calls.filter((c) => c.op === 'vpcep.action').map((c) => c.errorCode)).toEqual([
+        undefined,
+        'EndPoint.2014',
+      ]);
+    });
+
+    it('reports EndPoint.2014 as a failure when the read does not confirm the wanted state', async () => {
+      const [id] = endpointIds(1) as [string];
+      seedVpcep([id]);
+      h.sim.inject({
+        op: 'vpcep.action',
+        times: 1,
+        fault: { type: 'status', httpStatus: 400, errorCode: 'EndPoint.2014' },
+      });
+
+      const outcome = await h.execute(aDecision({ endpoints: [id] }));
+
+      expect(outcome.results[0]).toMatchObject({
+        status: 'failed',
+        error: { code: 'EndPoint.2014' },
+        attempts: 1,
+      });
+    });
+
     it('is denied by the allowlist without any call', async () => {
       await h.close();
       h = await startHarness(withClient({ env: { VPCEP_APPROVAL_ALLOWED_TARGETS: `apig:${INSTANCE_ID}` } }));
@@ -262,6 +301,50 @@ describe.each(HTTP_CLIENTS)('with the %s HTTP client', (httpClient) => {
       expect(outcome.status).toBe('failed');
       expect(actionCalls()).toHaveLength(0);
       expect(outcome.results.every((r) => r.error?.code === 'APIGW.0301')).toBe(true);
+    });
+  });
+
+  describe('waiting for accepts to settle', () => {
+    afterEach(async () => {
+      await h.close();
+    });
+
+    it('polls until creating becomes accepted', async () => {
+      h = await startHarness(withClient({ creatingMs: 80 }));
+      const ids = endpointIds(2);
+      seedVpcep(ids);
+
+      const outcome = await h.execute(aDecision({ endpoints: ids }));
+
+      expect(outcome.status).toBe('succeeded');
+      expect(outcome.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+      expect(h.sim.countCalls('vpcep.list')).toBeGreaterThan(1);
+    });
+
+    it('reports creating, not succeeded, when waiting is off or runs out', async () => {
+      h = await startHarness(
+        withClient({ creatingMs: 5_000, env: { VPCEP_APPROVAL_SETTLE_TIMEOUT_MS: '0' } }),
+      );
+      const [id] = endpointIds(1) as [string];
+      seedVpcep([id]);
+
+      const outcome = await h.execute(aDecision({ endpoints: [id] }));
+
+      expect(outcome.status).toBe('failed');
+      expect(outcome.results[0]).toMatchObject({ status: 'creating', changed: true });
+    });
+
+    it('does not repeat an accept already under way on replay', async () => {
+      h = await startHarness(
+        withClient({ creatingMs: 5_000, env: { VPCEP_APPROVAL_SETTLE_TIMEOUT_MS: '0' } }),
+      );
+      const [id] = endpointIds(1) as [string];
+      seedVpcep([id], 'creating');
+
+      const outcome = await h.execute(aDecision({ endpoints: [id] }));
+
+      expect(h.sim.countCalls('vpcep.action')).toBe(0);
+      expect(outcome.results[0]).toMatchObject({ status: 'creating', changed: false });
     });
   });
 
