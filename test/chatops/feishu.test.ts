@@ -116,6 +116,22 @@ describe('handleFeishuRequest', () => {
     expect(replies[0]?.message.content).toContain('Queued: accept');
   });
 
+  it('replies to status with a card of pending connections and their buttons', async () => {
+    const { deps, replies } = world();
+
+    await handleFeishuRequest(
+      feishuRequest(messageEvent(`status vpcep:${SERVICE_ID}`, { messageId: 'om_s' })),
+      deps,
+    );
+
+    expect(replies[0]).toMatchObject({ messageId: 'om_s', message: { msg_type: 'interactive' } });
+    const card = JSON.parse(replies[0]?.message.content ?? '{}');
+    expect(JSON.stringify(card)).toContain(ENDPOINT_ID);
+    expect(JSON.stringify(card.elements)).toContain(
+      `"value":{"action":"accept","target":"vpcep:${SERVICE_ID}","endpoint":"${ENDPOINT_ID}"}`,
+    );
+  });
+
   it('acts once on a redelivered event', async () => {
     const { deps, sqs } = world();
     const event = messageEvent(`reject vpcep:${SERVICE_ID} ${ENDPOINT_ID}`, { eventId: 'ev-1' });

@@ -88,3 +88,26 @@ describe('the decision webhook handler under fuzz', () => {
     expect(sim.calls).toHaveLength(0);
   });
 });
+
+describe('the decision webhook handler with bad configuration', () => {
+  it('answers 503 not_configured without internals, and names the variable in the log', async () => {
+    const lines: string[] = [];
+    const handler = createWebhookHandler(
+      { WEBHOOK_BEARER_TOKEN: 't', HUAWEICLOUD_REGION: 'Not A Region' },
+      { write: (l) => lines.push(l) },
+    );
+
+    const result = await handler(
+      {
+        version: '2.0',
+        headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+        body: '{}',
+        isBase64Encoded: false,
+      } as never,
+      localContext('decision-webhook', 29_000),
+    );
+
+    expect(result).toMatchObject({ statusCode: 503, body: JSON.stringify({ error: 'not_configured' }) });
+    expect(lines.join('\n')).toContain('HUAWEICLOUD_REGION');
+  });
+});
