@@ -9,7 +9,9 @@ import { newEndpointId, startLocalStack } from './stack.ts';
 
 const quiet = process.env.VPCEP_APPROVAL_LOG_LEVEL === undefined;
 const env = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => /^(HUAWEICLOUD_|VPCEP_APPROVAL_|WEBHOOK_)/.test(k)),
+  Object.entries(process.env).filter(([k]) =>
+    /^(HUAWEICLOUD_|VPCEP_APPROVAL_|WEBHOOK_|SLACK_|FEISHU_)/.test(k),
+  ),
 );
 const stack = await startLocalStack({
   port: Number(process.env.PORT ?? 3000),
@@ -40,6 +42,7 @@ const decision = {
 
 console.log(`vpcep-approval local stack
   webhook     POST ${stack.webhookUrl}
+  chat-ops    POST ${stack.url}/chatops/slack, ${stack.url}/chatops/feishu (set SLACK_* / FEISHU_* to use them)
   huawei      ${stack.sim === undefined ? 'real Huawei Cloud (credentials from the environment)' : `simulator at ${stack.sim.url} (service ${DEMO.serviceId}, two pending connections)`}
   queue       ${stack.queue.url}
   topic       ${stack.topicArn}
