@@ -94,7 +94,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if ((options.latencyMs ?? 0) > 0) await delay(options.latencyMs ?? 0);
     const fault = faults.take(route?.op);
     if (fault?.type === 'latency') await delay(fault.ms);
-    const lost = (fault?.type === 'reset' || fault?.type === 'hang') && fault.afterApply !== true ? fault : undefined;
+    const lost =
+      (fault?.type === 'reset' || fault?.type === 'hang') && fault.afterApply !== true ? fault : undefined;
     if (lost?.type === 'reset') return void req.socket.destroy();
     if (lost?.type === 'hang') return;
     const reply = answer(fault, route, req, url, rawQuery, body, parsed);
