@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { startCaptureServer } from '../helpers/capture-server.ts';
 import { extractHandler, invokeHandler, packageService, zipEntries } from '../helpers/packaging.ts';
+import { SLACK_SECRET, signedSlack, slashCommand } from '../helpers/slack.ts';
 import { seedService, vpcepDecision } from '../helpers/stack.ts';
 
 let packaged: Awaited<ReturnType<typeof packageService>>;
@@ -127,5 +129,56 @@ describe('packaged handlers, loaded from their zips', () => {
     expect(await stack.waitForOutcome((o) => o.decisionId === 'PKG-2')).toMatchObject({
       status: 'succeeded',
     });
+  });
+
+  it('the Slack function answers a signed slash command with an ephemeral "Queued"', async () => {
+    const { serviceId, endpoints } = seedService(stack);
+    const request = signedSlack(slashCommand({ text: `accept vpcep:${serviceId} ${endpoints[0]}` }));
+    const event = await fixture('http-api-post-decisions.json');
+    event.rawPath = '/chatops/slack';
+    event.headers = { ...event.headers, ...request.headers };
+    event.body = request.body.toString('base64');
+    event.isBase64Encoded = true;
+
+    const { result } = await invokeHandler(handlers.get('chatopsSlack') as string, event, {
+      ...env,
+      SLACK_SIGNING_SECRET: SLACK_SECRET,
+      SLACK_ALLOWED_USERS: 'U0ALICE',
+    });
+
+    expect(result).toMatchObject({ statusCode: 200 });
+    expect(JSON.parse((result as { body: string }).body)).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/^Queued/),
+    });
+  });
+
+  it('the notifier posts an outcome from an SNS event to its Slack response URL', async () => {
+    const capture = await startCaptureServer();
+    try {
+      const outcome = {
+        decisionId: 'slack:abc',
+        action: 'accept',
+        status: 'succeeded',
+        results: [],
+        source: { system: 'slack', url: `${capture.url}/commands/T1/1/x` },
+        startedAt: '',
+        finishedAt: '',
+      };
+      const event = {
+        Records: [{ EventSource: 'aws:sns', Sns: { MessageId: 'm1', Message: JSON.stringify(outcome) } }],
+      };
+
+      await invokeHandler(handlers.get('outcomeNotifier') as string, event, {
+        ...env,
+        SLACK_RESPONSE_URL_PREFIX: `${capture.url}/`,
+      });
+
+      expect((await capture.waitFor((c) => c.path === '/commands/T1/1/x')).body).toMatchObject({
+        text: expect.stringContaining('succeeded'),
+      });
+    } finally {
+      await capture.close();
+    }
   });
 });
