@@ -6,13 +6,14 @@
  * events are recognized by event id.
  */
 import { timingSafeEqual } from 'node:crypto';
+import * as z from 'zod/mini';
 import type { HttpRequest, HttpResponse } from '../aws/http-api.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, handleChatCommand } from './decide.ts';
 import { decryptFeishuBody, verifyFeishuRequest } from './feishu-crypto.ts';
 import { type FeishuMessage, feishuReply } from './feishu-messages.ts';
-import { parseJsonObject } from './json.ts';
+import { type FeishuEvent, FeishuEventSchema, parseJsonAs } from './payloads.ts';
 
 export type FeishuDeps = ChatDeps & {
   encryptKey: string | undefined;
@@ -26,20 +27,8 @@ export type FeishuDeps = ChatDeps & {
   clock?: () => Date;
 };
 
-type Event = {
-  type?: string;
-  challenge?: string;
-  token?: string;
-  uuid?: string;
-  header?: { event_id?: string; event_type?: string; token?: string };
-  event?: {
-    sender?: { sender_id?: { open_id?: string } };
-    message?: { message_id?: string; message_type?: string; content?: string };
-    operator?: { open_id?: string };
-    action?: { value?: { action?: unknown; target?: unknown; endpoint?: unknown } };
-    context?: { open_message_id?: string };
-  };
-};
+const EncryptedBodySchema = z.looseObject({ encrypt: z.string() });
+const TextContentSchema = z.looseObject({ text: z.optional(z.string()) });
 
 const json = (statusCode: number, body: unknown): HttpResponse => ({ statusCode, body });
 
@@ -50,9 +39,9 @@ export async function handleFeishuRequest(request: HttpRequest, deps: FeishuDeps
     logger.error('Feishu is not configured: set FEISHU_ENCRYPT_KEY and FEISHU_VERIFICATION_TOKEN');
     return json(503, { error: 'not_configured' });
   }
-  const encrypted = parseJsonObject<{ encrypt?: unknown }>(request.body.toString('utf8'))?.encrypt;
+  const encrypted = parseJsonAs(EncryptedBodySchema, request.body.toString('utf8'))?.encrypt;
   const plaintext = typeof encrypted === 'string' ? decryptFeishuBody(encrypted, encryptKey) : undefined;
-  const event = plaintext === undefined ? undefined : parseJsonObject<Event>(plaintext);
+  const event = plaintext === undefined ? undefined : parseJsonAs(FeishuEventSchema, plaintext);
   if (event === undefined) {
     logger.warn('Feishu body is not encrypted with the Encrypt Key');
     return json(401, { error: 'unauthorized' });
@@ -84,7 +73,7 @@ export async function handleFeishuRequest(request: HttpRequest, deps: FeishuDeps
 }
 
 async function messageCommand(
-  event: Event,
+  event: FeishuEvent,
   eventId: string,
   deps: FeishuDeps,
   logger: Logger,
@@ -94,7 +83,7 @@ async function messageCommand(
   if (message?.message_type !== 'text' || message.message_id === undefined || user === undefined)
     return json(200, {});
   // Mentions of the bot arrive as @_user_1 placeholders.
-  const text = (parseJsonObject<{ text?: string }>(message.content ?? '')?.text ?? '').replace(
+  const text = (parseJsonAs(TextContentSchema, message.content ?? '')?.text ?? '').replace(
     /@_user_\d+/g,
     ' ',
   );
@@ -116,12 +105,12 @@ async function messageCommand(
   return json(200, {});
 }
 
-async function cardAction(event: Event, eventId: string, deps: FeishuDeps): Promise<HttpResponse> {
+async function cardAction(event: FeishuEvent, eventId: string, deps: FeishuDeps): Promise<HttpResponse> {
   const value = event.event?.action?.value;
   const user = event.event?.operator?.open_id;
   const messageId = event.event?.context?.open_message_id;
   if (value === undefined || user === undefined || messageId === undefined) return json(200, {});
-  const command = parseCommand(`${String(value.action)} ${String(value.target)} ${String(value.endpoint)}`);
+  const command = parseCommand(`${value.action} ${value.target} ${value.endpoint}`);
   const reply = await handleChatCommand(
     command,
     {

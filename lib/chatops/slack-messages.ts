@@ -3,6 +3,7 @@ import type { Outcome } from '../decision/outcome.ts';
 import { targetKey } from '../decision/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import type { ChatReply } from './decide.ts';
+import type { ButtonValue } from './payloads.ts';
 
 export type SlackMessage = {
   response_type?: 'ephemeral' | 'in_channel';
@@ -10,9 +11,6 @@ export type SlackMessage = {
   text: string;
   blocks?: unknown[];
 };
-
-/** A button's value: what to decide, so a click needs no state on our side. */
-export type ButtonValue = { action: 'accept' | 'reject'; target: string; endpoint: string };
 
 export const SLACK_ACTION_IDS = { accept: 'vpcep_accept', reject: 'vpcep_reject' } as const;
 

@@ -7,8 +7,8 @@ import type { HttpRequest, HttpResponse } from '../aws/http-api.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, type ChatReply, handleChatCommand } from './decide.ts';
-import { parseJsonObject } from './json.ts';
-import { type ButtonValue, type SlackMessage, slackReply } from './slack-messages.ts';
+import { ButtonValueSchema, parseJsonAs, SlackBlockActionsSchema } from './payloads.ts';
+import { type SlackMessage, slackReply } from './slack-messages.ts';
 import { verifySlackRequest } from './slack-verify.ts';
 
 export type SlackDeps = ChatDeps & {
@@ -64,29 +64,13 @@ async function slashCommand(form: URLSearchParams, deps: SlackDeps): Promise<Htt
   return json(200, slackReply(reply));
 }
 
-type BlockActions = {
-  type?: string;
-  user?: { id?: string };
-  trigger_id?: string;
-  response_url?: string;
-  team?: { id?: string };
-  channel?: { id?: string };
-  actions?: Array<{ value?: string }>;
-};
-
 async function buttonPress(raw: string, deps: SlackDeps, logger: Logger): Promise<HttpResponse> {
-  const payload = parseJsonObject<BlockActions>(raw);
-  const value = parseJsonObject<ButtonValue>(payload?.actions?.[0]?.value ?? '');
-  const user = payload?.user?.id;
-  if (
-    payload?.type !== 'block_actions' ||
-    value === undefined ||
-    user === undefined ||
-    payload.trigger_id === undefined ||
-    payload.response_url === undefined
-  ) {
+  const payload = parseJsonAs(SlackBlockActionsSchema, raw);
+  const value =
+    payload === undefined ? undefined : parseJsonAs(ButtonValueSchema, payload.actions[0]?.value ?? '');
+  if (payload === undefined || value === undefined)
     return json(400, { error: 'not a vpcep-approval button' });
-  }
+  const user = payload.user.id;
   // The button's text goes through the same grammar as a typed command, so it is checked the same way.
   const command = parseCommand(`${value.action} ${value.target} ${value.endpoint}`);
   const reply: ChatReply = await handleChatCommand(
