@@ -59,7 +59,7 @@ export async function executeDecision(
 
   const { execution } = deps.config;
   const requestIds: string[] = [];
-  const client = recordingRequestIds(deps.client, requestIds);
+  const client = decisionScoped(deps.client, decision.id, requestIds);
   const deadlineAt = Math.min(
     startedAt.getTime() + execution.deadlineMs,
     options.deadlineAt ?? Number.POSITIVE_INFINITY,
@@ -97,11 +97,11 @@ export async function executeDecision(
   return outcome;
 }
 
-/** The client, noting the request id of every answer it gets. */
-function recordingRequestIds(client: HuaweiClient, into: string[]): HuaweiClient {
+/** The client for one decision: its log lines name the decision, and it notes every request id. */
+function decisionScoped(client: HuaweiClient, decisionId: string, into: string[]): HuaweiClient {
   return {
     async call<T>(apiCall: ApiCall) {
-      const result = await client.call<T>(apiCall);
+      const result = await client.call<T>({ ...apiCall, logFields: { ...apiCall.logFields, decisionId } });
       const requestId = result.ok
         ? result.requestId
         : result.error instanceof HuaweiApiError

@@ -50,6 +50,8 @@ export type ApiCall = {
   body?: unknown;
   /** Epoch ms after which no attempt starts and no wait is made. */
   deadlineAt: number;
+  /** Fields every log line about this call carries, such as the decision id. */
+  logFields?: Record<string, unknown>;
 };
 
 export type ApiResult<T> =
@@ -85,7 +87,13 @@ export function createHuaweiClient(deps: ClientDeps): HuaweiClient {
       const httpStatus = error instanceof HuaweiApiError ? error.httpStatus : undefined;
       deps.onAttempt?.({ op: apiCall.op, attempt: attempts, durationMs, httpStatus, errorCode: error.code });
       const limit = maxAttemptsFor(error.code, retry.maxAttempts);
-      const fields = { op: apiCall.op, attempt: attempts, code: error.code, ...requestIdOf(error) };
+      const fields = {
+        ...apiCall.logFields,
+        op: apiCall.op,
+        attempt: attempts,
+        code: error.code,
+        ...requestIdOf(error),
+      };
       if (!error.retryable || attempts >= limit) {
         logger.warn('huawei call failed', { ...fields, message: error.message, final: true });
         return { ok: false, error, attempts };
@@ -126,7 +134,7 @@ export function createHuaweiClient(deps: ClientDeps): HuaweiClient {
     if (response.status >= 200 && response.status < 300) {
       return { ok: true, body: parsed, httpStatus: response.status, requestId };
     }
-    return { ok: false, error: apiError(response.status, parsed, requestId, logger) };
+    return { ok: false, error: apiError(response.status, parsed, requestId, logger, apiCall.logFields) };
   }
 
   function authHeaders(apiCall: ApiCall, body: Buffer | undefined): Record<string, string> {
@@ -154,6 +162,7 @@ function apiError(
   body: unknown,
   requestId: string | undefined,
   logger: Logger,
+  logFields: Record<string, unknown> | undefined,
 ): HuaweiApiError {
   const fields = (body ?? {}) as {
     error_code?: unknown;
@@ -168,7 +177,11 @@ function apiError(
   if (code.toUpperCase() === 'APIGW.0301') {
     // The gateway puts the canonical request it computed in the message ("|" for newlines). It holds no
     // secret, and comparing it with ours is how a signature bug gets found.
-    logger.warn('huawei rejected the signature', { requestId, serverCanonicalRequest: message });
+    logger.warn('huawei rejected the signature', {
+      ...logFields,
+      requestId,
+      serverCanonicalRequest: message,
+    });
   }
   return new HuaweiApiError({
     code,

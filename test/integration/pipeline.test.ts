@@ -91,7 +91,13 @@ describe('logs', () => {
     await stack.waitForOutcome((o) => o.decisionId === 'SEC-1');
 
     const text = logs.join('\n');
-    expect(text).toContain('will be retried');
+    const retry = logs.map((l) => JSON.parse(l)).find((l) => l.message === 'huawei call will be retried');
+    expect(retry).toMatchObject({
+      decisionId: 'SEC-1',
+      service: 'decision-worker',
+      code: 'APIGW.0308',
+      requestId: expect.any(String),
+    });
     expect(text).toContain('webhook authentication failed');
     const secrets = [
       DEMO.ak,
