@@ -1,5 +1,5 @@
 /** Timing and reporting helpers for the benchmarks. */
-import { spawn } from 'node:child_process';
+import { runProcess } from '../../scripts/run-process.ts';
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -16,33 +16,7 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
 }
 
 /** Wall time of a child process from spawn to exit, with its output. */
-export function timeProcess(
-  command: string,
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string },
-) {
-  return new Promise<{ ms: number; code: number | null; stdout: string; stderr: string }>(
-    (resolve, reject) => {
-      const started = performance.now();
-      const child = spawn(command, args, {
-        env: options.env,
-        cwd: options.cwd,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => {
-        stdout += c;
-      });
-      child.stderr.on('data', (c) => {
-        stderr += c;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ ms: performance.now() - started, code, stdout, stderr }));
-      child.stdin.end(options.input ?? '');
-    },
-  );
-}
+export const timeProcess = runProcess;
 
 export const ms = (value: number) => `${value.toFixed(0)} ms`;
 export const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;

@@ -1,11 +1,11 @@
 /** Packaging with osls into a temp folder, unzipping, and invoking a packaged handler in a child process. */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yauzl from 'yauzl';
 import { bundleFunctions } from '../../scripts/bundle-functions.ts';
+import { runProcess } from '../../scripts/run-process.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -14,24 +14,7 @@ export function run(
   args: string[],
   options: { env?: Record<string, string | undefined>; input?: string; cwd?: string } = {},
 ) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd ?? ROOT,
-      env: options.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
+  return runProcess(command, args, { cwd: ROOT, ...options });
 }
 
 /** `npm run package`'s two steps, with the artifacts written to a fresh temp folder. */
