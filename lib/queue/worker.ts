@@ -36,7 +36,7 @@ export async function processDecisionRecords(
   await Promise.all(
     [...groups.values()].map(async (group) => {
       for (const [index, record] of group.entries()) {
-        if ((await processRecord(record, index, deps)) === 'retry') {
+        if ((await processRecord(record, records.indexOf(record), deps)) === 'retry') {
           failures.push(...group.slice(index).map((r) => r.messageId));
           return;
         }
@@ -54,6 +54,7 @@ export async function processDecisionRecords(
 
 export async function processRecord(
   record: SQSRecord,
+  /** The record's position in the batch, for logs. */
   index: number,
   deps: WorkerDeps,
 ): Promise<RecordVerdict> {
