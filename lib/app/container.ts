@@ -38,14 +38,7 @@ export type Container = {
 
 /** A memoized builder; a failed build (SSM unreachable, bad configuration) is retried at the next event. */
 export function lazyContainer(env: Env, overrides: ContainerOverrides = {}): () => Promise<Container> {
-  let pending: Promise<Container> | undefined;
-  return () => {
-    pending ??= buildContainer(env, overrides).catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    });
-    return pending;
-  };
+  return once(() => buildContainer(env, overrides));
 }
 
 async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<Container> {
@@ -140,6 +133,7 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
   };
 }
 
+/** Builds on first use and keeps the result; a failed build is forgotten, so the next use tries again. */
 function once<T>(build: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
   return () => {
