@@ -14,6 +14,8 @@ export type RuntimeOptions = {
   /** Another transport (tests); by default the one VPCEP_APPROVAL_HTTP_CLIENT names. */
   transport?: Transport;
   onAttempt?: (event: AttemptEvent) => void;
+  /** See TransportOptions; not called for a transport passed in. */
+  onRequestWritten?: () => void;
 };
 
 /** Fails closed (ConfigError) when no credentials are configured. */
@@ -25,6 +27,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     (await createTransport(execution.httpClient, {
       connectTimeoutMs: execution.connectTimeoutMs,
       connectionsPerHost: execution.concurrency,
+      ...(options.onRequestWritten === undefined ? {} : { onRequestWritten: options.onRequestWritten }),
     }));
   const client = createHuaweiClient({
     transport,

@@ -10,7 +10,7 @@ import { ConfigError } from '../errors.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import { createJsonLogger, type Logger } from '../log.ts';
 import { createEmfMetrics, type Metrics } from '../metrics.ts';
-import type { OutcomePublisher, SnsSender } from '../outcome/publish.ts';
+import type { OutcomePublisher, SnsOutcomePublisher, SnsSender } from '../outcome/publish.ts';
 import type { DecisionQueue, SqsSender } from '../queue/enqueue.ts';
 import { type Env, withSecrets } from '../secrets.ts';
 import { type FunctionConfig, loadFunctionConfig, required } from './function-config.ts';
@@ -66,13 +66,19 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
       required(config.queueUrl, 'DECISION_QUEUE_URL'),
     );
   });
-  const publisher = once(async () => {
+  const publisher = once(async (): Promise<SnsOutcomePublisher> => {
     const { defaultSnsClient, snsOutcomePublisher } = await import('../outcome/publish.ts');
     return snsOutcomePublisher(
       overrides.sns ?? defaultSnsClient(),
       required(config.topicArn, 'OUTCOME_TOPIC_ARN'),
     );
   });
+  // Every execution is followed by a publish. On a cold start the SNS client costs ~40 ms of CPU (its
+  // modules, then first-use work in its first publish); done while the execution's first Huawei request
+  // waits for its answer, that time overlaps the network instead of adding to it. A failure here is
+  // left for the publish itself to report.
+  let warmPublisherAtNextRequest = false;
+  const warmPublisher = once(async () => (await publisher()).warmUp());
   const runtime = once(async () => {
     const { createRuntime } = await import('../runtime.ts');
     return createRuntime(config.core, {
@@ -81,6 +87,11 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
         metrics.count('ApiCalls', 1, { op: event.op });
         if (event.attempt > 1) metrics.count('ApiRetries', 1, { op: event.op });
         metrics.timing('ApiLatency', event.durationMs, { op: event.op });
+      },
+      onRequestWritten: () => {
+        if (!warmPublisherAtNextRequest) return;
+        warmPublisherAtNextRequest = false;
+        warmPublisher().catch(() => undefined);
       },
     });
   });
@@ -110,6 +121,7 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
   };
 
   const execute = async (decision: Decision, deadlineAt: number) => {
+    warmPublisherAtNextRequest = true;
     const outcome = await (await executor())(decision, deadlineAt);
     metrics.count('Decisions', 1, { status: outcome.status });
     return outcome;
@@ -123,11 +135,8 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
     execute,
     readPending,
     async executeAndPublish(decision, deadlineAt) {
-      // The SNS client loads while the Huawei calls wait on the network.
-      const ready = publisher();
-      ready.catch(() => undefined);
       const outcome = await execute(decision, deadlineAt);
-      await (await ready).publish(outcome);
+      await (await publisher()).publish(outcome);
       return outcome;
     },
   };

@@ -10,13 +10,10 @@ export function workerService(env: Env, overrides: ContainerOverrides = {}) {
   return {
     async process(records: readonly SQSRecord[], context: InvocationContext): Promise<SQSBatchResponse> {
       const c = await container();
-      // Start loading the SNS client now: on a cold start it loads while the Huawei calls wait on the network.
-      const publisher = c.publisher();
-      publisher.catch(() => undefined);
       try {
         return await processDecisionRecords(records, {
           execute: (decision) => c.execute(decision, invocationDeadline(context.getRemainingTimeInMillis())),
-          publisher: { publish: async (outcome) => (await publisher).publish(outcome) },
+          publisher: { publish: async (outcome) => (await c.publisher()).publish(outcome) },
           maxReceiveCount: c.config.maxReceiveCount,
           logger: c.logger,
         });

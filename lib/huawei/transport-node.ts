@@ -23,6 +23,8 @@ export function createNodeTransport(options: TransportOptions): Transport {
           agent: secure ? https : http,
           signal: raw.signal,
         });
+        // 'finish': the request's last bytes are with the OS; what runs now overlaps the wait.
+        if (options.onRequestWritten !== undefined) req.once('finish', options.onRequestWritten);
         req.on('socket', (socket) => {
           if (!socket.connecting) return;
           // A reused keep-alive socket is already connected; a new one gets the connect timeout.

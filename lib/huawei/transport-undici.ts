@@ -27,7 +27,7 @@ export function createUndiciTransport(options: TransportOptions, dispatcher?: Di
   return {
     async send(raw: RawRequest): Promise<RawResponse> {
       try {
-        const response = await dispatcherRequest.call(agent, {
+        const pending = dispatcherRequest.call(agent, {
           origin: raw.url.origin,
           path: raw.url.pathname + raw.url.search,
           method: raw.method,
@@ -35,6 +35,10 @@ export function createUndiciTransport(options: TransportOptions, dispatcher?: Di
           body: raw.body ?? null,
           signal: raw.signal,
         });
+        // undici's request API does not tell when the bytes are written; here the request is dispatched
+        // to its pool, and what runs next overlaps connecting and the wait alike.
+        options.onRequestWritten?.();
+        const response = await pending;
         const body = await response.body.text();
         return { status: response.statusCode, headers: response.headers, body };
       } catch (error) {

@@ -36,6 +36,11 @@ export type TransportOptions = {
   connectTimeoutMs: number;
   /** Most sockets kept open to one host: the executor's concurrency, so no call waits for a socket. */
   connectionsPerHost: number;
+  /**
+   * Told each time a request has been handed to the network and the transport waits for the answer:
+   * the moment other work costs the call nothing (see the container's SNS warm-up).
+   */
+  onRequestWritten?: () => void;
 };
 
 export type HttpClientKind = 'undici' | 'node';

@@ -317,3 +317,44 @@ async function waitForCount(stack: LocalStack, id: string, count: number): Promi
   }
   throw new Error(`fewer than ${count} outcomes for ${id}`);
 }
+
+describe('a cold start', () => {
+  it('warms the SNS client while the first Huawei request waits, and publishes only the outcome', async () => {
+    const publishes: Array<{ message: unknown; at: number }> = [];
+    stack = await startLocalStack({
+      port: 0,
+      autoPoll: false,
+      write: (l) => logs.push(l),
+      wrapSns: (sns) => {
+        sns.middlewareStack.add(
+          (next) => async (args) => {
+            const input = args.input as { Message?: unknown };
+            if ('Message' in input) publishes.push({ message: input.Message, at: Date.now() });
+            return next(args);
+          },
+          { step: 'initialize', name: 'watchPublishes' },
+        );
+        return sns;
+      },
+    });
+    const { serviceId, endpoints } = seedService(stack);
+    // The first read of the connections answers late enough for the warm-up to fall well inside it.
+    stack.sim?.inject({ op: 'vpcep.list', fault: { type: 'latency', ms: 500 } });
+    await sendToQueue(
+      stack,
+      JSON.stringify(vpcepDecision('WARM-1', serviceId, endpoints)),
+      `vpcep:${serviceId}`,
+    );
+
+    await stack.pollWorker();
+    const outcome = await stack.waitForOutcome((o) => o.decisionId === 'WARM-1');
+
+    const firstRead = stack.sim?.calls.find((c) => c.op === 'vpcep.list');
+    expect(
+      publishes.map((p) => (p.message === '' ? 'warm-up' : JSON.parse(String(p.message)).decisionId)),
+    ).toEqual(['warm-up', 'WARM-1']);
+    expect(publishes[0]?.at).toBeLessThan(firstRead?.finishedAt ?? 0);
+    expect(outcome.status).toBe('succeeded');
+    expect(stack.outcomes.map((o) => o.decisionId)).toEqual(['WARM-1']);
+  });
+});
