@@ -12,7 +12,7 @@ import type { BuildOptions, Plugin } from 'esbuild';
 const builtinsViaRequire: Plugin = {
   name: 'builtins-via-require',
   setup(build) {
-    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+    build.onResolve({ filter: /^(node:)?[a-z0-9_/]+$/ }, (args) =>
       (args.kind === 'import-statement' || args.kind === 'dynamic-import') && isBuiltin(args.path)
         ? { path: args.path, namespace: 'builtin-via-require' }
         : undefined,
