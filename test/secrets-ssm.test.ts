@@ -1,0 +1,101 @@
+import { createServer, type Server } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getParametersByPath } from '../lib/secrets-ssm.ts';
+
+type SsmRequest = { target: string | undefined; body: Record<string, unknown> };
+
+let server: Server | undefined;
+const saved: Record<string, string | undefined> = {};
+const SDK_ENV = ['AWS_ENDPOINT_URL_SSM', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+
+/** SSM on 127.0.0.1 (JSON protocol): answers each request with the next of `answers`. */
+async function ssmStandIn(answers: Array<{ status: number; body: unknown }>) {
+  const requests: SsmRequest[] = [];
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      requests.push({
+        target: req.headers['x-amz-target'] as string | undefined,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      });
+      const answer = answers[requests.length - 1] ?? { status: 500, body: { __type: 'InternalServerError' } };
+      res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  // The SDK's standard configuration, as Lambda gives it, pointed at the stand-in.
+  process.env.AWS_ENDPOINT_URL_SSM = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
+  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+  return requests;
+}
+
+beforeEach(() => {
+  for (const name of SDK_ENV) saved[name] = process.env[name];
+});
+afterEach(() => {
+  for (const name of SDK_ENV) {
+    if (saved[name] === undefined) delete process.env[name];
+    else process.env[name] = saved[name];
+  }
+  server?.closeAllConnections();
+  server?.close();
+});
+
+describe('getParametersByPath (SSM)', () => {
+  it('asks for decrypted values under the path and follows every page', async () => {
+    const requests = await ssmStandIn([
+      {
+        status: 200,
+        body: {
+          Parameters: [
+            { Name: '/vpcep-approval/prod/HUAWEICLOUD_SDK_AK', Value: 'ak', Type: 'SecureString' },
+          ],
+          NextToken: 'page-2',
+        },
+      },
+      {
+        status: 200,
+        body: {
+          Parameters: [
+            { Name: '/vpcep-approval/prod/HUAWEICLOUD_SDK_SK', Value: 'sk', Type: 'SecureString' },
+          ],
+        },
+      },
+    ]);
+
+    const parameters = await getParametersByPath('/vpcep-approval/prod/');
+
+    expect(parameters).toEqual([
+      { name: '/vpcep-approval/prod/HUAWEICLOUD_SDK_AK', value: 'ak' },
+      { name: '/vpcep-approval/prod/HUAWEICLOUD_SDK_SK', value: 'sk' },
+    ]);
+    expect(requests.map((r) => r.target)).toEqual([
+      'AmazonSSM.GetParametersByPath',
+      'AmazonSSM.GetParametersByPath',
+    ]);
+    expect(requests[0]?.body).toMatchObject({ Path: '/vpcep-approval/prod/', WithDecryption: true });
+    expect(requests[0]?.body.NextToken).toBeUndefined();
+    expect(requests[1]?.body).toMatchObject({ Path: '/vpcep-approval/prod/', NextToken: 'page-2' });
+  });
+
+  it("fails with SSM's error when the function may not read the path", async () => {
+    await ssmStandIn([
+      {
+        status: 400,
+        body: {
+          __type: 'AccessDeniedException',
+          message: 'not authorized to perform ssm:GetParametersByPath',
+        },
+      },
+    ]);
+
+    await expect(getParametersByPath('/vpcep-approval/prod/')).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+  });
+});
