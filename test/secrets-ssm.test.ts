@@ -1,37 +1,24 @@
-import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getParametersByPath } from '../lib/secrets-ssm.ts';
+import { type CaptureAnswer, startCaptureServer } from './helpers/capture-server.ts';
 
-type SsmRequest = { target: string | undefined; body: Record<string, unknown> };
-
-let server: Server | undefined;
+let ssm: Awaited<ReturnType<typeof startCaptureServer>> | undefined;
 const saved: Record<string, string | undefined> = {};
 const SDK_ENV = ['AWS_ENDPOINT_URL_SSM', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
 
 /** SSM on 127.0.0.1 (JSON protocol): answers each request with the next of `answers`. */
 async function ssmStandIn(answers: Array<{ status: number; body: unknown }>) {
-  const requests: SsmRequest[] = [];
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      requests.push({
-        target: req.headers['x-amz-target'] as string | undefined,
-        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-      });
-      const answer = answers[requests.length - 1] ?? { status: 500, body: { __type: 'InternalServerError' } };
-      res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(answer.body));
-    });
+  let answered = 0;
+  ssm = await startCaptureServer((): CaptureAnswer => {
+    const { status, body } = answers[answered++] ?? { status: 500, body: { __type: 'InternalServerError' } };
+    return { status, body: JSON.stringify(body), contentType: 'application/x-amz-json-1.1' };
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
   // The SDK's standard configuration, as Lambda gives it, pointed at the stand-in.
-  process.env.AWS_ENDPOINT_URL_SSM = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
   process.env.AWS_REGION = 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
   process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-  return requests;
+  return ssm.captured;
 }
 
 beforeEach(() => {
@@ -42,8 +29,7 @@ afterEach(() => {
     if (saved[name] === undefined) delete process.env[name];
     else process.env[name] = saved[name];
   }
-  server?.closeAllConnections();
-  server?.close();
+  return ssm?.close();
 });
 
 describe('getParametersByPath (SSM)', () => {
@@ -74,12 +60,12 @@ describe('getParametersByPath (SSM)', () => {
       { name: '/vpcep-approval/prod/HUAWEICLOUD_SDK_AK', value: 'ak' },
       { name: '/vpcep-approval/prod/HUAWEICLOUD_SDK_SK', value: 'sk' },
     ]);
-    expect(requests.map((r) => r.target)).toEqual([
+    expect(requests.map((r) => r.headers['x-amz-target'])).toEqual([
       'AmazonSSM.GetParametersByPath',
       'AmazonSSM.GetParametersByPath',
     ]);
     expect(requests[0]?.body).toMatchObject({ Path: '/vpcep-approval/prod/', WithDecryption: true });
-    expect(requests[0]?.body.NextToken).toBeUndefined();
+    expect(requests[0]?.body).not.toHaveProperty('NextToken');
     expect(requests[1]?.body).toMatchObject({ Path: '/vpcep-approval/prod/', NextToken: 'page-2' });
   });
 

@@ -1,4 +1,7 @@
-/** A local HTTP server standing in for Slack's response_url and Feishu's Open API: records what it gets. */
+/**
+ * A local HTTP server standing in for Slack's response_url, Feishu's Open API, SNS or SSM: records
+ * what it gets and answers with JSON, or with a body as given when the answer names its content type.
+ */
 import { createServer, type Server } from 'node:http';
 
 export type Captured = {
@@ -8,8 +11,10 @@ export type Captured = {
   body: unknown;
 };
 
+export type CaptureAnswer = { status: number; body: unknown; contentType?: string };
+
 export async function startCaptureServer(
-  answer: (request: Captured) => { status: number; body: unknown } = () => ({
+  answer: (request: Captured) => CaptureAnswer = () => ({
     status: 200,
     body: { ok: true },
   }),
@@ -29,7 +34,9 @@ export async function startCaptureServer(
       captured.push(request);
       for (const waiter of waiters.filter((w) => w.match(request))) waiter.resolve(request);
       const reply = answer(request);
-      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+      if (reply.contentType === undefined)
+        res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+      else res.writeHead(reply.status, { 'content-type': reply.contentType }).end(String(reply.body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
