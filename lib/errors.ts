@@ -1,42 +1,67 @@
 /**
- * One error taxonomy for the whole project. Callers branch on `code` (a literal) and `retryable`,
- * never on `message`. `statusCode` is what an HTTP-facing caller answers; messages are safe to show
- * only below 500 (`expose`), the way middy's http errors work.
+ * One error taxonomy for the whole project. Logic throws these; callers branch on `code` (a literal)
+ * and `retryable`, never on `message`. `statusCode` is what an HTTP-facing caller answers, and one
+ * middleware (lib/http/errors.ts) turns any of them into the one HTTP error body
+ * `{"error": <code>, "message"?, "issues"?, "decisionId"?}`. Messages are shown only when `expose`.
  */
 
-export type ErrorOptions = { cause?: unknown };
+/** What a caller of an HTTP function is answered with: the `error` of every error body. */
+export type RequestErrorCode =
+  | 'invalid_decision'
+  | 'denied'
+  | 'unauthorized'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'not_configured'
+  | 'unavailable'
+  | 'internal_error';
+
+/** A Huawei Cloud call that got no usable answer; outcomes carry these in `results[].error.code`. */
+export type CallErrorCode =
+  | 'NETWORK_ERROR'
+  | 'REQUEST_TIMEOUT'
+  | 'TLS_ERROR'
+  | 'DEADLINE_EXCEEDED'
+  | 'TOO_MANY_PAGES'
+  | 'MALFORMED_RESPONSE';
+
+/** Huawei's own code (`EndPoint.0022`, `APIGW.0308`) or `HTTP_<status>`: open-ended, it comes from the API. */
+export type HuaweiErrorCode = string & { readonly from?: 'huawei' };
+
+export type ErrorCode = RequestErrorCode | CallErrorCode | HuaweiErrorCode;
+
+export type ErrorInit = { retryable?: boolean; statusCode?: number; cause?: unknown; expose?: boolean };
 
 export class VpcepApprovalError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly retryable: boolean;
   readonly statusCode: number;
+  /** Whether `message` may be shown to a caller: client errors, or a message written for the caller. */
+  readonly expose: boolean;
 
-  constructor(
-    code: string,
-    message: string,
-    init: { retryable?: boolean; statusCode?: number; cause?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, init: ErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'VpcepApprovalError';
     this.code = code;
     this.retryable = init.retryable ?? false;
     this.statusCode = init.statusCode ?? 500;
-  }
-
-  /** Whether `message` may be shown to a caller: only client errors, never internals. */
-  get expose(): boolean {
-    return this.statusCode < 500;
+    this.expose = init.expose ?? this.statusCode < 500;
   }
 }
 
-/** Bad or missing configuration: names the variable so the operator can fix it. */
+/**
+ * Bad or missing configuration: names the variable so the operator can fix it. A function answers 503
+ * (the caller may retry once it is fixed) and never shows the message, which is for the operator.
+ */
 export class ConfigError extends VpcepApprovalError {
   readonly variable: string;
+  readonly reason: string;
 
   constructor(variable: string, reason: string) {
-    super('CONFIG_INVALID', `${variable}: ${reason}`, { statusCode: 500 });
+    super('not_configured', `${variable}: ${reason}`, { statusCode: 503 });
     this.name = 'ConfigError';
     this.variable = variable;
+    this.reason = reason;
   }
 }
 
@@ -46,25 +71,52 @@ export type FieldIssue = { path: string; message: string };
 /** A decision (or other input) that failed validation; nothing was called. */
 export class ValidationError extends VpcepApprovalError {
   readonly issues: FieldIssue[];
+  /** What failed validation, without the issues: "invalid decision". */
+  readonly summary: string;
 
-  constructor(issues: FieldIssue[], message = 'invalid decision') {
+  constructor(issues: FieldIssue[], summary = 'invalid decision') {
     super(
-      'DECISION_INVALID',
-      `${message}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-      {
-        statusCode: 400,
-      },
+      'invalid_decision',
+      `${summary}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+      { statusCode: 400 },
     );
     this.name = 'ValidationError';
     this.issues = issues;
+    this.summary = summary;
   }
 }
 
 /** A valid decision that policy forbids (target not allowed, decider not allowed). */
 export class PolicyDeniedError extends VpcepApprovalError {
-  constructor(message: string) {
-    super('POLICY_DENIED', message, { statusCode: 403 });
+  readonly decisionId: string | undefined;
+
+  constructor(message: string, decisionId?: string) {
+    super('denied', message, { statusCode: 403 });
     this.name = 'PolicyDeniedError';
+    this.decisionId = decisionId;
+  }
+}
+
+/** The request itself is refused before its content is looked at: authentication, size, media type. */
+export class RequestRefusedError extends VpcepApprovalError {
+  constructor(code: 'unauthorized' | 'payload_too_large' | 'unsupported_media_type', message: string) {
+    const statusCode = { unauthorized: 401, payload_too_large: 413, unsupported_media_type: 415 }[code];
+    super(code, message, { statusCode });
+    this.name = 'RequestRefusedError';
+  }
+}
+
+/**
+ * A dependency (the queue, the topic, SSM) failed or did not answer in time. The caller is told to
+ * retry (503) with a message we wrote, never the dependency's; the cause goes to the log.
+ */
+export class UnavailableError extends VpcepApprovalError {
+  readonly decisionId: string | undefined;
+
+  constructor(message: string, init: { cause?: unknown; decisionId?: string | undefined } = {}) {
+    super('unavailable', message, { statusCode: 503, retryable: true, expose: true, cause: init.cause });
+    this.name = 'UnavailableError';
+    this.decisionId = init.decisionId;
   }
 }
 
@@ -78,7 +130,7 @@ export class HuaweiApiError extends VpcepApprovalError {
   readonly failureClass: FailureClass;
 
   constructor(init: {
-    code: string;
+    code: HuaweiErrorCode;
     message: string;
     httpStatus: number;
     requestId: string | undefined;
@@ -112,9 +164,17 @@ export class DeadlineExceededError extends VpcepApprovalError {
   }
 }
 
+/** A chat post failed in a way worth another try later (5xx, 429, network); the event is retried. */
+export class TransientNotifyError extends VpcepApprovalError {
+  constructor(message: string, cause?: unknown) {
+    super('unavailable', message, { retryable: true, statusCode: 503, cause });
+    this.name = 'TransientNotifyError';
+  }
+}
+
 /** Normalizes anything thrown into the taxonomy, so callers only ever see a VpcepApprovalError. */
 export function toApprovalError(error: unknown): VpcepApprovalError {
   if (error instanceof VpcepApprovalError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new VpcepApprovalError('INTERNAL_ERROR', message, { statusCode: 500, cause: error });
+  return new VpcepApprovalError('internal_error', message, { statusCode: 500, cause: error });
 }

@@ -8,6 +8,8 @@ import { DEMO } from '../simulator/main.ts';
 import { newEndpointId, startLocalStack } from './stack.ts';
 
 const quiet = process.env.VPCEP_APPROVAL_LOG_LEVEL === undefined;
+// Powertools Metrics writes EMF to stdout, where the outcomes are printed; off unless asked for.
+if (quiet) process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([k]) =>
     /^(HUAWEICLOUD_|VPCEP_APPROVAL_|WEBHOOK_|SLACK_|FEISHU_)/.test(k),
@@ -18,7 +20,7 @@ const stack = await startLocalStack({
   env: { VPCEP_APPROVAL_LOG_LEVEL: 'warn', ...env },
   // Function logs and EMF metrics are noise here unless a log level was asked for.
   write: (line) => {
-    if (!quiet || line.includes('"level":"error"')) process.stderr.write(`${line}\n`);
+    if (!quiet || /"level":"error"/i.test(line)) process.stderr.write(`${line}\n`);
   },
   onOutcome: (outcome) => process.stdout.write(`outcome published: ${JSON.stringify(outcome)}\n`),
 });

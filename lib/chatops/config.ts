@@ -1,54 +1,81 @@
-/** Chat-ops settings: Slack and Feishu/Lark secrets, who may decide, and where Feishu's API is. */
+/**
+ * Chat-ops settings, one piece per concern, so each function parses only what it uses: the Slack
+ * command function, the Feishu/Lark event function, and the notifier (which posts back to both).
+ * A bad chat setting fails the chat functions only, naming the variable.
+ */
+import * as z from 'zod/mini';
+import { enumSetting } from '../config.ts';
 import { type ChatAllowlist, parseChatAllowlist } from './authorize.ts';
 
-export type FeishuDomain = 'feishu' | 'lark';
+const text = z.optional(z.string());
 
-export type ChatConfig = {
-  slack: {
-    signingSecret: string | undefined;
-    allowlist: ChatAllowlist;
-    /** Outcomes are posted only to URLs starting with this (tests point it at a local server). */
-    responseUrlPrefix: string;
-  };
-  feishu: {
-    encryptKey: string | undefined;
-    verificationToken: string | undefined;
-    allowlist: ChatAllowlist;
-    appId: string | undefined;
-    appSecret: string | undefined;
-    /** Feishu (open.feishu.cn) and Lark (open.larksuite.com) differ only in their API domain. */
-    apiBase: string;
-  };
-};
+export const SlackCommandEnv = { SLACK_SIGNING_SECRET: text, SLACK_ALLOWED_USERS: text };
 
-const API_BASES: Readonly<Record<FeishuDomain, string>> = {
-  feishu: 'https://open.feishu.cn',
-  lark: 'https://open.larksuite.com',
-};
+export type SlackCommandConfig = { signingSecret: string | undefined; allowlist: ChatAllowlist };
 
-/** `env` is already trimmed, with empty values removed. */
-export function loadChatConfig(env: Readonly<Record<string, string>>): ChatConfig {
-  const domain = env.FEISHU_DOMAIN === 'lark' ? 'lark' : 'feishu';
+export function slackCommandFrom(e: z.output<z.ZodMiniObject<typeof SlackCommandEnv>>): SlackCommandConfig {
   return {
-    slack: {
-      signingSecret: env.SLACK_SIGNING_SECRET,
-      allowlist: parseChatAllowlist('SLACK_ALLOWED_USERS', env.SLACK_ALLOWED_USERS),
-      responseUrlPrefix: env.SLACK_RESPONSE_URL_PREFIX ?? 'https://hooks.slack.com/',
-    },
-    feishu: {
-      encryptKey: env.FEISHU_ENCRYPT_KEY,
-      verificationToken: env.FEISHU_VERIFICATION_TOKEN,
-      allowlist: parseChatAllowlist('FEISHU_ALLOWED_USERS', env.FEISHU_ALLOWED_USERS),
-      appId: env.FEISHU_APP_ID,
-      appSecret: env.FEISHU_APP_SECRET,
-      // A full base URL may be given instead, for tests or a private deployment.
-      apiBase: env.FEISHU_API_BASE ?? API_BASES[domain],
-    },
+    signingSecret: e.SLACK_SIGNING_SECRET,
+    allowlist: parseChatAllowlist('SLACK_ALLOWED_USERS', e.SLACK_ALLOWED_USERS),
   };
 }
 
-export function chatSecrets(env: Readonly<Record<string, string>>): string[] {
+/** The Feishu/Lark Open API, for replies and card updates; without app credentials nothing is posted. */
+export const FeishuApiEnv = {
+  FEISHU_APP_ID: text,
+  FEISHU_APP_SECRET: text,
+  FEISHU_DOMAIN: z._default(enumSetting(['feishu', 'lark']), 'feishu'),
+  // A full base URL may be given instead, for tests or a private deployment.
+  FEISHU_API_BASE: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) base URL' })),
+};
+
+export type FeishuApiSettings = {
+  appId: string | undefined;
+  appSecret: string | undefined;
+  /** Feishu (open.feishu.cn) and Lark (open.larksuite.com) differ only in their API domain. */
+  apiBase: string;
+};
+
+const API_BASES = { feishu: 'https://open.feishu.cn', lark: 'https://open.larksuite.com' } as const;
+
+export function feishuApiFrom(e: z.output<z.ZodMiniObject<typeof FeishuApiEnv>>): FeishuApiSettings {
+  return {
+    appId: e.FEISHU_APP_ID,
+    appSecret: e.FEISHU_APP_SECRET,
+    apiBase: e.FEISHU_API_BASE ?? API_BASES[e.FEISHU_DOMAIN],
+  };
+}
+
+export const FeishuEventEnv = {
+  ...FeishuApiEnv,
+  FEISHU_ENCRYPT_KEY: text,
+  FEISHU_VERIFICATION_TOKEN: text,
+  FEISHU_ALLOWED_USERS: text,
+};
+
+export type FeishuEventConfig = FeishuApiSettings & {
+  encryptKey: string | undefined;
+  verificationToken: string | undefined;
+  allowlist: ChatAllowlist;
+};
+
+export function feishuEventFrom(e: z.output<z.ZodMiniObject<typeof FeishuEventEnv>>): FeishuEventConfig {
+  return {
+    ...feishuApiFrom(e),
+    encryptKey: e.FEISHU_ENCRYPT_KEY,
+    verificationToken: e.FEISHU_VERIFICATION_TOKEN,
+    allowlist: parseChatAllowlist('FEISHU_ALLOWED_USERS', e.FEISHU_ALLOWED_USERS),
+  };
+}
+
+/** Outcomes are posted only to URLs starting with this (tests point it at a local server). */
+export const SlackResponseEnv = {
+  SLACK_RESPONSE_URL_PREFIX: z._default(z.string(), 'https://hooks.slack.com/'),
+};
+
+/** The values of the chat secrets that are set, for the log formatter to cut out of any line. */
+export function chatSecrets(e: Partial<Record<string, unknown>>): string[] {
   return ['SLACK_SIGNING_SECRET', 'FEISHU_ENCRYPT_KEY', 'FEISHU_VERIFICATION_TOKEN', 'FEISHU_APP_SECRET']
-    .map((name) => env[name])
-    .filter((v): v is string => v !== undefined);
+    .map((name) => e[name])
+    .filter((v): v is string => typeof v === 'string');
 }

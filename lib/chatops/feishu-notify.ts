@@ -1,13 +1,13 @@
 /** Posting an outcome back to Feishu/Lark: update the card that was clicked, or reply to the command. */
 import type { Outcome } from '../decision/outcome.ts';
 import type { Logger } from '../log.ts';
-import type { ChatConfig } from './config.ts';
+import type { FeishuApiSettings } from './config.ts';
 import { createFeishuApi, type FeishuApi } from './feishu-api.ts';
 import { outcomeCard, outcomeText, text } from './feishu-messages.ts';
 import { postWithRetries } from './notify.ts';
 
 /** The API client for the configured app, or undefined without app credentials. */
-export function feishuApiFor(config: ChatConfig['feishu']): FeishuApi | undefined {
+export function feishuApiFor(config: FeishuApiSettings): FeishuApi | undefined {
   if (config.appId === undefined || config.appSecret === undefined) return undefined;
   return createFeishuApi({ apiBase: config.apiBase, appId: config.appId, appSecret: config.appSecret });
 }

@@ -7,7 +7,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
-import type { HttpRequest, HttpResponse } from '../aws/http-api.ts';
+import type { HttpRequest, HttpResponse } from '../http/api-gateway.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, handleChatCommand } from './decide.ts';

@@ -6,6 +6,7 @@
  * decision cannot make the notifier post anywhere else.
  */
 import type { Outcome } from '../decision/outcome.ts';
+import { TransientNotifyError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { PostResult } from './post.ts';
 import { slackOutcomeMessage } from './slack-messages.ts';
@@ -23,9 +24,7 @@ export type NotifyDeps = {
 
 export type NotifyResult = 'sent' | 'skipped' | 'dropped';
 
-export class TransientNotifyError extends Error {
-  override readonly name = 'TransientNotifyError';
-}
+export { TransientNotifyError };
 
 export async function notifyOutcome(outcome: Outcome, deps: NotifyDeps): Promise<NotifyResult> {
   const logger = deps.logger ?? silentLogger;

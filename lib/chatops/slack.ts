@@ -3,7 +3,7 @@
  * before anything else; then the command runs through handleChatCommand, and the answer is an
  * ephemeral message (slash command) or a 200 with the reply posted to `response_url` (button).
  */
-import type { HttpRequest, HttpResponse } from '../aws/http-api.ts';
+import type { HttpRequest, HttpResponse } from '../http/api-gateway.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, type ChatReply, handleChatCommand } from './decide.ts';

@@ -153,7 +153,7 @@ function usageError(message: string, path = 'arguments'): ValidationError {
 
 function reportIssues(error: ValidationError, io: CliIo): void {
   io.stderr(
-    `${error.message.split(': ')[0]}:\n${error.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}\n`).join('')}`,
+    `${error.summary}:\n${error.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}\n`).join('')}`,
   );
 }
 

@@ -1,11 +1,19 @@
 /**
  * The decision webhook's logic, independent of API Gateway: authenticate the raw bytes, check size and
  * content type, validate, apply policy, then queue (202) or, with `?wait=true`, execute inline (200 with
- * the outcome, which is published too). Answers never carry a stack trace or an internal message.
+ * the outcome, which is published too). Every refusal is thrown as a taxonomy error (lib/errors.ts);
+ * lib/http/errors.ts turns it into the answer.
  */
 import type { HuaweiConfig } from '../config.ts';
 import type { Outcome } from '../decision/outcome.ts';
 import { type Decision, parseDecisionJson } from '../decision/schema.ts';
+import {
+  ConfigError,
+  PolicyDeniedError,
+  RequestRefusedError,
+  UnavailableError,
+  ValidationError,
+} from '../errors.ts';
 import { resolveTarget } from '../executor/target.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { checkPolicy } from '../policy.ts';
@@ -24,7 +32,8 @@ export type WebhookRequest = {
   body: Buffer;
   query: Readonly<Record<string, string | undefined>>;
 };
-export type WebhookResponse = { statusCode: number; body: Record<string, unknown> };
+/** What the webhook answers when it does not throw: 202 queued, or 200 with the outcome. */
+export type WebhookResponse = { statusCode: 200 | 202; body: Record<string, unknown> };
 
 export type WebhookDeps = {
   auth: WebhookAuthConfig;
@@ -49,29 +58,27 @@ export async function handleDecisionWebhook(
     logger.error(
       'webhook authentication is not configured: set WEBHOOK_SIGNING_SECRET, WEBHOOK_HUB_SECRET or WEBHOOK_BEARER_TOKEN',
     );
-    return answer(503, 'not_configured', 'the webhook is not configured');
+    throw new ConfigError('WEBHOOK_SIGNING_SECRET', 'no authentication scheme is configured');
   }
   // Checked before authentication so that no one can make us hash an unbounded body.
   if (request.body.length > MAX_BODY_BYTES)
-    return answer(413, 'payload_too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
+    throw new RequestRefusedError('payload_too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
   const auth = authenticateWebhook(request.headers, request.body, deps.auth, clock());
   if (!auth.ok) {
     logger.warn('webhook authentication failed', { reason: auth.reason });
-    return answer(401, 'unauthorized', 'authentication failed');
+    throw new RequestRefusedError('unauthorized', 'authentication failed');
   }
-  if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
-    return answer(415, 'unsupported_media_type', 'the body must be application/json');
-  }
+  if (!JSON_TYPE.test(request.headers['content-type'] ?? ''))
+    throw new RequestRefusedError('unsupported_media_type', 'the body must be application/json');
   const parsed = parseDecisionJson(request.body.toString('utf8'));
-  if (!parsed.ok) return { statusCode: 400, body: { error: 'invalid_decision', issues: parsed.issues } };
+  if (!parsed.ok) throw new ValidationError(parsed.issues);
   const decision = parsed.decision;
   const resolution = resolveTarget(decision.target, deps.huawei);
-  if (!resolution.ok)
-    return { statusCode: 400, body: { error: 'invalid_decision', issues: resolution.issues } };
+  if (!resolution.ok) throw new ValidationError(resolution.issues);
   const verdict = checkPolicy(decision, deps.allowedTargets);
   if (!verdict.allowed) {
     logger.warn('decision denied by policy', { decisionId: decision.id, code: verdict.code });
-    return answer(403, 'denied', verdict.message, { decisionId: decision.id });
+    throw new PolicyDeniedError(verdict.message, decision.id);
   }
   logger.info('decision accepted', {
     decisionId: decision.id,
@@ -87,8 +94,8 @@ export async function handleDecisionWebhook(
     } catch (error) {
       // Only the publish can throw here (execution reports failures in the outcome). A 503 makes the
       // sender retry, and the replay makes no second action call, so the outcome is not lost.
-      logger.error('could not publish the outcome', { decisionId: decision.id, error });
-      return answer(503, 'unavailable', 'the outcome could not be published; retry later', {
+      throw new UnavailableError('the outcome could not be published; retry later', {
+        cause: error,
         decisionId: decision.id,
       });
     }
@@ -97,19 +104,10 @@ export async function handleDecisionWebhook(
     await deps.queue.enqueue(decision);
   } catch (error) {
     // The sender will retry on a 503; the decision id dedupes it on the FIFO queue.
-    logger.error('could not queue the decision', { decisionId: decision.id, error });
-    return answer(503, 'unavailable', 'the decision could not be queued; retry later', {
+    throw new UnavailableError('the decision could not be queued; retry later', {
+      cause: error,
       decisionId: decision.id,
     });
   }
   return { statusCode: 202, body: { decisionId: decision.id, status: 'queued' } };
-}
-
-function answer(
-  statusCode: number,
-  error: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-): WebhookResponse {
-  return { statusCode, body: { error, message, ...extra } };
 }

@@ -10,7 +10,7 @@ import {
 } from '../../lib/chatops/feishu-crypto.ts';
 import type { FeishuMessage } from '../../lib/chatops/feishu-messages.ts';
 import { loadConfig } from '../../lib/config.ts';
-import { sqsDecisionQueue } from '../../lib/queue/enqueue.ts';
+import { sqsDecisionQueue } from '../../lib/queue/sqs-queue.ts';
 import { fakeAwsClient } from '../helpers/aws-fakes.ts';
 import { ENDPOINT_ID, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
 import { cardEvent, FEISHU_KEY, FEISHU_TOKEN, feishuRequest, messageEvent } from '../helpers/feishu.ts';

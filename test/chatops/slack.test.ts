@@ -5,7 +5,7 @@ import { handleSlackRequest, type SlackDeps } from '../../lib/chatops/slack.ts';
 import type { SlackMessage } from '../../lib/chatops/slack-messages.ts';
 import { verifySlackRequest } from '../../lib/chatops/slack-verify.ts';
 import { loadConfig } from '../../lib/config.ts';
-import { sqsDecisionQueue } from '../../lib/queue/enqueue.ts';
+import { sqsDecisionQueue } from '../../lib/queue/sqs-queue.ts';
 import { fakeAwsClient } from '../helpers/aws-fakes.ts';
 import { ENDPOINT_ID, INSTANCE_ID, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
 import { buttonPress, SLACK_SECRET, signedSlack, slashCommand } from '../helpers/slack.ts';
