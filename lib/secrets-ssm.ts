@@ -4,7 +4,7 @@
  * Loaded only when SECRETS_SSM_PATH is set. Every call is bounded in time (lib/aws-timeouts.ts).
  */
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import { AWS_CLIENT_LIMITS } from './aws-timeouts.ts';
+import { AWS_CALL_TIMEOUT_MS, AWS_CLIENT_LIMITS, withinMs } from './aws-timeouts.ts';
 
 export type SsmPathReader = (path: string) => Promise<Array<{ name: string; value: string }>>;
 
@@ -12,11 +12,15 @@ export type SsmPathReader = (path: string) => Promise<Array<{ name: string; valu
 export function ssmPathReader(maxAgeSeconds?: number): SsmPathReader {
   const provider = new SSMProvider({ clientConfig: { ...AWS_CLIENT_LIMITS } });
   return async (path) => {
-    const values = await provider.getMultiple(path, {
-      decrypt: true,
-      recursive: false,
-      ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds }),
-    });
+    const values = await withinMs(
+      AWS_CALL_TIMEOUT_MS,
+      provider.getMultiple(path, {
+        decrypt: true,
+        recursive: false,
+        ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds }),
+      }),
+      'SSM',
+    );
     // Powertools names each parameter relative to the path.
     return Object.entries(values ?? {}).map(([name, value]) => ({ name, value: String(value) }));
   };
