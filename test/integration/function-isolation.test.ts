@@ -39,6 +39,8 @@ describe('a typo in one function’s settings', () => {
     expect(JSON.stringify(refused)).toContain('SLACK_ALLOWED_USERS');
     expect(webhook).toEqual({ status: 202, body: { decisionId: 'ISO-1', status: 'queued' } });
     expect(outcome.status).toBe('succeeded');
-    expect(lines.some((l) => /"service":"decision-(webhook|worker)"/.test(l) && /SLACK_/.test(l))).toBe(false);
+    expect(lines.some((l) => /"service":"decision-(webhook|worker)"/.test(l) && /SLACK_/.test(l))).toBe(
+      false,
+    );
   });
 });
