@@ -6,11 +6,11 @@
 import type { Config } from './config.ts';
 import type { Outcome } from './decision/outcome.ts';
 import type { Decision, Target } from './decision/schema.ts';
+import type { HuaweiClient } from './huawei/client.ts';
 import type { Connection } from './huawei/connection-schema.ts';
 import type { Transport } from './huawei/transport.ts';
 import type { Logger } from './log.ts';
 import { type MetricsRecorder, recordApiAttempt } from './metrics.ts';
-import { once } from './once.ts';
 
 export type DecisionRunner = {
   /** Executes a decision within `deadlineAt`; API failures are in the outcome, never thrown. */
@@ -32,16 +32,22 @@ export function decisionRunner(
   config: Pick<Config, 'huawei' | 'execution' | 'allowedTargets'>,
   effects: RunnerEffects,
 ): DecisionRunner {
-  const client = once(async () => {
-    const { createRuntime } = await import('./runtime.ts');
-    const runtime = await createRuntime(config, {
-      logger: effects.logger,
-      onAttempt: (event) => recordApiAttempt(effects.metrics, event),
-      ...(effects.onRequestWritten === undefined ? {} : { onRequestWritten: effects.onRequestWritten }),
-      ...(effects.transport === undefined ? {} : { transport: effects.transport }),
-    });
-    return runtime.client;
-  });
+  let huaweiClient: Promise<HuaweiClient> | undefined;
+  const client = () => {
+    // A failure (no credentials) is kept: it fails the same way until the configuration changes,
+    // and a changed configuration builds a new runner.
+    huaweiClient ??= import('./runtime.ts')
+      .then(({ createRuntime }) =>
+        createRuntime(config, {
+          logger: effects.logger,
+          onAttempt: (event) => recordApiAttempt(effects.metrics, event),
+          ...(effects.onRequestWritten === undefined ? {} : { onRequestWritten: effects.onRequestWritten }),
+          ...(effects.transport === undefined ? {} : { transport: effects.transport }),
+        }),
+      )
+      .then((runtime) => runtime.client);
+    return huaweiClient;
+  };
   return {
     async execute(decision, deadlineAt) {
       const [huawei, { executeDecision }] = await Promise.all([client(), import('./executor/execute.ts')]);

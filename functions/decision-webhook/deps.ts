@@ -16,9 +16,9 @@ export function webhookDeps(
   observe: { logger: Logger; metrics: MetricsRecorder },
   effects: Effects = {},
 ): WebhookDepsAt {
+  const runner = decisionRunner(config, { ...observe, onRequestWritten: () => publisher.warmUp() });
   const queue = decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs });
   const publisher = outcomePublisher({ topicArn: config.topicArn, sns: effects.sns });
-  const runner = decisionRunner(config, { ...observe, onRequestWritten: publisher.warmUp });
   return (deadlineAt) => ({
     auth: config.auth,
     huawei: config.huawei,

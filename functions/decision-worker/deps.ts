@@ -13,8 +13,8 @@ export function workerDeps(
   observe: { logger: Logger; metrics: MetricsRecorder },
   effects: Effects = {},
 ): (deadlineAt: number) => WorkerDeps {
+  const runner = decisionRunner(config, { ...observe, onRequestWritten: () => publisher.warmUp() });
   const publisher = outcomePublisher({ topicArn: config.topicArn, sns: effects.sns });
-  const runner = decisionRunner(config, { ...observe, onRequestWritten: publisher.warmUp });
   return (deadlineAt) => ({
     execute: (decision) => runner.execute(decision, deadlineAt),
     publisher,

@@ -4,8 +4,7 @@
  * publishes never pays for it.
  */
 import type { Outcome } from '../decision/outcome.ts';
-import { once } from '../once.ts';
-import type { SnsSender } from './sns-publisher.ts';
+import type { SnsOutcomePublisher, SnsSender } from './sns-publisher.ts';
 
 export type OutcomePublisher = {
   publish(outcome: Outcome): Promise<{ messageId: string | undefined }>;
@@ -21,13 +20,20 @@ export function outcomePublisher(options: {
   topicArn: string;
   sns?: SnsSender | undefined;
 }): OutcomePublisher {
-  const publisher = once(async () => {
-    const { defaultSnsClient, snsOutcomePublisher } = await import('./sns-publisher.ts');
-    return snsOutcomePublisher(options.sns ?? defaultSnsClient(), options.topicArn);
-  });
-  const warmUp = once(async () => (await publisher()).warmUp());
+  let sns: Promise<SnsOutcomePublisher> | undefined;
+  const publisher = () => {
+    sns ??= import('./sns-publisher.ts').then((m) =>
+      m.snsOutcomePublisher(options.sns ?? m.defaultSnsClient(), options.topicArn),
+    );
+    return sns;
+  };
+  let warming: Promise<void> | undefined;
   return {
     publish: async (outcome) => (await publisher()).publish(outcome),
-    warmUp: () => void warmUp().catch(() => undefined),
+    warmUp() {
+      warming ??= publisher()
+        .then((p) => p.warmUp())
+        .catch(() => undefined);
+    },
   };
 }
