@@ -27,11 +27,13 @@ export function outcomePublisher(options: {
     );
     return sns;
   };
-  let warming: Promise<void> | undefined;
+  let warmed = false;
   return {
     publish: async (outcome) => (await publisher()).publish(outcome),
     warmUp() {
-      warming ??= publisher()
+      if (warmed) return;
+      warmed = true;
+      publisher()
         .then((p) => p.warmUp())
         .catch(() => undefined);
     },
