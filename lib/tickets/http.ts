@@ -74,7 +74,7 @@ export async function sendWithRetries(
       if (answer.status !== 429 && answer.status < 500)
         throw new TicketRefusedError(
           answer.status,
-          `${label} refused: HTTP ${answer.status} ${answer.text.slice(0, 200)}`,
+          `${label} refused: HTTP ${answer.status} ${scrub(answer.text.slice(0, 300), request).slice(0, 200)}`,
         );
       last = `HTTP ${answer.status}`;
       wait = answer.status === 429 ? retryAfterMs(answer.retryAfter, options.now()) : undefined;
@@ -91,6 +91,28 @@ export async function sendWithRetries(
       );
   }
   throw new TicketUnavailableError(`${label} failed ${options.attempts} times: ${last}`);
+}
+
+/**
+ * The answer's text goes into an error and so a log line: a server that echoes the request back must
+ * not make it carry our credentials, so they are cut out first.
+ */
+function scrub(text: string, request: HttpRequest): string {
+  const secrets: string[] = [];
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const credential = authorization.slice(authorization.indexOf(' ') + 1);
+    secrets.push(authorization, credential);
+    if (authorization.startsWith('Basic '))
+      secrets.push(...Buffer.from(credential, 'base64').toString('utf8').split(':'));
+  }
+  if (request.headers['content-type'] === 'application/x-www-form-urlencoded' && request.body !== undefined) {
+    const secret = new URLSearchParams(request.body).get('client_secret');
+    if (secret !== null) secrets.push(secret, encodeURIComponent(secret));
+  }
+  return secrets
+    .filter((s) => s.length >= 6)
+    .reduce((out, secret) => out.replaceAll(secret, '[redacted]'), text);
 }
 
 /** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */

@@ -31,6 +31,8 @@ export type JiraClient = {
     summary: string;
     description: TicketDocument;
     labels: string[];
+    /** Issue properties set at creation, which Automation rules read as `{{issue.properties.<key>}}`. */
+    properties?: Array<{ key: string; value: unknown }>;
   }): Promise<string>;
 };
 
@@ -134,6 +136,7 @@ export function createJiraClient(config: JiraConfig, send: HttpSend, retry: Retr
           description: body(fields.description),
           labels: fields.labels,
         },
+        ...(fields.properties === undefined ? {} : { properties: fields.properties }),
       });
       return CreatedSchema.parse(JSON.parse(answer.text)).key;
     },

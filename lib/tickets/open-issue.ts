@@ -30,6 +30,8 @@ export type OpenIssueDeps = {
 export type OpenIssueResult = { key: string; created: boolean };
 
 export const APPROVAL_LABEL = 'vpcep-approval';
+/** The issue property holding the connection, for the Automation rule's decision (docs/tickets.md). */
+export const APPROVAL_PROPERTY = 'vpcepApproval';
 
 export async function openApprovalIssue(
   connection: PendingConnection,
@@ -43,8 +45,24 @@ export async function openApprovalIssue(
     summary: approvalSummary(connection),
     description: approvalDescription(connection),
     labels: [APPROVAL_LABEL],
+    properties: [{ key: APPROVAL_PROPERTY, value: approvalProperty(connection) }],
   });
   return { key, created: true };
+}
+
+/** What a decision on this connection needs, in the decision's own shape. */
+export function approvalProperty(c: PendingConnection) {
+  return {
+    target: c.target,
+    targetType: c.target.type,
+    // The rule writes `"<targetIdField>": "<targetId>"`, since smart values cannot branch on the type.
+    targetIdField: c.target.type === 'vpcep' ? 'serviceId' : 'instanceId',
+    targetId: c.target.type === 'vpcep' ? c.target.serviceId : c.target.instanceId,
+    endpointId: c.endpointId,
+    consumerAccount: c.consumerAccount ?? null,
+    requestedAt: c.requestedAt,
+    whitelisted: c.whitelisted,
+  };
 }
 
 /** Jira summaries are plain text of at most 255 characters. */

@@ -79,7 +79,7 @@ export async function startJira(options: JiraStandInOptions) {
   const me = options.flavour === 'cloud' ? { accountId: 'bot-account-1' } : { key: 'JIRAUSER10100' };
   const comments = new Map<string, JiraComment[]>(options.issues.map((k) => [k, []]));
   const transitioned: Array<{ key: string; id: string }> = [];
-  const created: Array<{ key: string; fields: Record<string, unknown> }> = [];
+  const created: Array<{ key: string; fields: Record<string, unknown>; properties?: unknown }> = [];
   let counter = 0;
   const authorised = (r: Recorded) =>
     r.headers.authorization ===
@@ -95,11 +95,11 @@ export async function startJira(options: JiraStandInOptions) {
     if (r.method === 'GET' && path === '/myself')
       return { status: 200, body: { ...me, displayName: 'Approvals bot' } };
     if (r.method === 'POST' && path === '/issue') {
-      const fields = (r.body as { fields: Record<string, unknown> }).fields;
+      const { fields, properties } = r.body as { fields: Record<string, unknown>; properties?: unknown };
       const project = (fields.project as { key: string }).key;
       counter += 1;
       const key = `${project}-${100 + counter}`;
-      created.push({ key, fields });
+      created.push({ key, fields, ...(properties === undefined ? {} : { properties }) });
       comments.set(key, []);
       return { status: 201, body: { id: String(10_000 + counter), key, self: `${api}/issue/${key}` } };
     }

@@ -52,8 +52,9 @@ describe('notifyTicket on Jira Cloud', () => {
     expect(comment?.headers.authorization).toBe(
       `Basic ${Buffer.from(`${JIRA_EMAIL}:${JIRA_API_TOKEN}`).toString('base64')}`,
     );
-    const body = (comment?.body as { body: { type: string } }).body;
-    expect(body.type).toBe('doc');
+    const body = (comment?.body as { body: { type: string } } | undefined)?.body;
+    expect(body).toBeDefined();
+    expect(body?.type).toBe('doc');
     const shown = JSON.stringify(body);
     expect(shown).toContain('Succeeded');
     expect(shown).toContain(ENDPOINT_ID);
@@ -145,6 +146,18 @@ describe('notifyTicket on Jira Cloud', () => {
     expect(server.comments.get('OPS-42')).toEqual([]);
   });
 
+  it('retries a network failure, then throws a retryable error', async () => {
+    const { server, deps, sleeps } = await cloud();
+    await server.close();
+
+    await expect(notifyTicket(anOutcome(), deps)).rejects.toMatchObject({
+      code: 'TICKET_UNAVAILABLE',
+      retryable: true,
+    });
+    // Two reads run side by side (who we are, the comments), each tried three times with backoff.
+    expect([...sleeps].sort((a, b) => a - b)).toEqual([125, 125, 250, 250]);
+  });
+
   it('hands a Retry-After longer than it may wait to Lambda at once', async () => {
     const { server, deps, sleeps } = await cloud();
     server.failNext((r) => r.method === 'POST', { status: 429, headers: { 'retry-after': '120' }, body: {} });
@@ -218,7 +231,7 @@ describe('notifyTicket on Jira Data Center', () => {
       (r) => r.method === 'POST' && r.path === '/rest/api/2/issue/OPS-42/comment',
     );
     expect(comment?.headers.authorization).toBe(`Bearer ${JIRA_PAT}`);
-    const body = (comment?.body as { body: string }).body;
+    const body = (comment?.body as { body: string } | undefined)?.body ?? '';
     expect(typeof body).toBe('string');
     expect(body).toContain('*Succeeded*');
     expect(body).toContain(`{{${ENDPOINT_ID.replaceAll('-', '\\-')}}}`);
