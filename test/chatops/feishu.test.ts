@@ -182,6 +182,25 @@ describe('handleFeishuRequest', () => {
     );
   });
 
+  it('escapes lark_md in the status card, so an id cannot mention or link', async () => {
+    const { deps, replies } = world({
+      readPending: async () => [
+        {
+          id: ENDPOINT_ID,
+          status: 'pendingAcceptance',
+          domainId: '<at id=all></at>[x](https://evil.example)',
+        },
+      ],
+    });
+
+    await handleFeishuRequest(feishuRequest(messageEvent(`status vpcep:${SERVICE_ID}`)), deps);
+
+    const card = replies[0]?.message.content ?? '';
+    expect(card).not.toContain('<at');
+    expect(card).not.toContain('](https://');
+    expect(card).toContain('&lt;at id=all&gt;&lt;/at&gt;&#91;x&#93;&#40;https://evil.example&#41;');
+  });
+
   it('acts once on a redelivered event', async () => {
     const { deps, sqs } = world();
     const event = messageEvent(`reject vpcep:${SERVICE_ID} ${ENDPOINT_ID}`, { eventId: 'ev-1' });
