@@ -5,6 +5,7 @@
  */
 import {
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -214,6 +215,27 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
       const existing = await getItem('recordApprovalRequest', pk, REQUEST_SK);
       if (existing === undefined) throw lostRace('approval request');
       return { first: false, existing: readApprovalRequest(existing) };
+    },
+
+    async withdrawApprovalRequest(targetText, endpointId, raisedAt) {
+      const target = normalizeTarget(targetText);
+      try {
+        await send('withdrawApprovalRequest', () =>
+          client.send(
+            new DeleteItemCommand({
+              TableName: tableName,
+              Key: { pk: { S: connectionPk(target, endpointId) }, sk: { S: REQUEST_SK } },
+              // Only the request this caller raised: never one raised since by another sweep.
+              ConditionExpression: 'raisedAt = :raisedAt',
+              ExpressionAttributeValues: { ':raisedAt': { S: isoTime(raisedAt, 'raisedAt') } },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
 
     async claimReminder(targetText, endpointId, nextRemindAt) {

@@ -74,6 +74,11 @@ export type Ledger = {
    */
   recordApprovalRequest(request: ApprovalRequest): Promise<RecordOnce<ApprovalRequest>>;
   /**
+   * Removes the connection's approval request if it is still the one raised at `raisedAt` (raising it
+   * failed, or the connection was decided), so the next sweep raises it afresh. True when removed.
+   */
+  withdrawApprovalRequest(target: string, endpointId: string, raisedAt: string): Promise<boolean>;
+  /**
    * Claims the connection's reminder when it is due (`remindAt` ≤ now) and moves it to `nextRemindAt`:
    * exactly one caller wins a due reminder. Answers the updated request to the winner, undefined to
    * everyone else (not due, already claimed, or no request).

@@ -40,7 +40,7 @@ export type ApprovalRequestEvent = {
 export type SweepDeps = {
   /** With `countAccepted` false, `acceptedByAccount` may be left empty: no rule of the target needs it. */
   listPending(target: string, options: { countAccepted: boolean }): Promise<TargetListing>;
-  ledger: Pick<Ledger, 'recordApprovalRequest' | 'claimReminder'>;
+  ledger: Pick<Ledger, 'recordApprovalRequest' | 'claimReminder' | 'withdrawApprovalRequest'>;
   rules: Rules;
   enqueue(decision: DecisionInput): Promise<void>;
   raiseApprovalRequest(request: ApprovalRequestEvent): Promise<void>;
@@ -169,20 +169,27 @@ async function ask(
     approvers: verdict.approvers,
     reminder: 0,
   };
+  const raisedAt = now.toISOString();
   const recorded = await deps.ledger.recordApprovalRequest({
     target,
     endpointId: connection.endpointId,
     ...(connection.domainId === undefined ? {} : { domainId: connection.domainId }),
     ...(connection.createdAt === undefined ? {} : { requestedAt: connection.createdAt }),
     rule: verdict.rule,
-    raisedAt: now.toISOString(),
+    raisedAt,
     remindAt: next,
     reminders: 0,
   });
   if (recorded.first) {
-    // Recorded before it is raised: should raising fail, the request is raised again when its
-    // reminder falls due, never twice at once.
-    await deps.raiseApprovalRequest(event);
+    // Recorded before it is raised, so two sweeps never both raise it. Should raising fail, the
+    // record is withdrawn and the next sweep raises it, rather than people hearing of it only at
+    // the first reminder.
+    try {
+      await deps.raiseApprovalRequest(event);
+    } catch (error) {
+      await deps.ledger.withdrawApprovalRequest(target, connection.endpointId, raisedAt);
+      throw error;
+    }
     report.requested.push({ target, endpointId: connection.endpointId, rule: verdict.rule });
     return;
   }

@@ -175,6 +175,19 @@ describe('dynamoDbLedger: approval requests', () => {
     expect(await a.claimReminder(TARGET, EP2, '2026-11-26T18:00:00Z')).toBeUndefined();
   });
 
+  it('withdraws only the request raised at the given time', async () => {
+    const [a, b] = [container(), container()];
+    await a.recordApprovalRequest(request());
+
+    const stale = await b.withdrawApprovalRequest(TARGET, EP1, '2026-11-26T09:00:00Z');
+    const own = await a.withdrawApprovalRequest(TARGET, EP1, now.toISOString());
+    const again = await b.recordApprovalRequest(request({ rule: 'after' }));
+
+    expect([stale, own]).toEqual([false, true]);
+    expect(again.first).toBe(true);
+    expect(await a.withdrawApprovalRequest(TARGET, EP2, now.toISOString())).toBe(false);
+  });
+
   it('raises a request again once the old one has expired, even before DynamoDB deletes it', async () => {
     const ledger = dynamoDbLedger({
       client: dynamo.client(),
