@@ -67,8 +67,17 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
     }
   }
 
-  /** A conditional put: true when written, false when the condition held it back. */
-  async function putOnce(what: string, item: Item, condition: string, values?: Item): Promise<boolean> {
+  /**
+   * A conditional put: `written`, or the item that held the condition back. DynamoDB returns that item
+   * with the refusal (`ReturnValuesOnConditionCheckFailure`), saving a read; emulators that do not
+   * leave `existing` undefined and the caller reads it.
+   */
+  async function putOnce(
+    what: string,
+    item: Item,
+    condition: string,
+    values?: Item,
+  ): Promise<{ written: true } | { written: false; existing: Record<string, unknown> | undefined }> {
     try {
       await send(what, () =>
         client.send(
@@ -76,14 +85,15 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
             TableName: tableName,
             Item: item,
             ConditionExpression: condition,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             ...(values === undefined ? {} : { ExpressionAttributeValues: values }),
           }),
         ),
       );
-      return true;
+      return { written: true };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { written: false, existing: error.Item === undefined ? undefined : fromItem(error.Item) };
     }
   }
 
@@ -142,8 +152,8 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
         type: 'decision',
         ...stored,
       });
-      const written = await putOnce('recordDecision', item, 'attribute_not_exists(pk)');
-      return written ? 'recorded' : 'duplicate';
+      const put = await putOnce('recordDecision', item, 'attribute_not_exists(pk)');
+      return put.written ? 'recorded' : 'duplicate';
     },
 
     async lastDecision(targetText, endpointId) {
@@ -211,8 +221,9 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
         [TTL_ATTRIBUTE]: expiresAt(Date.parse(raisedAt), requestTtlMs),
       });
       const now = { ':now': toAttribute(nowSeconds()) };
-      if (await putOnce('recordApprovalRequest', item, absentOrExpired, now)) return { first: true };
-      const existing = await getItem('recordApprovalRequest', pk, REQUEST_SK);
+      const put = await putOnce('recordApprovalRequest', item, absentOrExpired, now);
+      if (put.written) return { first: true };
+      const existing = put.existing ?? (await getItem('recordApprovalRequest', pk, REQUEST_SK));
       if (existing === undefined) throw lostRace('approval request');
       return { first: false, existing: readApprovalRequest(existing) };
     },
@@ -290,8 +301,9 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
         [TTL_ATTRIBUTE]: expiresAt(seen.getTime(), ttlMs),
       });
       const now = { ':now': toAttribute(nowSeconds()) };
-      if (await putOnce('recordDelivery', item, absentOrExpired, now)) return { first: true };
-      const existing = await getItem('recordDelivery', pk, DELIVERY_SK);
+      const put = await putOnce('recordDelivery', item, absentOrExpired, now);
+      if (put.written) return { first: true };
+      const existing = put.existing ?? (await getItem('recordDelivery', pk, DELIVERY_SK));
       if (typeof existing?.answer !== 'string') throw lostRace('delivery');
       return { first: false, existing: JSON.parse(existing.answer) as unknown };
     },

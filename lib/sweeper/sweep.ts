@@ -193,6 +193,11 @@ async function ask(
     report.requested.push({ target, endpointId: connection.endpointId, rule: verdict.rule });
     return;
   }
+  // Most sweeps find the request recorded and no reminder due: that needs no further write.
+  if (Date.parse(recorded.existing.remindAt) > now.getTime()) {
+    report.waiting += 1;
+    return;
+  }
   const claimed = await deps.ledger.claimReminder(target, connection.endpointId, next);
   if (claimed === undefined) {
     report.waiting += 1;

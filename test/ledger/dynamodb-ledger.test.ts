@@ -1,4 +1,4 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError, VpcepApprovalError } from '../../lib/errors.ts';
 import { defaultDynamoDbClient, dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
@@ -247,6 +247,36 @@ describe('dynamoDbLedger: delivery ids', () => {
 });
 
 describe('dynamoDbLedger: the table', () => {
+  it('takes the item DynamoDB returns with a refused put, without reading it again', async () => {
+    // DynamoDB returns the refusing item (ReturnValuesOnConditionCheckFailure); dynalite does not,
+    // so this client is faked at send, the boundary the SDK exposes.
+    const sent: string[] = [];
+    const client = {
+      async send(command: {
+        constructor: { name: string };
+        input: { ReturnValuesOnConditionCheckFailure?: string };
+      }) {
+        sent.push(command.constructor.name);
+        if (command.input.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD') throw new Error('not asked');
+        throw new ConditionalCheckFailedException({
+          message: 'The conditional request failed',
+          $metadata: {},
+          Item: { answer: { S: '{"status":"queued"}' } },
+        });
+      },
+    };
+    const ledger = dynamoDbLedger({ client: client as never, tableName: 't' });
+
+    const result = await ledger.recordDelivery(
+      { kind: 'webhook-id', id: 'msg_1' },
+      { status: 'other' },
+      60_000,
+    );
+
+    expect(result).toEqual({ first: false, existing: { status: 'queued' } });
+    expect(sent).toEqual(['PutItemCommand']);
+  });
+
   it('reports an unreachable or missing table as a retryable LEDGER_UNAVAILABLE', async () => {
     const ledger = dynamoDbLedger({ client: dynamo.client(), tableName: 'no-such-table' });
 
