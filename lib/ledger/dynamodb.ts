@@ -23,6 +23,7 @@ import {
   deliveryPk,
   INDEX_BY_TARGET,
   REQUEST_SK,
+  requestsGsiPk,
   TTL_ATTRIBUTE,
   targetGsiPk,
   targetGsiSk,
@@ -216,6 +217,8 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
       const item = toItem({
         pk,
         sk: REQUEST_SK,
+        gsi1pk: requestsGsiPk(target),
+        gsi1sk: endpointId,
         type: 'request',
         ...stored,
         [TTL_ATTRIBUTE]: expiresAt(Date.parse(raisedAt), requestTtlMs),
@@ -226,6 +229,24 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
       const existing = put.existing ?? (await getItem('recordApprovalRequest', pk, REQUEST_SK));
       if (existing === undefined) throw lostRace('approval request');
       return { first: false, existing: readApprovalRequest(existing) };
+    },
+
+    async approvalRequests(targetText) {
+      const target = normalizeTarget(targetText);
+      const items = await queryNewestFirst(
+        {
+          TableName: tableName,
+          IndexName: INDEX_BY_TARGET,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: requestsGsiPk(target) } },
+        },
+        undefined,
+      );
+      const now = nowSeconds();
+      return items
+        .map(fromItem)
+        .filter((values) => typeof values[TTL_ATTRIBUTE] !== 'number' || values[TTL_ATTRIBUTE] >= now)
+        .map(readApprovalRequest);
     },
 
     async withdrawApprovalRequest(targetText, endpointId, raisedAt) {

@@ -175,6 +175,33 @@ describe('dynamoDbLedger: approval requests', () => {
     expect(await a.claimReminder(TARGET, EP2, '2026-11-26T18:00:00Z')).toBeUndefined();
   });
 
+  it("lists a target's requests in force, and only that target's", async () => {
+    const ledger = dynamoDbLedger({
+      client: dynamo.client(),
+      tableName: dynamo.tableName,
+      clock: () => now,
+      requestTtlMs: 60 * 60 * 1000,
+    });
+    await ledger.recordApprovalRequest(request({ endpointId: EP1 }));
+    await ledger.recordApprovalRequest(request({ endpointId: EP2, rule: 'second' }));
+    await ledger.recordApprovalRequest(
+      request({ target: 'vpcep:11111111-2222-3333-4444-555555555555', endpointId: EP1 }),
+    );
+
+    const listed = await ledger.approvalRequests(TARGET);
+    now = new Date('2026-11-26T11:00:01.000Z');
+    const afterTtl = await ledger.approvalRequests(TARGET);
+
+    expect(new Map(listed.map((r) => [r.endpointId, r.rule]))).toEqual(
+      new Map([
+        [EP1, 'approvalRequired'],
+        [EP2, 'second'],
+      ]),
+    );
+    expect(listed[0]).not.toHaveProperty('gsi1pk');
+    expect(afterTtl).toEqual([]);
+  });
+
   it('withdraws only the request raised at the given time', async () => {
     const [a, b] = [container(), container()];
     await a.recordApprovalRequest(request());

@@ -216,4 +216,23 @@ describe('sweep', () => {
       ].sort(),
     );
   });
+
+  it('writes nothing to the ledger on a sweep that finds everyone asked and no reminder due', async () => {
+    const commands: string[] = [];
+    const real = dynamo.client();
+    const counted = {
+      send: ((command: { constructor: { name: string } }) => {
+        commands.push(command.constructor.name);
+        return real.send(command as never);
+      }) as typeof real.send,
+    };
+    const ledger = dynamoDbLedger({ client: counted, tableName: dynamo.tableName, clock: () => now });
+    await sweep([TARGET], deps('', { ledger }));
+    commands.length = 0;
+
+    const again = await sweep([TARGET], deps('', { ledger }));
+
+    expect(again.waiting).toBe(2);
+    expect(commands).toEqual(['QueryCommand']);
+  });
 });
