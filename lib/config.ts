@@ -155,8 +155,9 @@ function credentialsFrom(e: ParsedEnv, notices: string[]): Credentials | undefin
   return undefined;
 }
 
+/** Unset or `*`: every target (undefined); otherwise the targets listed. `*` stands alone. */
 function allowlistFrom(value: string | undefined): ReadonlySet<string> | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || value === '*') return undefined;
   const keys = new Set<string>();
   for (const entry of value
     .split(',')
