@@ -18,8 +18,12 @@ import {
 } from '../helpers/factories.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
-/** Huawei's identity-policy actions for each API operation (from each API's "Authorization Information"). */
-const ACTIONS: Record<SimOp, string[]> = {
+/**
+ * Huawei's identity-policy actions for each API operation (from each API's "Authorization Information").
+ * `vpcep.describe` (PUT …/connections/description) is left out: its action is not confirmed in Huawei's
+ * reference, and nothing calls it yet — when something does, the first test fails until it is added.
+ */
+const ACTIONS: Partial<Record<SimOp, string[]>> = {
   'vpcep.list': ['vpcep:endpointServices:listConnections'],
   'vpcep.action': ['vpcep:endpointServices:updateConnections'],
   'apig.list': ['apig:instance:listVpcEndpoint', 'apig:instance:get'],
@@ -64,7 +68,7 @@ describe('the Huawei IAM policy for the AK/SK', () => {
 
     const called = [...new Set(h.sim.calls.map((c) => c.op))];
     expect(called.sort()).toEqual(Object.keys(ACTIONS).sort());
-    const needed = [...new Set(called.flatMap((op) => ACTIONS[op as SimOp]))];
+    const needed = [...new Set(called.flatMap((op) => ACTIONS[op as SimOp] ?? []))];
     expect((await policyActions('huawei-iam-policy.json')).sort()).toEqual(needed.sort());
   });
 });
