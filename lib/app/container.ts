@@ -107,7 +107,7 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
     const [{ client }, { listConnections }, { resolveTarget }] = await Promise.all([
       runtime(),
       import('../huawei/connections.ts'),
-      import('../executor/target.ts'),
+      import('../decision/target.ts'),
     ]);
     const resolution = resolveTarget(target, config.core.huawei);
     if (!resolution.ok)

@@ -4,11 +4,10 @@
  * target's pending connections for `status`.
  */
 import type { HuaweiConfig } from '../config.ts';
-import { type Decision, parseDecision, type Source, type Target } from '../decision/schema.ts';
-import { resolveTarget } from '../executor/target.ts';
+import { admit } from '../decision/admit.ts';
+import type { Decision, Source, Target } from '../decision/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import { type Logger, silentLogger } from '../log.ts';
-import { checkPolicy } from '../policy.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
 import { type ChatAllowlist, mayDecide } from './authorize.ts';
 import { type ChatCommand, COMMAND_HELP, decisionIdFor } from './command.ts';
@@ -70,24 +69,23 @@ export async function handleChatCommand(
       return { kind: 'error', text: `Could not read ${command.targetKey} just now; try again in a moment.` };
     }
   }
-  const parsed = parseDecision({
-    id: decisionIdFor(request.platform, request.requestKey),
-    action: command.action,
-    target: command.target,
-    endpoints: command.endpoints,
-    reason: command.reason ?? `requested in ${request.platform} by ${request.user}`,
-    requestedBy: `${request.platform}:${request.user}`,
-    source: request.source,
-  });
-  if (!parsed.ok)
-    return { kind: 'error', text: parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
-  const decision = parsed.decision;
-  const resolution = resolveTarget(decision.target, deps.huawei);
-  if (!resolution.ok)
-    return { kind: 'error', text: resolution.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
-  const verdict = checkPolicy(decision, deps.allowedTargets);
-  if (!verdict.allowed)
+  const admission = admit(
+    {
+      id: decisionIdFor(request.platform, request.requestKey),
+      action: command.action,
+      target: command.target,
+      endpoints: command.endpoints,
+      reason: command.reason ?? `requested in ${request.platform} by ${request.user}`,
+      requestedBy: `${request.platform}:${request.user}`,
+      source: request.source,
+    },
+    deps,
+  );
+  if (!admission.ok && admission.kind === 'invalid')
+    return { kind: 'error', text: admission.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
+  if (!admission.ok)
     return { kind: 'refused', text: `Sorry, ${command.targetKey} is not a target this service may change.` };
+  const decision = admission.decision;
   try {
     await deps.queue.enqueue(decision);
   } catch (error) {

@@ -5,11 +5,12 @@
  */
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../config.ts';
+import { admitJson } from '../decision/admit.ts';
 import { exitCodeFor, invalidOutcome } from '../decision/outcome.ts';
-import { parseDecisionJson, targetFromKey, UuidSchema } from '../decision/schema.ts';
+import { checkTargetKey, parseDecisionJson, UuidSchema } from '../decision/schema.ts';
+import { resolveTarget } from '../decision/target.ts';
 import { ConfigError, toApprovalError, ValidationError } from '../errors.ts';
 import { executeDecision } from '../executor/execute.ts';
-import { resolveTarget } from '../executor/target.ts';
 import { listConnections } from '../huawei/connections.ts';
 import { createLogger, createRuntime } from '../runtime.ts';
 import { type CliIo, readInput } from './io.ts';
@@ -67,10 +68,16 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   }
 }
 
+/** The same admission as `decide` (target resolved, policy applied), without any call. */
 async function validate(file: string | undefined, io: CliIo): Promise<number> {
-  const parsed = parseDecisionJson(await readInput(file, io));
-  if (!parsed.ok) throw new ValidationError(parsed.issues);
-  io.stdout(`${JSON.stringify(parsed.decision, null, 2)}\n`);
+  const config = loadConfig(io.env);
+  const admission = admitJson(await readInput(file, io), config);
+  if (!admission.ok && admission.kind === 'invalid') throw new ValidationError(admission.issues);
+  if (!admission.ok) {
+    io.stderr(`denied: ${admission.denial.message}\n`);
+    return 1;
+  }
+  io.stdout(`${JSON.stringify(admission.decision, null, 2)}\n`);
   return 0;
 }
 
@@ -108,8 +115,9 @@ async function status(
   io: CliIo,
 ): Promise<number> {
   const config: Config = loadConfig(io.env);
-  const target = targetText === undefined ? undefined : targetFromKey(targetText);
-  if (target === undefined) throw usageError('must be vpcep:<serviceId> or apig:<instanceId>', '--target');
+  const checked = checkTargetKey(targetText ?? '');
+  if (!checked.ok) throw usageError(checked.message, '--target');
+  const target = checked.target;
   if (endpoint !== undefined && !UuidSchema.safeParse(endpoint).success)
     throw usageError('must be a UUID', '--endpoint');
   const resolution = resolveTarget(target, config.huawei);
