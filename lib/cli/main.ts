@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../config.ts';
 import { admitJson } from '../decision/admit.ts';
 import { exitCodeFor, invalidOutcome } from '../decision/outcome.ts';
+import { fitOutcome } from '../decision/outcome-fit.ts';
 import { checkTargetKey, parseDecisionJson, UuidSchema } from '../decision/schema.ts';
 import { resolveTarget } from '../decision/target.ts';
 import { ConfigError, toApprovalError, ValidationError } from '../errors.ts';
@@ -87,7 +88,8 @@ async function decide(file: string | undefined, dryRun: boolean, io: CliIo, deps
   const parsed = parseDecisionJson(text);
   const clock = deps.clock ?? (() => new Date());
   if (!parsed.ok) {
-    io.stdout(`${JSON.stringify(invalidOutcome(safeJson(text), parsed.issues, clock()), null, 2)}\n`);
+    const outcome = fitOutcome(invalidOutcome(safeJson(text), parsed.issues, clock()));
+    io.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
     throw new ValidationError(parsed.issues);
   }
   const logger = createLogger(config, (line) => io.stderr(`${line}\n`));
