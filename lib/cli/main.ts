@@ -1,6 +1,6 @@
 /**
  * `vpcep-approval`: decide, validate, status. Exit codes are a contract: 0 every endpoint in the wanted
- * state; 1 partial, failed or denied (the outcome is still printed); 2 invalid input or configuration
+ * state; 1 partial, failed, in_progress or denied (the outcome is still printed); 2 invalid input or configuration
  * (a message on stderr naming the field, and no API call).
  */
 import { parseArgs } from 'node:util';
@@ -24,7 +24,7 @@ Commands:
   status --target <vpcep:<serviceId>|apig:<instanceId>> [--endpoint <id>]
                                        list connections and their status
 
-Exit codes: 0 every endpoint in the wanted state; 1 partial, failed or denied;
+Exit codes: 0 every endpoint in the wanted state; 1 partial, failed, in_progress or denied;
             2 invalid input or configuration.
 Configuration is read from the environment: see README.md.
 `;
