@@ -125,7 +125,7 @@ function benchWorld(sim: Simulator, awsEndpoint: string, topicArn: string, queue
     AWS_ENDPOINT_URL_SQS: awsEndpoint,
     OUTCOME_TOPIC_ARN: topicArn,
     DECISION_QUEUE_URL: queueUrl,
-    WEBHOOK_BEARER_TOKEN: 'bench-token',
+    WEBHOOK_BEARER_TOKEN: 'bench-token-0123456789abcdef01234567',
     HUAWEICLOUD_SDK_AK: DEMO.ak,
     HUAWEICLOUD_SDK_SK: DEMO.sk,
     HUAWEICLOUD_SDK_PROJECT_ID: DEMO.projectId,

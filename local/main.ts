@@ -10,7 +10,7 @@ import { newEndpointId, startLocalStack } from './stack.ts';
 const quiet = process.env.VPCEP_APPROVAL_LOG_LEVEL === undefined;
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([k]) =>
-    /^(HUAWEICLOUD_|VPCEP_APPROVAL_|WEBHOOK_|SLACK_|FEISHU_)/.test(k),
+    /^(HUAWEICLOUD_|VPCEP_APPROVAL_|WEBHOOK_|SLACK_|FEISHU_|CHATOPS_)/.test(k),
   ),
 );
 const stack = await startLocalStack({

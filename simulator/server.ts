@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { authenticate, type SimCredential } from './authenticate.ts';
 import { type Fault, FaultPlan, type FaultRule, type SimOp } from './faults.ts';
-import { connectionAction, listConnections, matchRoute, type Reply } from './routes.ts';
+import { connectionAction, describeConnections, listConnections, matchRoute, type Reply } from './routes.ts';
 import { ConnectionStore, type SeedTarget, type SimConnection, type TargetKind } from './state.ts';
 
 export type SimulatorOptions = {
@@ -154,6 +154,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         body: { error_code: 'APIGW.0302', error_msg: 'X-Project-Id does not match the project in the path' },
       };
     }
+    if (route.describe) return describeConnections(store, route, parsed);
     return route.action
       ? connectionAction(store, route, parsed, { creatingMs: options.creatingMs ?? 0, schedule })
       : listConnections(store, route, url.searchParams);

@@ -3,18 +3,14 @@
  * content type, validate, apply policy, then queue (202) or, with `?wait=true`, execute inline (200 with
  * the outcome, which is published too). Answers never carry a stack trace or an internal message.
  */
+import type { Headers } from '../auth/types.ts';
+import { authenticateWebhook, isAuthConfigured, type WebhookAuthConfig } from '../auth/webhook.ts';
 import type { HuaweiConfig } from '../config.ts';
 import { admitJson } from '../decision/admit.ts';
 import type { Outcome } from '../decision/outcome.ts';
 import type { Decision } from '../decision/schema.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
-import {
-  authenticateWebhook,
-  type Headers,
-  isAuthConfigured,
-  type WebhookAuthConfig,
-} from './authenticate.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

@@ -5,6 +5,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { startCaptureServer } from '../helpers/capture-server.ts';
+import { signOutcomeSource } from '../helpers/chat.ts';
 import { extractHandler, invokeHandler, packageService, zipEntries } from '../helpers/packaging.ts';
 import { SLACK_SECRET, signedSlack, slashCommand } from '../helpers/slack.ts';
 import { seedService, vpcepDecision } from '../helpers/stack.ts';
@@ -161,15 +162,20 @@ describe('packaged handlers, loaded from their zips', () => {
   it('the notifier posts an outcome from an SNS event to its Slack response URL', async () => {
     const capture = await startCaptureServer();
     try {
-      const outcome = {
-        decisionId: 'slack:abc',
-        action: 'accept',
-        status: 'succeeded',
-        results: [],
-        source: { system: 'slack', url: `${capture.url}/commands/T1/1/x` },
-        startedAt: '',
-        finishedAt: '',
-      };
+      // Signed as the chat function signed its decision: the notifier posts nothing else.
+      const outcome = signOutcomeSource(
+        {
+          decisionId: 'slack:abc',
+          action: 'accept',
+          target: { type: 'vpcep', serviceId: '4189d3c2-8882-4871-a3c2-d380272eed88' },
+          status: 'succeeded',
+          results: [],
+          source: { system: 'slack', url: `${capture.url}/commands/T1/1/x` },
+          startedAt: '',
+          finishedAt: '',
+        },
+        stack.env.CHATOPS_SOURCE_SIGNING_KEY,
+      );
       const event = {
         Records: [{ EventSource: 'aws:sns', Sns: { MessageId: 'm1', Message: JSON.stringify(outcome) } }],
       };
