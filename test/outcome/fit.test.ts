@@ -78,7 +78,10 @@ describe('an outcome on the topic fits in SNS', () => {
   });
 
   it('from a 500-endpoint decision whose calls all fail with a long message', async () => {
-    h = await startHarness({ env: { VPCEP_APPROVAL_CONCURRENCY: '50' } });
+    // A generous per-attempt timeout: 500 calls on a loaded machine must fail with the API's error, not a timeout.
+    h = await startHarness({
+      env: { VPCEP_APPROVAL_CONCURRENCY: '16', VPCEP_APPROVAL_REQUEST_TIMEOUT_MS: '10000' },
+    });
     const ids = endpointIds(500);
     h.sim.seed({
       kind: 'vpcep',
