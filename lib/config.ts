@@ -93,6 +93,9 @@ export function parseEnv<S extends z.core.$ZodLooseShape>(
   return parsed.data;
 }
 
+/** Every variable the configuration reads, e.g. for the CLI's `--help` to be checked against. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 /**
  * Unset and empty are the same: `FOO=` in a shell or a template means "not configured". Values are
  * trimmed, so a stray newline from a secret store does not break a signature.
@@ -222,8 +225,9 @@ function credentialsFrom(e: HuaweiVariables, notices: string[]): Credentials | u
   return undefined;
 }
 
+/** Unset or `*`: every target (undefined); otherwise the targets listed. `*` stands alone. */
 export function allowlistFrom(value: string | undefined): ReadonlySet<string> | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || value === '*') return undefined;
   const keys = new Set<string>();
   for (const entry of value
     .split(',')

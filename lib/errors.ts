@@ -1,8 +1,10 @@
 /**
  * One error taxonomy for the whole project. Logic throws these; callers branch on `code` (a literal)
- * and `retryable`, never on `message`. `statusCode` is what an HTTP-facing caller answers, and one
- * middleware (lib/http/errors.ts) turns any of them into the one HTTP error body
- * `{"error": <code>, "message"?, "issues"?, "decisionId"?}`. Messages are shown only when `expose`.
+ * and `retryable`, never on `message`. Codes come in two families, by who reads them: a
+ * RequestErrorCode is what an HTTP caller is answered (`{"error": <code>, …}`, the one body
+ * lib/http/errors.ts builds); a CallErrorCode or Huawei's own code is what an outcome's
+ * `results[].error.code` carries. The middleware never shows the second family to an HTTP caller: it
+ * answers those `unavailable` (503) or `internal_error` (500). Messages are shown only when `expose`.
  */
 
 /** What a caller of an HTTP function is answered with: the `error` of every error body. */
@@ -16,8 +18,10 @@ export type RequestErrorCode =
   | 'unavailable'
   | 'internal_error';
 
-/** A Huawei Cloud call that got no usable answer; outcomes carry these in `results[].error.code`. */
+/** Why an endpoint's call failed without an answer from Huawei; outcomes carry these in `results[].error.code`. */
 export type CallErrorCode =
+  | 'INTERNAL_ERROR'
+  | 'HELD_BY_EARLIER_DECISION'
   | 'NETWORK_ERROR'
   | 'REQUEST_TIMEOUT'
   | 'TLS_ERROR'
@@ -176,5 +180,5 @@ export class TransientNotifyError extends VpcepApprovalError {
 export function toApprovalError(error: unknown): VpcepApprovalError {
   if (error instanceof VpcepApprovalError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new VpcepApprovalError('internal_error', message, { statusCode: 500, cause: error });
+  return new VpcepApprovalError('INTERNAL_ERROR', message, { statusCode: 500, cause: error });
 }

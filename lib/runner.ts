@@ -29,7 +29,10 @@ export type RunnerEffects = {
 };
 
 export function decisionRunner(
-  config: Pick<Config, 'huawei' | 'execution' | 'allowedTargets'>,
+  config: Pick<Config, 'huawei' | 'execution' | 'allowedTargets'> & {
+    /** Every configured secret value, cut out of outcomes (an API error message may quote one). */
+    secrets: readonly string[];
+  },
   effects: RunnerEffects,
 ): DecisionRunner {
   let huaweiClient: Promise<HuaweiClient> | undefined;
@@ -53,7 +56,7 @@ export function decisionRunner(
       const [huawei, { executeDecision }] = await Promise.all([client(), import('./executor/execute.ts')]);
       const outcome = await executeDecision(
         decision,
-        { client: huawei, config, logger: effects.logger },
+        { client: huawei, config, logger: effects.logger, secrets: config.secrets },
         { deadlineAt },
       );
       effects.metrics.count('Decisions', 1, { status: outcome.status });

@@ -58,6 +58,8 @@ describe('loadConfig', () => {
     [{ VPCEP_APPROVAL_CONCURRENCY: '0' }, 'VPCEP_APPROVAL_CONCURRENCY'],
     [{ VPCEP_APPROVAL_MAX_ATTEMPTS: 'three' }, 'VPCEP_APPROVAL_MAX_ATTEMPTS'],
     [{ VPCEP_APPROVAL_ALLOWED_TARGETS: 'vpcep:abc' }, 'VPCEP_APPROVAL_ALLOWED_TARGETS'],
+    // `*` means every target only on its own; inside a list it is a mistake, not a wildcard.
+    [{ VPCEP_APPROVAL_ALLOWED_TARGETS: `vpcep:${SERVICE_ID},*` }, 'VPCEP_APPROVAL_ALLOWED_TARGETS'],
     [
       { VPCEP_APPROVAL_BACKOFF_BASE_MS: '500', VPCEP_APPROVAL_BACKOFF_MAX_MS: '100' },
       'VPCEP_APPROVAL_BACKOFF_MAX_MS',
@@ -99,5 +101,10 @@ describe('loadConfig', () => {
     const error = configError({ VPCEP_APPROVAL_CONCURRENCY: 'abc', VPCEP_APPROVAL_MAX_ATTEMPTS: '0' });
     expect(error.variable).toBe('VPCEP_APPROVAL_CONCURRENCY');
     expect(error.message).toContain('VPCEP_APPROVAL_MAX_ATTEMPTS: must be an integer from 1 to 10');
+  });
+
+  it('takes * as every target allowed, as an unset allowlist is', () => {
+    expect(loadConfig({ VPCEP_APPROVAL_ALLOWED_TARGETS: ' * ' }).allowedTargets).toBeUndefined();
+    expect(loadConfig({}).allowedTargets).toBeUndefined();
   });
 });

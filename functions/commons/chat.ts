@@ -15,13 +15,17 @@ export function chatDeps(
   config: Pick<Config, 'huawei' | 'execution' | 'allowedTargets'> & {
     queueUrl: string;
     allowlist: ChatAllowlist;
+    sourceSigningKey: string | undefined;
+    secrets: readonly string[];
   },
   observe: { logger: Logger; metrics: MetricsRecorder },
   effects: Effects,
-): ChatDeps {
+): Omit<ChatDeps, 'sourceKey'> & { sourceKey: string | undefined } {
   const runner = decisionRunner(config, observe);
   return {
     allowlist: config.allowlist,
+    // Without it the chat functions answer 503 (fail closed): see lib/chatops/slack.ts, feishu.ts.
+    sourceKey: config.sourceSigningKey,
     allowedTargets: config.allowedTargets,
     huawei: config.huawei,
     queue: decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs }),

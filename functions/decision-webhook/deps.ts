@@ -18,7 +18,11 @@ export function webhookDeps(
 ): WebhookDepsAt {
   const runner = decisionRunner(config, { ...observe, onRequestWritten: () => publisher.warmUp() });
   const queue = decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs });
-  const publisher = outcomePublisher({ topicArn: config.topicArn, sns: effects.sns });
+  const publisher = outcomePublisher({
+    topicArn: config.topicArn,
+    secrets: config.secrets,
+    sns: effects.sns,
+  });
   return (deadlineAt) => ({
     auth: config.auth,
     huawei: config.huawei,

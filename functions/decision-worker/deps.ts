@@ -14,7 +14,11 @@ export function workerDeps(
   effects: Effects = {},
 ): (deadlineAt: number) => WorkerDeps {
   const runner = decisionRunner(config, { ...observe, onRequestWritten: () => publisher.warmUp() });
-  const publisher = outcomePublisher({ topicArn: config.topicArn, sns: effects.sns });
+  const publisher = outcomePublisher({
+    topicArn: config.topicArn,
+    secrets: config.secrets,
+    sns: effects.sns,
+  });
   return (deadlineAt) => ({
     execute: (decision) => runner.execute(decision, deadlineAt),
     publisher,

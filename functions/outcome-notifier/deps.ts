@@ -15,6 +15,7 @@ export function notifierDeps(
   return {
     post: (url, body) => postJson(url, body, { timeoutMs: 5_000 }),
     slackUrlPrefix: config.slackUrlPrefix,
+    sourceKey: config.sourceSigningKey,
     ...(feishu === undefined ? {} : { feishu: (outcome) => notifyFeishu(outcome, feishu, observe.logger) }),
     ...observe,
   };

@@ -1,20 +1,43 @@
 /**
  * Chat-ops settings, one piece per concern, so each function parses only what it uses: the Slack
- * command function, the Feishu/Lark event function, and the notifier (which posts back to both).
- * A bad chat setting fails the chat functions only, naming the variable.
+ * command function, the Feishu/Lark event function, and the notifier (which posts back to both). A bad
+ * chat setting fails the functions that use it, naming the variable; the webhook and worker never
+ * read these.
  */
 import * as z from 'zod/mini';
+import { MIN_SOURCE_KEY_LENGTH } from '../auth/chat-source.ts';
 import { enumSetting } from '../config.ts';
 import { type ChatAllowlist, parseChatAllowlist } from './authorize.ts';
 
 const text = z.optional(z.string());
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+type Parsed<S extends z.core.$ZodLooseShape> = z.output<z.ZodMiniObject<S>>;
 
-export const SlackCommandEnv = { SLACK_SIGNING_SECRET: text, SLACK_ALLOWED_USERS: text };
+/** Signs the chat reference in a decision's source; required by the chat functions and the notifier. */
+export const SourceKeyEnv = {
+  CHATOPS_SOURCE_SIGNING_KEY: z.optional(
+    z
+      .string()
+      .check(
+        z.minLength(
+          MIN_SOURCE_KEY_LENGTH,
+          `must be at least ${MIN_SOURCE_KEY_LENGTH} characters; generate one with openssl rand -base64 32`,
+        ),
+      ),
+  ),
+};
 
-export type SlackCommandConfig = { signingSecret: string | undefined; allowlist: ChatAllowlist };
+export const SlackCommandEnv = { ...SourceKeyEnv, SLACK_SIGNING_SECRET: text, SLACK_ALLOWED_USERS: text };
 
-export function slackCommandFrom(e: z.output<z.ZodMiniObject<typeof SlackCommandEnv>>): SlackCommandConfig {
+export type SlackCommandConfig = {
+  sourceSigningKey: string | undefined;
+  signingSecret: string | undefined;
+  allowlist: ChatAllowlist;
+};
+
+export function slackCommandFrom(e: Parsed<typeof SlackCommandEnv>): SlackCommandConfig {
   return {
+    sourceSigningKey: e.CHATOPS_SOURCE_SIGNING_KEY,
     signingSecret: e.SLACK_SIGNING_SECRET,
     allowlist: parseChatAllowlist('SLACK_ALLOWED_USERS', e.SLACK_ALLOWED_USERS),
   };
@@ -26,7 +49,7 @@ export const FeishuApiEnv = {
   FEISHU_APP_SECRET: text,
   FEISHU_DOMAIN: z._default(enumSetting(['feishu', 'lark']), 'feishu'),
   // A full base URL may be given instead, for tests or a private deployment.
-  FEISHU_API_BASE: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) base URL' })),
+  FEISHU_API_BASE: z.optional(httpUrl),
 };
 
 export type FeishuApiSettings = {
@@ -38,15 +61,16 @@ export type FeishuApiSettings = {
 
 const API_BASES = { feishu: 'https://open.feishu.cn', lark: 'https://open.larksuite.com' } as const;
 
-export function feishuApiFrom(e: z.output<z.ZodMiniObject<typeof FeishuApiEnv>>): FeishuApiSettings {
+export function feishuApiFrom(e: Parsed<typeof FeishuApiEnv>): FeishuApiSettings {
   return {
     appId: e.FEISHU_APP_ID,
     appSecret: e.FEISHU_APP_SECRET,
-    apiBase: e.FEISHU_API_BASE ?? API_BASES[e.FEISHU_DOMAIN],
+    apiBase: (e.FEISHU_API_BASE ?? API_BASES[e.FEISHU_DOMAIN]).replace(/\/+$/, ''),
   };
 }
 
 export const FeishuEventEnv = {
+  ...SourceKeyEnv,
   ...FeishuApiEnv,
   FEISHU_ENCRYPT_KEY: text,
   FEISHU_VERIFICATION_TOKEN: text,
@@ -54,28 +78,39 @@ export const FeishuEventEnv = {
 };
 
 export type FeishuEventConfig = FeishuApiSettings & {
+  sourceSigningKey: string | undefined;
   encryptKey: string | undefined;
   verificationToken: string | undefined;
   allowlist: ChatAllowlist;
 };
 
-export function feishuEventFrom(e: z.output<z.ZodMiniObject<typeof FeishuEventEnv>>): FeishuEventConfig {
+export function feishuEventFrom(e: Parsed<typeof FeishuEventEnv>): FeishuEventConfig {
   return {
     ...feishuApiFrom(e),
+    sourceSigningKey: e.CHATOPS_SOURCE_SIGNING_KEY,
     encryptKey: e.FEISHU_ENCRYPT_KEY,
     verificationToken: e.FEISHU_VERIFICATION_TOKEN,
     allowlist: parseChatAllowlist('FEISHU_ALLOWED_USERS', e.FEISHU_ALLOWED_USERS),
   };
 }
 
-/** Outcomes are posted only to URLs starting with this (tests point it at a local server). */
+/** Where Slack's response URLs live (tests point it at a local server); see response-url.ts. */
 export const SlackResponseEnv = {
-  SLACK_RESPONSE_URL_PREFIX: z._default(z.string(), 'https://hooks.slack.com/'),
+  SLACK_RESPONSE_URL_PREFIX: z._default(
+    httpUrl.check(z.endsWith('/', 'must end with /')),
+    'https://hooks.slack.com/',
+  ),
 };
 
 /** The values of the chat secrets that are set, for the log formatter to cut out of any line. */
 export function chatSecrets(e: Partial<Record<string, unknown>>): string[] {
-  return ['SLACK_SIGNING_SECRET', 'FEISHU_ENCRYPT_KEY', 'FEISHU_VERIFICATION_TOKEN', 'FEISHU_APP_SECRET']
+  return [
+    'CHATOPS_SOURCE_SIGNING_KEY',
+    'SLACK_SIGNING_SECRET',
+    'FEISHU_ENCRYPT_KEY',
+    'FEISHU_VERIFICATION_TOKEN',
+    'FEISHU_APP_SECRET',
+  ]
     .map((name) => e[name])
     .filter((v): v is string => typeof v === 'string');
 }

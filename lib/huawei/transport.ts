@@ -13,7 +13,7 @@
 import { NetworkError } from '../errors.ts';
 
 export type RawRequest = {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: URL;
   headers: Record<string, string>;
   body: Uint8Array | undefined;

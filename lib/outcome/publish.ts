@@ -18,12 +18,16 @@ export type OutcomePublisher = {
 
 export function outcomePublisher(options: {
   topicArn: string;
+  /** Cut out of every outcome before it leaves: configured secrets never reach the topic. */
+  secrets: readonly string[];
   sns?: SnsSender | undefined;
 }): OutcomePublisher {
   let sns: Promise<SnsOutcomePublisher> | undefined;
   const publisher = () => {
     sns ??= import('./sns-publisher.ts').then((m) =>
-      m.snsOutcomePublisher(options.sns ?? m.defaultSnsClient(), options.topicArn),
+      m.snsOutcomePublisher(options.sns ?? m.defaultSnsClient(), options.topicArn, {
+        secrets: options.secrets,
+      }),
     );
     return sns;
   };

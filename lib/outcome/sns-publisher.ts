@@ -4,9 +4,10 @@
  * client is injected (the SDK's SNSClient in production, pointed at an emulator in tests). Every
  * publish is bounded in time (lib/aws-timeouts.ts).
  */
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { AWS_CALL_TIMEOUT_MS, AWS_CLIENT_LIMITS } from '../aws-timeouts.ts';
 import type { Outcome } from '../decision/outcome.ts';
+import { fitOutcome } from '../decision/outcome-fit.ts';
 import { VpcepApprovalError } from '../errors.ts';
 
 export type SnsOutcomePublisher = {
@@ -50,10 +51,37 @@ export function defaultSnsClient(): SnsSender {
   return new SNSClient({ ...AWS_CLIENT_LIMITS });
 }
 
+/**
+ * The Publish request for an outcome: the outcome scrubbed of every configured secret and cut to fit
+ * SNS's 256 KB (see lib/decision/outcome-fit.ts), with its filter attributes.
+ */
+export function publishRequest(
+  topicArn: string,
+  outcome: Outcome,
+  secrets: readonly string[] = [],
+): PublishCommandInput {
+  const fitted = fitOutcome(outcome, { secrets });
+  return {
+    TopicArn: topicArn,
+    Message: JSON.stringify(fitted),
+    MessageAttributes: outcomeAttributes(fitted),
+  };
+}
+
+/** What SNS counts against its 256 KB: the message and every attribute's name, type and value. */
+export function snsMessageBytes(request: PublishCommandInput): number {
+  let bytes = Buffer.byteLength(request.Message ?? '');
+  for (const [name, value] of Object.entries(request.MessageAttributes ?? {})) {
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '');
+    bytes += Buffer.byteLength(value.StringValue ?? '');
+  }
+  return bytes;
+}
+
 export function snsOutcomePublisher(
   client: SnsSender,
   topicArn: string,
-  timeoutMs = AWS_CALL_TIMEOUT_MS,
+  options: { secrets?: readonly string[]; timeoutMs?: number } = {},
 ): SnsOutcomePublisher {
   return {
     async warmUp() {
@@ -73,16 +101,12 @@ export function snsOutcomePublisher(
         if (error !== WARM_UP_STOP) throw error;
         return;
       }
-      throw new VpcepApprovalError('internal_error', 'the SNS warm-up was not stopped before sending');
+      throw new VpcepApprovalError('INTERNAL_ERROR', 'the SNS warm-up was not stopped before sending');
     },
     async publish(outcome) {
       const result = await client.send(
-        new PublishCommand({
-          TopicArn: topicArn,
-          Message: JSON.stringify(outcome),
-          MessageAttributes: outcomeAttributes(outcome),
-        }),
-        { abortSignal: AbortSignal.timeout(timeoutMs) },
+        new PublishCommand(publishRequest(topicArn, outcome, options.secrets)),
+        { abortSignal: AbortSignal.timeout(options.timeoutMs ?? AWS_CALL_TIMEOUT_MS) },
       );
       return { messageId: result.MessageId };
     },

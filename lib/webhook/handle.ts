@@ -4,9 +4,12 @@
  * the outcome, which is published too). Every refusal is thrown as a taxonomy error (lib/errors.ts);
  * lib/http/errors.ts turns it into the answer.
  */
+import type { Headers } from '../auth/types.ts';
+import { authenticateWebhook, isAuthConfigured, type WebhookAuthConfig } from '../auth/webhook.ts';
 import type { HuaweiConfig } from '../config.ts';
+import { admitJson } from '../decision/admit.ts';
 import type { Outcome } from '../decision/outcome.ts';
-import { type Decision, parseDecisionJson } from '../decision/schema.ts';
+import type { Decision } from '../decision/schema.ts';
 import {
   ConfigError,
   PolicyDeniedError,
@@ -14,16 +17,8 @@ import {
   UnavailableError,
   ValidationError,
 } from '../errors.ts';
-import { resolveTarget } from '../executor/target.ts';
 import { type Logger, silentLogger } from '../log.ts';
-import { checkPolicy } from '../policy.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
-import {
-  authenticateWebhook,
-  type Headers,
-  isAuthConfigured,
-  type WebhookAuthConfig,
-} from './authenticate.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -70,16 +65,14 @@ export async function handleDecisionWebhook(
   }
   if (!JSON_TYPE.test(request.headers['content-type'] ?? ''))
     throw new RequestRefusedError('unsupported_media_type', 'the body must be application/json');
-  const parsed = parseDecisionJson(request.body.toString('utf8'));
-  if (!parsed.ok) throw new ValidationError(parsed.issues);
-  const decision = parsed.decision;
-  const resolution = resolveTarget(decision.target, deps.huawei);
-  if (!resolution.ok) throw new ValidationError(resolution.issues);
-  const verdict = checkPolicy(decision, deps.allowedTargets);
-  if (!verdict.allowed) {
-    logger.warn('decision denied by policy', { decisionId: decision.id, code: verdict.code });
-    throw new PolicyDeniedError(verdict.message, decision.id);
+  const admission = admitJson(request.body.toString('utf8'), deps);
+  if (!admission.ok && admission.kind === 'invalid') throw new ValidationError(admission.issues);
+  if (!admission.ok) {
+    const { decision, denial } = admission;
+    logger.warn('decision denied by policy', { decisionId: decision.id, code: denial.code });
+    throw new PolicyDeniedError(denial.message, decision.id);
   }
+  const decision = admission.decision;
   logger.info('decision accepted', {
     decisionId: decision.id,
     scheme: auth.scheme,

@@ -10,7 +10,7 @@ import type { Env } from '../../lib/secrets.ts';
 const deployed: Env = {
   DECISION_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/decisions.fifo',
   OUTCOME_TOPIC_ARN: 'arn:aws:sns:eu-west-1:000000000000:outcomes',
-  WEBHOOK_BEARER_TOKEN: 'bearer-token-value',
+  WEBHOOK_BEARER_TOKEN: 'bearer-token-value-0123456789abcdefghij',
   HUAWEICLOUD_SDK_AK: 'AKAKAKAKAKAK',
   HUAWEICLOUD_SDK_SK: 'SKSKSKSKSKSKSKSK',
   HUAWEICLOUD_REGION: 'eu-west-101',
@@ -55,9 +55,9 @@ describe('each function’s configuration', () => {
 
   it('lists the secrets of its own settings for the log formatter, and only those', () => {
     expect(loadWorkerConfig(deployed).secrets).toEqual(['AKAKAKAKAKAK', 'SKSKSKSKSKSKSKSK']);
-    expect(loadWebhookConfig(deployed).secrets).toContain('bearer-token-value');
+    expect(loadWebhookConfig(deployed).secrets).toContain('bearer-token-value-0123456789abcdefghij');
     expect(loadSlackConfig(deployed).secrets).toContain('slack-signing-secret');
-    expect(loadSlackConfig(deployed).secrets).not.toContain('bearer-token-value');
+    expect(loadSlackConfig(deployed).secrets).not.toContain('bearer-token-value-0123456789abcdefghij');
   });
 
   it('leaves the log level to Powertools unless VPCEP_APPROVAL_LOG_LEVEL is set', () => {

@@ -46,7 +46,7 @@ function awsEnvironment(endpoints: { sqs?: string; sns?: string; ssm?: string })
 
 function webhookEnv(extra: Record<string, string> = {}) {
   return {
-    WEBHOOK_BEARER_TOKEN: 'dependency-token',
+    WEBHOOK_BEARER_TOKEN: 'dependency-token-0123456789abcdefghijkl',
     DECISION_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/decisions.fifo',
     OUTCOME_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:outcomes',
     HUAWEICLOUD_SDK_AK: DEMO.ak,
@@ -71,7 +71,10 @@ function decisionEvent(id: string, query = '') {
     version: '2.0',
     rawQueryString: query,
     queryStringParameters: query === '' ? undefined : Object.fromEntries(new URLSearchParams(query)),
-    headers: { authorization: 'Bearer dependency-token', 'content-type': 'application/json' },
+    headers: {
+      authorization: 'Bearer dependency-token-0123456789abcdefghijkl',
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({
       id,
       action: 'accept',
@@ -102,7 +105,7 @@ describe('the webhook when a dependency fails or hangs', () => {
         decisionId: 'HANG-SNS-1',
       });
       expect(sns.accepted()).toBeGreaterThan(0);
-      expect(lines.join('\n')).not.toContain('dependency-token');
+      expect(lines.join('\n')).not.toContain('dependency-token-0123456789abcdefghijkl');
     } finally {
       await sns.close();
     }

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeSigningSecret } from '../../lib/auth/standard-webhooks.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { Outcome } from '../../lib/decision/outcome.ts';
 import type { Decision } from '../../lib/decision/schema.ts';
 import { errorResponse } from '../../lib/http/errors.ts';
 import { sqsDecisionQueue } from '../../lib/queue/sqs-queue.ts';
-import { decodeSigningSecret } from '../../lib/webhook/authenticate.ts';
 import {
   handleDecisionWebhook,
   MAX_BODY_BYTES,
@@ -112,6 +112,18 @@ describe('handleDecisionWebhook', () => {
       { path: 'endpoints[0]', message: expect.any(String) },
       { path: 'extra', message: 'unknown field' },
     ]);
+    expect(sqs.sent).toHaveLength(0);
+  });
+
+  it('answers 400 "must be an object" for a JSON array body', async () => {
+    const { deps, sqs } = world();
+
+    const response = await answer(signed([aDecision()]), deps);
+
+    expect(response).toEqual({
+      statusCode: 400,
+      body: { error: 'invalid_decision', issues: [{ path: '', message: 'must be an object' }] },
+    });
     expect(sqs.sent).toHaveLength(0);
   });
 
