@@ -9,6 +9,7 @@
 
 /** What a caller of an HTTP function is answered with: the `error` of every error body. */
 export type RequestErrorCode =
+  | 'invalid_request'
   | 'invalid_decision'
   | 'denied'
   | 'unauthorized'
@@ -101,10 +102,18 @@ export class PolicyDeniedError extends VpcepApprovalError {
   }
 }
 
-/** The request itself is refused before its content is looked at: authentication, size, media type. */
+/** The request itself is refused: authentication, size, media type, or not the request expected. */
 export class RequestRefusedError extends VpcepApprovalError {
-  constructor(code: 'unauthorized' | 'payload_too_large' | 'unsupported_media_type', message: string) {
-    const statusCode = { unauthorized: 401, payload_too_large: 413, unsupported_media_type: 415 }[code];
+  constructor(
+    code: 'invalid_request' | 'unauthorized' | 'payload_too_large' | 'unsupported_media_type',
+    message: string,
+  ) {
+    const statusCode = {
+      invalid_request: 400,
+      unauthorized: 401,
+      payload_too_large: 413,
+      unsupported_media_type: 415,
+    }[code];
     super(code, message, { statusCode });
     this.name = 'RequestRefusedError';
   }

@@ -40,6 +40,7 @@ function isRequestErrorCode(code: string): code is RequestErrorCode {
 }
 
 const REQUEST_CODES: ReadonlySet<string> = new Set<RequestErrorCode>([
+  'invalid_request',
   'invalid_decision',
   'denied',
   'unauthorized',
