@@ -48,10 +48,13 @@ export async function handleFeishuRequest(request: HttpRequest, given: FeishuDep
     logger.error(
       'Feishu is not configured: set FEISHU_ENCRYPT_KEY, FEISHU_VERIFICATION_TOKEN and CHATOPS_SOURCE_SIGNING_KEY',
     );
-    throw new ConfigError(
-      'FEISHU_ENCRYPT_KEY',
-      'Feishu needs it, FEISHU_VERIFICATION_TOKEN and CHATOPS_SOURCE_SIGNING_KEY',
-    );
+    const missing =
+      encryptKey === undefined
+        ? 'FEISHU_ENCRYPT_KEY'
+        : verificationToken === undefined
+          ? 'FEISHU_VERIFICATION_TOKEN'
+          : 'CHATOPS_SOURCE_SIGNING_KEY';
+    throw new ConfigError(missing, 'required by /chatops/feishu');
   }
   const deps: ConfiguredFeishuDeps = { ...given, sourceKey };
   const encrypted = parseJsonAs(EncryptedBodySchema, request.body.toString('utf8'))?.encrypt;

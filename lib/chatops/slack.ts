@@ -30,7 +30,8 @@ export async function handleSlackRequest(request: HttpRequest, given: SlackDeps)
   const { sourceKey } = given;
   if (given.signingSecret === undefined || sourceKey === undefined) {
     logger.error('Slack is not configured: set SLACK_SIGNING_SECRET and CHATOPS_SOURCE_SIGNING_KEY');
-    throw new ConfigError('SLACK_SIGNING_SECRET', 'Slack needs it and CHATOPS_SOURCE_SIGNING_KEY');
+    const missing = given.signingSecret === undefined ? 'SLACK_SIGNING_SECRET' : 'CHATOPS_SOURCE_SIGNING_KEY';
+    throw new ConfigError(missing, 'required by /chatops/slack');
   }
   const deps: ConfiguredSlackDeps = { ...given, sourceKey };
   const verified = verifySlackRequest(
