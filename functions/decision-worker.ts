@@ -2,12 +2,13 @@
  * The decision queue's consumer (SQS FIFO, ReportBatchItemFailures): executes each decision, publishes
  * its outcome, and returns the records to retry.
  *
- * Powertools' SqsFifoPartialProcessor does not fit, so the batch logic is ours (lib/queue/worker.ts):
- * it takes records one at a time across the whole batch, where we run groups (targets) in parallel and
- * only a group's own records in order; by default its first failure returns every later record of
- * every group (with `skipGroupOnError`, of that group only); and a failure is whatever the record
- * handler throws, with no notion of the receive count, where a record on its last receive must still
- * publish its outcome before it goes to the dead-letter queue.
+ * Powertools' SqsFifoPartialProcessor does not fit, so the batch logic is ours (lib/queue/fifo-batch.ts,
+ * the last-receive rule in lib/queue/worker.ts): it takes records one at a time across the whole
+ * batch, where we run groups (targets) in parallel and only a group's own records in order; by default
+ * its first failure returns every later record of every group (with `skipGroupOnError`, of that group
+ * only); and a failure is whatever the record handler throws, with no notion of the receive count,
+ * where a record on its last receive must still publish its outcome before it goes to the dead-letter
+ * queue, and then no longer holds its group back.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
