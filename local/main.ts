@@ -4,6 +4,7 @@
  * real credentials are set (HUAWEICLOUD_SDK_AK/SK or HUAWEICLOUD_AUTH_TOKEN). Outcomes are printed as
  * they are published. Ctrl-C stops it.
  */
+import { parseRateLimits } from '../simulator/index.ts';
 import { DEMO } from '../simulator/main.ts';
 import { newEndpointId, startLocalStack } from './stack.ts';
 
@@ -16,6 +17,10 @@ const env = Object.fromEntries(
 const stack = await startLocalStack({
   port: Number(process.env.PORT ?? 3000),
   env: { VPCEP_APPROVAL_LOG_LEVEL: 'warn', ...env },
+  // SIMULATOR_RATE_LIMIT=vpcep=10,apig=2 makes the simulator throttle like a busy gateway.
+  ...(process.env.SIMULATOR_RATE_LIMIT === undefined
+    ? {}
+    : { simulatorRateLimits: parseRateLimits(process.env.SIMULATOR_RATE_LIMIT) }),
   // Function logs and EMF metrics are noise here unless a log level was asked for.
   write: (line) => {
     if (!quiet || line.includes('"level":"error"')) process.stderr.write(`${line}\n`);

@@ -3,6 +3,8 @@
  * instance with pending connections and prints, as one JSON line, where it listens and how to sign.
  */
 import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { parseRateLimits } from './rate-limit.ts';
 import { startSimulator } from './server.ts';
 
 export const DEMO = {
@@ -17,9 +19,13 @@ export const DEMO = {
 if (import.meta.main) {
   const ak = process.env.HUAWEICLOUD_SDK_AK ?? DEMO.ak;
   const sk = process.env.HUAWEICLOUD_SDK_SK ?? DEMO.sk;
+  // `--rate-limit vpcep=10,apig=2/5` or SIMULATOR_RATE_LIMIT: calls per second (and burst) per API.
+  const { values } = parseArgs({ options: { 'rate-limit': { type: 'string' } }, strict: false });
+  const rateLimit = values['rate-limit'] ?? process.env.SIMULATOR_RATE_LIMIT;
   const sim = await startSimulator({
     port: Number(process.env.SIMULATOR_PORT ?? 8080),
     credentials: [{ ak, sk }],
+    ...(typeof rateLimit === 'string' ? { rateLimits: parseRateLimits(rateLimit) } : {}),
   });
   const vpcepEndpoints = [randomUUID(), randomUUID()];
   const apigEndpoints = [randomUUID(), randomUUID()];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, classifyFailure, maxAttemptsFor } from '../../lib/huawei/retry-policy.ts';
+import { backoffDelay, classifyFailure, maxAttemptsFor } from '../lib/retry.ts';
 
 describe('classifyFailure', () => {
   it.each([
