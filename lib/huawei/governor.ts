@@ -3,10 +3,11 @@
  * parallel decisions against one account's gateway do not each discover its limit on their own.
  * Huawei publishes no per-API rate, so the governor learns it:
  *
- * - Until the first throttle it limits only concurrency, starting small and adding one slot per
- *   success up to the configured ceiling (a slow start: an unknown gateway is not hit with a full burst).
- * - The first throttle sets a call rate: the rate of the successes of the last second, which is what
- *   the gateway let through. From then on attempts are spaced 1/rate apart.
+ * - Until the first throttle it limits only concurrency, starting at four attempts and doubling each
+ *   round that ends well, up to the configured ceiling (a slow start: an unknown gateway is not hit
+ *   with a full burst).
+ * - The first throttle sets a call rate: the successes of the last second, which is what the gateway
+ *   let through. From then on attempts are spaced 1/rate apart.
  * - Each later throttle cuts the rate to 70% (multiplicative decrease), but only for an attempt that
  *   started after the previous cut: the calls already in flight were sent at the old rate and say
  *   nothing about the new one. Each success raises the rate by 2% (a slow climb back), so the rate
@@ -42,6 +43,8 @@ export type GovernorSnapshot = {
 };
 
 const MAX_RATE_PER_SEC = 10_000;
+const FIRST_RATE_FLOOR = 1;
+const FIRST_RATE_SHARE = 0.85;
 
 export class RateGovernorCore {
   readonly #max: number;
@@ -53,12 +56,17 @@ export class RateGovernorCore {
   #rate = Number.POSITIVE_INFINITY;
   #inFlight = 0;
   #lastStartAt = Number.NEGATIVE_INFINITY;
-  #lastCutAt = Number.NEGATIVE_INFINITY;
+  /** Attempts are numbered as they start; a cut remembers the last number started before it. */
+  #started = 0;
+  #startedBeforeCut = 0;
   #successes: number[] = [];
+  /** During the slow start: the attempt whose success ends the current round (and doubles the window). */
+  #roundEnd: number;
 
   constructor(options: GovernorOptions) {
     this.#max = Math.max(1, options.maxConcurrency);
-    this.#window = Math.min(this.#max, Math.max(1, options.initialConcurrency ?? 2));
+    this.#window = Math.min(this.#max, Math.max(1, options.initialConcurrency ?? 4));
+    this.#roundEnd = this.#window;
     this.#minRate = options.minRatePerSec ?? 0.2;
     this.#decrease = options.decrease ?? 0.7;
     this.#increase = options.increase ?? 0.02;
@@ -68,22 +76,29 @@ export class RateGovernorCore {
   /** Milliseconds until the next attempt may start: 0 now, Infinity until an attempt finishes. */
   waitMs(now: number): number {
     if (this.#inFlight >= this.#window) return Number.POSITIVE_INFINITY;
-    if (!Number.isFinite(this.#rate)) return 0;
+    if (!Number.isFinite(this.#rate)) {
+      // Slow start goes round by round: a slot freed early waits for the round's last answer, which
+      // may be the throttle that ends the slow start.
+      const slowStart = this.#window < this.#max;
+      return slowStart && this.#started >= this.#roundEnd ? Number.POSITIVE_INFINITY : 0;
+    }
     return Math.max(0, this.#lastStartAt + 1_000 / this.#rate - now);
   }
 
-  /** Records an attempt's start; the returned time identifies it to `finish`. */
+  /** Records an attempt's start; the returned number identifies it to `finish`. */
   start(now: number): number {
     this.#inFlight += 1;
     this.#lastStartAt = now;
-    return now;
+    this.#started += 1;
+    return this.#started;
   }
 
-  /** Records how an attempt that started at `startedAt` ended. */
-  finish(startedAt: number, now: number, verdict: AttemptVerdict): void {
+  /** Records how the attempt numbered `attempt` (from `start`) ended. */
+  finish(attempt: number, now: number, verdict: AttemptVerdict): void {
     this.#inFlight = Math.max(0, this.#inFlight - 1);
-    if (verdict === 'ok') this.#succeeded(now);
-    else if (verdict === 'throttled') this.#throttled(startedAt, now);
+    if (verdict === 'ok') this.#succeeded(attempt, now);
+    else if (verdict === 'throttled') this.#throttled(attempt, now);
+    else if (attempt >= this.#roundEnd) this.#roundEnd = this.#started + this.#window; // a new round, same size
   }
 
   snapshot(): GovernorSnapshot {
@@ -94,9 +109,13 @@ export class RateGovernorCore {
     };
   }
 
-  #succeeded(now: number): void {
+  #succeeded(attempt: number, now: number): void {
     if (!Number.isFinite(this.#rate)) {
-      this.#window = Math.min(this.#max, this.#window + 1);
+      // A round is the attempts one window let out; once its last one succeeds, the window doubles.
+      if (attempt >= this.#roundEnd) {
+        this.#window = Math.min(this.#max, this.#window * 2);
+        this.#roundEnd = this.#started + this.#window;
+      }
       this.#successes.push(now);
       this.#successes = this.#successes.filter((t) => t > now - this.#windowMs);
       return;
@@ -104,18 +123,24 @@ export class RateGovernorCore {
     this.#rate = Math.min(MAX_RATE_PER_SEC, this.#rate * (1 + this.#increase));
   }
 
-  #throttled(startedAt: number, now: number): void {
-    if (startedAt < this.#lastCutAt) return;
-    this.#lastCutAt = now;
+  #throttled(attempt: number, now: number): void {
+    // Started before the last cut: sent at the old rate, it says nothing about the new one.
+    if (attempt <= this.#startedBeforeCut) return;
+    this.#startedBeforeCut = this.#started;
     if (Number.isFinite(this.#rate)) {
       this.#rate = Math.max(this.#minRate, this.#rate * this.#decrease);
       return;
     }
-    // First throttle: what got through lately is what the gateway allows. Measured over at least a
-    // quarter of the window, so a lone early success does not read as a huge rate.
-    const recent = this.#successes.filter((t) => t > now - this.#windowMs);
-    const spanMs = Math.min(this.#windowMs, Math.max(this.#windowMs / 4, now - (recent[0] ?? now)));
-    this.#rate = Math.max(this.#minRate, (recent.length * 1_000) / spanMs);
+    // First throttle: what got through in the last window is what the gateway allows (a gateway's
+    // burst is commonly its rate per second). At least one call a second, so one stray throttle early
+    // on does not stall the container.
+    const recent = this.#successes.filter((t) => t > now - this.#windowMs).length;
+    // Started a little under it, so the gateway's bucket refills while the rate climbs back.
+    this.#rate = Math.max(
+      this.#minRate,
+      FIRST_RATE_FLOOR,
+      (FIRST_RATE_SHARE * recent * 1_000) / this.#windowMs,
+    );
     this.#window = this.#max;
     this.#successes = [];
   }
@@ -151,16 +176,21 @@ export function createGovernor(
   const waiters: Waiter[] = [];
   let cancelPump: (() => void) | undefined;
 
-  function permitFor(startedAt: number): Permit {
+  function permitFor(attempt: number): Permit {
     let released = false;
     return {
       release(verdict) {
         if (released) return;
         released = true;
-        core.finish(startedAt, clock.now(), verdict);
+        core.finish(attempt, clock.now(), verdict);
         pump();
       },
     };
+  }
+
+  function schedulePump(ms: number): void {
+    cancelPump?.();
+    cancelPump = setTimer(pump, ms);
   }
 
   function pump(): void {
@@ -172,10 +202,7 @@ export function createGovernor(
       const now = clock.now();
       const wait = core.waitMs(now);
       if (wait === Number.POSITIVE_INFINITY) return; // a release pumps again
-      if (wait > 0) {
-        cancelPump = setTimer(pump, wait);
-        return;
-      }
+      if (wait > 0) return schedulePump(wait);
       waiters.shift();
       head.cancelDeadline();
       head.resolve(permitFor(core.start(now)));
