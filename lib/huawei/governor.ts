@@ -202,7 +202,10 @@ export function createGovernor(
       const now = clock.now();
       const wait = core.waitMs(now);
       if (wait === Number.POSITIVE_INFINITY) return; // a release pumps again
-      if (wait > 0) return schedulePump(wait);
+      if (wait > 0) {
+        schedulePump(wait);
+        return;
+      }
       waiters.shift();
       head.cancelDeadline();
       head.resolve(permitFor(core.start(now)));
