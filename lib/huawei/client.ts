@@ -159,8 +159,10 @@ export function createHuaweiClient(deps: ClientDeps): HuaweiClient {
         return { ok: false, error, attempts };
       }
       if (failure === 'throttled') {
-        logger.debug('huawei call throttled; waiting for the rate governor', {
+        // Debug, not info: under a tight limit most calls meet a throttle once, and each is ordinary.
+        logger.debug('huawei call will be retried', {
           ...fields,
+          throttled: true,
           ratePerSec: governor.snapshot().ratePerSec,
         });
         continue;
