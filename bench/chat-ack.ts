@@ -7,7 +7,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFauxqs } from 'fauxqs';
-import { encryptFeishuBody, feishuSignature } from '../lib/chatops/feishu-crypto.ts';
+import { encryptFeishuBody, feishuSignature } from '../lib/auth/feishu.ts';
 import { bundleFunctions } from '../scripts/bundle-functions.ts';
 import { DEMO } from '../simulator/main.ts';
 import { median, ms, ratio, table, target, timeProcess } from './lib/measure.ts';
@@ -88,6 +88,7 @@ export async function chatAck(): Promise<string> {
     FEISHU_ENCRYPT_KEY: FEISHU_KEY,
     FEISHU_VERIFICATION_TOKEN: FEISHU_TOKEN,
     FEISHU_ALLOWED_USERS: 'ou_alice',
+    CHATOPS_SOURCE_SIGNING_KEY: 'bench-chatops-source-signing-key-0001',
     VPCEP_APPROVAL_LOG_LEVEL: 'warn',
     VPCEP_APPROVAL_HTTP_CLIENT: 'node',
   };

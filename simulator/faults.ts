@@ -1,6 +1,6 @@
 /** Fault injection: rules consumed in insertion order, first match wins, each used `times` times. */
 
-export type SimOp = 'vpcep.action' | 'vpcep.list' | 'apig.action' | 'apig.list';
+export type SimOp = 'vpcep.action' | 'vpcep.list' | 'vpcep.describe' | 'apig.action' | 'apig.list';
 
 export type Fault =
   | { type: 'status'; httpStatus: number; errorCode: string; errorMsg?: string }

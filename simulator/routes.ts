@@ -1,11 +1,22 @@
-/** The four API routes the simulator serves, as pure functions of the store and the request. */
+/** The API routes the simulator serves, as pure functions of the store and the request. */
 import type { SimOp } from './faults.ts';
 import type { ConnectionStore, SimConnection, TargetKind } from './state.ts';
 
-export type Route = { op: SimOp; kind: TargetKind; projectId: string; targetId: string; action: boolean };
+export type Route = {
+  op: SimOp;
+  kind: TargetKind;
+  projectId: string;
+  targetId: string;
+  action: boolean;
+  /** PUT …/connections/description (VPCEP only: APIG documents no such API). */
+  describe: boolean;
+};
 
 const ROUTES: Array<{ pattern: RegExp; kind: TargetKind }> = [
-  { pattern: /^\/v1\/([^/]+)\/vpc-endpoint-services\/([^/]+)\/connections(\/action)?\/?$/, kind: 'vpcep' },
+  {
+    pattern: /^\/v1\/([^/]+)\/vpc-endpoint-services\/([^/]+)\/connections(\/action|\/description)?\/?$/,
+    kind: 'vpcep',
+  },
   {
     pattern: /^\/v2\/([^/]+)\/apigw\/instances\/([^/]+)\/vpc-endpoint\/connections(\/action)?\/?$/,
     kind: 'apig',
@@ -16,14 +27,16 @@ export function matchRoute(method: string, path: string): Route | undefined {
   for (const { pattern, kind } of ROUTES) {
     const m = pattern.exec(path);
     if (m === null) continue;
-    const action = m[3] !== undefined;
-    if ((action && method !== 'POST') || (!action && method !== 'GET')) return undefined;
+    const action = m[3] === '/action';
+    const describe = m[3] === '/description';
+    if (method !== (describe ? 'PUT' : action ? 'POST' : 'GET')) return undefined;
     return {
-      op: `${kind}.${action ? 'action' : 'list'}` as SimOp,
+      op: `${kind}.${describe ? 'describe' : action ? 'action' : 'list'}` as SimOp,
       kind,
       projectId: m[1] as string,
       targetId: m[2] as string,
       action,
+      describe,
     };
   }
   return undefined;
@@ -130,6 +143,41 @@ export function connectionAction(
     status: 200,
     body: vpcep ? { connections } : { size: connections.length, total: connections.length, connections },
   };
+}
+
+/** Huawei's limits on a connection description: 0 to 512 characters, no `<` or `>`. */
+export const MAX_DESCRIPTION = 512;
+
+/**
+ * PUT …/connections/description: `{"connections":[{"id","description"}]}`. Every entry is checked
+ * before any is stored, and the updated connections are answered.
+ */
+export function describeConnections(store: ConnectionStore, route: Route, body: unknown): Reply {
+  const target = store.target(route.kind, route.projectId, route.targetId);
+  if (target === undefined) return missingTarget(route.kind);
+  const entries = (body as { connections?: unknown } | undefined)?.connections;
+  if (!Array.isArray(entries) || entries.length === 0)
+    return error(400, 'EndPoint.0002', 'Invalid parameter: connections.');
+  const updates: Array<{ connection: SimConnection; description: string }> = [];
+  for (const entry of entries as Array<{ id?: unknown; description?: unknown }>) {
+    const { id, description } = entry ?? {};
+    if (typeof id !== 'string') return error(400, 'EndPoint.0002', 'Invalid parameter: id.');
+    if (
+      typeof description !== 'string' ||
+      [...description].length > MAX_DESCRIPTION ||
+      /[<>]/.test(description)
+    )
+      return error(400, 'EndPoint.0002', 'Invalid parameter: description.');
+    const connection = target.get(id.toLowerCase());
+    if (connection === undefined)
+      return error(400, 'Endpoint.2013', 'The endpoint does not belong to the endpoint service.');
+    updates.push({ connection, description });
+  }
+  for (const { connection, description } of updates) {
+    connection.description = description;
+    connection.updated_at = new Date().toISOString();
+  }
+  return { status: 200, body: { connections: updates.map(({ connection }) => copy(connection)) } };
 }
 
 function copy(connection: SimConnection): SimConnection {

@@ -4,12 +4,12 @@
  * other error answers, resets, hangs). Tests, benchmarks and the local stack all run against it.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { authenticate, type SimCredential } from './authenticate.ts';
 import { type Fault, FaultPlan, type FaultRule, type SimOp } from './faults.ts';
 import { createRateLimiter, type RateLimits } from './rate-limit.ts';
-import { connectionAction, listConnections, matchRoute, type Reply } from './routes.ts';
+import { connectionAction, describeConnections, listConnections, matchRoute, type Reply } from './routes.ts';
 import { ConnectionStore, type SeedTarget, type SimConnection, type TargetKind } from './state.ts';
 
 export type SimulatorOptions = {
@@ -40,6 +40,8 @@ export type SimCall = {
 export type Simulator = {
   url: string;
   port: number;
+  /** The listening server, for checks on where it binds. */
+  server: Server;
   seed(target: SeedTarget): void;
   connection(
     kind: TargetKind,
@@ -153,6 +155,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         body: { error_code: 'APIGW.0302', error_msg: 'X-Project-Id does not match the project in the path' },
       };
     }
+    if (route.describe) return describeConnections(store, route, parsed);
     return route.action
       ? connectionAction(store, route, parsed, { creatingMs: options.creatingMs ?? 0, schedule })
       : listConnections(store, route, url.searchParams);
@@ -168,15 +171,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
-  );
+  // A busy port rejects (EADDRINUSE) instead of crashing the process with an unhandled 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
 
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
+    server,
     seed: (target) => store.seed(target),
     connection: (kind, projectId, targetId, endpointId) =>
       store.connection(kind, projectId, targetId, endpointId),

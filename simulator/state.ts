@@ -9,9 +9,18 @@ export type SimConnection = {
   updated_at: string;
   domain_id: string;
   status: string;
+  /** VPCEP only: set through PUT …/connections/description, returned by the list. */
+  description?: string;
 };
 
-export type SeedConnection = { id: string; status?: string; domainId?: string };
+export type SeedConnection = {
+  id: string;
+  status?: string;
+  domainId?: string;
+  /** When the consumer asked (ISO 8601); now when unset. */
+  createdAt?: string;
+  description?: string;
+};
 export type SeedTarget = {
   kind: TargetKind;
   projectId: string;
@@ -38,10 +47,11 @@ export class ConnectionStore {
       connections.set(seed.id.toLowerCase(), {
         id: seed.id,
         marker_id: this.#marker.toString(),
-        created_at: now,
-        updated_at: now,
+        created_at: seed.createdAt ?? now,
+        updated_at: seed.createdAt ?? now,
         domain_id: seed.domainId ?? 'a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b',
         status: seed.status ?? 'pendingAcceptance',
+        ...(seed.description === undefined ? {} : { description: seed.description }),
       });
     }
   }

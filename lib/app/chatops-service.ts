@@ -2,7 +2,7 @@
 import type { HttpRequest, HttpResponse } from '../aws/http-api.ts';
 import type { ChatDeps } from '../chatops/decide.ts';
 import { handleFeishuRequest, RecentIds } from '../chatops/feishu.ts';
-import { createFeishuApi } from '../chatops/feishu-api.ts';
+import { createFeishuApi, type FeishuApi } from '../chatops/feishu-api.ts';
 import { postJson } from '../chatops/post.ts';
 import { handleSlackRequest } from '../chatops/slack.ts';
 import type { Env } from '../secrets.ts';
@@ -12,9 +12,13 @@ import type { InvocationContext } from './webhook-service.ts';
 /** Chat platforms give up after 3 s; a status read must leave time to answer. */
 const STATUS_BUDGET_MS = 2_000;
 
-function chatDeps(c: Container, allowlist: ChatDeps['allowlist']): ChatDeps {
+function chatDeps(
+  c: Container,
+  allowlist: ChatDeps['allowlist'],
+): Omit<ChatDeps, 'sourceKey'> & { sourceKey: string | undefined } {
   return {
     allowlist,
+    sourceKey: c.config.chat.sourceSigningKey,
     allowedTargets: c.config.core.allowedTargets,
     huawei: c.config.core.huawei,
     queue: { enqueue: async (decision) => (await c.queue()).enqueue(decision) },
@@ -46,14 +50,14 @@ export function slackService(env: Env, overrides: ContainerOverrides = {}) {
 export function feishuService(env: Env, overrides: ContainerOverrides = {}) {
   const container = lazyContainer(env, overrides);
   const seen = new RecentIds();
+  // One client per container, so its tenant token is reused until it nears expiry.
+  let api: FeishuApi | undefined;
   return {
     async handle(request: HttpRequest, _context: InvocationContext): Promise<HttpResponse> {
       const c = await container();
       const { feishu } = c.config.chat;
-      const api =
-        feishu.appId === undefined || feishu.appSecret === undefined
-          ? undefined
-          : createFeishuApi({ apiBase: feishu.apiBase, appId: feishu.appId, appSecret: feishu.appSecret });
+      if (api === undefined && feishu.appId !== undefined && feishu.appSecret !== undefined)
+        api = createFeishuApi({ apiBase: feishu.apiBase, appId: feishu.appId, appSecret: feishu.appSecret });
       try {
         return await handleFeishuRequest(request, {
           ...chatDeps(c, feishu.allowlist),
@@ -63,7 +67,7 @@ export function feishuService(env: Env, overrides: ContainerOverrides = {}) {
           seen,
           ...(api === undefined
             ? {}
-            : { reply: async (messageId, message) => void (await api.reply(messageId, message)) }),
+            : { reply: async (messageId, message) => void (await api?.reply(messageId, message)) }),
         });
       } finally {
         c.metrics.flush();

@@ -3,10 +3,11 @@
  * topic. Parsed once per container, after the SSM secrets (if any) are laid over the environment.
  */
 import * as z from 'zod/mini';
+import type { WebhookAuthConfig } from '../auth/webhook.ts';
+import { loadWebhookSecrets } from '../auth/webhook-secrets.ts';
 import { type ChatConfig, chatSecrets, loadChatConfig } from '../chatops/config.ts';
 import { type Config, configErrorFrom, loadConfig, presentValues, secretValues } from '../config.ts';
 import { ConfigError } from '../errors.ts';
-import { decodeSigningSecret, type WebhookAuthConfig } from '../webhook/authenticate.ts';
 
 export type FunctionConfig = {
   core: Config;
@@ -20,11 +21,6 @@ export type FunctionConfig = {
   /** Every secret value configured, for the logger to cut out of any line. */
   secrets: string[];
 };
-
-/** Several values (for rotation) are separated by spaces or commas. */
-function list(value: string | undefined): string[] {
-  return (value ?? '').split(/[\s,]+/).filter((v) => v !== '');
-}
 
 const FunctionEnvSchema = z.object({
   DECISION_QUEUE_URL: z.optional(z.url()),
@@ -43,30 +39,16 @@ export function loadFunctionConfig(env: Record<string, string | undefined>): Fun
   const present = presentValues(env);
   const parsed = FunctionEnvSchema.safeParse(present);
   if (!parsed.success) throw configErrorFrom(parsed.error);
-  const signingSecrets = list(env.WEBHOOK_SIGNING_SECRET);
-  const hubSecrets = list(env.WEBHOOK_HUB_SECRET);
-  const bearerTokens = list(env.WEBHOOK_BEARER_TOKEN);
-  const signingKeys = signingSecrets.map((secret) => {
-    const key = decodeSigningSecret(secret);
-    if (key === undefined)
-      throw new ConfigError('WEBHOOK_SIGNING_SECRET', 'must be whsec_<base64 of at least 16 bytes>');
-    return key;
-  });
+  const webhook = loadWebhookSecrets(env);
   return {
     core,
-    auth: { signingKeys, hubSecrets, bearerTokens },
+    auth: webhook.auth,
     queueUrl: parsed.data.DECISION_QUEUE_URL,
     topicArn: parsed.data.OUTCOME_TOPIC_ARN,
     maxReceiveCount: parsed.data.DECISION_MAX_RECEIVE_COUNT,
     service: parsed.data.AWS_LAMBDA_FUNCTION_NAME,
     chat: loadChatConfig(present),
-    secrets: [
-      ...secretValues(core.huawei.credentials),
-      ...signingSecrets,
-      ...hubSecrets,
-      ...bearerTokens,
-      ...chatSecrets(present),
-    ],
+    secrets: [...secretValues(core.huawei.credentials), ...webhook.values, ...chatSecrets(present)],
   };
 }
 

@@ -31,6 +31,7 @@ export function notifierService(env: Env, overrides: ContainerOverrides = {}) {
           const result = await notifyOutcome(outcome, {
             post: (url, body) => postJson(url, body, { timeoutMs: 5_000 }),
             slackUrlPrefix: chat.slack.responseUrlPrefix,
+            sourceKey: chat.sourceSigningKey,
             ...(feishu === undefined ? {} : { feishu }),
             logger: c.logger,
           });

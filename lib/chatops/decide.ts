@@ -3,6 +3,7 @@
  * command into a decision on the same path as the webhook (validate → policy → queue), or read the
  * target's pending connections for `status`.
  */
+import { chatSourceSignature } from '../auth/chat-source.ts';
 import type { HuaweiConfig } from '../config.ts';
 import { type Decision, parseDecision, type Source, type Target } from '../decision/schema.ts';
 import { resolveTarget } from '../executor/target.ts';
@@ -18,13 +19,15 @@ export type ChatRequest = {
   user: string;
   /** The platform's identity of this request (trigger id, event id): the decision id derives from it. */
   requestKey: string;
-  /** Where the outcome goes back to: the notifier reads it from the outcome's `source`. */
-  source: Source;
+  /** Where the outcome goes back to: the notifier reads it from the outcome's `source` (signed here). */
+  source: Omit<Source, 'signature'>;
 };
 
 export type ChatDeps = {
   allowlist: ChatAllowlist;
   allowedTargets: ReadonlySet<string> | undefined;
+  /** `CHATOPS_SOURCE_SIGNING_KEY`, which signs the decision's source for the notifier. */
+  sourceKey: string;
   huawei: HuaweiConfig;
   queue: DecisionQueue;
   /** Pending connections of a target, for `status`. */
@@ -59,6 +62,9 @@ export async function handleChatCommand(
     };
   }
   if (command.kind === 'status') {
+    // `status` shows connecting accounts: it is bound by the same target allowlist as a decision.
+    if (!targetAllowed(command.targetKey, deps.allowedTargets))
+      return { kind: 'refused', text: notAllowedTarget(command.targetKey) };
     try {
       return {
         kind: 'status',
@@ -70,14 +76,26 @@ export async function handleChatCommand(
       return { kind: 'error', text: `Could not read ${command.targetKey} just now; try again in a moment.` };
     }
   }
+  const id = decisionIdFor(request.platform, request.requestKey);
+  const requestedBy = `${request.platform}:${request.user}`;
+  const signature = chatSourceSignature(
+    {
+      decisionId: id,
+      action: command.action,
+      targetKey: command.targetKey,
+      requestedBy,
+      source: request.source,
+    },
+    deps.sourceKey,
+  );
   const parsed = parseDecision({
-    id: decisionIdFor(request.platform, request.requestKey),
+    id,
     action: command.action,
     target: command.target,
     endpoints: command.endpoints,
     reason: command.reason ?? `requested in ${request.platform} by ${request.user}`,
-    requestedBy: `${request.platform}:${request.user}`,
-    source: request.source,
+    requestedBy,
+    source: { ...request.source, signature },
   });
   if (!parsed.ok)
     return { kind: 'error', text: parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
@@ -86,8 +104,7 @@ export async function handleChatCommand(
   if (!resolution.ok)
     return { kind: 'error', text: resolution.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
   const verdict = checkPolicy(decision, deps.allowedTargets);
-  if (!verdict.allowed)
-    return { kind: 'refused', text: `Sorry, ${command.targetKey} is not a target this service may change.` };
+  if (!verdict.allowed) return { kind: 'refused', text: notAllowedTarget(command.targetKey) };
   try {
     await deps.queue.enqueue(decision);
   } catch (error) {
@@ -106,3 +123,9 @@ export async function handleChatCommand(
     text: `Queued: ${decision.action} ${count} endpoint${count === 1 ? '' : 's'} on ${command.targetKey} (decision ${decision.id}). The result will be posted here.`,
   };
 }
+
+function targetAllowed(key: string, allowedTargets: ReadonlySet<string> | undefined): boolean {
+  return allowedTargets === undefined || allowedTargets.has(key.toLowerCase());
+}
+
+const notAllowedTarget = (key: string) => `Sorry, ${key} is not a target this service may change.`;

@@ -1,7 +1,10 @@
 /**
  * The few Feishu/Lark Open Platform calls we make: a tenant access token (cached until shortly before it
  * expires), replying to a message, and updating a card. Feishu and Lark differ only in the API base.
+ * Create one client per container: the token cache lives in it.
  */
+import { FeishuTokenAnswerSchema } from './answers.ts';
+import { parseJsonAs } from './payloads.ts';
 import { type PostResult, postJson } from './post.ts';
 
 export type FeishuApiConfig = { apiBase: string; appId: string; appSecret: string };
@@ -14,25 +17,37 @@ export type FeishuApi = {
   updateCard(messageId: string, card: unknown): Promise<PostResult>;
 };
 
-export function createFeishuApi(config: FeishuApiConfig, post: typeof postJson = postJson): FeishuApi {
+/** A token is renewed this long before Feishu says it expires, so it never expires mid-call. */
+export const TOKEN_RENEW_EARLY_SECONDS = 5 * 60;
+/** Feishu's documented lifetime, for an answer that leaves `expire` out. */
+const DEFAULT_EXPIRE_SECONDS = 2 * 60 * 60;
+
+export class FeishuTokenError extends Error {
+  override readonly name = 'FeishuTokenError';
+}
+
+export function createFeishuApi(
+  config: FeishuApiConfig,
+  post: typeof postJson = postJson,
+  clock: () => number = Date.now,
+): FeishuApi {
   let token: { value: string; until: number } | undefined;
   async function tenantToken(): Promise<string> {
-    if (token !== undefined && Date.now() < token.until) return token.value;
+    if (token !== undefined && clock() < token.until) return token.value;
     const answer = await post(
       `${config.apiBase}/open-apis/auth/v3/tenant_access_token/internal`,
       { app_id: config.appId, app_secret: config.appSecret },
       { timeoutMs: 3_000 },
     );
-    const body = JSON.parse(answer.text) as {
-      code?: number;
-      tenant_access_token?: string;
-      expire?: number;
-      msg?: string;
-    };
+    const body = parseJsonAs(FeishuTokenAnswerSchema, answer.text);
+    if (body === undefined)
+      throw new FeishuTokenError(
+        `Feishu token endpoint answered HTTP ${answer.status} with an unknown shape`,
+      );
     if (body.code !== 0 || body.tenant_access_token === undefined)
-      throw new Error(`Feishu token refused: ${body.code} ${body.msg ?? ''}`);
-    // Renewed five minutes early, so a token never expires mid-call.
-    token = { value: body.tenant_access_token, until: Date.now() + ((body.expire ?? 7200) - 300) * 1000 };
+      throw new FeishuTokenError(`Feishu token refused: ${body.code} ${body.msg ?? ''}`);
+    const lifetime = (body.expire ?? DEFAULT_EXPIRE_SECONDS) - TOKEN_RENEW_EARLY_SECONDS;
+    token = { value: body.tenant_access_token, until: clock() + Math.max(0, lifetime) * 1000 };
     return token.value;
   }
   const auth = async () => ({ authorization: `Bearer ${await tenantToken()}` });

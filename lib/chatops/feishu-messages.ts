@@ -3,12 +3,14 @@ import type { Outcome } from '../decision/outcome.ts';
 import { targetKey } from '../decision/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import type { ChatReply } from './decide.ts';
+import { escapeFeishuText as e, escapeLarkMd } from './escape.ts';
 
 export type FeishuMessage = { msg_type: 'text' | 'interactive'; content: string };
 
+/** A text message; tags in it are defused, since text messages parse `<at …>` mentions. */
 export const text = (body: string): FeishuMessage => ({
   msg_type: 'text',
-  content: JSON.stringify({ text: body }),
+  content: JSON.stringify({ text: e(body) }),
 });
 
 export function feishuReply(reply: ChatReply): FeishuMessage {
@@ -25,7 +27,13 @@ function statusCard(targetKey: string, connections: Connection[]) {
   for (const c of connections.slice(0, 20)) {
     const value = (action: 'accept' | 'reject') => ({ action, target: targetKey, endpoint: c.id });
     elements.push(
-      { tag: 'div', text: { tag: 'lark_md', content: `**${c.id}**  account ${c.domainId ?? 'unknown'}` } },
+      {
+        tag: 'div',
+        text: {
+          tag: 'lark_md',
+          content: `**${escapeLarkMd(c.id)}**  account ${escapeLarkMd(c.domainId ?? 'unknown')}`,
+        },
+      },
       {
         tag: 'action',
         actions: [
@@ -54,14 +62,16 @@ function statusCard(targetKey: string, connections: Connection[]) {
   };
 }
 
+/** The outcome as text, every field from the decision or an API answer defused (see escape.ts). */
 export function outcomeText(outcome: Outcome): string {
   const target = outcome.target === undefined ? '' : targetKey(outcome.target);
   const lines = outcome.results.map(
     (r) =>
-      `- ${r.endpointId}: ${r.status}${r.changed ? '' : ' (unchanged)'}${r.error ? ` — ${r.error.code}` : ''}`,
+      `- ${e(r.endpointId)}: ${e(r.status)}${r.changed ? '' : ' (unchanged)'}${r.error ? ` — ${e(r.error.code)}` : ''}`,
   );
+  const by = outcome.requestedBy ? `, by ${e(outcome.requestedBy)}` : '';
   return [
-    `${outcome.action ?? 'decision'} on ${target}: ${outcome.status} (decision ${outcome.decisionId ?? 'unknown'})`,
+    `${e(outcome.action ?? 'decision')} on ${e(target)}: ${e(outcome.status)} (decision ${e(outcome.decisionId ?? 'unknown')}${by})`,
     ...lines,
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 /** Posting an outcome back to Feishu/Lark: update the card that was clicked, or reply to the command. */
 import type { Outcome } from '../decision/outcome.ts';
 import type { Logger } from '../log.ts';
+import { judgeFeishuAnswer } from './answers.ts';
 import type { ChatConfig } from './config.ts';
 import { createFeishuApi, type FeishuApi } from './feishu-api.ts';
 import { outcomeCard, outcomeText, text } from './feishu-messages.ts';
@@ -21,15 +22,11 @@ export async function notifyFeishu(
   const [kind, messageId] = [ref.slice(0, ref.indexOf(':')), ref.slice(ref.indexOf(':') + 1)];
   if (messageId === '' || (kind !== 'card' && kind !== 'message')) return 'dropped';
   // The retry loop speaks HTTP status; Feishu's API answers errors as a non-zero `code` too.
-  const post = async () => {
-    const result =
+  const post = async () =>
+    judgeFeishuAnswer(
       kind === 'card'
         ? await client.updateCard(messageId, outcomeCard(outcome))
-        : await client.reply(messageId, text(outcomeText(outcome)));
-    const code = (JSON.parse(result.text || '{}') as { code?: number }).code;
-    return code === undefined || code === 0
-      ? result
-      : { status: Math.max(result.status, 400), text: result.text };
-  };
+        : await client.reply(messageId, text(outcomeText(outcome))),
+    );
   return postWithRetries('feishu', undefined, { post }, logger, outcome.decisionId);
 }

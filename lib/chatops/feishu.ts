@@ -1,21 +1,27 @@
 /**
  * POST /chatops/feishu: Feishu/Lark event callbacks — message commands (`im.message.receive_v1`) and
  * card button presses (`card.action.trigger`). Bodies are encrypted with the app's Encrypt Key. The
- * url_verification challenge comes without signature headers, so it is answered only when it decrypts
- * with the key and carries the verification token; every other event must be signed. Redelivered
- * events are recognized by event id.
+ * url_verification challenge comes without signature headers, so it is answered when it decrypts with
+ * the key and carries the verification token (and, if it does carry signature headers, when they
+ * verify); every other event must be signed. Redelivered events are recognized by event id.
  */
-import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
+import {
+  decryptFeishuBody,
+  hasFeishuSignature,
+  verifyFeishuRequest,
+  verifyFeishuToken,
+} from '../auth/feishu.ts';
 import type { HttpRequest, HttpResponse } from '../aws/http-api.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, handleChatCommand } from './decide.ts';
-import { decryptFeishuBody, verifyFeishuRequest } from './feishu-crypto.ts';
 import { type FeishuMessage, feishuReply } from './feishu-messages.ts';
 import { type FeishuEvent, FeishuEventSchema, parseJsonAs } from './payloads.ts';
 
-export type FeishuDeps = ChatDeps & {
+export type FeishuDeps = Omit<ChatDeps, 'sourceKey'> & {
+  /** `CHATOPS_SOURCE_SIGNING_KEY`: without it the function answers 503 (fail closed). */
+  sourceKey: string | undefined;
   encryptKey: string | undefined;
   verificationToken: string | undefined;
   /** `feishu` or `lark`: recorded as the decision's source system. */
@@ -32,13 +38,18 @@ const TextContentSchema = z.looseObject({ text: z.optional(z.string()) });
 
 const json = (statusCode: number, body: unknown): HttpResponse => ({ statusCode, body });
 
-export async function handleFeishuRequest(request: HttpRequest, deps: FeishuDeps): Promise<HttpResponse> {
-  const logger: Logger = deps.logger ?? silentLogger;
-  const { encryptKey, verificationToken } = deps;
-  if (encryptKey === undefined || verificationToken === undefined) {
-    logger.error('Feishu is not configured: set FEISHU_ENCRYPT_KEY and FEISHU_VERIFICATION_TOKEN');
+type ConfiguredFeishuDeps = FeishuDeps & ChatDeps;
+
+export async function handleFeishuRequest(request: HttpRequest, given: FeishuDeps): Promise<HttpResponse> {
+  const logger: Logger = given.logger ?? silentLogger;
+  const { encryptKey, verificationToken, sourceKey } = given;
+  if (encryptKey === undefined || verificationToken === undefined || sourceKey === undefined) {
+    logger.error(
+      'Feishu is not configured: set FEISHU_ENCRYPT_KEY, FEISHU_VERIFICATION_TOKEN and CHATOPS_SOURCE_SIGNING_KEY',
+    );
     return json(503, { error: 'not_configured' });
   }
+  const deps: ConfiguredFeishuDeps = { ...given, sourceKey };
   const encrypted = parseJsonAs(EncryptedBodySchema, request.body.toString('utf8'))?.encrypt;
   const plaintext = typeof encrypted === 'string' ? decryptFeishuBody(encrypted, encryptKey) : undefined;
   const event = plaintext === undefined ? undefined : parseJsonAs(FeishuEventSchema, plaintext);
@@ -47,18 +58,17 @@ export async function handleFeishuRequest(request: HttpRequest, deps: FeishuDeps
     return json(401, { error: 'unauthorized' });
   }
   const token = event.header?.token ?? event.token ?? '';
-  if (!sameText(token, verificationToken)) return json(401, { error: 'unauthorized' });
-  if (event.type === 'url_verification') return json(200, { challenge: event.challenge });
-  const signed = verifyFeishuRequest(
-    request.headers,
-    request.body,
-    encryptKey,
-    (deps.clock ?? (() => new Date()))(),
-  );
+  if (!verifyFeishuToken(token, verificationToken)) return json(401, { error: 'unauthorized' });
+  // Feishu sends the challenge unsigned; one that does carry a signature must carry a valid one.
+  const mustVerify = event.type !== 'url_verification' || hasFeishuSignature(request.headers);
+  const signed = mustVerify
+    ? verifyFeishuRequest(request.headers, request.body, encryptKey, (deps.clock ?? (() => new Date()))())
+    : { ok: true as const };
   if (!signed.ok) {
     logger.warn('Feishu signature rejected', { reason: signed.reason });
     return json(401, { error: 'unauthorized' });
   }
+  if (event.type === 'url_verification') return json(200, { challenge: event.challenge });
   const eventId = event.header?.event_id ?? event.uuid;
   if (eventId === undefined) return json(400, { error: 'event without an id' });
   if (!deps.seen.add(eventId)) return json(200, {});
@@ -75,7 +85,7 @@ export async function handleFeishuRequest(request: HttpRequest, deps: FeishuDeps
 async function messageCommand(
   event: FeishuEvent,
   eventId: string,
-  deps: FeishuDeps,
+  deps: ConfiguredFeishuDeps,
   logger: Logger,
 ): Promise<HttpResponse> {
   const message = event.event?.message;
@@ -105,7 +115,11 @@ async function messageCommand(
   return json(200, {});
 }
 
-async function cardAction(event: FeishuEvent, eventId: string, deps: FeishuDeps): Promise<HttpResponse> {
+async function cardAction(
+  event: FeishuEvent,
+  eventId: string,
+  deps: ConfiguredFeishuDeps,
+): Promise<HttpResponse> {
   const value = event.event?.action?.value;
   const user = event.event?.operator?.open_id;
   const messageId = event.event?.context?.open_message_id;
@@ -143,10 +157,4 @@ export class RecentIds {
     if (this.#ids.size > this.#limit) this.#ids.delete(this.#ids.values().next().value as string);
     return true;
   }
-}
-
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }

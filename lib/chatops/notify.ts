@@ -1,20 +1,27 @@
 /**
  * Posting chat-originated outcomes back where they were asked. Transient failures (network, 429, 5xx)
  * are retried with backoff and, past that, thrown so Lambda's asynchronous retries take over; a
- * permanent refusal (an expired response_url, say) is logged and dropped. Posting only ever goes to
- * the platform: a decision's `source.url` is trusted only when it is a Slack response URL, so a forged
- * decision cannot make the notifier post anywhere else.
+ * permanent refusal (an expired response_url, say) is logged and dropped. Posting only goes where a
+ * chat function said: the outcome's chat `source` must carry the signature a chat function made
+ * (chat-source.ts), and a Slack `source.url` must be a Slack response URL (response-url.ts). Without
+ * `CHATOPS_SOURCE_SIGNING_KEY` nothing is posted.
  */
+import { verifyChatSource } from '../auth/chat-source.ts';
 import type { Outcome } from '../decision/outcome.ts';
+import { targetKey } from '../decision/schema.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { classifyHttpStatus, toNetworkError, withRetries } from '../retry.ts';
+import { judgeSlackAnswer } from './answers.ts';
 import type { PostResult } from './post.ts';
+import { slackResponseUrl } from './response-url.ts';
 import { slackOutcomeMessage } from './slack-messages.ts';
 
 export type NotifyDeps = {
   post(url: string, body: unknown): Promise<PostResult>;
-  /** Only URLs starting with this are posted to (https://hooks.slack.com/ unless configured). */
+  /** Where Slack's response URLs live (https://hooks.slack.com/ unless configured). */
   slackUrlPrefix: string;
+  /** `CHATOPS_SOURCE_SIGNING_KEY`: chat sources must be signed with it; undefined posts nothing. */
+  sourceKey: string | undefined;
   /** Feishu/Lark delivery, when configured. */
   feishu?: (outcome: Outcome) => Promise<'sent' | 'dropped'>;
   logger?: Logger;
@@ -37,15 +44,36 @@ export class TransientNotifyError extends Error {
 export async function notifyOutcome(outcome: Outcome, deps: NotifyDeps): Promise<NotifyResult> {
   const logger = deps.logger ?? silentLogger;
   const system = outcome.source?.system;
-  if (system === 'feishu' || system === 'lark')
-    return deps.feishu === undefined ? 'skipped' : deps.feishu(outcome);
-  if (system !== 'slack') return 'skipped';
-  const url = outcome.source?.url;
-  if (url === undefined || !url.startsWith(deps.slackUrlPrefix)) {
+  if (system !== 'slack' && system !== 'feishu' && system !== 'lark') return 'skipped';
+  if (deps.sourceKey === undefined) {
+    logger.error('chat outcomes are not posted: set CHATOPS_SOURCE_SIGNING_KEY', {
+      decisionId: outcome.decisionId,
+    });
+    return 'dropped';
+  }
+  if (!signedByChat(outcome, deps.sourceKey)) {
+    logger.warn('not posting: the chat source is unsigned or altered', { decisionId: outcome.decisionId });
+    return 'dropped';
+  }
+  if (system !== 'slack') return deps.feishu === undefined ? 'skipped' : deps.feishu(outcome);
+  const url = slackResponseUrl(outcome.source?.url, deps.slackUrlPrefix);
+  if (url === undefined) {
     logger.warn('not posting to a URL that is not a Slack response URL', { decisionId: outcome.decisionId });
     return 'dropped';
   }
-  return postWithRetries(url, slackOutcomeMessage(outcome), deps, logger, outcome.decisionId);
+  const post = async (to: string, body: unknown) => judgeSlackAnswer(await deps.post(to, body));
+  return postWithRetries(url, slackOutcomeMessage(outcome), { ...deps, post }, logger, outcome.decisionId);
+}
+
+function signedByChat(outcome: Outcome, key: string): boolean {
+  const { decisionId, action, target, source } = outcome;
+  if (decisionId === null || action === undefined || target === undefined || source === undefined)
+    return false;
+  return verifyChatSource(
+    { decisionId, action, targetKey: targetKey(target), requestedBy: outcome.requestedBy, source },
+    source.signature,
+    key,
+  );
 }
 
 export async function postWithRetries(

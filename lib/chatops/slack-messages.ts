@@ -3,6 +3,7 @@ import type { Outcome } from '../decision/outcome.ts';
 import { targetKey } from '../decision/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import type { ChatReply } from './decide.ts';
+import { escapeSlack as e } from './escape.ts';
 import type { ButtonValue } from './payloads.ts';
 
 export type SlackMessage = {
@@ -19,9 +20,10 @@ export function slackReply(reply: ChatReply): SlackMessage {
     case 'status':
       return statusMessage(reply.targetKey, reply.connections);
     case 'help':
-      return { response_type: 'ephemeral', text: `Usage:\n\`\`\`${reply.text}\`\`\`` };
+      return { response_type: 'ephemeral', text: `Usage:\n\`\`\`${e(reply.text)}\`\`\`` };
     default:
-      return { response_type: 'ephemeral', text: reply.text };
+      // Replies quote what the user typed; escaped so it shows as typed rather than as markup.
+      return { response_type: 'ephemeral', text: e(reply.text) };
   }
 }
 
@@ -41,7 +43,10 @@ function statusMessage(targetKey: string, connections: Connection[]): SlackMessa
     const value = (action: 'accept' | 'reject') =>
       JSON.stringify({ action, target: targetKey, endpoint: c.id } satisfies ButtonValue);
     blocks.push(
-      { type: 'section', text: { type: 'mrkdwn', text: `\`${c.id}\`  account ${c.domainId ?? 'unknown'}` } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `\`${e(c.id)}\`  account ${e(c.domainId ?? 'unknown')}` },
+      },
       {
         type: 'actions',
         elements: [
@@ -71,7 +76,10 @@ function statusMessage(targetKey: string, connections: Connection[]): SlackMessa
   return { response_type: 'ephemeral', text: `Pending connections on ${targetKey}`, blocks };
 }
 
-/** The outcome, posted back to the conversation for everyone to see. */
+/**
+ * The outcome, posted back to the conversation for everyone to see. Every field from the decision or
+ * an API answer is escaped: a `requestedBy` of `<!channel>` shows as text, not as a mention.
+ */
 export function slackOutcomeMessage(outcome: Outcome): SlackMessage {
   const icon =
     outcome.status === 'succeeded'
@@ -84,12 +92,13 @@ export function slackOutcomeMessage(outcome: Outcome): SlackMessage {
     const error =
       r.error === undefined
         ? ''
-        : ` — ${r.error.code}${r.error.requestId ? ` (request ${r.error.requestId})` : ''}`;
-    return `• \`${r.endpointId}\` ${r.status}${r.changed ? '' : ' (unchanged)'}${error}`;
+        : ` — ${e(r.error.code)}${r.error.requestId ? ` (request ${e(r.error.requestId)})` : ''}`;
+    return `• \`${e(r.endpointId)}\` ${e(r.status)}${r.changed ? '' : ' (unchanged)'}${error}`;
   });
-  const head = `${icon} ${outcome.action ?? 'decision'} on ${target}: *${outcome.status}* (decision ${outcome.decisionId ?? 'unknown'}${outcome.requestedBy ? `, by ${outcome.requestedBy}` : ''})`;
-  const issues = (outcome.issues ?? []).map((i) => `• ${i.path}: ${i.message}`);
-  const denial = outcome.denial === undefined ? [] : [`• ${outcome.denial.message}`];
+  const by = outcome.requestedBy ? `, by ${e(outcome.requestedBy)}` : '';
+  const head = `${icon} ${e(outcome.action ?? 'decision')} on ${e(target)}: *${e(outcome.status)}* (decision ${e(outcome.decisionId ?? 'unknown')}${by})`;
+  const issues = (outcome.issues ?? []).map((i) => `• ${e(i.path)}: ${e(i.message)}`);
+  const denial = outcome.denial === undefined ? [] : [`• ${e(outcome.denial.message)}`];
   return {
     response_type: 'in_channel',
     replace_original: false,

@@ -3,16 +3,18 @@
  * before anything else; then the command runs through handleChatCommand, and the answer is an
  * ephemeral message (slash command) or a 200 with the reply posted to `response_url` (button).
  */
+import { verifySlackRequest } from '../auth/slack.ts';
 import type { HttpRequest, HttpResponse } from '../aws/http-api.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, type ChatReply, handleChatCommand } from './decide.ts';
 import { ButtonValueSchema, parseJsonAs, SlackBlockActionsSchema } from './payloads.ts';
 import { type SlackMessage, slackReply } from './slack-messages.ts';
-import { verifySlackRequest } from './slack-verify.ts';
 
-export type SlackDeps = ChatDeps & {
+export type SlackDeps = Omit<ChatDeps, 'sourceKey'> & {
   signingSecret: string | undefined;
+  /** `CHATOPS_SOURCE_SIGNING_KEY`: without it the function answers 503 (fail closed). */
+  sourceKey: string | undefined;
   /** Posts to a Slack response_url (bounded in time: the click must be answered within 3 s). */
   respond(url: string, message: SlackMessage): Promise<void>;
   clock?: () => Date;
@@ -20,16 +22,20 @@ export type SlackDeps = ChatDeps & {
 
 const json = (statusCode: number, body: unknown): HttpResponse => ({ statusCode, body });
 
-export async function handleSlackRequest(request: HttpRequest, deps: SlackDeps): Promise<HttpResponse> {
-  const logger: Logger = deps.logger ?? silentLogger;
-  if (deps.signingSecret === undefined) {
-    logger.error('Slack is not configured: set SLACK_SIGNING_SECRET');
+type ConfiguredSlackDeps = SlackDeps & ChatDeps;
+
+export async function handleSlackRequest(request: HttpRequest, given: SlackDeps): Promise<HttpResponse> {
+  const logger: Logger = given.logger ?? silentLogger;
+  const { sourceKey } = given;
+  if (given.signingSecret === undefined || sourceKey === undefined) {
+    logger.error('Slack is not configured: set SLACK_SIGNING_SECRET and CHATOPS_SOURCE_SIGNING_KEY');
     return json(503, { error: 'not_configured' });
   }
+  const deps: ConfiguredSlackDeps = { ...given, sourceKey };
   const verified = verifySlackRequest(
     request.headers,
     request.body,
-    deps.signingSecret,
+    given.signingSecret,
     (deps.clock ?? (() => new Date()))(),
   );
   if (!verified.ok) {
@@ -41,7 +47,7 @@ export async function handleSlackRequest(request: HttpRequest, deps: SlackDeps):
   return payload === null ? slashCommand(form, deps) : buttonPress(payload, deps, logger);
 }
 
-async function slashCommand(form: URLSearchParams, deps: SlackDeps): Promise<HttpResponse> {
+async function slashCommand(form: URLSearchParams, deps: ConfiguredSlackDeps): Promise<HttpResponse> {
   const user = form.get('user_id');
   const triggerId = form.get('trigger_id');
   const responseUrl = form.get('response_url');
@@ -64,7 +70,7 @@ async function slashCommand(form: URLSearchParams, deps: SlackDeps): Promise<Htt
   return json(200, slackReply(reply));
 }
 
-async function buttonPress(raw: string, deps: SlackDeps, logger: Logger): Promise<HttpResponse> {
+async function buttonPress(raw: string, deps: ConfiguredSlackDeps, logger: Logger): Promise<HttpResponse> {
   const payload = parseJsonAs(SlackBlockActionsSchema, raw);
   const value =
     payload === undefined ? undefined : parseJsonAs(ButtonValueSchema, payload.actions[0]?.value ?? '');

@@ -63,6 +63,10 @@ export const SourceSchema = z.strictObject({
   system: text(1, 64),
   ref: z.optional(text(1, 256)),
   url: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).check(z.maxLength(2048))),
+  /** Set by the chat functions (`v1=<hex>`): the notifier posts only to chat sources it verifies. */
+  signature: z.optional(
+    z.string().check(z.regex(/^v1=[0-9a-f]{64}$/, 'must be v1=<64 hex>, as the chat functions sign it')),
+  ),
 });
 
 export const DecisionSchema = z.strictObject({

@@ -52,7 +52,7 @@ export type AttemptEvent = {
 export type ApiCall = {
   /** A short name for logs and metrics: `vpcep.action`, `apig.list`. */
   op: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: URL;
   projectId: string;
   body?: unknown;

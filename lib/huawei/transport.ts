@@ -15,7 +15,7 @@ import { ResponseTooLargeError } from '../errors.ts';
 export { toNetworkError } from '../retry.ts';
 
 export type RawRequest = {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: URL;
   headers: Record<string, string>;
   body: Uint8Array | undefined;

@@ -3,6 +3,8 @@
  * content type, validate, apply policy, then queue (202) or, with `?wait=true`, execute inline (200 with
  * the outcome, which is published too). Answers never carry a stack trace or an internal message.
  */
+import type { Headers } from '../auth/types.ts';
+import { authenticateWebhook, isAuthConfigured, type WebhookAuthConfig } from '../auth/webhook.ts';
 import type { HuaweiConfig } from '../config.ts';
 import type { Outcome } from '../decision/outcome.ts';
 import { type Decision, parseDecisionJson } from '../decision/schema.ts';
@@ -10,12 +12,6 @@ import { resolveTarget } from '../executor/target.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { checkPolicy } from '../policy.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
-import {
-  authenticateWebhook,
-  type Headers,
-  isAuthConfigured,
-  type WebhookAuthConfig,
-} from './authenticate.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

@@ -1,18 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseChatAllowlist } from '../../lib/chatops/authorize.ts';
-import { type FeishuDeps, handleFeishuRequest, RecentIds } from '../../lib/chatops/feishu.ts';
 import {
   decryptFeishuBody,
   encryptFeishuBody,
   feishuSignature,
   verifyFeishuRequest,
-} from '../../lib/chatops/feishu-crypto.ts';
+} from '../../lib/auth/feishu.ts';
+import { parseChatAllowlist } from '../../lib/chatops/authorize.ts';
+import { type FeishuDeps, handleFeishuRequest, RecentIds } from '../../lib/chatops/feishu.ts';
 import type { FeishuMessage } from '../../lib/chatops/feishu-messages.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { sqsDecisionQueue } from '../../lib/queue/enqueue.ts';
 import { fakeAwsClient } from '../helpers/aws-fakes.ts';
-import { ENDPOINT_ID, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
+import { CHAT_SOURCE_KEY } from '../helpers/chat.ts';
+import { ENDPOINT_ID, INSTANCE_ID, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
 import { cardEvent, FEISHU_KEY, FEISHU_TOKEN, feishuRequest, messageEvent } from '../helpers/feishu.ts';
 
 describe('Feishu crypto', () => {
@@ -57,6 +58,7 @@ function world(overrides: Partial<FeishuDeps> = {}) {
   const deps: FeishuDeps = {
     encryptKey: FEISHU_KEY,
     verificationToken: FEISHU_TOKEN,
+    sourceKey: CHAT_SOURCE_KEY,
     system: 'feishu',
     seen: new RecentIds(),
     allowlist: parseChatAllowlist('FEISHU_ALLOWED_USERS', 'ou_alice'),
@@ -99,6 +101,54 @@ describe('handleFeishuRequest', () => {
     expect(wrongKey.statusCode).toBe(401);
   });
 
+  it('refuses a url_verification challenge whose signature headers do not verify', async () => {
+    const { deps } = world();
+    const challenge = { type: 'url_verification', challenge: 'c-9', token: FEISHU_TOKEN };
+    const signed = feishuRequest(challenge);
+    const wrongSignature = feishuRequest(challenge);
+    wrongSignature.headers['x-lark-signature'] = '0'.repeat(64);
+    const stale = feishuRequest(challenge, { timestamp: Math.floor(Date.now() / 1000) - 400 });
+    const partial = feishuRequest(challenge, { sign: false });
+    partial.headers['x-lark-signature'] = signed.headers['x-lark-signature'] as string;
+
+    expect(await handleFeishuRequest(signed, deps)).toEqual({ statusCode: 200, body: { challenge: 'c-9' } });
+    expect((await handleFeishuRequest(wrongSignature, deps)).statusCode).toBe(401);
+    expect((await handleFeishuRequest(stale, deps)).statusCode).toBe(401);
+    expect((await handleFeishuRequest(partial, deps)).statusCode).toBe(401);
+  });
+
+  it('refuses status on a target outside VPCEP_APPROVAL_ALLOWED_TARGETS', async () => {
+    const { deps, replies } = world({ allowedTargets: new Set([`apig:${INSTANCE_ID}`]) });
+
+    await handleFeishuRequest(feishuRequest(messageEvent(`status vpcep:${SERVICE_ID}`)), deps);
+
+    expect(replies[0]?.message).toMatchObject({ msg_type: 'text' });
+    expect(replies[0]?.message.content).toContain('is not a target this service may change');
+    expect(replies[0]?.message.content).not.toContain(ENDPOINT_ID);
+  });
+
+  it('defuses mention tags the user typed when it echoes them back', async () => {
+    const { deps, replies } = world();
+
+    await handleFeishuRequest(
+      feishuRequest(messageEvent(`accept vpcep:${SERVICE_ID} <at user_id="all"></at>`)),
+      deps,
+    );
+
+    expect(replies[0]?.message.content).not.toContain('<at');
+    expect(replies[0]?.message.content).toContain('\uFF1Cat');
+  });
+
+  it('answers 503 without CHATOPS_SOURCE_SIGNING_KEY and queues nothing', async () => {
+    const { deps, sqs } = world({ sourceKey: undefined });
+    const response = await handleFeishuRequest(
+      feishuRequest(messageEvent(`accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}`)),
+      deps,
+    );
+    expect(response.statusCode).toBe(503);
+    expect(sqs.sent).toHaveLength(0);
+  });
+
   it('queues a message command from an allowed user and replies in the thread', async () => {
     const { deps, sqs, replies } = world();
     const event = messageEvent(`accept vpcep:${SERVICE_ID} ${ENDPOINT_ID} -- CHG-9`, { messageId: 'om_1' });
@@ -110,7 +160,7 @@ describe('handleFeishuRequest', () => {
       action: 'accept',
       reason: 'CHG-9',
       requestedBy: 'feishu:ou_alice',
-      source: { system: 'feishu', ref: 'message:om_1' },
+      source: { system: 'feishu', ref: 'message:om_1', signature: expect.stringMatching(/^v1=/) },
     });
     expect(replies[0]).toMatchObject({ messageId: 'om_1', message: { msg_type: 'text' } });
     expect(replies[0]?.message.content).toContain('Queued: accept');
@@ -130,6 +180,25 @@ describe('handleFeishuRequest', () => {
     expect(JSON.stringify(card.elements)).toContain(
       `"value":{"action":"accept","target":"vpcep:${SERVICE_ID}","endpoint":"${ENDPOINT_ID}"}`,
     );
+  });
+
+  it('escapes lark_md in the status card, so an id cannot mention or link', async () => {
+    const { deps, replies } = world({
+      readPending: async () => [
+        {
+          id: ENDPOINT_ID,
+          status: 'pendingAcceptance',
+          domainId: '<at id=all></at>[x](https://evil.example)',
+        },
+      ],
+    });
+
+    await handleFeishuRequest(feishuRequest(messageEvent(`status vpcep:${SERVICE_ID}`)), deps);
+
+    const card = replies[0]?.message.content ?? '';
+    expect(card).not.toContain('<at');
+    expect(card).not.toContain('](https://');
+    expect(card).toContain('&lt;at id=all&gt;&lt;/at&gt;&#91;x&#93;&#40;https://evil.example&#41;');
   });
 
   it('acts once on a redelivered event', async () => {

@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { verifyChatSource } from '../../lib/auth/chat-source.ts';
+import { verifySlackRequest } from '../../lib/auth/slack.ts';
 import { parseChatAllowlist } from '../../lib/chatops/authorize.ts';
 import { handleSlackRequest, type SlackDeps } from '../../lib/chatops/slack.ts';
 import type { SlackMessage } from '../../lib/chatops/slack-messages.ts';
-import { verifySlackRequest } from '../../lib/chatops/slack-verify.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { sqsDecisionQueue } from '../../lib/queue/enqueue.ts';
 import { fakeAwsClient } from '../helpers/aws-fakes.ts';
+import { CHAT_SOURCE_KEY } from '../helpers/chat.ts';
 import { ENDPOINT_ID, INSTANCE_ID, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
 import { buttonPress, SLACK_SECRET, signedSlack, slashCommand } from '../helpers/slack.ts';
 
@@ -53,6 +55,7 @@ function world(overrides: Partial<SlackDeps> = {}) {
   const responded: Array<{ url: string; message: SlackMessage }> = [];
   const deps: SlackDeps = {
     signingSecret: SLACK_SECRET,
+    sourceKey: CHAT_SOURCE_KEY,
     allowlist: parseChatAllowlist('SLACK_ALLOWED_USERS', `U0ALICE U0BOB@apig:${INSTANCE_ID}`),
     allowedTargets: undefined,
     huawei: loadConfig({ HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID, HUAWEICLOUD_REGION: 'cn-north-4' }).huawei,
@@ -134,7 +137,10 @@ describe('handleSlackRequest', () => {
       deps,
     );
 
-    expect(JSON.stringify(help.body)).toContain('accept <vpcep:<serviceId>|apig:<instanceId>>');
+    // Escaped: unescaped, Slack would render <vpcep:…|…> as a link instead of the usage text.
+    expect(JSON.stringify(help.body)).toContain(
+      'accept &lt;vpcep:&lt;serviceId&gt;|apig:&lt;instanceId&gt;&gt;',
+    );
     expect(wrong.body).toMatchObject({ text: '"not-a-uuid" is not an endpoint ID (a UUID)' });
     expect(sqs.sent).toHaveLength(0);
   });
@@ -180,5 +186,76 @@ describe('handleSlackRequest', () => {
       (await handleSlackRequest(signedSlack(body), { ...deps, signingSecret: undefined })).statusCode,
     ).toBe(503);
     expect(sqs.sent).toHaveLength(0);
+  });
+
+  it('answers 503 without CHATOPS_SOURCE_SIGNING_KEY and queues nothing', async () => {
+    const { deps, sqs } = world({ sourceKey: undefined });
+    const body = slashCommand({ text: `accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}` });
+
+    expect(await handleSlackRequest(signedSlack(body), deps)).toEqual({
+      statusCode: 503,
+      body: { error: 'not_configured' },
+    });
+    expect(sqs.sent).toHaveLength(0);
+  });
+
+  it('signs the chat reference it puts in the decision source, bound to that decision', async () => {
+    const { deps, sqs } = world();
+    await handleSlackRequest(
+      signedSlack(slashCommand({ text: `accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}` })),
+      deps,
+    );
+
+    const [decision] = queued(sqs);
+    const { signature, ...source } = decision.source;
+    const fields = {
+      decisionId: decision.id,
+      action: decision.action,
+      targetKey: `vpcep:${SERVICE_ID}`,
+      requestedBy: decision.requestedBy,
+      source,
+    };
+    expect(signature).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(verifyChatSource(fields, signature, CHAT_SOURCE_KEY)).toBe(true);
+    expect(verifyChatSource({ ...fields, requestedBy: 'slack:U0MALLORY' }, signature, CHAT_SOURCE_KEY)).toBe(
+      false,
+    );
+  });
+
+  it('refuses status on a target outside VPCEP_APPROVAL_ALLOWED_TARGETS, as it refuses accept', async () => {
+    let reads = 0;
+    const { deps } = world({
+      allowedTargets: new Set([`apig:${INSTANCE_ID}`]),
+      readPending: async () => {
+        reads += 1;
+        return [{ id: ENDPOINT_ID, status: 'pendingAcceptance', domainId: 'd1' }];
+      },
+    });
+
+    const status = await handleSlackRequest(
+      signedSlack(slashCommand({ text: `status vpcep:${SERVICE_ID}` })),
+      deps,
+    );
+    const allowed = await handleSlackRequest(
+      signedSlack(slashCommand({ text: `status apig:${INSTANCE_ID}` })),
+      deps,
+    );
+
+    expect(status.body).toMatchObject({
+      text: `Sorry, vpcep:${SERVICE_ID} is not a target this service may change.`,
+    });
+    expect(JSON.stringify(status.body)).not.toContain(ENDPOINT_ID);
+    expect(JSON.stringify(allowed.body)).toContain(ENDPOINT_ID);
+    expect(reads).toBe(1);
+  });
+
+  it('escapes what the user typed when it echoes it back', async () => {
+    const { deps } = world();
+    const response = await handleSlackRequest(
+      signedSlack(slashCommand({ text: `accept vpcep:${SERVICE_ID} <!channel>` })),
+      deps,
+    );
+
+    expect(response.body).toMatchObject({ text: '"&lt;!channel&gt;" is not an endpoint ID (a UUID)' });
   });
 });

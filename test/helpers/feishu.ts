@@ -1,6 +1,6 @@
 /** Feishu/Lark event callbacks built as the platform sends them: encrypted, signed. */
 import { randomUUID } from 'node:crypto';
-import { encryptFeishuBody, feishuSignature } from '../../lib/chatops/feishu-crypto.ts';
+import { encryptFeishuBody, feishuSignature } from '../../lib/auth/feishu.ts';
 
 export const FEISHU_KEY = 'feishu-encrypt-key-for-tests';
 export const FEISHU_TOKEN = 'feishu-verification-token';

@@ -76,7 +76,7 @@ describe('chat-ops end to end on the local stack', () => {
     );
 
     expect(answer.body).toMatchObject({ text: expect.stringMatching(/^Sorry, you are not allowed/) });
-    expect(stack.fauxqs.inspectQueue('vpcep-approval-decisions.fifo')?.messages.ready).toHaveLength(0);
+    expect(await stack.visibleMessages(stack.queue.url)).toBe(0);
   });
 
   it('takes a Feishu card button to the card updated with the result', async () => {
@@ -154,5 +154,33 @@ describe('chat-ops end to end on the local stack', () => {
     const texts = (await replies()).map((c) => JSON.stringify(c.body));
     expect(texts[0]).toContain('Queued');
     expect(texts.at(-1)).toContain('succeeded');
+  });
+
+  it('fetches the Feishu tenant token once per container, not per request', async () => {
+    capture = await startCaptureServer((request) =>
+      request.path.includes('tenant_access_token')
+        ? { status: 200, body: { code: 0, tenant_access_token: 't-local', expire: 7200 } }
+        : { status: 200, body: { code: 0 } },
+    );
+    stack = await startLocalStack({
+      port: 0,
+      autoPoll: false,
+      write: () => undefined,
+      env: {
+        FEISHU_ENCRYPT_KEY: FEISHU_KEY,
+        FEISHU_VERIFICATION_TOKEN: FEISHU_TOKEN,
+        FEISHU_ALLOWED_USERS: 'ou_alice',
+        FEISHU_APP_ID: 'cli_local',
+        FEISHU_APP_SECRET: 's',
+        FEISHU_API_BASE: capture.url,
+      },
+    });
+
+    await send('/chatops/feishu', feishuRequest(messageEvent('help', { messageId: 'om_h1' })));
+    await send('/chatops/feishu', feishuRequest(messageEvent('help', { messageId: 'om_h2' })));
+    await capture.waitFor((c) => c.path === '/open-apis/im/v1/messages/om_h2/reply');
+
+    expect(capture.captured.filter((c) => c.path.includes('tenant_access_token'))).toHaveLength(1);
+    expect(capture.captured.filter((c) => c.path.endsWith('/reply'))).toHaveLength(2);
   });
 });

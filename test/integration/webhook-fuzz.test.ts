@@ -21,7 +21,7 @@ describe('the decision webhook handler under fuzz', () => {
     const sns = fakeAwsClient();
     const handler = createWebhookHandler(
       {
-        WEBHOOK_BEARER_TOKEN: 'fuzz-token',
+        WEBHOOK_BEARER_TOKEN: 'fuzz-token-0123456789abcdef0123456789',
         WEBHOOK_SIGNING_SECRET: STANDARD_SECRET,
         DECISION_QUEUE_URL: 'https://sqs.local/000000000000/q.fifo',
         OUTCOME_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:t',
@@ -48,7 +48,7 @@ describe('the decision webhook handler under fuzz', () => {
         fc.string(),
         fc.constantFrom(
           'application/json',
-          'Bearer fuzz-token',
+          'Bearer fuzz-token-0123456789abcdef0123456789',
           'text/plain; charset=utf-8',
           'v1,AAAA',
           `${Math.floor(Date.now() / 1000)}`,

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeSigningSecret } from '../../lib/auth/standard-webhooks.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { Outcome } from '../../lib/decision/outcome.ts';
 import type { Decision } from '../../lib/decision/schema.ts';
 import { sqsDecisionQueue } from '../../lib/queue/enqueue.ts';
-import { decodeSigningSecret } from '../../lib/webhook/authenticate.ts';
 import {
   handleDecisionWebhook,
   MAX_BODY_BYTES,

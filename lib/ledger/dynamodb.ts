@@ -1,0 +1,285 @@
+/**
+ * The ledger on one DynamoDB table (layout in keys.ts). "Once" is a conditional put, so it holds across
+ * containers and concurrent invocations; reads that decide something (last decision, an existing
+ * request or delivery) are strongly consistent.
+ */
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { ValidationError, VpcepApprovalError } from '../errors.ts';
+import { fromItem, type Item, toAttribute, toItem } from './attributes.ts';
+import {
+  connectionPk,
+  DECISION_SK_PREFIX,
+  DELIVERY_SK,
+  decisionSk,
+  deliveryPk,
+  INDEX_BY_TARGET,
+  REQUEST_SK,
+  TTL_ATTRIBUTE,
+  targetGsiPk,
+  targetGsiSk,
+} from './keys.ts';
+import type { AppliedDecision, ApprovalRequest, DeliveryKey, Ledger, RecordOnce } from './ledger.ts';
+import { isoTime, normalizeTarget, readAppliedDecision, readApprovalRequest } from './records.ts';
+
+export type DynamoDbSender = Pick<DynamoDBClient, 'send'>;
+
+export type DynamoDbLedgerOptions = {
+  client: DynamoDbSender;
+  tableName: string;
+  clock?: () => Date;
+  /** How long an approval request is kept (default 30 days); a request past it may be raised again. */
+  requestTtlMs?: number;
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const DELIVERY_KIND = /^[a-z0-9-]{1,32}$/;
+const MAX_DELIVERY_ID = 512;
+
+/** The SDK client with its standard configuration (region, credentials, AWS_ENDPOINT_URL_DYNAMODB). */
+export function defaultDynamoDbClient(): DynamoDBClient {
+  return new DynamoDBClient({});
+}
+
+export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
+  const { client, tableName } = options;
+  const clock = options.clock ?? (() => new Date());
+  const requestTtlMs = options.requestTtlMs ?? 30 * DAY_MS;
+
+  async function send<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw error;
+      throw new VpcepApprovalError('LEDGER_UNAVAILABLE', `ledger ${what} failed`, {
+        retryable: true,
+        statusCode: 503,
+        cause: error,
+      });
+    }
+  }
+
+  /** A conditional put: true when written, false when the condition held it back. */
+  async function putOnce(what: string, item: Item, condition: string, values?: Item): Promise<boolean> {
+    try {
+      await send(what, () =>
+        client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: condition,
+            ...(values === undefined ? {} : { ExpressionAttributeValues: values }),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async function getItem(what: string, pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    const result = await send(what, () =>
+      client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: { pk: { S: pk }, sk: { S: sk } },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return result.Item === undefined ? undefined : fromItem(result.Item);
+  }
+
+  /** Newest first, following pages until `limit` records (or all). */
+  async function queryNewestFirst(input: QueryCommandInput, limit: number | undefined): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await send('query', () =>
+        client.send(
+          new QueryCommand({
+            ...input,
+            TableName: tableName,
+            ScanIndexForward: false,
+            ...(limit === undefined ? {} : { Limit: limit - items.length }),
+            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+          }),
+        ),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined && (limit === undefined || items.length < limit));
+    return items;
+  }
+
+  const nowSeconds = () => Math.floor(clock().getTime() / 1000);
+  const expiresAt = (fromMs: number, ttlMs: number) => Math.ceil((fromMs + ttlMs) / 1000);
+  // TTL deletion is lazy: an item past its expiresAt counts as absent.
+  const absentOrExpired = `attribute_not_exists(pk) OR ${TTL_ATTRIBUTE} < :now`;
+
+  return {
+    async recordDecision(record) {
+      const target = normalizeTarget(record.target);
+      const endpointId = record.endpointId.toLowerCase();
+      const decidedAt = isoTime(record.decidedAt, 'decidedAt');
+      const appliedAt = isoTime(record.appliedAt, 'appliedAt');
+      const stored: AppliedDecision = { ...record, target, endpointId, decidedAt, appliedAt };
+      const item = toItem({
+        pk: connectionPk(target, endpointId),
+        sk: decisionSk(decidedAt, record.decisionId),
+        gsi1pk: targetGsiPk(target),
+        gsi1sk: targetGsiSk(decidedAt, endpointId, record.decisionId),
+        type: 'decision',
+        ...stored,
+      });
+      const written = await putOnce('recordDecision', item, 'attribute_not_exists(pk)');
+      return written ? 'recorded' : 'duplicate';
+    },
+
+    async lastDecision(targetText, endpointId) {
+      const target = normalizeTarget(targetText);
+      const [item] = await queryNewestFirst(
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': { S: connectionPk(target, endpointId) },
+            ':prefix': { S: DECISION_SK_PREFIX },
+          },
+          ConsistentRead: true,
+        },
+        1,
+      );
+      return item === undefined ? undefined : readAppliedDecision(fromItem(item));
+    },
+
+    async history(targetText, historyOptions = {}) {
+      const target = normalizeTarget(targetText);
+      const { endpointId, limit } = historyOptions;
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+        throw new ValidationError(
+          [{ path: 'limit', message: 'must be a positive integer' }],
+          'invalid query',
+        );
+      const input: QueryCommandInput =
+        endpointId === undefined
+          ? {
+              TableName: tableName,
+              IndexName: INDEX_BY_TARGET,
+              KeyConditionExpression: 'gsi1pk = :pk',
+              ExpressionAttributeValues: { ':pk': { S: targetGsiPk(target) } },
+            }
+          : {
+              TableName: tableName,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+              ExpressionAttributeValues: {
+                ':pk': { S: connectionPk(target, endpointId) },
+                ':prefix': { S: DECISION_SK_PREFIX },
+              },
+            };
+      const items = await queryNewestFirst(input, limit);
+      return items.reverse().map((item) => readAppliedDecision(fromItem(item)));
+    },
+
+    async recordApprovalRequest(request) {
+      const target = normalizeTarget(request.target);
+      const endpointId = request.endpointId.toLowerCase();
+      const raisedAt = isoTime(request.raisedAt, 'raisedAt');
+      const stored: ApprovalRequest = {
+        ...request,
+        target,
+        endpointId,
+        raisedAt,
+        remindAt: isoTime(request.remindAt, 'remindAt'),
+      };
+      const pk = connectionPk(target, endpointId);
+      const item = toItem({
+        pk,
+        sk: REQUEST_SK,
+        type: 'request',
+        ...stored,
+        [TTL_ATTRIBUTE]: expiresAt(Date.parse(raisedAt), requestTtlMs),
+      });
+      const now = { ':now': toAttribute(nowSeconds()) };
+      if (await putOnce('recordApprovalRequest', item, absentOrExpired, now)) return { first: true };
+      const existing = await getItem('recordApprovalRequest', pk, REQUEST_SK);
+      if (existing === undefined) throw lostRace('approval request');
+      return { first: false, existing: readApprovalRequest(existing) };
+    },
+
+    async claimReminder(targetText, endpointId, nextRemindAt) {
+      const target = normalizeTarget(targetText);
+      try {
+        const result = await send('claimReminder', () =>
+          client.send(
+            new UpdateItemCommand({
+              TableName: tableName,
+              Key: { pk: { S: connectionPk(target, endpointId) }, sk: { S: REQUEST_SK } },
+              UpdateExpression: 'SET remindAt = :next, reminders = reminders + :one',
+              // remindAt is fixed-width ISO text: string order is time order.
+              ConditionExpression: 'attribute_exists(pk) AND remindAt <= :now',
+              ExpressionAttributeValues: {
+                ':next': { S: isoTime(nextRemindAt, 'nextRemindAt') },
+                ':one': { N: '1' },
+                ':now': { S: clock().toISOString() },
+              },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        );
+        return result.Attributes === undefined ? undefined : readApprovalRequest(fromItem(result.Attributes));
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
+    },
+
+    async recordDelivery(key: DeliveryKey, answer: unknown, ttlMs: number): Promise<RecordOnce<unknown>> {
+      if (!DELIVERY_KIND.test(key.kind))
+        throw new ValidationError(
+          [{ path: 'kind', message: 'must be 1-32 of a-z 0-9 -' }],
+          'invalid delivery key',
+        );
+      if (key.id.length === 0 || key.id.length > MAX_DELIVERY_ID)
+        throw new ValidationError(
+          [{ path: 'id', message: `must be 1-${MAX_DELIVERY_ID} characters` }],
+          'invalid delivery key',
+        );
+      const pk = deliveryPk(key.kind, key.id);
+      const seen = clock();
+      const item = toItem({
+        pk,
+        sk: DELIVERY_SK,
+        type: 'delivery',
+        kind: key.kind,
+        id: key.id,
+        // As JSON text: the answer is replayed byte for byte, whatever its shape.
+        answer: JSON.stringify(answer ?? null),
+        seenAt: seen.toISOString(),
+        [TTL_ATTRIBUTE]: expiresAt(seen.getTime(), ttlMs),
+      });
+      const now = { ':now': toAttribute(nowSeconds()) };
+      if (await putOnce('recordDelivery', item, absentOrExpired, now)) return { first: true };
+      const existing = await getItem('recordDelivery', pk, DELIVERY_SK);
+      if (typeof existing?.answer !== 'string') throw lostRace('delivery');
+      return { first: false, existing: JSON.parse(existing.answer) as unknown };
+    },
+  };
+}
+
+/** The item that held the condition back was gone when read: deleted by TTL in between. Retrying settles it. */
+function lostRace(what: string): VpcepApprovalError {
+  return new VpcepApprovalError('LEDGER_CONFLICT', `${what} changed while being recorded`, {
+    retryable: true,
+    statusCode: 503,
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * The ledger: what the approval loop must remember across containers and invocations. Every decision
+ * applied to a connection (the audit trail, and the base for refusing a superseded decision), every
+ * approval request raised (so a sweep asks people once, and reminds them on time), and every delivery
+ * id seen (so a redelivered webhook or chat request gets the first answer again). The DynamoDB
+ * implementation is in dynamodb.ts; keys and records are laid out in keys.ts.
+ */
+import type { Action } from '../decision/schema.ts';
+
+/**
+ * One decision applied to one connection. `target` is the normalized target key (`vpcep:<serviceId>`,
+ * `apig:<instanceId>`, lower-cased). Times are ISO 8601 in UTC.
+ */
+export type AppliedDecision = {
+  decisionId: string;
+  action: Action;
+  target: string;
+  endpointId: string;
+  /** Who asked: the decision's `requestedBy` (`alice@example.com`, `slack:U123`, `rule:autoAccept`). */
+  requestedBy?: string;
+  /** Who approved it, when people did (two-person approval lists both). */
+  approvedBy: string[];
+  source?: { system: string; ref?: string; url?: string };
+  /** Huawei's request ids of the calls that read and changed the connection. */
+  huaweiRequestIds: string[];
+  /** The connection's status as last read after acting (`accepted`, `rejected`, …). */
+  status?: string;
+  /** When it was applied. */
+  appliedAt: string;
+  /** When it was decided: what supersede ordering compares. */
+  decidedAt: string;
+};
+
+/** An approval request raised for one pending connection, and when to remind people of it. */
+export type ApprovalRequest = {
+  target: string;
+  endpointId: string;
+  /** The consumer's account (the connection's `domain_id`). */
+  domainId?: string;
+  /** The connection's `created_at`, as Huawei reported it. */
+  requestedAt?: string;
+  /** The rules' verdict that made it an approval request (`approvalRequired`, `overConnectionLimit`). */
+  rule: string;
+  raisedAt: string;
+  remindAt: string;
+  /** How many reminders have been sent. */
+  reminders: number;
+};
+
+/**
+ * A delivery to deduplicate: `kind` names the id's namespace (`webhook-id`, `hub-body`, `slack`,
+ * `feishu`, `decision`), `id` the sender's id (or a body hash) in it.
+ */
+export type DeliveryKey = { kind: string; id: string };
+
+export type RecordOnce<T> = { first: true } | { first: false; existing: T };
+
+export type Ledger = {
+  /**
+   * Records a decision applied to a connection, once: a replay of the same decision (same id and
+   * `decidedAt`) answers `duplicate` and changes nothing.
+   */
+  recordDecision(record: AppliedDecision): Promise<'recorded' | 'duplicate'>;
+  /** The decision with the latest `decidedAt` applied to the connection, if any. */
+  lastDecision(target: string, endpointId: string): Promise<AppliedDecision | undefined>;
+  /**
+   * Decisions applied on a target (or one of its connections), oldest first by `decidedAt`; with
+   * `limit`, the newest `limit` of them.
+   */
+  history(target: string, options?: { endpointId?: string; limit?: number }): Promise<AppliedDecision[]>;
+  /**
+   * Records an approval request once per connection: the first caller gets `first: true` and should
+   * ask people; every later caller, in any container, gets the request already recorded.
+   */
+  recordApprovalRequest(request: ApprovalRequest): Promise<RecordOnce<ApprovalRequest>>;
+  /**
+   * Claims the connection's reminder when it is due (`remindAt` ≤ now) and moves it to `nextRemindAt`:
+   * exactly one caller wins a due reminder. Answers the updated request to the winner, undefined to
+   * everyone else (not due, already claimed, or no request).
+   */
+  claimReminder(
+    target: string,
+    endpointId: string,
+    nextRemindAt: string,
+  ): Promise<ApprovalRequest | undefined>;
+  /**
+   * Records a delivery id with the answer given to it, once within `ttlMs`: the first caller stores its
+   * answer; every later caller gets the stored answer back, whatever answer it offered.
+   */
+  recordDelivery(key: DeliveryKey, answer: unknown, ttlMs: number): Promise<RecordOnce<unknown>>;
+};

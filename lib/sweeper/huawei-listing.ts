@@ -1,0 +1,52 @@
+/** The sweep's view of a target read from Huawei Cloud: pending connections, and accepted ones per account. */
+import type { HuaweiConfig } from '../config.ts';
+import { targetFromKey } from '../decision/schema.ts';
+import { ValidationError } from '../errors.ts';
+import { resolveTarget } from '../executor/target.ts';
+import type { HuaweiClient } from '../huawei/client.ts';
+import { listConnectionsByStatus } from '../huawei/pending.ts';
+import type { TargetListing } from './sweep.ts';
+
+export type HuaweiListingDeps = {
+  client: HuaweiClient;
+  huawei: HuaweiConfig;
+  /** Budget for listing one target, retries included. */
+  deadlineMs: number;
+  clock?: () => Date;
+};
+
+/** `listPending` for the sweep, over the connection list API (`status=pendingAcceptance`, then `accepted`). */
+export function huaweiListing(deps: HuaweiListingDeps) {
+  const clock = deps.clock ?? (() => new Date());
+  return async (targetKey: string, options: { countAccepted: boolean }): Promise<TargetListing> => {
+    const target = targetFromKey(targetKey);
+    if (target === undefined)
+      throw new ValidationError([
+        { path: 'target', message: 'must be vpcep:<serviceId> or apig:<instanceId>' },
+      ]);
+    const resolution = resolveTarget(target, deps.huawei);
+    if (!resolution.ok) throw new ValidationError(resolution.issues, 'cannot resolve the target');
+    const deadlineAt = clock().getTime() + deps.deadlineMs;
+    const pending = await listConnectionsByStatus(deps.client, resolution.api, 'pendingAcceptance', {
+      deadlineAt,
+    });
+    if (!pending.ok) throw pending.error;
+    const acceptedByAccount = new Map<string, number>();
+    if (options.countAccepted) {
+      const accepted = await listConnectionsByStatus(deps.client, resolution.api, 'accepted', { deadlineAt });
+      if (!accepted.ok) throw accepted.error;
+      for (const c of accepted.body) {
+        const account = c.domainId?.toLowerCase();
+        if (account !== undefined) acceptedByAccount.set(account, (acceptedByAccount.get(account) ?? 0) + 1);
+      }
+    }
+    return {
+      pending: pending.body.map((c) => ({
+        endpointId: c.endpointId,
+        ...(c.domainId === undefined ? {} : { domainId: c.domainId }),
+        ...(c.createdAt === undefined ? {} : { createdAt: c.createdAt }),
+      })),
+      acceptedByAccount,
+    };
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * One sweep of the watched targets: list each target's pending connections, apply the rules, queue
+ * the automatic decisions and ask people about the rest — once per connection across sweeps and
+ * containers (the ledger's conditional write), with a reminder when one is due. A failure on one
+ * target or connection is reported and never stops the others.
+ */
+import pLimit from 'p-limit';
+import { type DecisionInput, targetFromKey } from '../decision/schema.ts';
+import { toApprovalError } from '../errors.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import {
+  evaluateTarget,
+  type PendingConnection,
+  type RuleName,
+  type RuleVerdict,
+} from '../rules/evaluate.ts';
+import { type Rules, rulesFor } from '../rules/schema.ts';
+
+/** What the sweep needs to know about a target: its pending connections, and accepted ones per account. */
+export type TargetListing = {
+  pending: PendingConnection[];
+  /** Accepted connections per lower-cased `domain_id`; needed only for `maxConnectionsPerAccount`. */
+  acceptedByAccount: ReadonlyMap<string, number>;
+};
+
+/** What people are asked (first) or reminded of: the `approval.requested` event's content. */
+export type ApprovalRequestEvent = {
+  target: string;
+  endpointId: string;
+  domainId?: string;
+  createdAt?: string;
+  rule: RuleName;
+  reason: string;
+  approvalsRequired: number;
+  approvers: { slack: string[]; feishu: string[] };
+  /** 0 for the first request, then 1, 2, … for each reminder. */
+  reminder: number;
+};
+
+export type SweepDeps = {
+  /** With `countAccepted` false, `acceptedByAccount` may be left empty: no rule of the target needs it. */
+  listPending(target: string, options: { countAccepted: boolean }): Promise<TargetListing>;
+  ledger: Pick<Ledger, 'recordApprovalRequest' | 'claimReminder'>;
+  rules: Rules;
+  enqueue(decision: DecisionInput): Promise<void>;
+  raiseApprovalRequest(request: ApprovalRequestEvent): Promise<void>;
+  clock: () => Date;
+  /** How long after a request (or its last reminder) people are reminded. */
+  reminderIntervalMs: number;
+  /** Connections handled at once within a target (ledger writes, enqueues); default 16. */
+  concurrency?: number;
+};
+
+export type SweepError = { target: string; endpointId?: string; code: string; message: string };
+
+export type SweepReport = {
+  targets: number;
+  pending: number;
+  decisions: Array<{
+    target: string;
+    endpointId: string;
+    decisionId: string;
+    action: 'accept' | 'reject';
+    rule: RuleName;
+  }>;
+  requested: Array<{ target: string; endpointId: string; rule: RuleName }>;
+  reminded: Array<{ target: string; endpointId: string; reminder: number }>;
+  /** Asked before, and no reminder due yet. */
+  waiting: number;
+  errors: SweepError[];
+};
+
+/**
+ * The id of an automatic decision: derived from the connection and the action, so every sweep that
+ * reaches the same verdict produces the same id and the queue (and the ledger) deduplicate it.
+ */
+export function ruleDecisionId(endpointId: string, action: 'accept' | 'reject'): string {
+  return `rules:${action}:${endpointId.toLowerCase()}`;
+}
+
+export async function sweep(targets: readonly string[], deps: SweepDeps): Promise<SweepReport> {
+  const report: SweepReport = {
+    targets: targets.length,
+    pending: 0,
+    decisions: [],
+    requested: [],
+    reminded: [],
+    waiting: 0,
+    errors: [],
+  };
+  const limit = pLimit(deps.concurrency ?? 16);
+  await Promise.all(
+    targets.map(async (target) => {
+      const rules = rulesFor(deps.rules, target);
+      let listing: TargetListing;
+      try {
+        listing = await deps.listPending(target, {
+          countAccepted: rules.maxConnectionsPerAccount !== undefined,
+        });
+      } catch (error) {
+        report.errors.push({ target, ...describe(error) });
+        return;
+      }
+      report.pending += listing.pending.length;
+      const now = deps.clock();
+      const verdicts = evaluateTarget(rules, listing.pending, listing.acceptedByAccount, now);
+      await Promise.all(
+        verdicts.map(({ connection, verdict }) =>
+          limit(async () => {
+            try {
+              if (verdict.kind === 'decide') await decide(target, connection, verdict, deps, report);
+              else await ask(target, connection, verdict, now, deps, report);
+            } catch (error) {
+              report.errors.push({ target, endpointId: connection.endpointId, ...describe(error) });
+            }
+          }),
+        ),
+      );
+    }),
+  );
+  return report;
+}
+
+async function decide(
+  target: string,
+  connection: PendingConnection,
+  verdict: Extract<RuleVerdict, { kind: 'decide' }>,
+  deps: SweepDeps,
+  report: SweepReport,
+): Promise<void> {
+  const parsedTarget = targetFromKey(target);
+  if (parsedTarget === undefined) throw new RangeError(`not a target key: ${target}`);
+  const decisionId = ruleDecisionId(connection.endpointId, verdict.action);
+  await deps.enqueue({
+    id: decisionId,
+    action: verdict.action,
+    target: parsedTarget,
+    endpoints: [connection.endpointId],
+    reason: verdict.reason,
+    requestedBy: `rule:${verdict.rule}`,
+    source: { system: 'rules', ref: verdict.rule },
+  });
+  report.decisions.push({
+    target,
+    endpointId: connection.endpointId,
+    decisionId,
+    action: verdict.action,
+    rule: verdict.rule,
+  });
+}
+
+async function ask(
+  target: string,
+  connection: PendingConnection,
+  verdict: Extract<RuleVerdict, { kind: 'ask' }>,
+  now: Date,
+  deps: SweepDeps,
+  report: SweepReport,
+): Promise<void> {
+  const next = new Date(now.getTime() + deps.reminderIntervalMs).toISOString();
+  const event: ApprovalRequestEvent = {
+    target,
+    endpointId: connection.endpointId,
+    ...(connection.domainId === undefined ? {} : { domainId: connection.domainId }),
+    ...(connection.createdAt === undefined ? {} : { createdAt: connection.createdAt }),
+    rule: verdict.rule,
+    reason: verdict.reason,
+    approvalsRequired: verdict.approvalsRequired,
+    approvers: verdict.approvers,
+    reminder: 0,
+  };
+  const recorded = await deps.ledger.recordApprovalRequest({
+    target,
+    endpointId: connection.endpointId,
+    ...(connection.domainId === undefined ? {} : { domainId: connection.domainId }),
+    ...(connection.createdAt === undefined ? {} : { requestedAt: connection.createdAt }),
+    rule: verdict.rule,
+    raisedAt: now.toISOString(),
+    remindAt: next,
+    reminders: 0,
+  });
+  if (recorded.first) {
+    // Recorded before it is raised: should raising fail, the request is raised again when its
+    // reminder falls due, never twice at once.
+    await deps.raiseApprovalRequest(event);
+    report.requested.push({ target, endpointId: connection.endpointId, rule: verdict.rule });
+    return;
+  }
+  const claimed = await deps.ledger.claimReminder(target, connection.endpointId, next);
+  if (claimed === undefined) {
+    report.waiting += 1;
+    return;
+  }
+  await deps.raiseApprovalRequest({ ...event, reminder: claimed.reminders });
+  report.reminded.push({ target, endpointId: connection.endpointId, reminder: claimed.reminders });
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  const e = toApprovalError(error);
+  return { code: e.code, message: e.message };
+}

@@ -1,0 +1,125 @@
+/**
+ * A pending connection opens its approval issue: when the sweeper raises an approval request and
+ * JIRA_APPROVAL_PROJECT is set, one Jira issue per pending connection, whose key the caller records
+ * (in the ledger). `existingKey` is asked first, so a connection seen again by the next sweep — or a
+ * retried sweep — does not open a second issue.
+ */
+import type { Target } from '../decision/schema.ts';
+import { targetFromKey, targetKey } from '../decision/schema.ts';
+import { RULE } from '../rules/evaluate.ts';
+import type { ApprovalRequestEvent } from '../sweeper/sweep.ts';
+import { code, oneLine, paragraph, strong, type TicketDocument, text } from './document.ts';
+import type { JiraClient } from './jira.ts';
+
+export type PendingConnection = {
+  target: Target;
+  endpointId: string;
+  /** The consumer's Huawei account (domain id), when the API says. */
+  consumerAccount?: string;
+  /** When the connection was requested (ISO 8601). */
+  requestedAt: string;
+  /** Whether the consumer account is whitelisted (on the target's autoAccept list). */
+  whitelisted: boolean;
+  /** Why people are asked, in the rules' words. */
+  reason?: string;
+};
+
+/**
+ * The pending connection of the sweep's approval request. The account is whitelisted exactly when the
+ * rule that asked is `maxConnectionsPerAccount`: an autoAccept-listed account under its limit is
+ * accepted without asking, and one not listed is asked by `askPeople`. Undefined for a target key
+ * that does not read back.
+ */
+export function pendingFromApprovalRequest(
+  event: Pick<ApprovalRequestEvent, 'target' | 'endpointId' | 'domainId' | 'createdAt' | 'rule' | 'reason'>,
+  raisedAt: Date,
+): PendingConnection | undefined {
+  const target = targetFromKey(event.target);
+  if (target === undefined) return undefined;
+  const connection: PendingConnection = {
+    target,
+    endpointId: event.endpointId,
+    requestedAt: event.createdAt ?? raisedAt.toISOString(),
+    whitelisted: event.rule === RULE.maxConnectionsPerAccount,
+    reason: event.reason,
+  };
+  if (event.domainId !== undefined) connection.consumerAccount = event.domainId;
+  return connection;
+}
+
+export type OpenIssueDeps = {
+  jira: JiraClient;
+  approval: { project: string; issueType: string };
+  /** The key of the issue already opened for this connection, if any (the ledger's record). */
+  existingKey(connection: PendingConnection): Promise<string | undefined>;
+};
+
+export type OpenIssueResult = { key: string; created: boolean };
+
+export const APPROVAL_LABEL = 'vpcep-approval';
+/** The issue property holding the connection, for the Automation rule's decision (docs/tickets.md). */
+export const APPROVAL_PROPERTY = 'vpcepApproval';
+
+export async function openApprovalIssue(
+  connection: PendingConnection,
+  deps: OpenIssueDeps,
+): Promise<OpenIssueResult> {
+  const existing = await deps.existingKey(connection);
+  if (existing !== undefined) return { key: existing, created: false };
+  const key = await deps.jira.createIssue({
+    project: deps.approval.project,
+    issueType: deps.approval.issueType,
+    summary: approvalSummary(connection),
+    description: approvalDescription(connection),
+    labels: [APPROVAL_LABEL],
+    properties: [{ key: APPROVAL_PROPERTY, value: approvalProperty(connection) }],
+  });
+  return { key, created: true };
+}
+
+/** What a decision on this connection needs, in the decision's own shape. */
+export function approvalProperty(c: PendingConnection) {
+  return {
+    target: c.target,
+    targetType: c.target.type,
+    // The rule writes `"<targetIdField>": "<targetId>"`, since smart values cannot branch on the type.
+    targetIdField: c.target.type === 'vpcep' ? 'serviceId' : 'instanceId',
+    targetId: c.target.type === 'vpcep' ? c.target.serviceId : c.target.instanceId,
+    endpointId: c.endpointId,
+    consumerAccount: c.consumerAccount ?? null,
+    requestedAt: c.requestedAt,
+    whitelisted: c.whitelisted,
+  };
+}
+
+/** Jira summaries are plain text of at most 255 characters. */
+export function approvalSummary(c: PendingConnection): string {
+  const account =
+    c.consumerAccount === undefined ? 'an unknown account' : `account ${oneLine(c.consumerAccount, 64)}`;
+  return oneLine(`Approve VPC endpoint ${c.endpointId} from ${account} on ${targetKey(c.target)}`, 255);
+}
+
+export function approvalDescription(c: PendingConnection): TicketDocument {
+  const where = [c.target.region, c.target.projectId].filter((v) => v !== undefined).join(', project ');
+  return [
+    paragraph(strong('A VPC endpoint connection is waiting for approval.')),
+    {
+      kind: 'bullets',
+      items: [
+        [text('Target: '), code(targetKey(c.target)), text(where === '' ? '' : ` (${oneLine(where, 100)})`)],
+        [text('Endpoint: '), code(oneLine(c.endpointId, 64))],
+        [text('Consumer account: '), code(oneLine(c.consumerAccount ?? 'unknown', 64))],
+        [text(`Requested at: ${oneLine(c.requestedAt, 40)}`)],
+        [
+          text(
+            c.whitelisted
+              ? 'Whitelisted: yes — the account is on the autoAccept list, but at its connection limit'
+              : 'Whitelisted: no — the account is not on the autoAccept list',
+          ),
+        ],
+        ...(c.reason === undefined ? [] : [[text(`Why asked: ${oneLine(c.reason, 500)}`)]]),
+      ],
+    },
+    paragraph(text('Accept or reject it with a decision on this issue (see the approval rule).')),
+  ];
+}

@@ -1,0 +1,195 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Decision, parseDecision } from '../../lib/decision/schema.ts';
+import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
+import { parseRules } from '../../lib/rules/schema.ts';
+import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
+import { type ApprovalRequestEvent, type SweepDeps, sweep } from '../../lib/sweeper/sweep.ts';
+import { type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
+import { endpointIds, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
+import { type Harness, startHarness } from '../helpers/harness.ts';
+
+const TARGET = `vpcep:${SERVICE_ID}`;
+const OTHER_SERVICE = '9e1f2d3c-4b5a-4968-8776-655443322110';
+const TRUSTED = 'a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b';
+const STRANGER = '0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a';
+const HOUR = 60 * 60 * 1000;
+const [TRUSTED_EP, STRANGER_EP, OLD_EP, EXTRA_EP] = endpointIds(4) as [string, string, string, string];
+
+let h: Harness;
+let dynamo: LocalDynamo;
+let now: Date;
+let queued: Decision[];
+let raised: ApprovalRequestEvent[];
+
+beforeEach(async () => {
+  [h, dynamo] = await Promise.all([startHarness(), startDynalite()]);
+  now = new Date('2026-11-26T10:00:00.000Z');
+  queued = [];
+  raised = [];
+  h.sim.seed({
+    kind: 'vpcep',
+    projectId: PROJECT_ID,
+    targetId: SERVICE_ID,
+    connections: [
+      { id: TRUSTED_EP, domainId: TRUSTED, createdAt: '2026-11-26T09:55:00.000Z' },
+      { id: STRANGER_EP, domainId: STRANGER, createdAt: '2026-11-26T09:50:00.000Z' },
+    ],
+  });
+});
+afterEach(async () => {
+  await Promise.all([h.close(), dynamo.close()]);
+});
+
+/** The sweep's effects as one container wires them: its own ledger client, the shared table. */
+function deps(rules: string, overrides: Partial<SweepDeps> = {}): SweepDeps {
+  return {
+    listPending: huaweiListing({ client: h.runtime.client, huawei: h.config.huawei, deadlineMs: 10_000 }),
+    ledger: dynamoDbLedger({ client: dynamo.client(), tableName: dynamo.tableName, clock: () => now }),
+    rules: parseRules(rules),
+    async enqueue(input) {
+      const parsed = parseDecision(input);
+      if (!parsed.ok)
+        throw new Error(`the sweep queued an invalid decision: ${JSON.stringify(parsed.issues)}`);
+      queued.push(parsed.decision);
+    },
+    async raiseApprovalRequest(request) {
+      raised.push(request);
+    },
+    clock: () => now,
+    reminderIntervalMs: 4 * HOUR,
+    ...overrides,
+  };
+}
+
+const TRUST = JSON.stringify({
+  targets: { [TARGET]: { autoAccept: [TRUSTED], approvers: { slack: ['U0123ABCD'] } } },
+});
+
+describe('sweep', () => {
+  it("queues an accept for a trusted account's connection and asks people about the other", async () => {
+    const report = await sweep([TARGET], deps(TRUST));
+
+    expect(queued).toEqual([
+      {
+        id: `rules:accept:${TRUSTED_EP}`,
+        action: 'accept',
+        target: { type: 'vpcep', serviceId: SERVICE_ID },
+        endpoints: [TRUSTED_EP],
+        reason: `account ${TRUSTED} is in autoAccept`,
+        requestedBy: 'rule:autoAccept',
+        source: { system: 'rules', ref: 'autoAccept' },
+      },
+    ]);
+    expect(raised).toEqual([
+      {
+        target: TARGET,
+        endpointId: STRANGER_EP,
+        domainId: STRANGER,
+        createdAt: '2026-11-26T09:50:00.000Z',
+        rule: 'askPeople',
+        reason: 'no rule decides it',
+        approvalsRequired: 1,
+        approvers: { slack: ['U0123ABCD'], feishu: [] },
+        reminder: 0,
+      },
+    ]);
+    expect(report).toMatchObject({ targets: 1, pending: 2, waiting: 0, errors: [] });
+    // Only pending connections were listed: the list was asked by status.
+    expect(h.sim.calls.map((c) => c.query.status)).toEqual(['pendingAcceptance']);
+  });
+
+  it('asks once across three sweeps in two containers, then reminds once the interval has passed', async () => {
+    const [a, b] = [deps(TRUST), deps(TRUST)];
+
+    await sweep([TARGET], a);
+    await sweep([TARGET], b);
+    const third = await sweep([TARGET], a);
+    now = new Date(now.getTime() + 4 * HOUR);
+    const [due, alsoDue] = await Promise.all([sweep([TARGET], b), sweep([TARGET], a)]);
+    const afterReminder = await sweep([TARGET], b);
+
+    expect(raised.map((r) => [r.endpointId, r.reminder])).toEqual([
+      [STRANGER_EP, 0],
+      [STRANGER_EP, 1],
+    ]);
+    expect(third.waiting).toBe(1);
+    expect(due.reminded.length + alsoDue.reminded.length).toBe(1);
+    expect(afterReminder.waiting).toBe(1);
+    // The automatic decision has one id however many sweeps reach it, so the queue deduplicates it.
+    expect(new Set(queued.map((d) => d.id))).toEqual(new Set([`rules:accept:${TRUSTED_EP}`]));
+  });
+
+  it("counts an account's accepted connections against maxConnectionsPerAccount", async () => {
+    h.sim.seed({
+      kind: 'vpcep',
+      projectId: PROJECT_ID,
+      targetId: SERVICE_ID,
+      connections: [{ id: EXTRA_EP, domainId: TRUSTED, status: 'accepted' }],
+    });
+    const rules = JSON.stringify({
+      targets: { [TARGET]: { autoAccept: [TRUSTED], maxConnectionsPerAccount: 1 } },
+    });
+
+    const report = await sweep([TARGET], deps(rules));
+
+    expect(queued).toEqual([]);
+    // Connections are handled concurrently: compare without order.
+    expect(new Map(raised.map((r) => [r.endpointId, r.rule]))).toEqual(
+      new Map([
+        [TRUSTED_EP, 'maxConnectionsPerAccount'],
+        [STRANGER_EP, 'askPeople'],
+      ]),
+    );
+    expect(report.decisions).toEqual([]);
+    expect(h.sim.calls.map((c) => c.query.status).sort()).toEqual(['accepted', 'pendingAcceptance']);
+  });
+
+  it('rejects a request left pending past rejectPendingAfterHours, by the "*" defaults', async () => {
+    h.sim.seed({
+      kind: 'vpcep',
+      projectId: PROJECT_ID,
+      targetId: SERVICE_ID,
+      connections: [{ id: OLD_EP, domainId: STRANGER, createdAt: '2026-11-23T09:00:00.000Z' }],
+    });
+
+    const report = await sweep(
+      [TARGET],
+      deps(JSON.stringify({ targets: { '*': { rejectPendingAfterHours: 72 } } })),
+    );
+
+    expect(report.decisions).toEqual([
+      {
+        target: TARGET,
+        endpointId: OLD_EP,
+        decisionId: `rules:reject:${OLD_EP}`,
+        action: 'reject',
+        rule: 'rejectPendingAfterHours',
+      },
+    ]);
+    expect(queued.map((d) => [d.id, d.requestedBy])).toEqual([
+      [`rules:reject:${OLD_EP}`, 'rule:rejectPendingAfterHours'],
+    ]);
+  });
+
+  it('reports a failing target or connection and carries on with the others', async () => {
+    let raises = 0;
+    const report = await sweep(
+      [`vpcep:${OTHER_SERVICE}`, TARGET],
+      deps('', {
+        async raiseApprovalRequest(request) {
+          raises += 1;
+          if (request.endpointId === TRUSTED_EP) throw new Error('chat is down');
+          raised.push(request);
+        },
+      }),
+    );
+
+    const byTarget = (x: { target: string; endpointId?: string }) => `${x.target}/${x.endpointId ?? ''}`;
+    expect([...report.errors].sort((x, y) => byTarget(x).localeCompare(byTarget(y)))).toEqual([
+      { target: TARGET, endpointId: TRUSTED_EP, code: 'INTERNAL_ERROR', message: 'chat is down' },
+      { target: `vpcep:${OTHER_SERVICE}`, code: 'EndPoint.2003', message: expect.any(String) },
+    ]);
+    expect(raises).toBe(2);
+    expect(raised.map((r) => r.endpointId)).toEqual([STRANGER_EP]);
+  });
+});

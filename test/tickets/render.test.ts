@@ -1,0 +1,141 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { toAdf } from '../../lib/tickets/adf.ts';
+import { code, oneLine, paragraph, strong, text } from '../../lib/tickets/document.ts';
+import { retryAfterMs } from '../../lib/tickets/http.ts';
+import { outcomeMarker } from '../../lib/tickets/outcome-document.ts';
+import { parseOutcomeMessage } from '../../lib/tickets/outcome-message.ts';
+import { escapeWiki, toWiki } from '../../lib/tickets/wiki.ts';
+import { neutraliseCodeTags, toWorkNote } from '../../lib/tickets/work-note.ts';
+import { anOutcome } from './outcomes.ts';
+
+describe('oneLine', () => {
+  it('folds line breaks, drops controls and bidi overrides, and cuts long text', () => {
+    expect(oneLine('a\r\nb\nc\u2028d')).toBe('a b c d');
+    expect(oneLine('x\u0000y\u001b[31mz\u202Eevil')).toBe('xy[31mzevil');
+    expect(oneLine('abcdef', 4)).toBe('abc…');
+  });
+});
+
+describe('escapeWiki', () => {
+  it('escapes every character that starts wiki markup, once', () => {
+    expect(escapeWiki('*b* _i_ -s- +u+ ^s^ ~s~ ??c?? {code} [l|u] |t| !img! #n')).toBe(
+      '\\*b\\* \\_i\\_ \\-s\\- \\+u\\+ \\^s\\^ \\~s\\~ \\?\\?c\\?\\? \\{code\\} \\[l\\|u\\] \\|t\\| \\!img\\! \\#n',
+    );
+    expect(escapeWiki('a\\\\b')).toBe('a&#92;&#92;b');
+    expect(escapeWiki('see https://evil.example')).toBe('see https&#58;//evil.example');
+  });
+
+  it('leaves no markup character unescaped, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        const out = escapeWiki(s);
+        // Remove the escapes and entities we write; nothing with meaning may remain.
+        const residue = out.replace(/\\[*_?\-+^~{}[\]|!#]|&#92;|&#58;/g, '');
+        return !/[*_?\-+^~{}[\]|!#\\]/.test(residue) && !/:\/\//.test(residue);
+      }),
+    );
+  });
+});
+
+describe('renderers', () => {
+  const doc = [
+    paragraph(strong('Done'), text(' by '), text('[x|https://e.example] *y*')),
+    { kind: 'bullets' as const, items: [[code('id-1'), text(' ok')]] },
+  ];
+
+  it('put outside text only in ADF text nodes, with attribute-free marks', () => {
+    expect(toAdf(doc)).toEqual({
+      type: 'doc',
+      version: 1,
+      content: [
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'Done', marks: [{ type: 'strong' }] },
+            { type: 'text', text: ' by ' },
+            { type: 'text', text: '[x|https://e.example] *y*' },
+          ],
+        },
+        {
+          type: 'bulletList',
+          content: [
+            {
+              type: 'listItem',
+              content: [
+                {
+                  type: 'paragraph',
+                  content: [
+                    { type: 'text', text: 'id-1', marks: [{ type: 'code' }] },
+                    { type: 'text', text: ' ok' },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('render wiki markup and work notes', () => {
+    expect(toWiki(doc)).toBe('*Done* by \\[x\\|https&#58;//e.example\\] \\*y\\*\n\n* {{id\\-1}} ok');
+    expect(toWorkNote(doc)).toBe('Done by [x|https://e.example] *y*\n\n- id-1 ok');
+  });
+
+  it('neutralise [code] tags in any case or spacing', () => {
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.constantFrom('[code]', '[/code]', '[ CoDe ]', '[ / code]', '[code '),
+        fc.string(),
+        (a, tag, b) => {
+          expect(neutraliseCodeTags(`${a}${tag}${b}`)).not.toMatch(/\[\s*\/?\s*code/i);
+        },
+      ),
+    );
+  });
+});
+
+describe('outcomeMarker', () => {
+  it('is the same for a replay at another time and differs when the result differs', () => {
+    const first = anOutcome({ startedAt: '2026-11-26T10:00:00Z' } as never);
+    const replay = anOutcome({ startedAt: '2026-11-26T11:00:00Z' } as never);
+    expect(outcomeMarker(first)).toBe(outcomeMarker(replay));
+    expect(outcomeMarker(first)).toMatch(/^vpcep\.[0-9a-f]{24}$/);
+    expect(outcomeMarker(anOutcome({ status: 'failed' }))).not.toBe(outcomeMarker(first));
+  });
+});
+
+describe('parseOutcomeMessage', () => {
+  it('reads an outcome with statuses it does not know, keeping unknown fields out of the way', () => {
+    const parsed = parseOutcomeMessage(
+      JSON.stringify({
+        ...anOutcome({ status: 'in_progress' }),
+        attempts: 2,
+        results: [{ endpointId: 'e', status: 'expired' }],
+      }),
+    );
+    expect(parsed.ok && parsed.outcome.status).toBe('in_progress');
+    expect(parsed.ok && parsed.outcome.results[0]?.status).toBe('expired');
+  });
+
+  it('names the field that is wrong', () => {
+    expect(parseOutcomeMessage('{"decisionId":"x","status":3}')).toEqual({
+      ok: false,
+      issues: [{ path: 'status', message: expect.any(String) }],
+    });
+    expect(parseOutcomeMessage('not json')).toMatchObject({ ok: false, issues: [{ path: '' }] });
+  });
+});
+
+describe('retryAfterMs', () => {
+  const now = new Date('2026-11-26T10:00:00Z');
+  it('reads seconds and HTTP dates, and ignores what it cannot read', () => {
+    expect(retryAfterMs('3', now)).toBe(3000);
+    expect(retryAfterMs('Thu, 26 Nov 2026 10:00:05 GMT', now)).toBe(5000);
+    expect(retryAfterMs('Thu, 26 Nov 2026 09:00:00 GMT', now)).toBe(0);
+    expect(retryAfterMs('soon', now)).toBeUndefined();
+    expect(retryAfterMs(null, now)).toBeUndefined();
+  });
+});
