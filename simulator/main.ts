@@ -1,5 +1,5 @@
 /**
- * Runs the simulator on its own: `npx node simulator/main.ts` (`SIMULATOR_PORT`, default 8080). Seeds
+ * Runs the simulator on its own: `npm run simulator` (`SIMULATOR_PORT`, default 8080). Seeds
  * the demo VPCEP service and APIG gateway with pending connections, as `npm start` does, and prints the
  * environment lines that point the CLI at it.
  */
