@@ -106,7 +106,11 @@ export function createHuaweiClient(deps: ClientDeps): HuaweiClient {
       }
       attempts += 1;
       const started = performance.now();
+      const cutByDeadline = remaining < retry.requestTimeoutMs;
       const outcome = await attempt(apiCall, body, Math.min(retry.requestTimeoutMs, remaining));
+      // An attempt whose timeout was the deadline's ran out of decision time, not of patience.
+      if (!outcome.ok && cutByDeadline && outcome.error.code === 'REQUEST_TIMEOUT')
+        outcome.error = deadlineError(apiCall.op, outcome.error);
       const durationMs = performance.now() - started;
       const failure = outcome.ok
         ? undefined
