@@ -13,6 +13,7 @@ import { build } from 'esbuild';
 import { startFauxqs } from 'fauxqs';
 import { bundleFunctions } from '../scripts/bundle-functions.ts';
 import { BUNDLE_OPTIONS } from '../scripts/esbuild-options.ts';
+import { EXAMPLE_PARAMS, paramArgs } from '../scripts/package.ts';
 import { type Simulator, startSimulator } from '../simulator/index.ts';
 import { DEMO } from '../simulator/main.ts';
 import { kib, median, ms, ratio, table, target, timeProcess } from './lib/measure.ts';
@@ -202,7 +203,13 @@ async function packageZips(): Promise<Map<string, number>> {
   const dir = await mkdtemp(join(tmpdir(), 'vpcep-bench-package-'));
   const result = await timeProcess(
     process.execPath,
-    [join(root, 'node_modules/osls/bin/serverless.js'), 'package', '--package', dir],
+    [
+      join(root, 'node_modules/osls/bin/serverless.js'),
+      'package',
+      '--package',
+      dir,
+      ...paramArgs(EXAMPLE_PARAMS),
+    ],
     { env: process.env, cwd: root },
   );
   if (result.code !== 0) throw new Error(`serverless package failed: ${result.stderr}`);

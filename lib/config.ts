@@ -39,6 +39,9 @@ const EnvSchema = z.object({
   VPCEP_APPROVAL_HTTP_CLIENT: z._default(z.enum(['undici', 'node'], 'must be undici or node'), 'undici'),
 });
 
+/** Every variable the configuration reads, e.g. for the CLI's `--help` to be checked against. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 /**
  * Unset and empty are the same: `FOO=` in a shell or a template means "not configured". Values are
  * trimmed, so a stray newline from a secret store does not break a signature.
@@ -155,8 +158,9 @@ function credentialsFrom(e: ParsedEnv, notices: string[]): Credentials | undefin
   return undefined;
 }
 
+/** Unset or `*`: every target (undefined); otherwise the targets listed. `*` stands alone. */
 function allowlistFrom(value: string | undefined): ReadonlySet<string> | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || value === '*') return undefined;
   const keys = new Set<string>();
   for (const entry of value
     .split(',')

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { LOOPBACK, listenOnLoopback } from './listen.ts';
 
 export type HttpApiHandler = (
   event: APIGatewayProxyEventV2,
@@ -12,11 +13,8 @@ export type HttpApiHandler = (
 
 export type Route = { method: string; path: string; handler: HttpApiHandler; context: () => Context };
 
-export async function serveHttpApi(
-  routes: Route[],
-  port: number,
-  host = '127.0.0.1',
-): Promise<{ server: Server; url: string }> {
+/** Serves on 127.0.0.1:`port`; a busy port rejects with a PortInUseError naming `PORT`. */
+export async function serveHttpApi(routes: Route[], port: number): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://local');
@@ -37,12 +35,8 @@ export async function serveHttpApi(
       }
     })();
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
-  const address = server.address();
-  return {
-    server,
-    url: `http://${host}:${typeof address === 'object' && address !== null ? address.port : port}`,
-  };
+  const bound = await listenOnLoopback(server, port, 'PORT');
+  return { server, url: `http://${LOOPBACK}:${bound}` };
 }
 
 function toEvent(req: IncomingMessage, url: URL, body: Buffer, route: Route): APIGatewayProxyEventV2 {

@@ -1,11 +1,13 @@
 /**
  * `npm start`: the local stack on its embedded default — webhook on http://127.0.0.1:3000, SQS/SNS in
  * process (fauxqs), the worker fed as Lambda would, and the Huawei Cloud simulator as the target unless
- * real credentials are set (HUAWEICLOUD_SDK_AK/SK or HUAWEICLOUD_AUTH_TOKEN). Outcomes are printed as
- * they are published. Ctrl-C stops it.
+ * real credentials are set (HUAWEICLOUD_SDK_AK/SK or HUAWEICLOUD_AUTH_TOKEN). Everything listens on
+ * 127.0.0.1 only. Outcomes are printed as they are published. Ctrl-C (or SIGTERM) stops it and frees
+ * every port.
  */
-import { DEMO } from '../simulator/main.ts';
-import { newEndpointId, startLocalStack } from './stack.ts';
+import { DEMO, seedDemo } from '../simulator/main.ts';
+import { PortInUseError } from './listen.ts';
+import { type LocalStack, startLocalStack } from './stack.ts';
 
 const quiet = process.env.VPCEP_APPROVAL_LOG_LEVEL === undefined;
 const env = Object.fromEntries(
@@ -13,37 +15,46 @@ const env = Object.fromEntries(
     /^(HUAWEICLOUD_|VPCEP_APPROVAL_|WEBHOOK_|SLACK_|FEISHU_|CHATOPS_)/.test(k),
   ),
 );
-const stack = await startLocalStack({
-  port: Number(process.env.PORT ?? 3000),
-  env: { VPCEP_APPROVAL_LOG_LEVEL: 'warn', ...env },
-  // Function logs and EMF metrics are noise here unless a log level was asked for.
-  write: (line) => {
-    if (!quiet || line.includes('"level":"error"')) process.stderr.write(`${line}\n`);
-  },
-  onOutcome: (outcome) => process.stdout.write(`outcome published: ${JSON.stringify(outcome)}\n`),
-});
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  console.error(`PORT must be a port number from 0 to 65535, not "${process.env.PORT}"`);
+  process.exit(2);
+}
 
-const endpoints = [newEndpointId(), newEndpointId()];
+let stack: LocalStack;
+try {
+  stack = await startLocalStack({
+    port,
+    env: { VPCEP_APPROVAL_LOG_LEVEL: 'warn', ...env },
+    // Function logs and EMF metrics are noise here unless a log level was asked for.
+    write: (line) => {
+      if (!quiet || line.includes('"level":"error"')) process.stderr.write(`${line}\n`);
+    },
+    onOutcome: (outcome) => process.stdout.write(`outcome published: ${JSON.stringify(outcome)}\n`),
+  });
+} catch (error) {
+  // One line a person can act on, not a stack trace.
+  console.error(
+    error instanceof PortInUseError ? error.message : `the local stack failed to start: ${String(error)}`,
+  );
+  process.exit(1);
+}
+
+if (stack.sim !== undefined) seedDemo(stack.sim);
 const target = stack.sim === undefined ? undefined : { type: 'vpcep', serviceId: DEMO.serviceId };
-stack.sim?.seed({
-  kind: 'vpcep',
-  projectId: DEMO.projectId,
-  targetId: DEMO.serviceId,
-  connections: endpoints.map((id) => ({ id })),
-});
 const decision = {
   id: 'CHG-1042',
   action: 'accept',
   target,
-  endpoints,
+  endpoints: [...DEMO.vpcepEndpoints],
   reason: 'approved in CHG-1042',
   requestedBy: 'alice@example.com',
 };
 
-console.log(`vpcep-approval local stack
+console.log(`vpcep-approval local stack (listening on 127.0.0.1 only)
   webhook     POST ${stack.webhookUrl}
   chat-ops    POST ${stack.url}/chatops/slack, ${stack.url}/chatops/feishu (set SLACK_* / FEISHU_* to use them)
-  huawei      ${stack.sim === undefined ? 'real Huawei Cloud (credentials from the environment)' : `simulator at ${stack.sim.url} (service ${DEMO.serviceId}, two pending connections)`}
+  huawei      ${stack.sim === undefined ? 'real Huawei Cloud (credentials from the environment)' : `simulator at ${stack.sim.url} (VPCEP service ${DEMO.serviceId} and APIG gateway ${DEMO.instanceId}, two pending connections each)`}
   queue       ${stack.queue.url}
   topic       ${stack.topicArn}
 
@@ -57,8 +68,18 @@ curl -sS -X POST '${stack.webhookUrl}' \\
 Add ?wait=true to the URL to execute inline and get the outcome in the answer. Ctrl-C stops.
 `);
 
-const stop = () => {
-  void stack.stop().then(() => process.exit(0));
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  // A second signal while stopping means "now".
+  if (stopping) process.exit(1);
+  stopping = true;
+  void stack.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(`stopping after ${signal} failed: ${String(error)}`);
+      process.exit(1);
+    },
+  );
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

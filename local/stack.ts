@@ -9,7 +9,6 @@ import type { Server } from 'node:http';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SNSEvent, SQSEvent } from 'aws-lambda';
-import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { createFeishuHandler } from '../functions/chatops-feishu.ts';
 import { createSlackHandler } from '../functions/chatops-slack.ts';
 import { createWebhookHandler } from '../functions/decision-webhook.ts';
@@ -20,12 +19,19 @@ import type { Outcome } from '../lib/decision/outcome.ts';
 import type { Env } from '../lib/secrets.ts';
 import { type Simulator, startSimulator } from '../simulator/index.ts';
 import { DEMO } from '../simulator/main.ts';
+import {
+  type AwsEmulator,
+  createQueue,
+  createTopicWithTap,
+  startAwsEmulator,
+  visibleMessages,
+} from './aws-emulator.ts';
 import { serveHttpApi } from './http-bridge.ts';
 import { localContext } from './lambda-context.ts';
 import { pollOnce, startEventSource } from './sqs-event-source.ts';
 
 export type LocalStackOptions = {
-  /** The webhook's port; 0 picks a free one. */
+  /** The webhook's port (on 127.0.0.1); 0 picks a free one. */
   port?: number;
   /** Huawei and webhook settings; without Huawei credentials the simulator is started and used. */
   env?: Env;
@@ -46,8 +52,13 @@ export type LocalStack = {
   url: string;
   env: Env;
   sim: Simulator | undefined;
-  fauxqs: FauxqsServer;
+  /** In-process SQS/SNS: `address` is the endpoint URL for the AWS SDK. */
+  fauxqs: AwsEmulator;
   sqs: SQSClient;
+  /** Every server the stack listens with (all on 127.0.0.1). */
+  servers: Server[];
+  /** Visible messages on a queue of the stack, e.g. the dead-letter queue. */
+  visibleMessages(queueUrl: string): Promise<number>;
   /** The clients the functions use, for tests that build a handler of their own. */
   overrides: ContainerOverrides;
   queue: { url: string; arn: string };
@@ -64,30 +75,7 @@ export type LocalStack = {
 const REGION = 'us-east-1';
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: REGION });
-  const dlq = fauxqs.createQueue('vpcep-approval-decisions-dlq.fifo', { attributes: { FifoQueue: 'true' } });
-  const queue = fauxqs.createQueue('vpcep-approval-decisions.fifo', {
-    attributes: {
-      FifoQueue: 'true',
-      VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 5),
-      RedrivePolicy: JSON.stringify({
-        deadLetterTargetArn: dlq.queueArn,
-        maxReceiveCount: options.maxReceiveCount ?? 3,
-      }),
-    },
-  });
-  // Path-style queue URLs: the SDK sends requests to a queue URL's host, and sqs.<region>.localhost does
-  // not resolve everywhere; fauxqs finds a queue by the last path segment.
-  const queueUrl = pathStyle(fauxqs.address, queue.queueUrl);
-  const { topicArn } = fauxqs.createTopic('vpcep-approval-outcomes');
-  // A queue subscribed to the topic, standing in for the tickets, chats and audit that follow outcomes.
-  const tap = pathStyle(fauxqs.address, fauxqs.createQueue('vpcep-approval-outcomes-tap').queueUrl);
-  fauxqs.subscribe({
-    topic: 'vpcep-approval-outcomes',
-    queue: 'vpcep-approval-outcomes-tap',
-    attributes: { RawMessageDelivery: 'true' },
-  });
-
+  const fauxqs = await startAwsEmulator(REGION);
   const awsConfig = {
     endpoint: fauxqs.address,
     region: REGION,
@@ -95,6 +83,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const sqs = new SQSClient(awsConfig);
   const sns = new SNSClient(awsConfig);
+
+  const dlq = await createQueue(sqs, fauxqs.address, 'vpcep-approval-decisions-dlq.fifo', {
+    FifoQueue: 'true',
+  });
+  const queue = await createQueue(sqs, fauxqs.address, 'vpcep-approval-decisions.fifo', {
+    FifoQueue: 'true',
+    VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 5),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: dlq.arn,
+      maxReceiveCount: options.maxReceiveCount ?? 3,
+    }),
+  });
+  const queueUrl = queue.url;
+  // A queue subscribed to the topic, standing in for the tickets, chats and audit that follow outcomes.
+  const tapQueue = await createQueue(sqs, fauxqs.address, 'vpcep-approval-outcomes-tap');
+  const tap = tapQueue.url;
+  const topicArn = await createTopicWithTap(sns, 'vpcep-approval-outcomes', tapQueue);
 
   const given = options.env ?? {};
   const useSimulator = given.HUAWEICLOUD_SDK_AK === undefined && given.HUAWEICLOUD_AUTH_TOKEN === undefined;
@@ -134,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const feishu = createFeishuHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'chatops-feishu' }, overrides);
   const notifier = createNotifierHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'outcome-notifier' }, overrides);
 
+  // A busy port must not leave the queue emulator and the simulator running behind the error.
   const http = await serveHttpApi(
     [
       {
@@ -156,11 +162,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     ],
     options.port ?? 3000,
-  );
+  ).catch(async (error: unknown) => {
+    sqs.destroy();
+    sns.destroy();
+    await Promise.all([sim?.close(), fauxqs.stop()]);
+    throw error;
+  });
   const eventSource = {
     client: sqs,
     queueUrl,
-    queueArn: queue.queueArn,
+    queueArn: queue.arn,
     handler: (event: SQSEvent, context: Context) => worker(event, context),
     context: () => localContext('decision-worker', 60_000),
     waitSeconds: 1,
@@ -203,9 +214,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sim,
     fauxqs,
     sqs,
+    servers: [http.server, fauxqs.server, ...(sim === undefined ? [] : [sim.server])],
+    visibleMessages: (url) => visibleMessages(sqs, url),
     overrides,
-    queue: { url: queueUrl, arn: queue.queueArn },
-    deadLetterQueue: { url: pathStyle(fauxqs.address, dlq.queueUrl), arn: dlq.queueArn },
+    queue,
+    deadLetterQueue: dlq,
     topicArn,
     outcomes,
     pollWorker: () => pollOnce(eventSource),
@@ -265,14 +278,7 @@ async function notify(
   }
 }
 
-function pathStyle(address: string, queueUrl: string): string {
-  return `${address}${new URL(queueUrl).pathname}`;
-}
-
 function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }
-
-/** A fresh endpoint id, for seeding demo connections. */
-export const newEndpointId = (): string => randomUUID();

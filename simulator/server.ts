@@ -4,7 +4,7 @@
  * other error answers, resets, hangs). Tests, benchmarks and the local stack all run against it.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { authenticate, type SimCredential } from './authenticate.ts';
 import { type Fault, FaultPlan, type FaultRule, type SimOp } from './faults.ts';
@@ -37,6 +37,8 @@ export type SimCall = {
 export type Simulator = {
   url: string;
   port: number;
+  /** The listening server, for checks on where it binds. */
+  server: Server;
   seed(target: SeedTarget): void;
   connection(
     kind: TargetKind,
@@ -161,15 +163,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
-  );
+  // A busy port rejects (EADDRINUSE) instead of crashing the process with an unhandled 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
 
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
+    server,
     seed: (target) => store.seed(target),
     connection: (kind, projectId, targetId, endpointId) =>
       store.connection(kind, projectId, targetId, endpointId),

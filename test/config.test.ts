@@ -58,6 +58,8 @@ describe('loadConfig', () => {
     [{ VPCEP_APPROVAL_CONCURRENCY: '0' }, 'VPCEP_APPROVAL_CONCURRENCY'],
     [{ VPCEP_APPROVAL_MAX_ATTEMPTS: 'three' }, 'VPCEP_APPROVAL_MAX_ATTEMPTS'],
     [{ VPCEP_APPROVAL_ALLOWED_TARGETS: 'vpcep:abc' }, 'VPCEP_APPROVAL_ALLOWED_TARGETS'],
+    // `*` means every target only on its own; inside a list it is a mistake, not a wildcard.
+    [{ VPCEP_APPROVAL_ALLOWED_TARGETS: `vpcep:${SERVICE_ID},*` }, 'VPCEP_APPROVAL_ALLOWED_TARGETS'],
     [
       { VPCEP_APPROVAL_BACKOFF_BASE_MS: '500', VPCEP_APPROVAL_BACKOFF_MAX_MS: '100' },
       'VPCEP_APPROVAL_BACKOFF_MAX_MS',
@@ -79,5 +81,10 @@ describe('loadConfig', () => {
       VPCEP_APPROVAL_ALLOWED_TARGETS: ` vpcep:${SERVICE_ID.toUpperCase()} ,, apig:${INSTANCE_ID}`,
     });
     expect([...(config.allowedTargets ?? [])]).toEqual([`vpcep:${SERVICE_ID}`, `apig:${INSTANCE_ID}`]);
+  });
+
+  it('takes * as every target allowed, as an unset allowlist is', () => {
+    expect(loadConfig({ VPCEP_APPROVAL_ALLOWED_TARGETS: ' * ' }).allowedTargets).toBeUndefined();
+    expect(loadConfig({}).allowedTargets).toBeUndefined();
   });
 });

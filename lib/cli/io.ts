@@ -7,6 +7,8 @@ export type CliIo = {
   stderr(text: string): void;
   readStdin(): Promise<string>;
   env: Record<string, string | undefined>;
+  /** Whether stdout is a terminal: text for a person then, JSON otherwise. */
+  isTTY?: boolean;
 };
 
 /** A decision is small; anything larger is a mistake (or an attack) and is refused before parsing. */
@@ -29,6 +31,9 @@ export async function readInput(file: string | undefined, io: CliIo): Promise<st
       'invalid arguments',
     );
   }
+  // Windows editors (Notepad, PowerShell's Out-File) start UTF-8 files with a byte-order mark, which
+  // JSON.parse refuses; it carries no content, so it is dropped.
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
   if (Buffer.byteLength(text) > MAX_INPUT_BYTES) {
     throw new ValidationError(
       [{ path: '--file', message: `larger than ${MAX_INPUT_BYTES} bytes` }],
@@ -56,4 +61,5 @@ export const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
   readStdin: readAllStdin,
   env: process.env,
+  isTTY: process.stdout.isTTY === true,
 };

@@ -4,28 +4,21 @@
  * (a message on stderr naming the field, and no API call).
  */
 import { parseArgs } from 'node:util';
+import packageJson from '../../package.json' with { type: 'json' };
 import { type Config, loadConfig } from '../config.ts';
 import { exitCodeFor, invalidOutcome } from '../decision/outcome.ts';
-import { parseDecisionJson, targetFromKey, UuidSchema } from '../decision/schema.ts';
-import { ConfigError, toApprovalError, ValidationError } from '../errors.ts';
+import { parseDecisionJson, targetFromKey, targetKey, UuidSchema } from '../decision/schema.ts';
+import { ValidationError } from '../errors.ts';
 import { executeDecision } from '../executor/execute.ts';
 import { resolveTarget } from '../executor/target.ts';
 import { listConnections } from '../huawei/connections.ts';
 import { createLogger, createRuntime } from '../runtime.ts';
+import { helpFor, USAGE } from './help.ts';
 import { type CliIo, readInput } from './io.ts';
+import { connectionsText, emit, type OutputMode, outcomeText, outputMode } from './output.ts';
+import { reportError, reportIssues, usageError } from './report.ts';
 
-export const USAGE = `Usage: vpcep-approval <command> [options]
-
-Commands:
-  decide --file <path|-> [--dry-run]   execute a decision; prints the outcome JSON
-  validate --file <path|->             check a decision; prints it normalized
-  status --target <vpcep:<serviceId>|apig:<instanceId>> [--endpoint <id>]
-                                       list connections and their status
-
-Exit codes: 0 every endpoint in the wanted state; 1 partial, failed or denied;
-            2 invalid input or configuration.
-Configuration is read from the environment: see README.md.
-`;
+export { USAGE };
 
 /** For tests: the real adapters with a different clock or sleep. */
 export type CliDeps = { clock?: () => Date; sleep?: (ms: number) => Promise<void> };
@@ -35,8 +28,13 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
   target: { type: 'string' },
   endpoint: { type: 'string' },
+  output: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  version: { type: 'boolean', short: 'V' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+const COMMANDS = ['decide', 'validate', 'status'];
 
 export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
   try {
@@ -47,43 +45,63 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       strict: true,
     });
     const [command, ...extra] = positionals;
-    if (values.help === true || command === undefined || command === 'help') {
-      io.stdout(USAGE);
-      return command === undefined && values.help !== true ? 2 : 0;
+    if (values.version === true) {
+      io.stdout(`${packageJson.version}\n`);
+      return 0;
+    }
+    if (values.help === true || command === 'help') {
+      // `help decide` and `decide --help` alike.
+      io.stdout(helpFor(command === 'help' ? extra[0] : command));
+      return 0;
+    }
+    if (command === undefined) {
+      io.stderr(USAGE);
+      return 2;
     }
     if (extra.length > 0) throw usageError(`unexpected argument ${extra[0]}`);
+    if (!COMMANDS.includes(command)) throw usageError(`unknown command ${command}`);
+    if (values.output !== undefined && values.output !== 'json' && values.output !== 'text')
+      throw usageError('must be text or json', '--output');
+    const mode = outputMode({ output: values.output, quiet: values.quiet, isTTY: io.isTTY });
     switch (command) {
       case 'validate':
-        return await validate(values.file, io);
+        return await validate(values.file, io, mode);
       case 'decide':
-        return await decide(values.file, values['dry-run'] === true, io, deps);
-      case 'status':
-        return await status(values.target, values.endpoint, io);
+        return await decide(values.file, values['dry-run'] === true, io, mode, deps);
       default:
-        throw usageError(`unknown command ${command}`);
+        return await status(values.target, values.endpoint, io, mode);
     }
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, io, USAGE);
   }
 }
 
-async function validate(file: string | undefined, io: CliIo): Promise<number> {
+async function validate(file: string | undefined, io: CliIo, mode: OutputMode): Promise<number> {
   const parsed = parseDecisionJson(await readInput(file, io));
   if (!parsed.ok) throw new ValidationError(parsed.issues);
-  io.stdout(`${JSON.stringify(parsed.decision, null, 2)}\n`);
+  // The normalized decision is JSON either way: it is what a person would copy into a ticket.
+  emit(mode === 'quiet' ? 'quiet' : 'json', io.stdout, parsed.decision, () => '');
   return 0;
 }
 
-async function decide(file: string | undefined, dryRun: boolean, io: CliIo, deps: CliDeps): Promise<number> {
+async function decide(
+  file: string | undefined,
+  dryRun: boolean,
+  io: CliIo,
+  mode: OutputMode,
+  deps: CliDeps,
+): Promise<number> {
   const config = loadConfig(io.env);
   const text = await readInput(file, io);
   const parsed = parseDecisionJson(text);
   const clock = deps.clock ?? (() => new Date());
   if (!parsed.ok) {
-    io.stdout(`${JSON.stringify(invalidOutcome(safeJson(text), parsed.issues, clock()), null, 2)}\n`);
+    // Text mode leaves the field list to stderr (below); JSON carries the invalid outcome for programs.
+    if (mode === 'json')
+      emit(mode, io.stdout, invalidOutcome(safeJson(text), parsed.issues, clock()), () => '');
     throw new ValidationError(parsed.issues);
   }
-  const logger = createLogger(config, (line) => io.stderr(`${line}\n`));
+  const logger = createLogger(quietened(config, mode), (line) => io.stderr(`${line}\n`));
   for (const notice of config.notices) logger.warn(notice);
   const runtime = await createRuntime(config, {
     logger,
@@ -94,7 +112,7 @@ async function decide(file: string | undefined, dryRun: boolean, io: CliIo, deps
       { client: runtime.client, config, logger, clock, ...sleepOf(deps) },
       { dryRun },
     );
-    io.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
+    emit(mode, io.stdout, outcome, () => outcomeText(outcome));
     if (outcome.status === 'invalid') reportIssues(new ValidationError(outcome.issues ?? []), io);
     return exitCodeFor(outcome.status);
   } finally {
@@ -106,6 +124,7 @@ async function status(
   targetText: string | undefined,
   endpoint: string | undefined,
   io: CliIo,
+  mode: OutputMode,
 ): Promise<number> {
   const config: Config = loadConfig(io.env);
   const target = targetText === undefined ? undefined : targetFromKey(targetText);
@@ -114,7 +133,7 @@ async function status(
     throw usageError('must be a UUID', '--endpoint');
   const resolution = resolveTarget(target, config.huawei);
   if (!resolution.ok) throw new ValidationError(resolution.issues, 'incomplete target');
-  const logger = createLogger(config, (line) => io.stderr(`${line}\n`));
+  const logger = createLogger(quietened(config, mode), (line) => io.stderr(`${line}\n`));
   const runtime = await createRuntime(config, {
     logger,
   });
@@ -128,7 +147,15 @@ async function status(
       io.stderr(`status failed: ${read.error.code}: ${read.error.message}\n`);
       return 1;
     }
-    io.stdout(`${JSON.stringify({ target: resolution.resolved, connections: read.body }, null, 2)}\n`);
+    const key = targetKey(resolution.resolved);
+    if (endpoint !== undefined && !read.body.some((c) => c.id.toLowerCase() === endpoint.toLowerCase())) {
+      // Nothing to show is an answer a script must not take for "pending": exit 1, and say so.
+      io.stderr(`no connection ${endpoint} on ${key}\n`);
+      return 1;
+    }
+    emit(mode, io.stdout, { target: resolution.resolved, connections: read.body }, () =>
+      connectionsText(key, read.body),
+    );
     return 0;
   } finally {
     await runtime.close();
@@ -147,31 +174,7 @@ function safeJson(text: string): unknown {
   }
 }
 
-function usageError(message: string, path = 'arguments'): ValidationError {
-  return new ValidationError([{ path, message }], 'invalid arguments');
-}
-
-function reportIssues(error: ValidationError, io: CliIo): void {
-  io.stderr(
-    `${error.message.split(': ')[0]}:\n${error.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}\n`).join('')}`,
-  );
-}
-
-function reportError(error: unknown, io: CliIo): number {
-  if (error instanceof ValidationError) {
-    reportIssues(error, io);
-    return 2;
-  }
-  if (error instanceof ConfigError) {
-    io.stderr(`configuration error: ${error.message}\n`);
-    return 2;
-  }
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const approval = toApprovalError(error);
-  io.stderr(`error: ${approval.code}: ${approval.message}\n`);
-  return 1;
+/** `--quiet` keeps the logs to errors as well. */
+function quietened(config: Config, mode: OutputMode): Config {
+  return mode === 'quiet' ? { ...config, logLevel: 'error' } : config;
 }

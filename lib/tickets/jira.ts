@@ -108,7 +108,10 @@ export function createJiraClient(config: JiraConfig, send: HttpSend, retry: Retr
       return comments.some((c) => {
         const author = c.author?.accountId ?? c.author?.key;
         const text = typeof c.body === 'string' ? c.body : JSON.stringify(c.body);
-        return author !== undefined && author === me && text.includes(marker);
+        // Should Jira not say who we are, any comment with the marker counts: a missed outcome
+        // comment is better than one repeated on every redelivery.
+        const ours = me === undefined || (author !== undefined && author === me);
+        return ours && text.includes(marker);
       });
     },
     async addComment(key, document, options = {}) {

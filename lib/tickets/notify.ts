@@ -57,11 +57,14 @@ export async function notifyTicket(
   const ref = parsed.ref;
   try {
     return ref.system === 'servicenow'
-      ? await writeServiceNow(outcome, ref, deps)
+      ? await writeServiceNow(outcome, ref, deps, logger)
       : await writeJira(outcome, ref, deps, logger);
   } catch (error) {
     if (!(error instanceof TicketRefusedError)) throw error;
-    logger.warn('ticket system refused the outcome; not retried', {
+    // 401/403 mean our credentials or permissions are wrong: every outcome will fail alike until an
+    // operator acts, so they are errors, not warnings.
+    const level = error.httpStatus === 401 || error.httpStatus === 403 ? 'error' : 'warn';
+    logger[level]('ticket system refused the outcome; not retried', {
       decisionId: outcome.decisionId,
       ticket: ticketName(ref),
       status: error.httpStatus,
@@ -111,12 +114,18 @@ async function writeServiceNow(
   outcome: TicketOutcome,
   ref: Extract<TicketRef, { sysId: string }>,
   deps: TicketNotifyDeps,
+  logger: Logger,
 ): Promise<TicketNotifyResult> {
   const servicenow = deps.servicenow;
   if (servicenow === undefined) return 'skipped';
   const marker = outcomeMarker(outcome);
   if (await servicenow.client.hasWorkNote(ref.table, ref.sysId, marker)) return 'duplicate';
   await servicenow.client.addWorkNote(ref.table, ref.sysId, outcomeDocument(outcome, marker));
+  logger.info('outcome written back', {
+    decisionId: outcome.decisionId,
+    ticket: ticketName(ref),
+    status: outcome.status,
+  });
   return 'commented';
 }
 

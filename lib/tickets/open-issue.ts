@@ -5,7 +5,9 @@
  * retried sweep — does not open a second issue.
  */
 import type { Target } from '../decision/schema.ts';
-import { targetKey } from '../decision/schema.ts';
+import { targetFromKey, targetKey } from '../decision/schema.ts';
+import { RULE } from '../rules/evaluate.ts';
+import type { ApprovalRequestEvent } from '../sweeper/sweep.ts';
 import { code, oneLine, paragraph, strong, type TicketDocument, text } from './document.ts';
 import type { JiraClient } from './jira.ts';
 
@@ -16,9 +18,34 @@ export type PendingConnection = {
   consumerAccount?: string;
   /** When the connection was requested (ISO 8601). */
   requestedAt: string;
-  /** Whether the consumer account is on the endpoint service's whitelist. */
+  /** Whether the consumer account is whitelisted (on the target's autoAccept list). */
   whitelisted: boolean;
+  /** Why people are asked, in the rules' words. */
+  reason?: string;
 };
+
+/**
+ * The pending connection of the sweep's approval request. The account is whitelisted exactly when the
+ * rule that asked is `maxConnectionsPerAccount`: an autoAccept-listed account under its limit is
+ * accepted without asking, and one not listed is asked by `askPeople`. Undefined for a target key
+ * that does not read back.
+ */
+export function pendingFromApprovalRequest(
+  event: Pick<ApprovalRequestEvent, 'target' | 'endpointId' | 'domainId' | 'createdAt' | 'rule' | 'reason'>,
+  raisedAt: Date,
+): PendingConnection | undefined {
+  const target = targetFromKey(event.target);
+  if (target === undefined) return undefined;
+  const connection: PendingConnection = {
+    target,
+    endpointId: event.endpointId,
+    requestedAt: event.createdAt ?? raisedAt.toISOString(),
+    whitelisted: event.rule === RULE.maxConnectionsPerAccount,
+    reason: event.reason,
+  };
+  if (event.domainId !== undefined) connection.consumerAccount = event.domainId;
+  return connection;
+}
 
 export type OpenIssueDeps = {
   jira: JiraClient;
@@ -86,10 +113,11 @@ export function approvalDescription(c: PendingConnection): TicketDocument {
         [
           text(
             c.whitelisted
-              ? 'Whitelisted: yes — the account is on the service whitelist'
-              : 'Whitelisted: no — the account is not on the service whitelist',
+              ? 'Whitelisted: yes — the account is on the autoAccept list, but at its connection limit'
+              : 'Whitelisted: no — the account is not on the autoAccept list',
           ),
         ],
+        ...(c.reason === undefined ? [] : [[text(`Why asked: ${oneLine(c.reason, 500)}`)]]),
       ],
     },
     paragraph(text('Accept or reject it with a decision on this issue (see the approval rule).')),

@@ -24,7 +24,8 @@ const HEADLINES: Readonly<Record<string, string>> = {
   invalid: 'Invalid decision',
   denied: 'Denied by policy',
   in_progress: 'In progress',
-  noop: 'Nothing to do',
+  superseded: 'Superseded by a later decision',
+  expired: 'Expired before it was applied',
 };
 
 export function headline(status: string): string {

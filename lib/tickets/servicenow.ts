@@ -108,9 +108,17 @@ export function createServiceNowClient(
       return textOf.includes(marker);
     },
     async addWorkNote(table, sysId, document) {
-      await call('PATCH', table, sysId, '', `writing a work note on ${table}:${sysId}`, {
-        work_notes: toWorkNote(document),
-      });
+      // Only the sys_id back: the whole record is of no use here.
+      await call(
+        'PATCH',
+        table,
+        sysId,
+        '?sysparm_fields=sys_id',
+        `writing a work note on ${table}:${sysId}`,
+        {
+          work_notes: toWorkNote(document),
+        },
+      );
     },
   };
 }

@@ -8,6 +8,7 @@ export async function runCliWith(
   argv: string[],
   env: Record<string, string | undefined>,
   stdin = '',
+  options: { isTTY?: boolean } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -20,6 +21,7 @@ export async function runCliWith(
     },
     readStdin: async () => stdin,
     env,
+    ...(options.isTTY === undefined ? {} : { isTTY: options.isTTY }),
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yauzl from 'yauzl';
 import { bundleFunctions } from '../../scripts/bundle-functions.ts';
+import { EXAMPLE_PARAMS, paramArgs } from '../../scripts/package.ts';
 import { runProcess } from '../../scripts/run-process.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,19 +18,28 @@ export function run(
   return runProcess(command, args, { cwd: ROOT, ...options });
 }
 
+/** The parameters a deployed stack requires (deploy/required-params.cjs), with realistic values. */
+export const DEPLOY_PARAMS = EXAMPLE_PARAMS;
+
+/** `serverless package` alone (offline), into `dir`, with these `--param`s. */
+export function serverlessPackage(dir: string, params: Readonly<Record<string, string>>) {
+  return run(process.execPath, [
+    join(ROOT, 'node_modules/osls/bin/serverless.js'),
+    'package',
+    '--package',
+    dir,
+    ...paramArgs(params),
+  ]);
+}
+
 /** `npm run package`'s two steps, with the artifacts written to a fresh temp folder. */
-export async function packageService(): Promise<{
+export async function packageService(params: Readonly<Record<string, string>> = DEPLOY_PARAMS): Promise<{
   dir: string;
   zips: Array<{ name: string; path: string; bytes: number }>;
 }> {
   await bundleFunctions();
   const dir = await mkdtemp(join(tmpdir(), 'vpcep-package-'));
-  const result = await run(process.execPath, [
-    join(ROOT, 'node_modules/osls/bin/serverless.js'),
-    'package',
-    '--package',
-    dir,
-  ]);
+  const result = await serverlessPackage(dir, params);
   if (result.code !== 0) throw new Error(`serverless package failed:\n${result.stdout}\n${result.stderr}`);
   const names = (await readdir(dir)).filter((f) => f.endsWith('.zip'));
   const zips = await Promise.all(

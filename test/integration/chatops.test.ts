@@ -76,7 +76,7 @@ describe('chat-ops end to end on the local stack', () => {
     );
 
     expect(answer.body).toMatchObject({ text: expect.stringMatching(/^Sorry, you are not allowed/) });
-    expect(stack.fauxqs.inspectQueue('vpcep-approval-decisions.fifo')?.messages.ready).toHaveLength(0);
+    expect(await stack.visibleMessages(stack.queue.url)).toBe(0);
   });
 
   it('takes a Feishu card button to the card updated with the result', async () => {

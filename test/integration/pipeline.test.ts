@@ -305,7 +305,7 @@ describe('the decision worker on the FIFO queue', () => {
       status: 'failed',
       results: [{ error: { code: 'EndPoint.2004', retryable: true } }],
     });
-    expect(stack.fauxqs.inspectQueue('vpcep-approval-decisions-dlq.fifo')?.messages.ready).toHaveLength(1);
+    expect(await stack.visibleMessages(stack.deadLetterQueue.url)).toBe(1);
   });
 });
 

@@ -92,10 +92,86 @@ describe('serverless package', () => {
       'logs:PutLogEvents',
       'sqs:SendMessage',
       'sns:Publish',
+      'kms:GenerateDataKey*',
+      'kms:Decrypt',
       'ssm:GetParametersByPath',
       'kms:Decrypt',
     ]);
     expect(actions('DecisionWorkerRole')).not.toContain('sqs:SendMessage');
+  });
+
+  it('alarms on every function, the DLQ and the notifier failures; encrypts the topic and queues; throttles the API', async () => {
+    const template = JSON.parse(
+      await readFile(join(packaged.dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+    type Resource = { Type: string; Properties: Record<string, unknown> };
+    const resources = template.Resources as Record<string, Resource>;
+    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const onCall = 'arn:aws:sns:eu-west-1:123456789012:on-call';
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([onCall]);
+
+    // Errors and Throttles for each of the five functions, on the function's own name.
+    const functions = Object.keys(resources).filter((k) => resources[k]?.Type === 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(5);
+    for (const fn of functions)
+      for (const metric of ['Errors', 'Throttles'])
+        expect(
+          alarms.some(
+            (a) =>
+              a.Properties.Namespace === 'AWS/Lambda' &&
+              a.Properties.MetricName === metric &&
+              JSON.stringify(a.Properties.Dimensions) ===
+                JSON.stringify([{ Name: 'FunctionName', Value: { Ref: fn } }]),
+          ),
+          `${metric} alarm on ${fn}`,
+        ).toBe(true);
+    const depthAlarmOn = (queue: string) =>
+      alarms.some(
+        (a) =>
+          a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          JSON.stringify(a.Properties.Dimensions).includes(`"${queue}","QueueName"`),
+      );
+    expect(depthAlarmOn('DecisionDeadLetterQueue')).toBe(true);
+    expect(depthAlarmOn('OutcomeNotifierFailureQueue')).toBe(true);
+
+    // The SNS-triggered notifier sends events it failed on to its failure queue, and may.
+    const invokeConfig = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+    expect(invokeConfig?.Properties).toMatchObject({
+      FunctionName: { Ref: 'OutcomeNotifierLambdaFunction' },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': ['OutcomeNotifierFailureQueue', 'Arn'] } },
+      },
+    });
+    type Policy = { PolicyDocument: { Statement: Array<{ Action: string | string[]; Resource: unknown }> } };
+    const notifierStatements = (
+      (resources.OutcomeNotifierRole?.Properties.Policies ?? []) as Policy[]
+    ).flatMap((p) => p.PolicyDocument.Statement);
+    expect(notifierStatements).toContainEqual(
+      expect.objectContaining({
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': ['OutcomeNotifierFailureQueue', 'Arn'] },
+      }),
+    );
+
+    // Outcomes carry people's addresses: the topic is KMS-encrypted, its publishers may use the key
+    // through SNS, and every queue is encrypted at rest.
+    expect(resources.OutcomeTopic?.Properties.KmsMasterKeyId).toBe('alias/aws/sns');
+    for (const role of ['DecisionWebhookRole', 'DecisionWorkerRole']) {
+      const statements = ((resources[role]?.Properties.Policies ?? []) as Policy[]).flatMap(
+        (p) => p.PolicyDocument.Statement,
+      );
+      expect(statements, role).toContainEqual(
+        expect.objectContaining({ Action: ['kms:GenerateDataKey*', 'kms:Decrypt'] }),
+      );
+    }
+    const queues = Object.values(resources).filter((r) => r.Type === 'AWS::SQS::Queue');
+    expect(queues).toHaveLength(3);
+    for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+
+    expect(resources.HttpApiStage?.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: 20,
+      ThrottlingBurstLimit: 40,
+    });
   });
 });
 

@@ -177,6 +177,19 @@ describe('notifyTicket on Jira Cloud', () => {
     expect(JSON.parse(line ?? '{}')).toMatchObject({ level: 'warn', ticket: 'OPS-404', status: 404 });
   });
 
+  it('drops an outcome whose credentials Jira refuses, logging it as an error', async () => {
+    const { server, deps, lines } = await cloud({ JIRA_API_TOKEN: 'revoked-token-0000' });
+
+    expect(await notifyTicket(anOutcome(), deps)).toBe('dropped');
+
+    expect(server.comments.get('OPS-42')).toEqual([]);
+    expect(JSON.parse(lines.find((l) => l.includes('refused')) ?? '{}')).toMatchObject({
+      level: 'error',
+      ticket: 'OPS-42',
+      status: 401,
+    });
+  });
+
   it.each([
     ['another system', { system: 'github', ref: 'OPS-42' }],
     ['a chat system', { system: 'slack', ref: 'OPS-42', url: 'https://hooks.slack.com/commands/1' }],

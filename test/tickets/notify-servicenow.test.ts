@@ -46,7 +46,7 @@ describe('notifyTicket on ServiceNow', () => {
     expect(await notifyTicket(fromServiceNow(), deps)).toBe('commented');
 
     const patch = server.recorded.find((r) => r.method === 'PATCH');
-    expect(patch?.path).toBe(`/api/now/table/change_request/${SYS_ID}`);
+    expect(patch?.path).toBe(`/api/now/table/change_request/${SYS_ID}?sysparm_fields=sys_id`);
     expect(patch?.headers.authorization).toBe(
       `Basic ${Buffer.from(`${SN_USERNAME}:${SN_PASSWORD}`).toString('base64')}`,
     );

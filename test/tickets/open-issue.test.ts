@@ -2,8 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadTicketConfig } from '../../lib/tickets/config.ts';
 import { DEFAULT_RETRY, fetchSend } from '../../lib/tickets/http.ts';
 import { createJiraClient } from '../../lib/tickets/jira.ts';
-import { APPROVAL_LABEL, openApprovalIssue, type PendingConnection } from '../../lib/tickets/open-issue.ts';
-import { ENDPOINT_ID, PROJECT_ID, REGION, SERVICE_ID } from '../helpers/factories.ts';
+import {
+  APPROVAL_LABEL,
+  openApprovalIssue,
+  type PendingConnection,
+  pendingFromApprovalRequest,
+} from '../../lib/tickets/open-issue.ts';
+import { ENDPOINT_ID, INSTANCE_ID, PROJECT_ID, REGION, SERVICE_ID } from '../helpers/factories.ts';
 import { JIRA_API_TOKEN, JIRA_EMAIL, JIRA_PAT, startJira } from '../helpers/jira.ts';
 
 type Jira = Awaited<ReturnType<typeof startJira>>;
@@ -114,5 +119,41 @@ describe('openApprovalIssue', () => {
     expect(typeof fields.description).toBe('string');
     expect(fields.description).toContain('Whitelisted: yes');
     expect(fields.summary).toContain('from an unknown account');
+  });
+
+  it('opens the issue of a sweep approval request, whitelisted when the trusted account is at its limit', async () => {
+    jira = await startJira({ flavour: 'cloud', issues: [] });
+    const { client, approval } = jiraOf({
+      JIRA_BASE_URL: jira.url,
+      JIRA_EMAIL,
+      JIRA_API_TOKEN,
+      JIRA_APPROVAL_PROJECT: 'NET',
+      JIRA_APPROVAL_ISSUE_TYPE: 'Task',
+    });
+    const event = {
+      target: `apig:${INSTANCE_ID}`,
+      endpointId: ENDPOINT_ID,
+      domainId: '0a1b2c3d4e5f67890a1b2c3d4e5f6789',
+      rule: 'maxConnectionsPerAccount' as const,
+      reason: 'account 0a1b… already holds 3 accepted connections (limit 3)',
+    };
+    const raisedAt = new Date('2026-11-26T10:00:00Z');
+
+    const connection = pendingFromApprovalRequest(event, raisedAt);
+    if (connection === undefined) throw new Error('expected a connection');
+    const result = await openApprovalIssue(connection, {
+      jira: client,
+      approval,
+      existingKey: async () => undefined,
+    });
+
+    expect(result.created).toBe(true);
+    const description = JSON.stringify(jira.created[0]?.fields.description);
+    expect(description).toContain(`apig:${INSTANCE_ID}`);
+    expect(description).toContain('Whitelisted: yes');
+    expect(description).toContain('Requested at: 2026-11-26T10:00:00.000Z');
+    expect(description).toContain('Why asked: account 0a1b… already holds 3 accepted connections (limit 3)');
+    expect(pendingFromApprovalRequest({ ...event, rule: 'askPeople' }, raisedAt)?.whitelisted).toBe(false);
+    expect(pendingFromApprovalRequest({ ...event, target: 'apig:nope' }, raisedAt)).toBeUndefined();
   });
 });

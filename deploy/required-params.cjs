@@ -1,0 +1,61 @@
+// Parameters a deployed stack cannot do without. serverless.yml reads them through this file, so
+// `serverless package` and `serverless deploy` stop before building anything when one is missing or
+// malformed, with the parameter's name — instead of deploying functions that run against no project,
+// alarms that page no one, or (with an empty allowlist) every target an AK/SK can reach.
+'use strict';
+
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const TARGET = new RegExp(`^(vpcep:${UUID}|apig:[0-9a-fA-F]{32})$`);
+
+const RULES = {
+  huaweiProjectId: {
+    example: '0504201b6c80256b2f01c0074ea4d3f8',
+    check: (v) =>
+      /^[0-9a-fA-F]{32}$/.test(v) ? undefined : 'must be a Huawei Cloud project ID (32 hex digits)',
+  },
+  alarmTopicArn: {
+    example: 'arn:aws:sns:eu-west-1:123456789012:on-call',
+    check: (v) =>
+      /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(v) ? undefined : 'must be an SNS topic ARN',
+  },
+  allowedTargets: {
+    example: 'vpcep:4189d3c2-8882-4871-a3c2-d380272eed88',
+    check: (v) => {
+      if (v === '*') return undefined;
+      const bad = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s === '' || !TARGET.test(s));
+      return bad.length === 0
+        ? undefined
+        : `must be * (every target) or a comma-separated list of vpcep:<serviceId> and apig:<instanceId>; "${bad[0]}" is neither`;
+    },
+  },
+};
+
+/** A message without a stack trace: osls prints it as is. */
+function refusal(message) {
+  const error = new Error(message);
+  error.stack = undefined;
+  return error;
+}
+
+module.exports = async ({ resolveVariable }) => {
+  const values = {};
+  const problems = [];
+  for (const [name, rule] of Object.entries(RULES)) {
+    const raw = await resolveVariable(`param:${name}`);
+    const value = raw == null ? '' : String(raw).trim();
+    if (value === '') {
+      problems.push(
+        `parameter ${name} is required: pass --param="${name}=${rule.example}" (or set it in the stage's params)`,
+      );
+      continue;
+    }
+    const reason = rule.check(value);
+    if (reason !== undefined) problems.push(`parameter ${name} ${reason}`);
+    values[name] = value;
+  }
+  if (problems.length > 0) throw refusal(problems.join('; '));
+  return values;
+};

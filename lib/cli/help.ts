@@ -1,0 +1,119 @@
+/** What `--help` prints: the overview, one page per command (each with an example), the environment. */
+
+const EXIT_CODES = `Exit codes:
+  0  every endpoint is in the wanted state (accepted / rejected)
+  1  partial, failed or denied (the outcome is still printed), or status found no such connection
+  2  invalid input or configuration: a message on stderr names the field; no API call was made`;
+
+const OUTPUT_OPTIONS = `  --output text|json  text (a table) on a terminal, JSON otherwise; this forces one
+  --quiet, -q         nothing on stdout and only errors on stderr: the exit code says how it went
+  --help, -h          this page`;
+
+/**
+ * Every environment variable the CLI reads (lib/config.ts), as `vpcep-approval --help` lists them. A
+ * test holds this list to the configuration's own, so neither can gain a variable the other lacks.
+ */
+export const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
+  ['HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK', 'AK/SK credentials (both or neither)'],
+  ['HUAWEICLOUD_SDK_SECURITY_TOKEN', 'security token of temporary AK/SK'],
+  ['HUAWEICLOUD_AUTH_TOKEN', 'IAM token, instead of AK/SK (AK/SK wins when both are set)'],
+  ['HUAWEICLOUD_SDK_PROJECT_ID', 'project for targets that name none'],
+  ['HUAWEICLOUD_REGION', 'region for targets that name none, e.g. cn-north-4'],
+  ['HUAWEICLOUD_VPCEP_ENDPOINT', 'VPCEP base URL (default https://vpcep.<region>.myhuaweicloud.com)'],
+  ['HUAWEICLOUD_APIG_ENDPOINT', 'APIG base URL (default https://apig.<region>.myhuaweicloud.com)'],
+  ['VPCEP_APPROVAL_ALLOWED_TARGETS', 'allowlist vpcep:<id>,apig:<id>; unset or * allows every target'],
+  ['VPCEP_APPROVAL_CONCURRENCY', 'calls in flight for one decision (16)'],
+  ['VPCEP_APPROVAL_MAX_ATTEMPTS', 'attempts per call, retries included (4)'],
+  ['VPCEP_APPROVAL_REQUEST_TIMEOUT_MS', 'per attempt (5000)'],
+  ['VPCEP_APPROVAL_CONNECT_TIMEOUT_MS', 'TCP + TLS connect (3000)'],
+  ['VPCEP_APPROVAL_DEADLINE_MS', 'budget per decision (60000)'],
+  ['VPCEP_APPROVAL_BACKOFF_BASE_MS, VPCEP_APPROVAL_BACKOFF_MAX_MS', 'retry backoff (200, 5000)'],
+  ['VPCEP_APPROVAL_SETTLE_TIMEOUT_MS', 'wait for accepts to settle; 0 does not wait (30000)'],
+  ['VPCEP_APPROVAL_SETTLE_POLL_MS', 'poll interval while waiting (1000)'],
+  ['VPCEP_APPROVAL_LOG_LEVEL', 'debug, info, warn, error (info); logs are JSON lines on stderr'],
+  ['VPCEP_APPROVAL_HTTP_CLIENT', 'undici or node (undici)'],
+];
+
+function environmentSection(): string {
+  const width = Math.max(...ENVIRONMENT.map(([name]) => Math.min(name.length, 34)));
+  const lines = ENVIRONMENT.map(([name, meaning]) =>
+    name.length > width
+      ? `  ${name}\n  ${' '.repeat(width)}  ${meaning}`
+      : `  ${name.padEnd(width)}  ${meaning}`,
+  );
+  return `Environment (read once; a bad value exits 2 naming the variable):\n${lines.join('\n')}`;
+}
+
+export const USAGE = `Usage: vpcep-approval <command> [options]
+
+Commands:
+  decide --file <path|-> [--dry-run]   execute a decision; prints the outcome
+  validate --file <path|->             check a decision; prints it normalized
+  status --target <vpcep:<serviceId>|apig:<instanceId>> [--endpoint <id>]
+                                       list connections and their status
+
+Options:
+${OUTPUT_OPTIONS}
+  --version, -V       the version
+
+\`vpcep-approval <command> --help\` shows a command's options and an example.
+
+${EXIT_CODES}
+
+${environmentSection()}
+`;
+
+const COMMANDS: Record<string, string> = {
+  decide: `Usage: vpcep-approval decide --file <path|-> [--dry-run] [--output text|json] [--quiet]
+
+Executes a decision: reads the connections' current status, accepts or rejects only where something
+must change (a repeated decision changes nothing), and prints the outcome.
+
+Options:
+  --file <path|->     the decision JSON; - reads stdin
+  --dry-run           plan and read the status only; no action call (CHANGED says what a run would do)
+${OUTPUT_OPTIONS}
+
+Example:
+  vpcep-approval decide --file examples/vpcep-accept.json
+  vpcep-approval decide --file - --dry-run < examples/apig-accept.json
+
+${EXIT_CODES}
+`,
+  validate: `Usage: vpcep-approval validate --file <path|-> [--output text|json] [--quiet]
+
+Checks a decision against the schema without calling any API; prints it normalized (as JSON), or each
+field at fault on stderr (exit 2).
+
+Options:
+  --file <path|->     the decision JSON; - reads stdin
+${OUTPUT_OPTIONS}
+
+Example:
+  vpcep-approval validate --file examples/vpcep-reject.json
+
+${EXIT_CODES}
+`,
+  status: `Usage: vpcep-approval status --target <vpcep:<serviceId>|apig:<instanceId>> [--endpoint <id>]
+                             [--output text|json] [--quiet]
+
+Lists a target's endpoint connections and their status (read only). With --endpoint, the one
+connection; when the target has no such connection, says so and exits 1.
+
+Options:
+  --target <key>      vpcep:<serviceId> or apig:<instanceId>; project and region from the environment
+  --endpoint <id>     one endpoint connection (a UUID)
+${OUTPUT_OPTIONS}
+
+Example:
+  vpcep-approval status --target vpcep:4189d3c2-8882-4871-a3c2-d380272eed88
+  vpcep-approval status --target apig:eddc4d25480b4cd6b512f270a1b8b341 --endpoint c3e1d2b4-7a6f-4e58-9b0c-1d2e3f4a5b6c
+
+${EXIT_CODES}
+`,
+};
+
+/** A command's page, or the overview for anything else. */
+export function helpFor(command: string | undefined): string {
+  return (command === undefined ? undefined : COMMANDS[command]) ?? USAGE;
+}

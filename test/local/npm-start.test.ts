@@ -1,0 +1,94 @@
+/** `npm start` as a person runs it: a child process, stopped by a signal, on a port that may be taken. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/packaging.ts';
+
+const children: ChildProcess[] = [];
+const blockers: Server[] = [];
+
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const server of blockers.splice(0)) await new Promise((r) => server.close(r));
+});
+
+function npmStart(env: Record<string, string>) {
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, VPCEP_APPROVAL_LOG_LEVEL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (c) => {
+    output.stdout += c;
+    child.emit('stdout-changed');
+  });
+  child.stderr?.on('data', (c) => {
+    output.stderr += c;
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, output, exited };
+}
+
+/** Resolves when stdout has printed the whole banner (its last line). */
+function banner(child: ChildProcess, output: { stdout: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (output.stdout.includes('Ctrl-C stops.')) {
+        child.off('stdout-changed', check);
+        resolve(output.stdout);
+      }
+    };
+    child.on('stdout-changed', check);
+    child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before its banner`)));
+    check();
+  });
+}
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
+describe('npm start', () => {
+  it('on a busy port, exits 1 with one line naming the port and PORT, not a stack trace', async () => {
+    const blocker = createServer();
+    blockers.push(blocker);
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const busy = (blocker.address() as { port: number }).port;
+
+    const { output, exited } = npmStart({ PORT: String(busy) });
+    const [code] = await exited;
+
+    expect(code).toBe(1);
+    expect(output.stderr).toContain(
+      `port ${busy} on 127.0.0.1 is already in use: set PORT to another port (PORT=0 picks a free one)`,
+    );
+    expect(output.stderr).not.toContain("Unhandled 'error' event");
+    expect(output.stderr).not.toMatch(/^\s+at /m);
+  }, 60_000);
+
+  it('stops on SIGTERM with every port it listened on freed', async () => {
+    const { child, output, exited } = npmStart({ PORT: '0' });
+    const printed = await banner(child, output);
+    const ports = [...printed.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
+    const distinct = [...new Set(ports)];
+    // The webhook, the simulator and the SQS/SNS emulator, each listening now.
+    expect(distinct).toHaveLength(3);
+    for (const port of distinct) expect(await refused(port), `port ${port} open`).toBe(false);
+
+    child.kill('SIGTERM');
+    await exited;
+
+    for (const port of distinct) expect(await refused(port), `port ${port} freed`).toBe(true);
+  }, 60_000);
+});
