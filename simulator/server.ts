@@ -103,6 +103,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const reply = answer(fault, route, req, url, rawQuery, body, parsed);
     if (fault?.type === 'reset') return void req.socket.destroy();
     if (fault?.type === 'hang') return;
+    if (fault?.type === 'body') {
+      call.httpStatus = 200;
+      call.finishedAt = Date.now();
+      res.writeHead(200, {
+        'content-type': fault.contentType ?? 'application/json',
+        'x-request-id': call.requestId,
+      });
+      return void res.end(fault.body);
+    }
     call.httpStatus = reply.status;
     call.finishedAt = Date.now();
     const code = (reply.body as { error_code?: string }).error_code;

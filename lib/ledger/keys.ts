@@ -14,8 +14,9 @@
  * text order is time order. Keying on `decidedAt` and the decision id (not on the time applied) makes a
  * replayed decision hit the same key, so the conditional put records it once. A target's history is one
  * Query on `byTarget`, and so are its approval requests, which a sweep reads at once instead of
- * writing to each connection's record to learn it was already asked about. DynamoDB deletes expired items lazily (up to days late), so every conditional
- * write also treats an item whose `expiresAt` has passed as absent.
+ * writing to each connection's record to learn it was already asked about. DynamoDB deletes expired
+ * items lazily (up to days late), so every conditional write also treats an item whose `expiresAt`
+ * has passed as absent.
  */
 
 export const INDEX_BY_TARGET = 'byTarget';

@@ -4,7 +4,7 @@
  * are quick; nothing else is faked.
  */
 import { type Config, loadConfig } from '../../lib/config.ts';
-import type { Outcome } from '../../lib/decision/outcome.ts';
+import { type Outcome, OutcomeSchema } from '../../lib/decision/outcome.ts';
 import { type DecisionInput, parseDecision } from '../../lib/decision/schema.ts';
 import { type ExecuteOptions, executeDecision } from '../../lib/executor/execute.ts';
 import { createJsonLogger, type Logger } from '../../lib/log.ts';
@@ -70,7 +70,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async execute(input, executeOptions) {
       const parsed = parseDecision(input);
       if (!parsed.ok) throw new Error(`test decision is invalid: ${JSON.stringify(parsed.issues)}`);
-      return executeDecision(parsed.decision, { client: runtime.client, config, logger }, executeOptions);
+      const outcome = await executeDecision(
+        parsed.decision,
+        { client: runtime.client, config, logger },
+        executeOptions,
+      );
+      // Every outcome the executor builds is held to the published contract.
+      const checked = OutcomeSchema.safeParse(outcome);
+      if (!checked.success)
+        throw new Error(`outcome breaks OutcomeSchema: ${JSON.stringify(checked.error.issues)}`);
+      return outcome;
     },
     async close() {
       await runtime.close();
