@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { VpcepApprovalError } from '../errors.ts';
-import { backoffDelay, classifyFailure } from '../huawei/retry-policy.ts';
+import { backoffDelay, classifyHttpStatus } from '../retry.ts';
 import {
   type ApprovalChat,
   type ApprovalFacts,
@@ -102,7 +102,7 @@ export async function postSlackApproval(facts: ApprovalFacts, deps: SlackApprova
           ? 'transient'
           : result.status >= 200 && result.status < 300
             ? 'terminal'
-            : classifyFailure(result.status, undefined);
+            : classifyHttpStatus(result.status);
       // Slack's error codes are fixed words (`channel_not_found`, `invalid_auth`): safe to repeat.
       last = `HTTP ${result.status}${answer?.error === undefined ? '' : ` ${answer.error}`}`;
       if (failure === 'terminal' || failure === 'maybe_success')
