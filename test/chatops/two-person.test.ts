@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { feishuApprovalReply, slackApprovalReply } from '../../lib/chatops/approval-replies.ts';
 import { parseChatAllowlist } from '../../lib/chatops/authorize.ts';
 import {
   approveFromChat,
@@ -204,5 +205,23 @@ describe('isApprover and tally', () => {
     ];
     expect(tally(votes, 2)).toEqual({ approvedBy: ['slack:A', 'feishu:B'], enough: true });
     expect(tally(votes.slice(0, 2), 2)).toEqual({ approvedBy: ['slack:A'], enough: false });
+  });
+});
+
+describe('approval replies', () => {
+  it('tells the channel that one approval is in and a second is needed, and refuses privately', async () => {
+    const waiting = await approveFromChat(click('U0ALICE'), twoPerson, deps(container()));
+    const refused = await approveFromChat(click('U0DAVE'), twoPerson, deps(container()));
+
+    expect(slackApprovalReply(waiting)).toMatchObject({ response_type: 'in_channel' });
+    expect(slackApprovalReply(waiting).text).toContain('waiting for a second approver');
+    expect(slackApprovalReply(refused)).toMatchObject({ response_type: 'ephemeral' });
+    expect(JSON.parse(feishuApprovalReply(waiting).content).text).toContain('waiting for a second approver');
+  });
+
+  it('escapes what the reply quotes', () => {
+    const result = { kind: 'refused' as const, text: 'not an approver for <!channel>' };
+    expect(slackApprovalReply(result).text).toBe('not an approver for &lt;!channel&gt;');
+    expect(JSON.parse(feishuApprovalReply(result).content).text).not.toContain('<');
   });
 });
