@@ -3,6 +3,8 @@ import { createJsonLogger } from '../../lib/log.ts';
 import { loadTicketConfig } from '../../lib/tickets/config.ts';
 import { ticketNotifyDeps } from '../../lib/tickets/deps.ts';
 import { TicketUnavailableError } from '../../lib/tickets/errors.ts';
+import { DEFAULT_RETRY, fetchSend } from '../../lib/tickets/http.ts';
+import { createJiraClient } from '../../lib/tickets/jira.ts';
 import { notifyTicket } from '../../lib/tickets/notify.ts';
 import { outcomeMarker } from '../../lib/tickets/outcome-document.ts';
 import { ENDPOINT_ID } from '../helpers/factories.ts';
@@ -267,3 +269,15 @@ function walk(node: unknown): Node[] {
   const n = node as Node;
   return [n, ...(n.content ?? []).flatMap(walk)];
 }
+
+describe('createJiraClient', () => {
+  it('refuses a key that is not an issue key before any call', async () => {
+    jira = await startJira({ flavour: 'cloud', issues: ['OPS-42'] });
+    const config = loadTicketConfig({ JIRA_BASE_URL: jira.url, JIRA_EMAIL, JIRA_API_TOKEN }).jira;
+    if (config === undefined) throw new Error('expected Jira');
+    const client = createJiraClient(config, fetchSend(), DEFAULT_RETRY);
+
+    await expect(client.addComment('../myself', [])).rejects.toMatchObject({ code: 'TICKET_REF_INVALID' });
+    expect(jira.recorded).toEqual([]);
+  });
+});
