@@ -10,7 +10,12 @@ export type Fault =
    * times out on the way back. A retry then meets the changed state (e.g. EndPoint.2014).
    */
   | { type: 'reset'; afterApply?: boolean }
-  | { type: 'hang'; afterApply?: boolean };
+  | { type: 'hang'; afterApply?: boolean }
+  /**
+   * The request is carried out, and its answer replaced by `body` with status 200: a proxy's HTML page,
+   * `{}`, or a list that does not show the endpoint acted on.
+   */
+  | { type: 'body'; body: string; contentType?: string };
 
 export type FaultRule = { op?: SimOp; times?: number; fault: Fault };
 

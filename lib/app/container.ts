@@ -71,6 +71,7 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
     return snsOutcomePublisher(
       overrides.sns ?? defaultSnsClient(),
       required(config.topicArn, 'OUTCOME_TOPIC_ARN'),
+      { secrets: config.secrets },
     );
   });
   // Every execution is followed by a publish. On a cold start the SNS client costs ~40 ms of CPU (its
@@ -87,6 +88,10 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
         metrics.count('ApiCalls', 1, { op: event.op });
         if (event.attempt > 1) metrics.count('ApiRetries', 1, { op: event.op });
         metrics.timing('ApiLatency', event.durationMs, { op: event.op });
+        // Throttled calls, and the spacing the host's governor keeps between attempts once it has a rate.
+        if (event.throttled) metrics.count('ApiThrottled', 1, { op: event.op });
+        if (event.governor.ratePerSec !== null)
+          metrics.timing('ApiGovernorIntervalMs', 1_000 / event.governor.ratePerSec, { op: event.op });
       },
       onRequestWritten: () => {
         if (!warmPublisherAtNextRequest) return;
@@ -101,13 +106,17 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
       import('../executor/execute.ts'),
     ]);
     return (decision: Decision, deadlineAt: number) =>
-      executeDecision(decision, { client, config: config.core, logger }, { deadlineAt });
+      executeDecision(
+        decision,
+        { client, config: config.core, logger, secrets: config.secrets },
+        { deadlineAt },
+      );
   });
   const readPending = async (target: Target, deadlineAt: number) => {
     const [{ client }, { listConnections }, { resolveTarget }] = await Promise.all([
       runtime(),
       import('../huawei/connections.ts'),
-      import('../executor/target.ts'),
+      import('../decision/target.ts'),
     ]);
     const resolution = resolveTarget(target, config.core.huawei);
     if (!resolution.ok)

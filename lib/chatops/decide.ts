@@ -5,11 +5,10 @@
  */
 import { chatSourceSignature } from '../auth/chat-source.ts';
 import type { HuaweiConfig } from '../config.ts';
-import { type Decision, parseDecision, type Source, type Target } from '../decision/schema.ts';
-import { resolveTarget } from '../executor/target.ts';
+import { admit } from '../decision/admit.ts';
+import type { Decision, Source, Target } from '../decision/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import { type Logger, silentLogger } from '../log.ts';
-import { checkPolicy } from '../policy.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
 import { type ChatAllowlist, mayDecide } from './authorize.ts';
 import { type ChatCommand, COMMAND_HELP, decisionIdFor } from './command.ts';
@@ -88,23 +87,22 @@ export async function handleChatCommand(
     },
     deps.sourceKey,
   );
-  const parsed = parseDecision({
-    id,
-    action: command.action,
-    target: command.target,
-    endpoints: command.endpoints,
-    reason: command.reason ?? `requested in ${request.platform} by ${request.user}`,
-    requestedBy,
-    source: { ...request.source, signature },
-  });
-  if (!parsed.ok)
-    return { kind: 'error', text: parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
-  const decision = parsed.decision;
-  const resolution = resolveTarget(decision.target, deps.huawei);
-  if (!resolution.ok)
-    return { kind: 'error', text: resolution.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
-  const verdict = checkPolicy(decision, deps.allowedTargets);
-  if (!verdict.allowed) return { kind: 'refused', text: notAllowedTarget(command.targetKey) };
+  const admission = admit(
+    {
+      id,
+      action: command.action,
+      target: command.target,
+      endpoints: command.endpoints,
+      reason: command.reason ?? `requested in ${request.platform} by ${request.user}`,
+      requestedBy,
+      source: { ...request.source, signature },
+    },
+    deps,
+  );
+  if (!admission.ok && admission.kind === 'invalid')
+    return { kind: 'error', text: admission.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
+  if (!admission.ok) return { kind: 'refused', text: notAllowedTarget(command.targetKey) };
+  const decision = admission.decision;
   try {
     await deps.queue.enqueue(decision);
   } catch (error) {

@@ -2,7 +2,8 @@
 
 const EXIT_CODES = `Exit codes:
   0  every endpoint is in the wanted state (accepted / rejected)
-  1  partial, failed or denied (the outcome is still printed), or status found no such connection
+  1  partial, failed, in_progress or denied (the outcome is still printed), or status found no such
+     connection
   2  invalid input or configuration: a message on stderr names the field; no API call was made`;
 
 const OUTPUT_OPTIONS = `  --output text|json  text (a table) on a terminal, JSON otherwise; this forces one

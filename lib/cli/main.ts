@@ -1,16 +1,18 @@
 /**
  * `vpcep-approval`: decide, validate, status. Exit codes are a contract: 0 every endpoint in the wanted
- * state; 1 partial, failed or denied (the outcome is still printed); 2 invalid input or configuration
+ * state; 1 partial, failed, in_progress or denied (the outcome is still printed); 2 invalid input or configuration
  * (a message on stderr naming the field, and no API call).
  */
 import { parseArgs } from 'node:util';
 import packageJson from '../../package.json' with { type: 'json' };
 import { type Config, loadConfig } from '../config.ts';
+import { admitJson } from '../decision/admit.ts';
 import { exitCodeFor, invalidOutcome } from '../decision/outcome.ts';
-import { parseDecisionJson, targetFromKey, targetKey, UuidSchema } from '../decision/schema.ts';
+import { fitOutcome } from '../decision/outcome-fit.ts';
+import { checkTargetKey, parseDecisionJson, targetKey, UuidSchema } from '../decision/schema.ts';
+import { resolveTarget } from '../decision/target.ts';
 import { ValidationError } from '../errors.ts';
 import { executeDecision } from '../executor/execute.ts';
-import { resolveTarget } from '../executor/target.ts';
 import { listConnections } from '../huawei/connections.ts';
 import { createLogger, createRuntime } from '../runtime.ts';
 import { helpFor, USAGE } from './help.ts';
@@ -76,11 +78,17 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   }
 }
 
+/** The same admission as `decide` (target resolved, policy applied), without any call. */
 async function validate(file: string | undefined, io: CliIo, mode: OutputMode): Promise<number> {
-  const parsed = parseDecisionJson(await readInput(file, io));
-  if (!parsed.ok) throw new ValidationError(parsed.issues);
+  const config = loadConfig(io.env);
+  const admission = admitJson(await readInput(file, io), config);
+  if (!admission.ok && admission.kind === 'invalid') throw new ValidationError(admission.issues);
+  if (!admission.ok) {
+    io.stderr(`denied: ${admission.denial.message}\n`);
+    return 1;
+  }
   // The normalized decision is JSON either way: it is what a person would copy into a ticket.
-  emit(mode === 'quiet' ? 'quiet' : 'json', io.stdout, parsed.decision, () => '');
+  emit(mode === 'quiet' ? 'quiet' : 'json', io.stdout, admission.decision, () => '');
   return 0;
 }
 
@@ -98,7 +106,7 @@ async function decide(
   if (!parsed.ok) {
     // Text mode leaves the field list to stderr (below); JSON carries the invalid outcome for programs.
     if (mode === 'json')
-      emit(mode, io.stdout, invalidOutcome(safeJson(text), parsed.issues, clock()), () => '');
+      emit(mode, io.stdout, fitOutcome(invalidOutcome(safeJson(text), parsed.issues, clock())), () => '');
     throw new ValidationError(parsed.issues);
   }
   const logger = createLogger(quietened(config, mode), (line) => io.stderr(`${line}\n`));
@@ -127,8 +135,9 @@ async function status(
   mode: OutputMode,
 ): Promise<number> {
   const config: Config = loadConfig(io.env);
-  const target = targetText === undefined ? undefined : targetFromKey(targetText);
-  if (target === undefined) throw usageError('must be vpcep:<serviceId> or apig:<instanceId>', '--target');
+  const checked = checkTargetKey(targetText ?? '');
+  if (!checked.ok) throw usageError(checked.message, '--target');
+  const target = checked.target;
   if (endpoint !== undefined && !UuidSchema.safeParse(endpoint).success)
     throw usageError('must be a UUID', '--endpoint');
   const resolution = resolveTarget(target, config.huawei);

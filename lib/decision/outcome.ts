@@ -1,67 +1,102 @@
 /**
  * The outcome: what happened to a decision, printed by the CLI and published by the functions.
- * `status` is derived from the per-endpoint results, never stored separately.
+ * `status` is derived from the per-endpoint results, never stored separately. `OutcomeSchema` is the
+ * public contract (schemas/outcome.schema.json is generated from it).
  */
+import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
-import type { Action, Decision, Source, Target } from './schema.ts';
+import {
+  type Action,
+  type Decision,
+  DecisionIdSchema,
+  SourceSchema,
+  type Target,
+  TargetSchema,
+} from './schema.ts';
 
-export type OutcomeStatus = 'succeeded' | 'partial' | 'failed' | 'invalid' | 'denied';
+export const OUTCOME_STATUSES = [
+  'succeeded',
+  'partial',
+  'failed',
+  'in_progress',
+  'invalid',
+  'denied',
+] as const;
+
+export const OutcomeStatusSchema = z.enum(OUTCOME_STATUSES);
+
+export const EndpointErrorSchema = z.strictObject({
+  code: z.string(),
+  message: z.string(),
+  httpStatus: z.nullable(z.number()),
+  requestId: z.nullable(z.string()),
+  retryable: z.boolean(),
+});
+
+export const EndpointResultSchema = z.strictObject({
+  endpointId: z.string(),
+  /**
+   * The connection's status as last read (`accepted`, `creating`…), `not_found` when the target does not
+   * list it, or `failed` when an error stopped it.
+   */
+  status: z.string().check(z.minLength(1)),
+  /** False when no action call was made for it (already in the wanted state, or not found). */
+  changed: z.boolean(),
+  previousStatus: z.optional(z.string()),
+  domainId: z.optional(z.string()),
+  error: z.optional(EndpointErrorSchema),
+  /** Attempts of the action call that covered this endpoint; 0 when none was needed. */
+  attempts: z.number().check(z.int(), z.gte(0)),
+});
+
+export const FieldIssueSchema = z.strictObject({ path: z.string(), message: z.string() });
+
+export const OutcomeSchema = z.strictObject({
+  decisionId: z.nullable(DecisionIdSchema),
+  action: z.optional(z.enum(['accept', 'reject'])),
+  target: z.optional(TargetSchema),
+  status: OutcomeStatusSchema,
+  results: z.array(EndpointResultSchema),
+  reason: z.optional(z.string()),
+  requestedBy: z.optional(z.string()),
+  source: z.optional(SourceSchema),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  dryRun: z.optional(z.literal(true)),
+  /** Why the decision is `invalid`; at most MAX_ISSUES of them. */
+  issues: z.optional(z.array(FieldIssueSchema)),
+  /** How many issues were left out to keep the outcome publishable. */
+  issuesOmitted: z.optional(z.number().check(z.int(), z.gte(1))),
+  /** Why the decision is `denied`. */
+  denial: z.optional(z.strictObject({ code: z.string(), message: z.string() })),
+});
+
+export type OutcomeStatus = z.output<typeof OutcomeStatusSchema>;
+export type EndpointError = z.output<typeof EndpointErrorSchema>;
+export type EndpointResult = z.output<typeof EndpointResultSchema>;
+export type Outcome = z.output<typeof OutcomeSchema>;
 
 /** The target with the project and region it was actually run against. */
 export type ResolvedTarget = Target & { projectId: string; region: string };
-
-export type EndpointError = {
-  code: string;
-  message: string;
-  httpStatus: number | null;
-  requestId: string | null;
-  retryable: boolean;
-};
-
-export type EndpointResult = {
-  endpointId: string;
-  /** The connection's status as last read (`accepted`, `creating`…), or `failed` when an error stopped it. */
-  status: string;
-  /** False when the endpoint already was in the wanted state and no action call was made for it. */
-  changed: boolean;
-  previousStatus?: string;
-  domainId?: string;
-  error?: EndpointError;
-  /** Attempts of the action call that covered this endpoint; 0 when none was needed. */
-  attempts: number;
-};
-
-export type Outcome = {
-  decisionId: string | null;
-  action?: Action;
-  target?: ResolvedTarget | Target;
-  status: OutcomeStatus;
-  results: EndpointResult[];
-  reason?: string;
-  requestedBy?: string;
-  source?: Source;
-  startedAt: string;
-  finishedAt: string;
-  dryRun?: true;
-  /** Why the decision is `invalid`. */
-  issues?: FieldIssue[];
-  /** Why the decision is `denied`. */
-  denial?: { code: string; message: string };
-};
 
 /** The connection status an action leads to. */
 export function wantedStatus(action: Action): 'accepted' | 'rejected' {
   return action === 'accept' ? 'accepted' : 'rejected';
 }
 
-/** succeeded: every endpoint in the wanted state; failed: none; partial: some. */
+/**
+ * succeeded: every endpoint in the wanted state; in_progress: nothing failed, but an accept is still
+ * `creating` (it settles on its own; a later read shows it); failed: none in the wanted state; partial: some.
+ */
 export function overallStatus(
   action: Action,
   results: readonly EndpointResult[],
-): 'succeeded' | 'partial' | 'failed' {
+): 'succeeded' | 'partial' | 'failed' | 'in_progress' {
   const wanted = wantedStatus(action);
   const done = results.filter((r) => r.status === wanted).length;
   if (results.length > 0 && done === results.length) return 'succeeded';
+  const settling = results.filter((r) => action === 'accept' && r.status === 'creating').length;
+  if (settling > 0 && done + settling === results.length) return 'in_progress';
   return done === 0 ? 'failed' : 'partial';
 }
 
@@ -77,7 +112,7 @@ export function decisionEcho(decision: Decision): Pick<Outcome, 'reason' | 'requ
 /** The outcome for input that never became a decision. Keeps the id when one can be read. */
 export function invalidOutcome(input: unknown, issues: FieldIssue[], at: Date): Outcome {
   const id = (input as { id?: unknown } | null)?.id;
-  const decisionId = typeof id === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(id) ? id : null;
+  const decisionId = DecisionIdSchema.safeParse(id).success ? (id as string) : null;
   const time = at.toISOString();
   return { decisionId, status: 'invalid', results: [], issues, startedAt: time, finishedAt: time };
 }

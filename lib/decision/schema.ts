@@ -87,9 +87,36 @@ export type Source = z.output<typeof SourceSchema>;
 
 export type ParseResult = { ok: true; decision: Decision } | { ok: false; issues: FieldIssue[] };
 
+/**
+ * Messages for the issues the schemas above leave to zod, saying what is expected instead of zod/mini's
+ * bare "Invalid input" (zod/mini ships no locale, to stay small).
+ */
+export function expectedMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'required';
+      return `must be ${withArticle(issue.expected)}`;
+    case 'too_small':
+      if (issue.origin === 'string')
+        return Number(issue.minimum) <= 1
+          ? 'must not be empty'
+          : `must be at least ${issue.minimum} characters`;
+      return `must have at least ${issue.minimum} items`;
+    case 'too_big':
+      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
+      return `must have at most ${issue.maximum} items`;
+    default:
+      return undefined;
+  }
+}
+
+function withArticle(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
 /** Validates anything (parsed JSON, a queue body, a chat command's product) into a decision. */
 export function parseDecision(input: unknown): ParseResult {
-  const result = DecisionSchema.safeParse(input);
+  const result = DecisionSchema.safeParse(input, { error: expectedMessage });
   if (result.success) return { ok: true, decision: result.data };
   return { ok: false, issues: toFieldIssues(result.error.issues) };
 }
@@ -130,12 +157,21 @@ export function targetKey(target: Target): string {
 
 /** Reads `vpcep:<serviceId>` or `apig:<instanceId>` back into a target; undefined when it is neither. */
 export function targetFromKey(text: string): Target | undefined {
+  const checked = checkTargetKey(text);
+  return checked.ok ? checked.target : undefined;
+}
+
+/** Like targetFromKey, with what is wrong: "serviceId must be a UUID (8-4-4-4-12 hex)". */
+export function checkTargetKey(text: string): { ok: true; target: Target } | { ok: false; message: string } {
   const colon = text.indexOf(':');
-  if (colon === -1) return undefined;
-  const type = text.slice(0, colon).trim().toLowerCase();
+  const type = colon === -1 ? '' : text.slice(0, colon).trim().toLowerCase();
+  if (type !== 'vpcep' && type !== 'apig')
+    return { ok: false, message: 'must be vpcep:<serviceId> or apig:<instanceId>' };
   const id = text.slice(colon + 1).trim();
   const parsed = TargetSchema.safeParse(
     type === 'vpcep' ? { type, serviceId: id } : { type, instanceId: id },
   );
-  return parsed.success ? parsed.data : undefined;
+  if (parsed.success) return { ok: true, target: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, message: `${String(issue?.path[0] ?? 'id')} ${issue?.message ?? 'is not valid'}` };
 }

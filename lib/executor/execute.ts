@@ -1,30 +1,28 @@
 /**
- * Runs one decision: policy, read the current statuses, act only where needed (bounded concurrency),
- * optionally wait for `creating` to settle, and report an outcome. Never throws for an API failure:
- * failures become per-endpoint results.
+ * Runs one decision: admission (target, policy), read the current statuses, act only where needed
+ * (bounded concurrency), optionally wait for `creating` to settle, and report an outcome fit to leave
+ * the system (no secret in it, within SNS's size). Never throws for an API failure: failures become
+ * per-endpoint results.
  */
 import pLimit from 'p-limit';
-import type { Config } from '../config.ts';
+import { type Config, secretValues } from '../config.ts';
+import { admitDecision, refusedOutcome } from '../decision/admit.ts';
 import {
   decisionEcho,
-  deniedOutcome,
   type EndpointResult,
-  invalidOutcome,
   type Outcome,
   overallStatus,
   wantedStatus,
 } from '../decision/outcome.ts';
+import { fitOutcome } from '../decision/outcome-fit.ts';
 import type { Decision } from '../decision/schema.ts';
-import { HuaweiApiError } from '../errors.ts';
+import { HuaweiApiError, VpcepApprovalError } from '../errors.ts';
 import type { ApiCall, HuaweiClient } from '../huawei/client.ts';
-import type { Connection } from '../huawei/connection-schema.ts';
 import { type ApiTarget, connectionAction, listConnections } from '../huawei/connections.ts';
 import { type Logger, silentLogger } from '../log.ts';
-import { checkPolicy } from '../policy.ts';
 import { chunkCalls, type EndpointPlan, indexConnections, planEndpoints } from './plan.ts';
-import { changedResult, failedResult, unchangedResult } from './results.ts';
+import { changedResult, failedResult, notFoundResult, unchangedResult } from './results.ts';
 import { settle } from './settle.ts';
-import { resolveTarget } from './target.ts';
 
 export type ExecutorDeps = {
   client: HuaweiClient;
@@ -32,6 +30,11 @@ export type ExecutorDeps = {
   logger?: Logger;
   clock?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Every configured secret value, cut out of the outcome's text (an API error message may quote one).
+   * Defaults to the Huawei credentials of `config`.
+   */
+  secrets?: readonly string[];
 };
 
 export type ExecuteOptions = {
@@ -49,13 +52,13 @@ export async function executeDecision(
   const clock = deps.clock ?? (() => new Date());
   const logger = deps.logger ?? silentLogger;
   const startedAt = clock();
-  const verdict = checkPolicy(decision, deps.config.allowedTargets);
-  if (!verdict.allowed) {
-    logger.warn('decision denied by policy', { decisionId: decision.id, code: verdict.code });
-    return deniedOutcome(decision, { code: verdict.code, message: verdict.message }, startedAt);
+  const secrets = deps.secrets ?? secretValues(deps.config.huawei.credentials);
+  const admission = admitDecision(decision, deps.config);
+  if (!admission.ok) {
+    if (admission.kind === 'denied')
+      logger.warn('decision denied by policy', { decisionId: decision.id, code: admission.denial.code });
+    return fitOutcome(refusedOutcome(admission, startedAt), { secrets });
   }
-  const resolution = resolveTarget(decision.target, deps.config.huawei);
-  if (!resolution.ok) return invalidOutcome(decision, resolution.issues, startedAt);
 
   const { execution } = deps.config;
   const requestIds: string[] = [];
@@ -67,7 +70,7 @@ export async function executeDecision(
   const run: Run = {
     action: decision.action,
     deps: { ...deps, client },
-    api: resolution.api,
+    api: admission.api,
     deadlineAt,
     limit: pLimit(execution.concurrency),
     clock,
@@ -78,7 +81,7 @@ export async function executeDecision(
   const outcome: Outcome = {
     decisionId: decision.id,
     action: decision.action,
-    target: resolution.resolved,
+    target: admission.resolved,
     status: dryRun ? dryRunStatus(results) : overallStatus(decision.action, results),
     results,
     ...decisionEcho(decision),
@@ -94,7 +97,7 @@ export async function executeDecision(
     // Huawei's request ids, so a support case can name the calls (capped to keep the line readable).
     requestIds: requestIds.slice(0, 50),
   });
-  return outcome;
+  return fitOutcome(outcome, { secrets });
 }
 
 /** The client for one decision: its log lines name the decision, and it notes every request id. */
@@ -150,7 +153,7 @@ async function runDecision(decision: Decision, run: Run, dryRun: boolean): Promi
 
 /** Makes the action calls the plan needs, at most `concurrency` at once, and maps their answers. */
 async function act(decision: Decision, plans: EndpointPlan[], run: Run): Promise<EndpointResult[]> {
-  const toAct = plans.filter((p) => p.kind === 'act');
+  const toAct = plans.filter((p): p is ActPlan => p.kind === 'act');
   const calls = chunkCalls(toAct, run.api.descriptor.maxEndpointsPerAction);
   const apiAction = decision.action === 'accept' ? 'receive' : 'reject';
   const byId = new Map<string, EndpointResult>();
@@ -165,46 +168,63 @@ async function act(decision: Decision, plans: EndpointPlan[], run: Run): Promise
   );
   return plans.map((plan) => {
     if (plan.kind === 'act') return byId.get(plan.endpointId) as EndpointResult;
+    if (plan.kind === 'not_found') return notFoundResult(plan.endpointId);
     // `settling` too: an accept already under way was not made by this run.
     return unchangedResult(plan.endpointId, plan.current);
   });
 }
 
 type ActionAnswer = Awaited<ReturnType<typeof connectionAction>>;
+type ActPlan = Extract<EndpointPlan, { kind: 'act' }>;
 
-async function actionResult(plan: EndpointPlan, answer: ActionAnswer, run: Run): Promise<EndpointResult> {
-  if (answer.ok) {
-    const now = indexConnections(answer.body).get(plan.endpointId.toLowerCase());
+async function actionResult(plan: ActPlan, answer: ActionAnswer, run: Run): Promise<EndpointResult> {
+  const shown = answer.ok ? indexConnections(answer.body).get(plan.endpointId.toLowerCase()) : undefined;
+  if (answer.ok && shown !== undefined)
+    return changedResult(plan.endpointId, shown, plan.current, answer.attempts);
+  if (!answer.ok && !unconfirmed(answer.error)) {
+    return failedResult(plan.endpointId, answer.error, answer.attempts, plan.current);
+  }
+  // The answer does not say what happened to this endpoint: EndPoint.2014 "already connected", a 2xx
+  // that lists other connections or none (`{}`), or a body that is not a list at all (an HTML page from
+  // a proxy). The state decides, so read it rather than call again or guess.
+  const read = await listConnections(run.deps.client, run.api, {
+    deadlineAt: run.deadlineAt,
+    endpointId: plan.endpointId,
+  });
+  const now = read.ok ? indexConnections(read.body).get(plan.endpointId.toLowerCase()) : undefined;
+  // In the wanted state (or an accept under way) now: changed, since the read before acting found it
+  // otherwise (most likely an earlier attempt of this very call went through and only its answer was lost).
+  const wanted = wantedStatus(run.action);
+  if (now?.status === wanted || (run.action === 'accept' && now?.status === 'creating')) {
     return changedResult(plan.endpointId, now, plan.current, answer.attempts);
   }
-  if (answer.error instanceof HuaweiApiError && answer.error.failureClass === 'maybe_success') {
-    // e.g. EndPoint.2014 "already connected": the state decides, so read it rather than call again.
-    const read = await listConnections(run.deps.client, run.api, {
-      deadlineAt: run.deadlineAt,
-      endpointId: plan.endpointId,
-    });
-    const now: Connection | undefined = read.ok
-      ? indexConnections(read.body).get(plan.endpointId.toLowerCase())
-      : undefined;
-    // In the wanted state now: changed, since the read before acting found it otherwise (most likely
-    // an earlier attempt of this very call went through and only its answer was lost).
-    const wanted = wantedStatus(run.action);
-    if (now?.status === wanted) return changedResult(plan.endpointId, now, plan.current, answer.attempts);
-  }
-  return failedResult(plan.endpointId, answer.error, answer.attempts, plan.current);
+  const error = !answer.ok
+    ? answer.error
+    : !read.ok
+      ? read.error
+      : new VpcepApprovalError(
+          'ACTION_NOT_CONFIRMED',
+          `the action call answered without this endpoint, and a read shows it ${now?.status ?? 'absent'}`,
+          { retryable: true, statusCode: 502 },
+        );
+  return failedResult(plan.endpointId, error, answer.attempts, now ?? plan.current);
+}
+
+/** Errors after which the endpoint's state is unknown rather than unchanged: a read must decide. */
+function unconfirmed(error: VpcepApprovalError): boolean {
+  if (error instanceof HuaweiApiError) return error.failureClass === 'maybe_success';
+  return error.code === 'MALFORMED_RESPONSE';
 }
 
 function dryRunResult(plan: EndpointPlan): EndpointResult {
-  if (plan.current === undefined) {
-    return { endpointId: plan.endpointId, status: 'unknown', changed: false, attempts: 0 };
-  }
+  if (plan.kind === 'not_found') return notFoundResult(plan.endpointId);
   const result = unchangedResult(plan.endpointId, plan.current);
   return { ...result, changed: plan.kind === 'act' };
 }
 
 /** A dry run succeeds when every endpoint was found: the real run would have something to act on. */
 function dryRunStatus(results: readonly EndpointResult[]): 'succeeded' | 'partial' | 'failed' {
-  const found = results.filter((r) => r.status !== 'unknown' && r.status !== 'failed').length;
+  const found = results.filter((r) => r.status !== 'not_found' && r.status !== 'failed').length;
   if (found === results.length) return 'succeeded';
   return found === 0 ? 'failed' : 'partial';
 }

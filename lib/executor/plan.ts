@@ -11,8 +11,10 @@ export type EndpointPlan =
   | { endpointId: string; kind: 'unchanged'; current: Connection }
   /** An accept already under way (`creating`): no new call, only wait for it to settle. */
   | { endpointId: string; kind: 'settling'; current: Connection }
-  /** Needs an action call. `current` is undefined when the target's list did not show the endpoint. */
-  | { endpointId: string; kind: 'act'; current: Connection | undefined };
+  /** Not on the target (absent from the list just read): no call, `not_found`. */
+  | { endpointId: string; kind: 'not_found'; current: undefined }
+  /** Needs an action call. */
+  | { endpointId: string; kind: 'act'; current: Connection };
 
 export function planEndpoints(
   action: Action,
@@ -22,8 +24,10 @@ export function planEndpoints(
   const wanted = wantedStatus(action);
   return endpoints.map((endpointId) => {
     const connection = current.get(endpointId.toLowerCase());
-    if (connection?.status === wanted) return { endpointId, kind: 'unchanged', current: connection };
-    if (connection?.status === 'creating' && action === 'accept') {
+    // Calling for it anyway would only earn Endpoint.2013 (VPCEP) or a 404 (APIG), at a call's cost.
+    if (connection === undefined) return { endpointId, kind: 'not_found', current: undefined };
+    if (connection.status === wanted) return { endpointId, kind: 'unchanged', current: connection };
+    if (connection.status === 'creating' && action === 'accept') {
       return { endpointId, kind: 'settling', current: connection };
     }
     return { endpointId, kind: 'act', current: connection };

@@ -22,6 +22,11 @@ export function unchangedResult(endpointId: string, current: Connection): Endpoi
   );
 }
 
+/** The endpoint is not on the target's connection list: nothing to act on, no call made. */
+export function notFoundResult(endpointId: string): EndpointResult {
+  return { endpointId, status: 'not_found', changed: false, attempts: 0 };
+}
+
 export function failedResult(
   endpointId: string,
   error: VpcepApprovalError,

@@ -5,6 +5,7 @@
  */
 import {
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -22,6 +23,7 @@ import {
   deliveryPk,
   INDEX_BY_TARGET,
   REQUEST_SK,
+  requestsGsiPk,
   TTL_ATTRIBUTE,
   targetGsiPk,
   targetGsiSk,
@@ -66,8 +68,17 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
     }
   }
 
-  /** A conditional put: true when written, false when the condition held it back. */
-  async function putOnce(what: string, item: Item, condition: string, values?: Item): Promise<boolean> {
+  /**
+   * A conditional put: `written`, or the item that held the condition back. DynamoDB returns that item
+   * with the refusal (`ReturnValuesOnConditionCheckFailure`), saving a read; emulators that do not
+   * leave `existing` undefined and the caller reads it.
+   */
+  async function putOnce(
+    what: string,
+    item: Item,
+    condition: string,
+    values?: Item,
+  ): Promise<{ written: true } | { written: false; existing: Record<string, unknown> | undefined }> {
     try {
       await send(what, () =>
         client.send(
@@ -75,14 +86,15 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
             TableName: tableName,
             Item: item,
             ConditionExpression: condition,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             ...(values === undefined ? {} : { ExpressionAttributeValues: values }),
           }),
         ),
       );
-      return true;
+      return { written: true };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { written: false, existing: error.Item === undefined ? undefined : fromItem(error.Item) };
     }
   }
 
@@ -141,8 +153,8 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
         type: 'decision',
         ...stored,
       });
-      const written = await putOnce('recordDecision', item, 'attribute_not_exists(pk)');
-      return written ? 'recorded' : 'duplicate';
+      const put = await putOnce('recordDecision', item, 'attribute_not_exists(pk)');
+      return put.written ? 'recorded' : 'duplicate';
     },
 
     async lastDecision(targetText, endpointId) {
@@ -205,15 +217,57 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
       const item = toItem({
         pk,
         sk: REQUEST_SK,
+        gsi1pk: requestsGsiPk(target),
+        gsi1sk: endpointId,
         type: 'request',
         ...stored,
         [TTL_ATTRIBUTE]: expiresAt(Date.parse(raisedAt), requestTtlMs),
       });
       const now = { ':now': toAttribute(nowSeconds()) };
-      if (await putOnce('recordApprovalRequest', item, absentOrExpired, now)) return { first: true };
-      const existing = await getItem('recordApprovalRequest', pk, REQUEST_SK);
+      const put = await putOnce('recordApprovalRequest', item, absentOrExpired, now);
+      if (put.written) return { first: true };
+      const existing = put.existing ?? (await getItem('recordApprovalRequest', pk, REQUEST_SK));
       if (existing === undefined) throw lostRace('approval request');
       return { first: false, existing: readApprovalRequest(existing) };
+    },
+
+    async approvalRequests(targetText) {
+      const target = normalizeTarget(targetText);
+      const items = await queryNewestFirst(
+        {
+          TableName: tableName,
+          IndexName: INDEX_BY_TARGET,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: requestsGsiPk(target) } },
+        },
+        undefined,
+      );
+      const now = nowSeconds();
+      return items
+        .map(fromItem)
+        .filter((values) => typeof values[TTL_ATTRIBUTE] !== 'number' || values[TTL_ATTRIBUTE] >= now)
+        .map(readApprovalRequest);
+    },
+
+    async withdrawApprovalRequest(targetText, endpointId, raisedAt) {
+      const target = normalizeTarget(targetText);
+      try {
+        await send('withdrawApprovalRequest', () =>
+          client.send(
+            new DeleteItemCommand({
+              TableName: tableName,
+              Key: { pk: { S: connectionPk(target, endpointId) }, sk: { S: REQUEST_SK } },
+              // Only the request this caller raised: never one raised since by another sweep.
+              ConditionExpression: 'raisedAt = :raisedAt',
+              ExpressionAttributeValues: { ':raisedAt': { S: isoTime(raisedAt, 'raisedAt') } },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
 
     async claimReminder(targetText, endpointId, nextRemindAt) {
@@ -268,8 +322,9 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
         [TTL_ATTRIBUTE]: expiresAt(seen.getTime(), ttlMs),
       });
       const now = { ':now': toAttribute(nowSeconds()) };
-      if (await putOnce('recordDelivery', item, absentOrExpired, now)) return { first: true };
-      const existing = await getItem('recordDelivery', pk, DELIVERY_SK);
+      const put = await putOnce('recordDelivery', item, absentOrExpired, now);
+      if (put.written) return { first: true };
+      const existing = put.existing ?? (await getItem('recordDelivery', pk, DELIVERY_SK));
       if (typeof existing?.answer !== 'string') throw lostRace('delivery');
       return { first: false, existing: JSON.parse(existing.answer) as unknown };
     },

@@ -6,15 +6,17 @@
  * | record            | pk                               | sk                                  | gsi1pk / gsi1sk                                       | expiresAt        |
  * | ----------------- | -------------------------------- | ----------------------------------- | ----------------------------------------------------- | ---------------- |
  * | applied decision  | `CONN#<target>#<endpointId>`     | `DECISION#<decidedAt>#<decisionId>` | `TARGET#<target>` / `<decidedAt>#<endpointId>#<id>`   | —  (kept: audit) |
- * | approval request  | `CONN#<target>#<endpointId>`     | `REQUEST`                           | —                                                     | raised + 30 days |
+ * | approval request  | `CONN#<target>#<endpointId>`     | `REQUEST`                           | `REQUESTS#<target>` / `<endpointId>`                  | raised + 30 days |
  * | delivery id       | `DELIVERY#<kind>#<id>`           | `DELIVERY`                          | —                                                     | seen + its window|
  *
  * Why this shape: a connection's last decision is one Query (its partition, `DECISION#` prefix,
  * newest first, limit 1) because `decidedAt` leads the sort key — ISO 8601 UTC with milliseconds, so
  * text order is time order. Keying on `decidedAt` and the decision id (not on the time applied) makes a
  * replayed decision hit the same key, so the conditional put records it once. A target's history is one
- * Query on `byTarget`. DynamoDB deletes expired items lazily (up to days late), so every conditional
- * write also treats an item whose `expiresAt` has passed as absent.
+ * Query on `byTarget`, and so are its approval requests, which a sweep reads at once instead of
+ * writing to each connection's record to learn it was already asked about. DynamoDB deletes expired
+ * items lazily (up to days late), so every conditional write also treats an item whose `expiresAt`
+ * has passed as absent.
  */
 
 export const INDEX_BY_TARGET = 'byTarget';
@@ -40,6 +42,10 @@ export function targetGsiPk(target: string): string {
 
 export function targetGsiSk(decidedAt: string, endpointId: string, decisionId: string): string {
   return `${decidedAt}#${endpointId.toLowerCase()}#${decisionId}`;
+}
+
+export function requestsGsiPk(target: string): string {
+  return `REQUESTS#${target}`;
 }
 
 export function deliveryPk(kind: string, id: string): string {

@@ -74,6 +74,16 @@ export type Ledger = {
    */
   recordApprovalRequest(request: ApprovalRequest): Promise<RecordOnce<ApprovalRequest>>;
   /**
+   * The target's approval requests still in force (not past their TTL). Read from an index, so a
+   * request recorded a moment ago may be missing: use it to skip work, never to decide "once".
+   */
+  approvalRequests(target: string): Promise<ApprovalRequest[]>;
+  /**
+   * Removes the connection's approval request if it is still the one raised at `raisedAt` (raising it
+   * failed, or the connection was decided), so the next sweep raises it afresh. True when removed.
+   */
+  withdrawApprovalRequest(target: string, endpointId: string, raisedAt: string): Promise<boolean>;
+  /**
    * Claims the connection's reminder when it is due (`remindAt` ≤ now) and moves it to `nextRemindAt`:
    * exactly one caller wins a due reminder. Answers the updated request to the winner, undefined to
    * everyone else (not due, already claimed, or no request).

@@ -3,8 +3,9 @@
  * subscription filters (`status`, `action`, `targetType`, `decisionId`, and `sourceSystem`). The client is injected (the
  * SDK's SNSClient in production, pointed at an emulator in tests).
  */
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import type { Outcome } from '../decision/outcome.ts';
+import { fitOutcome } from '../decision/outcome-fit.ts';
 
 export type OutcomePublisher = { publish(outcome: Outcome): Promise<{ messageId: string | undefined }> };
 
@@ -50,7 +51,38 @@ export function defaultSnsClient(): SnsSender {
   return new SNSClient({});
 }
 
-export function snsOutcomePublisher(client: SnsSender, topicArn: string): SnsOutcomePublisher {
+/**
+ * The Publish request for an outcome: the outcome scrubbed of every configured secret and cut to fit
+ * SNS's 256 KB (see lib/decision/outcome-fit.ts), with its filter attributes.
+ */
+export function publishRequest(
+  topicArn: string,
+  outcome: Outcome,
+  secrets: readonly string[] = [],
+): PublishCommandInput {
+  const fitted = fitOutcome(outcome, { secrets });
+  return {
+    TopicArn: topicArn,
+    Message: JSON.stringify(fitted),
+    MessageAttributes: outcomeAttributes(fitted),
+  };
+}
+
+/** What SNS counts against its 256 KB: the message and every attribute's name, type and value. */
+export function snsMessageBytes(request: PublishCommandInput): number {
+  let bytes = Buffer.byteLength(request.Message ?? '');
+  for (const [name, value] of Object.entries(request.MessageAttributes ?? {})) {
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '');
+    bytes += Buffer.byteLength(value.StringValue ?? '');
+  }
+  return bytes;
+}
+
+export function snsOutcomePublisher(
+  client: SnsSender,
+  topicArn: string,
+  options: { secrets?: readonly string[] } = {},
+): SnsOutcomePublisher {
   return {
     async warmUp() {
       if (!(client instanceof SNSClient)) return;
@@ -73,11 +105,7 @@ export function snsOutcomePublisher(client: SnsSender, topicArn: string): SnsOut
     },
     async publish(outcome) {
       const result = await client.send(
-        new PublishCommand({
-          TopicArn: topicArn,
-          Message: JSON.stringify(outcome),
-          MessageAttributes: outcomeAttributes(outcome),
-        }),
+        new PublishCommand(publishRequest(topicArn, outcome, options.secrets)),
       );
       return { messageId: result.MessageId };
     },

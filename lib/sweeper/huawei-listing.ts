@@ -1,8 +1,8 @@
 /** The sweep's view of a target read from Huawei Cloud: pending connections, and accepted ones per account. */
 import type { HuaweiConfig } from '../config.ts';
 import { targetFromKey } from '../decision/schema.ts';
+import { resolveTarget } from '../decision/target.ts';
 import { ValidationError } from '../errors.ts';
-import { resolveTarget } from '../executor/target.ts';
 import type { HuaweiClient } from '../huawei/client.ts';
 import { listConnectionsByStatus } from '../huawei/pending.ts';
 import type { TargetListing } from './sweep.ts';

@@ -7,7 +7,7 @@
 import pLimit from 'p-limit';
 import { type DecisionInput, targetFromKey } from '../decision/schema.ts';
 import { toApprovalError } from '../errors.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import type { ApprovalRequest, Ledger } from '../ledger/ledger.ts';
 import {
   evaluateTarget,
   type PendingConnection,
@@ -40,7 +40,10 @@ export type ApprovalRequestEvent = {
 export type SweepDeps = {
   /** With `countAccepted` false, `acceptedByAccount` may be left empty: no rule of the target needs it. */
   listPending(target: string, options: { countAccepted: boolean }): Promise<TargetListing>;
-  ledger: Pick<Ledger, 'recordApprovalRequest' | 'claimReminder'>;
+  ledger: Pick<
+    Ledger,
+    'approvalRequests' | 'recordApprovalRequest' | 'claimReminder' | 'withdrawApprovalRequest'
+  >;
   rules: Rules;
   enqueue(decision: DecisionInput): Promise<void>;
   raiseApprovalRequest(request: ApprovalRequestEvent): Promise<void>;
@@ -104,12 +107,26 @@ export async function sweep(targets: readonly string[], deps: SweepDeps): Promis
       report.pending += listing.pending.length;
       const now = deps.clock();
       const verdicts = evaluateTarget(rules, listing.pending, listing.acceptedByAccount, now);
+      // One read of the target's requests spares a write per connection already asked about, which
+      // is most of them on most sweeps. Should it fail, the conditional writes still keep "once".
+      let known = new Map<string, ApprovalRequest>();
+      if (verdicts.some(({ verdict }) => verdict.kind === 'ask')) {
+        try {
+          const requests = await deps.ledger.approvalRequests(target);
+          known = new Map(requests.map((r) => [r.endpointId.toLowerCase(), r]));
+        } catch (error) {
+          report.errors.push({ target, ...describe(error) });
+        }
+      }
       await Promise.all(
         verdicts.map(({ connection, verdict }) =>
           limit(async () => {
             try {
               if (verdict.kind === 'decide') await decide(target, connection, verdict, deps, report);
-              else await ask(target, connection, verdict, now, deps, report);
+              else {
+                const asked = known.get(connection.endpointId.toLowerCase());
+                await ask(target, connection, verdict, asked, now, deps, report);
+              }
             } catch (error) {
               report.errors.push({ target, endpointId: connection.endpointId, ...describe(error) });
             }
@@ -153,6 +170,7 @@ async function ask(
   target: string,
   connection: PendingConnection,
   verdict: Extract<RuleVerdict, { kind: 'ask' }>,
+  known: ApprovalRequest | undefined,
   now: Date,
   deps: SweepDeps,
   report: SweepReport,
@@ -169,21 +187,37 @@ async function ask(
     approvers: verdict.approvers,
     reminder: 0,
   };
-  const recorded = await deps.ledger.recordApprovalRequest({
-    target,
-    endpointId: connection.endpointId,
-    ...(connection.domainId === undefined ? {} : { domainId: connection.domainId }),
-    ...(connection.createdAt === undefined ? {} : { requestedAt: connection.createdAt }),
-    rule: verdict.rule,
-    raisedAt: now.toISOString(),
-    remindAt: next,
-    reminders: 0,
-  });
-  if (recorded.first) {
-    // Recorded before it is raised: should raising fail, the request is raised again when its
-    // reminder falls due, never twice at once.
-    await deps.raiseApprovalRequest(event);
-    report.requested.push({ target, endpointId: connection.endpointId, rule: verdict.rule });
+  let existing = known;
+  if (existing === undefined) {
+    const raisedAt = now.toISOString();
+    const recorded = await deps.ledger.recordApprovalRequest({
+      target,
+      endpointId: connection.endpointId,
+      ...(connection.domainId === undefined ? {} : { domainId: connection.domainId }),
+      ...(connection.createdAt === undefined ? {} : { requestedAt: connection.createdAt }),
+      rule: verdict.rule,
+      raisedAt,
+      remindAt: next,
+      reminders: 0,
+    });
+    if (recorded.first) {
+      // Recorded before it is raised, so two sweeps never both raise it. Should raising fail, the
+      // record is withdrawn and the next sweep raises it, rather than people hearing of it only at
+      // the first reminder.
+      try {
+        await deps.raiseApprovalRequest(event);
+      } catch (error) {
+        await deps.ledger.withdrawApprovalRequest(target, connection.endpointId, raisedAt);
+        throw error;
+      }
+      report.requested.push({ target, endpointId: connection.endpointId, rule: verdict.rule });
+      return;
+    }
+    existing = recorded.existing;
+  }
+  // Most sweeps find the request recorded and no reminder due: that needs no write.
+  if (Date.parse(existing.remindAt) > now.getTime()) {
+    report.waiting += 1;
     return;
   }
   const claimed = await deps.ledger.claimReminder(target, connection.endpointId, next);

@@ -6,11 +6,10 @@
 import type { Headers } from '../auth/types.ts';
 import { authenticateWebhook, isAuthConfigured, type WebhookAuthConfig } from '../auth/webhook.ts';
 import type { HuaweiConfig } from '../config.ts';
+import { admitJson } from '../decision/admit.ts';
 import type { Outcome } from '../decision/outcome.ts';
-import { type Decision, parseDecisionJson } from '../decision/schema.ts';
-import { resolveTarget } from '../executor/target.ts';
+import type { Decision } from '../decision/schema.ts';
 import { type Logger, silentLogger } from '../log.ts';
-import { checkPolicy } from '../policy.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -58,17 +57,15 @@ export async function handleDecisionWebhook(
   if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
     return answer(415, 'unsupported_media_type', 'the body must be application/json');
   }
-  const parsed = parseDecisionJson(request.body.toString('utf8'));
-  if (!parsed.ok) return { statusCode: 400, body: { error: 'invalid_decision', issues: parsed.issues } };
-  const decision = parsed.decision;
-  const resolution = resolveTarget(decision.target, deps.huawei);
-  if (!resolution.ok)
-    return { statusCode: 400, body: { error: 'invalid_decision', issues: resolution.issues } };
-  const verdict = checkPolicy(decision, deps.allowedTargets);
-  if (!verdict.allowed) {
-    logger.warn('decision denied by policy', { decisionId: decision.id, code: verdict.code });
-    return answer(403, 'denied', verdict.message, { decisionId: decision.id });
+  const admission = admitJson(request.body.toString('utf8'), deps);
+  if (!admission.ok && admission.kind === 'invalid')
+    return { statusCode: 400, body: { error: 'invalid_decision', issues: admission.issues } };
+  if (!admission.ok) {
+    const { decision, denial } = admission;
+    logger.warn('decision denied by policy', { decisionId: decision.id, code: denial.code });
+    return answer(403, 'denied', denial.message, { decisionId: decision.id });
   }
+  const decision = admission.decision;
   logger.info('decision accepted', {
     decisionId: decision.id,
     scheme: auth.scheme,

@@ -179,6 +179,31 @@ describe('vpcep-approval validate', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('id:');
   });
+
+  it('resolves the target as decide does: exits 2 when no project or region is given or configured', async () => {
+    const bare = JSON.stringify(aDecision({ target: { type: 'vpcep', serviceId: SERVICE_ID } }));
+
+    const unset = await runCliWith(['validate', '--file', '-'], {}, bare);
+    const configured = await runCliWith(['validate', '--file', '-'], h.env, bare);
+
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain('target.projectId: not given, and HUAWEICLOUD_SDK_PROJECT_ID is not set');
+    expect(unset.stderr).toContain('target.region');
+    expect(configured.code).toBe(0);
+    expect(h.sim.calls).toHaveLength(0);
+  });
+
+  it('applies policy as decide does: exits 1 when the allowlist refuses the target', async () => {
+    const run = await runCliWith(
+      ['validate', '--file', '-'],
+      { VPCEP_APPROVAL_ALLOWED_TARGETS: `vpcep:${ENDPOINT_ID}` },
+      JSON.stringify(aDecision()),
+    );
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('VPCEP_APPROVAL_ALLOWED_TARGETS');
+    expect(run.stdout).toBe('');
+  });
 });
 
 describe('vpcep-approval status', () => {
@@ -199,6 +224,13 @@ describe('vpcep-approval status', () => {
 
     expect(run.code).toBe(0);
     expect(h.sim.calls[0]?.query).toMatchObject({ id: ENDPOINT_ID });
+  });
+
+  it('says what is wrong with a target id', async () => {
+    const run = await runCliWith(['status', '--target', 'vpcep:1234'], h.env);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--target: serviceId must be a UUID');
   });
 
   it.each([

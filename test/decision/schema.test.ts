@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDecision, parseDecisionJson, targetFromKey, targetKey } from '../../lib/decision/schema.ts';
+import {
+  checkTargetKey,
+  parseDecision,
+  parseDecisionJson,
+  targetFromKey,
+  targetKey,
+} from '../../lib/decision/schema.ts';
 import {
   aDecision,
   anApigDecision,
@@ -75,6 +81,29 @@ describe('parseDecision', () => {
     expect(issuesOf({ ...aDecision(), ...overrides }).map((i) => i.path)).toContain(path);
   });
 
+  it.each([
+    ['a JSON array', [], '', 'must be an object'],
+    ['null', null, '', 'must be an object'],
+    ['a missing id', { ...aDecision(), id: undefined }, 'id', 'required'],
+    ['a numeric id', { ...aDecision(), id: 7 }, 'id', 'must be a string'],
+    ['endpoints as text', { ...aDecision(), endpoints: ENDPOINT_ID }, 'endpoints', 'must be an array'],
+    ['source as text', { ...aDecision(), source: 'jira' }, 'source', 'must be an object'],
+    [
+      'an empty source.system',
+      { ...aDecision(), source: { system: '' } },
+      'source.system',
+      'must not be empty',
+    ],
+    [
+      'a long reason',
+      { ...aDecision(), reason: 'r'.repeat(1025) },
+      'reason',
+      'must be at most 1024 characters',
+    ],
+  ])('says what is expected for %s', (_, input, path, message) => {
+    expect(issuesOf(input)).toContainEqual({ path, message });
+  });
+
   it('reports malformed JSON as an issue rather than throwing', () => {
     const result = parseDecisionJson('{"id": ');
     expect(result.ok).toBe(false);
@@ -83,22 +112,99 @@ describe('parseDecision', () => {
 });
 
 describe('parseDecision properties', () => {
-  it('never throws on arbitrary JSON values', () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
-        const result = parseDecision(value);
-        expect(typeof result.ok).toBe('boolean');
+  const hex = (length: number) =>
+    fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: length, maxLength: length });
+  const validDecision = fc.record(
+    {
+      id: fc.stringMatching(/^[A-Za-z0-9._:-]{1,128}$/),
+      action: fc.constantFrom('accept', 'reject', 'receive'),
+      target: fc.oneof(
+        fc.record(
+          {
+            type: fc.constant('vpcep'),
+            serviceId: fc.uuid(),
+            projectId: hex(32),
+            region: fc.constantFrom('cn-north-4', 'eu-west-101', 'ap-southeast-3'),
+          },
+          { requiredKeys: ['type', 'serviceId'] },
+        ),
+        fc.record(
+          { type: fc.constant('apig'), instanceId: hex(32), projectId: hex(32) },
+          { requiredKeys: ['type', 'instanceId'] },
+        ),
+      ),
+      endpoints: fc.uniqueArray(fc.uuid(), {
+        minLength: 1,
+        maxLength: 40,
+        selector: (id) => id.toLowerCase(),
       }),
-      { numRuns: 500 },
+      reason: fc.string({ maxLength: 1024 }),
+      requestedBy: fc.string({ minLength: 1, maxLength: 256 }),
+      source: fc.record(
+        {
+          system: fc.string({ minLength: 1, maxLength: 64 }),
+          ref: fc.string({ minLength: 1, maxLength: 256 }),
+          url: fc.webUrl(),
+        },
+        { requiredKeys: ['system'] },
+      ),
+    },
+    { requiredKeys: ['id', 'action', 'target', 'endpoints'] },
+  );
+
+  it('accepts every well-formed decision, sent as JSON, and keeps every field as given', () => {
+    fc.assert(
+      fc.property(validDecision, (input) => {
+        const result = parseDecisionJson(JSON.stringify(input));
+        if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.issues)}`);
+        const expected = { ...input, action: input.action === 'receive' ? 'accept' : input.action };
+        expect(result.decision).toEqual(expected);
+      }),
+      { numRuns: 300 },
     );
   });
 
-  it('never throws on arbitrary text, and any text it accepts is a well-formed decision', () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 300 }), (text) => {
-        const result = parseDecisionJson(text);
-        if (result.ok) expect(result.decision.endpoints.length).toBeGreaterThan(0);
+  it('refuses any one bad field, naming it and saying what is expected', () => {
+    const badField = fc.oneof(
+      fc.record({
+        field: fc.constant('id'),
+        value: fc.oneof(fc.constant(''), fc.integer(), fc.constant('a b')),
       }),
+      fc.record({
+        field: fc.constant('action'),
+        value: fc.oneof(
+          fc.string().filter((a) => !['accept', 'reject', 'receive'].includes(a)),
+          fc.boolean(),
+        ),
+      }),
+      fc.record({
+        field: fc.constant('endpoints'),
+        value: fc.oneof(fc.constant([]), fc.string(), fc.array(fc.integer(), { minLength: 1 })),
+      }),
+      fc.record({
+        field: fc.constant('reason'),
+        value: fc.oneof(fc.integer(), fc.string({ minLength: 1025, maxLength: 1100 })),
+      }),
+      fc.record({ field: fc.constant('requestedBy'), value: fc.oneof(fc.constant(''), fc.object()) }),
+      fc.record({
+        field: fc.constant('source'),
+        value: fc.oneof(fc.string(), fc.constant({ system: '' }), fc.constant([])),
+      }),
+      fc.record({
+        field: fc.constant('target'),
+        value: fc.oneof(fc.string(), fc.constant({ type: 'vpcep', serviceId: '1234' })),
+      }),
+    );
+    fc.assert(
+      fc.property(validDecision, badField, (input, { field, value }) => {
+        const issues = issuesOf({ ...input, [field]: value });
+        expect(issues.length).toBeGreaterThan(0);
+        for (const issue of issues) {
+          expect(issue.path.split(/[.[]/)[0]).toBe(field);
+          expect(issue.message).not.toMatch(/invalid input/i);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -145,6 +251,21 @@ describe('targetKey / targetFromKey', () => {
       const target = targetFromKey(key);
       expect(target && targetKey(target)).toBe(key);
     }
+  });
+
+  it('says what is wrong with a key', () => {
+    expect(checkTargetKey('vpcep:1234')).toEqual({
+      ok: false,
+      message: 'serviceId must be a UUID (8-4-4-4-12 hex)',
+    });
+    expect(checkTargetKey('apig:abc')).toEqual({
+      ok: false,
+      message: 'instanceId must be 32 hex characters',
+    });
+    expect(checkTargetKey('ecs:abc')).toEqual({
+      ok: false,
+      message: 'must be vpcep:<serviceId> or apig:<instanceId>',
+    });
   });
 
   it('refuses keys of the wrong shape', () => {

@@ -190,23 +190,76 @@ describe.each(HTTP_CLIENTS)('with the %s HTTP client', (httpClient) => {
       },
     );
 
-    it("does not retry Endpoint.2013 for an endpoint that is not the service's", async () => {
+    it('reports not_found, with no action call, for an endpoint that is not on the target', async () => {
       const [member, stranger] = endpointIds(2) as [string, string];
       seedVpcep([member]);
 
       const outcome = await h.execute(aDecision({ endpoints: [member, stranger] }));
 
       expect(outcome.status).toBe('partial');
-      const failed = outcome.results.find((r) => r.endpointId === stranger);
-      expect(failed).toMatchObject({
-        status: 'failed',
-        attempts: 1,
-        error: { code: 'Endpoint.2013', retryable: false },
+      expect(outcome.results.find((r) => r.endpointId === stranger)).toEqual({
+        endpointId: stranger,
+        status: 'not_found',
+        changed: false,
+        attempts: 0,
       });
-      expect(failed?.error?.requestId).toBe(
-        actionCalls().find((c) => c.endpoints?.[0] === stranger)?.requestId,
-      );
-      expect(actionCalls().filter((c) => c.endpoints?.[0] === stranger)).toHaveLength(1);
+      expect(actionCalls().map((c) => c.endpoints?.[0])).toEqual([member]);
+    });
+
+    it('reports not_found for a one-endpoint decision, read by id, with no action call', async () => {
+      seedVpcep(endpointIds(1));
+      const [stranger] = endpointIds(1) as [string];
+
+      const outcome = await h.execute(aDecision({ endpoints: [stranger] }));
+
+      expect(outcome).toMatchObject({ status: 'failed', results: [{ status: 'not_found', changed: false }] });
+      expect(actionCalls()).toHaveLength(0);
+    });
+
+    it.each([
+      ['an HTML page', '<html><body>OK</body></html>', 'text/html'],
+      ['an empty object', '{}', 'application/json'],
+      [
+        'another connection',
+        JSON.stringify({ connections: [{ id: ENDPOINT_ID, status: 'accepted' }] }),
+        undefined,
+      ],
+    ])('confirms by a read an action answer that shows %s instead of the endpoint', async (_, body, type) => {
+      const [id] = endpointIds(1) as [string];
+      seedVpcep([id]);
+      h.sim.inject({
+        op: 'vpcep.action',
+        times: 1,
+        fault: { type: 'body', body, ...(type === undefined ? {} : { contentType: type }) },
+      });
+
+      const outcome = await h.execute(aDecision({ endpoints: [id] }));
+
+      expect(outcome.status).toBe('succeeded');
+      expect(outcome.results[0]).toMatchObject({ status: 'accepted', changed: true, attempts: 1 });
+      expect(actionCalls()).toHaveLength(1);
+      expect(h.sim.countCalls('vpcep.list')).toBe(2);
+    });
+
+    it('fails an action answer without the endpoint when the read shows nothing changed', async () => {
+      const [id] = endpointIds(1) as [string];
+      seedVpcep([id]);
+      // Answers 200 with a body that lists no connection, without carrying the action out.
+      h.sim.inject({
+        op: 'vpcep.action',
+        times: 1,
+        fault: { type: 'status', httpStatus: 200, errorCode: 'none' },
+      });
+
+      const outcome = await h.execute(aDecision({ endpoints: [id] }));
+
+      expect(outcome.status).toBe('failed');
+      expect(outcome.results[0]).toMatchObject({
+        status: 'failed',
+        previousStatus: 'pendingAcceptance',
+        error: { code: 'ACTION_NOT_CONFIRMED', retryable: true },
+      });
+      expect(actionCalls()).toHaveLength(1);
     });
 
     it('confirms a lost answer by reading: EndPoint.2014 on the retry is not a failure', async () => {
@@ -283,7 +336,7 @@ describe.each(HTTP_CLIENTS)('with the %s HTTP client', (httpClient) => {
       expect(outcome.results.map((r) => [r.status, r.changed])).toEqual([
         ['pendingAcceptance', true],
         ['accepted', false],
-        ['unknown', false],
+        ['not_found', false],
       ]);
     });
 
@@ -321,7 +374,7 @@ describe.each(HTTP_CLIENTS)('with the %s HTTP client', (httpClient) => {
       expect(h.sim.countCalls('vpcep.list')).toBeGreaterThan(1);
     });
 
-    it('reports creating, not succeeded, when waiting is off or runs out', async () => {
+    it('reports in_progress, not failed, when waiting is off', async () => {
       h = await startHarness(
         withClient({ creatingMs: 5_000, env: { VPCEP_APPROVAL_SETTLE_TIMEOUT_MS: '0' } }),
       );
@@ -330,7 +383,7 @@ describe.each(HTTP_CLIENTS)('with the %s HTTP client', (httpClient) => {
 
       const outcome = await h.execute(aDecision({ endpoints: [id] }));
 
-      expect(outcome.status).toBe('failed');
+      expect(outcome.status).toBe('in_progress');
       expect(outcome.results[0]).toMatchObject({ status: 'creating', changed: true });
     });
 
@@ -345,6 +398,21 @@ describe.each(HTTP_CLIENTS)('with the %s HTTP client', (httpClient) => {
 
       expect(h.sim.countCalls('vpcep.action')).toBe(0);
       expect(outcome.results[0]).toMatchObject({ status: 'creating', changed: false });
+    });
+
+    it('reports in_progress when the settle wait runs out with one endpoint creating and one accepted', async () => {
+      h = await startHarness(
+        withClient({ creatingMs: 5_000, env: { VPCEP_APPROVAL_SETTLE_TIMEOUT_MS: '60' } }),
+      );
+      const [fresh, done] = endpointIds(2) as [string, string];
+      seedVpcep([fresh]);
+      seedVpcep([done], 'accepted');
+
+      const outcome = await h.execute(aDecision({ endpoints: [fresh, done] }));
+
+      expect(outcome.status).toBe('in_progress');
+      expect(outcome.results.map((r) => r.status)).toEqual(['creating', 'accepted']);
+      expect(h.sim.countCalls('vpcep.list')).toBeGreaterThan(1);
     });
   });
 
@@ -397,6 +465,34 @@ describe.each(HTTP_CLIENTS)('with the %s HTTP client', (httpClient) => {
       const outcome = await h.execute(aDecision());
 
       expect(outcome.results[0]?.error).toMatchObject({ httpStatus: 401, retryable: false });
+    });
+
+    it('cuts the SK and the security token out of an error message that quotes them', async () => {
+      const token = 'temporary-token-value-0123456789';
+      h = await startHarness(
+        withClient({
+          simulatorCredentials: [{ ak: AK, sk: SK, securityToken: token }],
+          env: { HUAWEICLOUD_SDK_SECURITY_TOKEN: token },
+        }),
+      );
+      seedVpcep([ENDPOINT_ID]);
+      h.sim.inject({
+        op: 'vpcep.action',
+        times: 1,
+        fault: {
+          type: 'status',
+          httpStatus: 403,
+          errorCode: 'APIGW.0305',
+          errorMsg: `key ${AK} signed with sk=${SK} and token ${token}; canonical: POST|/v1/x|${SK}`,
+        },
+      });
+
+      const outcome = await h.execute(aDecision());
+      const text = JSON.stringify(outcome);
+
+      expect(outcome.results[0]?.error).toMatchObject({ code: 'APIGW.0305' });
+      expect(outcome.results[0]?.error?.message).toContain('[redacted]');
+      for (const secret of [SK, token, AK]) expect(text).not.toContain(secret);
     });
 
     it('authenticates with an IAM token when no AK/SK is configured', async () => {

@@ -169,7 +169,7 @@ describe('the decision worker on the FIFO queue', () => {
     });
     expect(ok.every((d) => byId.get(d.id)?.status === 'succeeded')).toBe(true);
     expect(outcomes.flatMap((o) => o.results).filter((r) => r.attempts === 2)).toHaveLength(1);
-    expect(byId.get('TERM-1')?.results[0]?.error).toMatchObject({ code: 'Endpoint.2013', retryable: false });
+    expect(byId.get('TERM-1')?.results[0]).toMatchObject({ status: 'not_found', changed: false });
     await new Promise((r) => setTimeout(r, 300));
     expect(stack.outcomes.some((o) => o.decisionId === 'RETRY-1')).toBe(false);
     expect(stack.outcomes).toHaveLength(9);
@@ -306,6 +306,143 @@ describe('the decision worker on the FIFO queue', () => {
       results: [{ error: { code: 'EndPoint.2004', retryable: true } }],
     });
     expect(await stack.visibleMessages(stack.deadLetterQueue.url)).toBe(1);
+  });
+});
+
+/** An SQS record as Lambda delivers it; FIFO may put several records of one group in a batch. */
+function sqsRecord(messageId: string, group: string, body: unknown, receiveCount = 1) {
+  return {
+    messageId,
+    receiptHandle: messageId,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: '0',
+      SenderId: 'x',
+      ApproximateFirstReceiveTimestamp: '0',
+      MessageGroupId: group,
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: stack.queue.arn,
+    awsRegion: 'us-east-1',
+  };
+}
+
+describe('the decision worker on a last receive', () => {
+  const worker = (env: Record<string, string> = {}) =>
+    createWorkerHandler(
+      {
+        ...stack.env,
+        DECISION_MAX_RECEIVE_COUNT: '3',
+        VPCEP_APPROVAL_MAX_ATTEMPTS: '2',
+        VPCEP_APPROVAL_BACKOFF_BASE_MS: '1',
+        VPCEP_APPROVAL_BACKOFF_MAX_MS: '5',
+        ...env,
+      },
+      stack.overrides,
+    );
+
+  it('runs the next record of a group in the same invocation once the first one has failed for good', async () => {
+    stack = await startLocalStack({ port: 0, autoPoll: false });
+    const target = seedService(stack, 2);
+    const [first, second] = target.endpoints as [string, string];
+    // Both attempts of A's call are throttled; B's call (made after A's, in order) goes through.
+    stack.sim?.inject({
+      op: 'vpcep.action',
+      times: 2,
+      fault: { type: 'status', httpStatus: 500, errorCode: 'EndPoint.0001' },
+    });
+    const group = `vpcep:${target.serviceId}`;
+    const event = {
+      Records: [
+        sqsRecord('mA', group, vpcepDecision('LAST-A', target.serviceId, [first]), 3),
+        sqsRecord('mB', group, vpcepDecision('LAST-B', target.serviceId, [second]), 3),
+      ],
+    };
+
+    const response = await worker()(event, localContext('decision-worker', 30_000));
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'mA' }] });
+    expect(await stack.waitForOutcome((o) => o.decisionId === 'LAST-A')).toMatchObject({
+      status: 'failed',
+      results: [{ error: { code: 'EndPoint.0001', retryable: true } }],
+    });
+    expect(await stack.waitForOutcome((o) => o.decisionId === 'LAST-B')).toMatchObject({
+      status: 'succeeded',
+      results: [{ endpointId: second, status: 'accepted', changed: true }],
+    });
+    expect(stack.sim?.calls.filter((c) => c.op === 'vpcep.action').map((c) => c.endpoints?.[0])).toEqual([
+      first,
+      first,
+      second,
+    ]);
+  });
+
+  it('publishes an outcome for a record held behind a retried one on its own last receive', async () => {
+    stack = await startLocalStack({ port: 0, autoPoll: false });
+    const target = seedService(stack, 2);
+    const [first, second] = target.endpoints as [string, string];
+    stack.sim?.inject({
+      op: 'vpcep.action',
+      times: Number.POSITIVE_INFINITY,
+      fault: { type: 'status', httpStatus: 500, errorCode: 'EndPoint.0001' },
+    });
+    const group = `vpcep:${target.serviceId}`;
+    const event = {
+      Records: [
+        sqsRecord('mA', group, vpcepDecision('HOLD-A', target.serviceId, [first]), 1),
+        sqsRecord('mB', group, vpcepDecision('HOLD-B', target.serviceId, [second]), 3),
+      ],
+    };
+
+    const response = await worker()(event, localContext('decision-worker', 30_000));
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'mA' }, { itemIdentifier: 'mB' }] });
+    expect(await stack.waitForOutcome((o) => o.decisionId === 'HOLD-B')).toMatchObject({
+      status: 'failed',
+      results: [
+        { endpointId: second, changed: false, attempts: 0, error: { code: 'HELD_BY_EARLIER_DECISION' } },
+      ],
+    });
+    expect(stack.outcomes.some((o) => o.decisionId === 'HOLD-A')).toBe(false);
+    expect(stack.sim?.calls.filter((c) => c.endpoints?.[0] === second)).toHaveLength(0);
+  });
+
+  it('returns an accept still creating without publishing, and publishes in_progress on the last receive', async () => {
+    stack = await startLocalStack({ port: 0, autoPoll: false });
+    // An accept under way (made by an earlier delivery): it stays `creating` here.
+    const target = { serviceId: randomUUID() };
+    const id = randomUUID();
+    stack.sim?.seed({
+      kind: 'vpcep',
+      projectId: DEMO.projectId,
+      targetId: target.serviceId,
+      connections: [{ id, status: 'creating' }],
+    });
+    const body = vpcepDecision('SETTLE-1', target.serviceId, [id]);
+    const run = worker({ VPCEP_APPROVAL_SETTLE_TIMEOUT_MS: '0' });
+
+    const early = await run(
+      { Records: [sqsRecord('m1', `vpcep:${target.serviceId}`, body, 1)] },
+      localContext('decision-worker', 30_000),
+    );
+    const last = await run(
+      { Records: [sqsRecord('m1', `vpcep:${target.serviceId}`, body, 3)] },
+      localContext('decision-worker', 30_000),
+    );
+
+    expect(early).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(last).toEqual({ batchItemFailures: [] });
+    const outcome = await stack.waitForOutcome((o) => o.decisionId === 'SETTLE-1');
+    expect(outcome).toMatchObject({
+      status: 'in_progress',
+      results: [{ status: 'creating', changed: false }],
+    });
+    expect(stack.outcomes.filter((o) => o.decisionId === 'SETTLE-1')).toHaveLength(1);
+    expect(actionCalls(stack)).toBe(0);
+    expect(stack.sim?.countCalls('vpcep.list')).toBe(2);
   });
 });
 

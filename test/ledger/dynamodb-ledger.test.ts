@@ -1,4 +1,4 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError, VpcepApprovalError } from '../../lib/errors.ts';
 import { defaultDynamoDbClient, dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
@@ -175,6 +175,46 @@ describe('dynamoDbLedger: approval requests', () => {
     expect(await a.claimReminder(TARGET, EP2, '2026-11-26T18:00:00Z')).toBeUndefined();
   });
 
+  it("lists a target's requests in force, and only that target's", async () => {
+    const ledger = dynamoDbLedger({
+      client: dynamo.client(),
+      tableName: dynamo.tableName,
+      clock: () => now,
+      requestTtlMs: 60 * 60 * 1000,
+    });
+    await ledger.recordApprovalRequest(request({ endpointId: EP1 }));
+    await ledger.recordApprovalRequest(request({ endpointId: EP2, rule: 'second' }));
+    await ledger.recordApprovalRequest(
+      request({ target: 'vpcep:11111111-2222-3333-4444-555555555555', endpointId: EP1 }),
+    );
+
+    const listed = await ledger.approvalRequests(TARGET);
+    now = new Date('2026-11-26T11:00:01.000Z');
+    const afterTtl = await ledger.approvalRequests(TARGET);
+
+    expect(new Map(listed.map((r) => [r.endpointId, r.rule]))).toEqual(
+      new Map([
+        [EP1, 'approvalRequired'],
+        [EP2, 'second'],
+      ]),
+    );
+    expect(listed[0]).not.toHaveProperty('gsi1pk');
+    expect(afterTtl).toEqual([]);
+  });
+
+  it('withdraws only the request raised at the given time', async () => {
+    const [a, b] = [container(), container()];
+    await a.recordApprovalRequest(request());
+
+    const stale = await b.withdrawApprovalRequest(TARGET, EP1, '2026-11-26T09:00:00Z');
+    const own = await a.withdrawApprovalRequest(TARGET, EP1, now.toISOString());
+    const again = await b.recordApprovalRequest(request({ rule: 'after' }));
+
+    expect([stale, own]).toEqual([false, true]);
+    expect(again.first).toBe(true);
+    expect(await a.withdrawApprovalRequest(TARGET, EP2, now.toISOString())).toBe(false);
+  });
+
   it('raises a request again once the old one has expired, even before DynamoDB deletes it', async () => {
     const ledger = dynamoDbLedger({
       client: dynamo.client(),
@@ -234,6 +274,36 @@ describe('dynamoDbLedger: delivery ids', () => {
 });
 
 describe('dynamoDbLedger: the table', () => {
+  it('takes the item DynamoDB returns with a refused put, without reading it again', async () => {
+    // DynamoDB returns the refusing item (ReturnValuesOnConditionCheckFailure); dynalite does not,
+    // so this client is faked at send, the boundary the SDK exposes.
+    const sent: string[] = [];
+    const client = {
+      async send(command: {
+        constructor: { name: string };
+        input: { ReturnValuesOnConditionCheckFailure?: string };
+      }) {
+        sent.push(command.constructor.name);
+        if (command.input.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD') throw new Error('not asked');
+        throw new ConditionalCheckFailedException({
+          message: 'The conditional request failed',
+          $metadata: {},
+          Item: { answer: { S: '{"status":"queued"}' } },
+        });
+      },
+    };
+    const ledger = dynamoDbLedger({ client: client as never, tableName: 't' });
+
+    const result = await ledger.recordDelivery(
+      { kind: 'webhook-id', id: 'msg_1' },
+      { status: 'other' },
+      60_000,
+    );
+
+    expect(result).toEqual({ first: false, existing: { status: 'queued' } });
+    expect(sent).toEqual(['PutItemCommand']);
+  });
+
   it('reports an unreachable or missing table as a retryable LEDGER_UNAVAILABLE', async () => {
     const ledger = dynamoDbLedger({ client: dynamo.client(), tableName: 'no-such-table' });
 

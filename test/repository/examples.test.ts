@@ -28,8 +28,9 @@ describe('examples/', () => {
     expect(files).toEqual(['apig-accept.json', 'dry-run.json', 'vpcep-accept.json', 'vpcep-reject.json']);
   });
 
-  it.each(files)('%s passes vpcep-approval validate', async (file) => {
-    const run = await runCliWith(['validate', '--file', new URL(file, dir).pathname], {});
+  it.each(files)('%s passes vpcep-approval validate with the printed environment', async (file) => {
+    // validate resolves the target's project and region as decide does, so it needs the same settings.
+    const run = await runCliWith(['validate', '--file', new URL(file, dir).pathname], env);
     expect(run.code, run.stderr).toBe(0);
     const original = JSON.parse(await readFile(new URL(file, dir), 'utf8'));
     expect(JSON.parse(run.stdout)).toMatchObject({ id: original.id, endpoints: original.endpoints });

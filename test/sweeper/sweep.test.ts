@@ -192,4 +192,47 @@ describe('sweep', () => {
     expect(raises).toBe(2);
     expect(raised.map((r) => r.endpointId)).toEqual([STRANGER_EP]);
   });
+
+  it('raises a request again at the next sweep when raising it failed, not only at the reminder', async () => {
+    let chatDown = true;
+    const flaky = deps('', {
+      async raiseApprovalRequest(request) {
+        if (chatDown) throw new Error('chat is down');
+        raised.push(request);
+      },
+    });
+
+    const failed = await sweep([TARGET], flaky);
+    chatDown = false;
+    now = new Date(now.getTime() + 5 * 60_000);
+    const next = await sweep([TARGET], flaky);
+
+    expect(failed.errors.map((e) => e.endpointId).sort()).toEqual([TRUSTED_EP, STRANGER_EP].sort());
+    expect(next.errors).toEqual([]);
+    expect(raised.map((r) => [r.endpointId, r.reminder]).sort()).toEqual(
+      [
+        [TRUSTED_EP, 0],
+        [STRANGER_EP, 0],
+      ].sort(),
+    );
+  });
+
+  it('writes nothing to the ledger on a sweep that finds everyone asked and no reminder due', async () => {
+    const commands: string[] = [];
+    const real = dynamo.client();
+    const counted = {
+      send: ((command: { constructor: { name: string } }) => {
+        commands.push(command.constructor.name);
+        return real.send(command as never);
+      }) as typeof real.send,
+    };
+    const ledger = dynamoDbLedger({ client: counted, tableName: dynamo.tableName, clock: () => now });
+    await sweep([TARGET], deps('', { ledger }));
+    commands.length = 0;
+
+    const again = await sweep([TARGET], deps('', { ledger }));
+
+    expect(again.waiting).toBe(2);
+    expect(commands).toEqual(['QueryCommand']);
+  });
 });

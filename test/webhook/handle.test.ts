@@ -113,6 +113,18 @@ describe('handleDecisionWebhook', () => {
     expect(sqs.sent).toHaveLength(0);
   });
 
+  it('answers 400 "must be an object" for a JSON array body', async () => {
+    const { deps, sqs } = world();
+
+    const response = await handleDecisionWebhook(signed([aDecision()]), deps);
+
+    expect(response).toEqual({
+      statusCode: 400,
+      body: { error: 'invalid_decision', issues: [{ path: '', message: 'must be an object' }] },
+    });
+    expect(sqs.sent).toHaveLength(0);
+  });
+
   it('answers 403 when policy denies the target', async () => {
     const { deps, sqs } = world({ allowedTargets: new Set([`apig:${INSTANCE_ID}`]) });
 

@@ -1,11 +1,11 @@
 /** Resolves a decision's target to where and how to call it: project, region, base URL, API shape. */
 import type { HuaweiConfig } from '../config.ts';
-import type { ResolvedTarget } from '../decision/outcome.ts';
-import type { Target } from '../decision/schema.ts';
 import type { FieldIssue } from '../errors.ts';
 import type { ApiTarget } from '../huawei/connections.ts';
 import { serviceBaseUrl } from '../huawei/endpoints.ts';
 import { SERVICES } from '../huawei/services.ts';
+import type { ResolvedTarget } from './outcome.ts';
+import type { Target } from './schema.ts';
 
 export type TargetResolution =
   | { ok: true; resolved: ResolvedTarget; api: ApiTarget }

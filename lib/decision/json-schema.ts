@@ -1,0 +1,31 @@
+/**
+ * The decision and outcome contracts as JSON Schema, generated from the zod schemas so they cannot drift:
+ * `npm run schemas` writes them to schemas/, and a test fails when the checked-in files are not current.
+ * Rules zod checks in code (duplicate endpoints, `receive` read as `accept`) are described, not encoded.
+ */
+import * as z from 'zod/mini';
+import { OutcomeSchema } from './outcome.ts';
+import { DecisionSchema } from './schema.ts';
+
+/** File name → JSON Schema document (draft 2020-12). */
+export function contractSchemas(): Record<string, object> {
+  return {
+    'decision.schema.json': render('Decision', DecisionSchema, 'input', [
+      'A decision: accept or reject these endpoint connections on this target.',
+      'Endpoint IDs must be unique (case-insensitively); action "receive" is read as "accept".',
+    ]),
+    'outcome.schema.json': render('Outcome', OutcomeSchema, 'output', [
+      'What happened to a decision: one per decision, printed by the CLI and published to the topic.',
+    ]),
+  };
+}
+
+function render(
+  title: string,
+  schema: z.core.$ZodType,
+  io: 'input' | 'output',
+  description: string[],
+): object {
+  const generated = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
+  return { title, description: description.join(' '), ...generated };
+}
