@@ -137,6 +137,22 @@ describe('notifyTicket on Jira Cloud', () => {
     expect(server.transitioned).toHaveLength(1);
   });
 
+  it('retries a 408, and waits the Retry-After a 503 names', async () => {
+    const { server, deps, sleeps } = await cloud();
+    server.failNext((r) => r.method === 'POST' && r.path.endsWith('/comment'), { status: 408, body: {} });
+    server.failNext((r) => r.method === 'POST' && r.path.endsWith('/transitions'), {
+      status: 503,
+      headers: { 'retry-after': '1' },
+      body: {},
+    });
+
+    expect(await notifyTicket(anOutcome(), deps)).toBe('commented');
+
+    expect(sleeps).toEqual([125, 1000]);
+    expect(server.comments.get('OPS-42')).toHaveLength(1);
+    expect(server.transitioned).toHaveLength(1);
+  });
+
   it('throws a retryable error when the failures outlast the attempts, so Lambda retries the event', async () => {
     const { server, deps } = await cloud();
     for (let i = 0; i < 3; i += 1) server.failNext((r) => r.method === 'POST', { status: 502, body: {} });
