@@ -38,6 +38,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       baseMs: execution.backoffBaseMs,
       maxMs: execution.backoffMaxMs,
     },
+    maxConcurrency: execution.concurrency,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
   });

@@ -88,6 +88,10 @@ async function buildContainer(env: Env, overrides: ContainerOverrides): Promise<
         metrics.count('ApiCalls', 1, { op: event.op });
         if (event.attempt > 1) metrics.count('ApiRetries', 1, { op: event.op });
         metrics.timing('ApiLatency', event.durationMs, { op: event.op });
+        // Throttled calls, and the spacing the host's governor keeps between attempts once it has a rate.
+        if (event.throttled) metrics.count('ApiThrottled', 1, { op: event.op });
+        if (event.governor.ratePerSec !== null)
+          metrics.timing('ApiGovernorIntervalMs', 1_000 / event.governor.ratePerSec, { op: event.op });
       },
       onRequestWritten: () => {
         if (!warmPublisherAtNextRequest) return;

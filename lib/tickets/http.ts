@@ -5,7 +5,7 @@
  * the server asks for a longer wait than we may spend — the call throws TicketUnavailableError so the
  * event is retried by Lambda. Anything else throws TicketRefusedError.
  */
-import { backoffDelay } from '../huawei/retry-policy.ts';
+import { backoffDelay } from '../retry.ts';
 import { TicketRefusedError, TicketUnavailableError } from './errors.ts';
 
 export type HttpRequest = {
