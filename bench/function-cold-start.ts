@@ -116,6 +116,9 @@ export async function functionColdStart(): Promise<string> {
   }
 }
 
+// A bearer token is compared whole, and must be at least 32 characters.
+const BENCH_TOKEN = 'bench-token-0123456789abcdef01234567';
+
 function benchWorld(sim: Simulator, awsEndpoint: string, topicArn: string, queueUrl: string) {
   const env = {
     PATH: process.env.PATH,
@@ -126,7 +129,7 @@ function benchWorld(sim: Simulator, awsEndpoint: string, topicArn: string, queue
     AWS_ENDPOINT_URL_SQS: awsEndpoint,
     OUTCOME_TOPIC_ARN: topicArn,
     DECISION_QUEUE_URL: queueUrl,
-    WEBHOOK_BEARER_TOKEN: 'bench-token-0123456789abcdef01234567',
+    WEBHOOK_BEARER_TOKEN: BENCH_TOKEN,
     HUAWEICLOUD_SDK_AK: DEMO.ak,
     HUAWEICLOUD_SDK_SK: DEMO.sk,
     HUAWEICLOUD_SDK_PROJECT_ID: DEMO.projectId,
@@ -167,7 +170,7 @@ function benchWorld(sim: Simulator, awsEndpoint: string, topicArn: string, queue
     rawPath: '/decisions',
     rawQueryString: 'wait=true',
     queryStringParameters: { wait: 'true' },
-    headers: { 'content-type': 'application/json', authorization: 'Bearer bench-token' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` },
     body: JSON.stringify(decision()),
     isBase64Encoded: false,
   });

@@ -133,7 +133,7 @@ export class UnavailableError extends VpcepApprovalError {
   }
 }
 
-/** How a Huawei Cloud failure should be handled; see lib/huawei/retry-policy.ts for the table. */
+/** How a Huawei Cloud failure should be handled; see lib/retry.ts for the table. */
 export type FailureClass = 'throttled' | 'transient' | 'terminal' | 'maybe_success';
 
 /** A Huawei Cloud API answered with an error. `code` is Huawei's own (`EndPoint.0022`) or `HTTP_<status>`. */
@@ -166,6 +166,19 @@ export class NetworkError extends VpcepApprovalError {
     // A certificate that fails verification will fail again: retrying only hides the problem.
     super(code, message, { retryable: code !== 'TLS_ERROR', statusCode: 502, cause });
     this.name = 'NetworkError';
+  }
+}
+
+/** An answer longer than the cap: reading stopped there, since a runaway body would exhaust memory. */
+export class ResponseTooLargeError extends VpcepApprovalError {
+  readonly limitBytes: number;
+
+  constructor(limitBytes: number) {
+    super('RESPONSE_TOO_LARGE', `the answer exceeded ${limitBytes} bytes; reading stopped`, {
+      statusCode: 502,
+    });
+    this.name = 'ResponseTooLargeError';
+    this.limitBytes = limitBytes;
   }
 }
 

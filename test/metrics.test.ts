@@ -6,6 +6,9 @@ import { silentLogger } from '../lib/log.ts';
 import { recordApiAttempt } from '../lib/metrics.ts';
 import { localContext } from '../local/lambda-context.ts';
 
+/** An attempt that was not throttled, on a host whose governor has no rate yet. */
+const unthrottled = { throttled: false, governor: { ratePerSec: null, concurrency: 16, inFlight: 0 } };
+
 /** Powertools Metrics writes EMF documents to stdout, one JSON line each. */
 function captureStdout() {
   const lines: string[] = [];
@@ -35,8 +38,8 @@ describe('the functions’ metrics (Powertools Metrics)', () => {
       .use(logMetrics(metrics, { captureColdStartMetric: true }))
       .use(publishRecorded)
       .handler(async () => {
-        recordApiAttempt(recorder, { op: 'vpcep.list', attempt: 1, durationMs: 12 });
-        recordApiAttempt(recorder, { op: 'vpcep.action', attempt: 2, durationMs: 30 });
+        recordApiAttempt(recorder, { op: 'vpcep.list', attempt: 1, durationMs: 12, ...unthrottled });
+        recordApiAttempt(recorder, { op: 'vpcep.action', attempt: 2, durationMs: 30, ...unthrottled });
         recorder.count('Decisions', 1, { status: 'succeeded' });
       });
 

@@ -21,3 +21,11 @@ export class TicketUnavailableError extends VpcepApprovalError {
     this.name = 'TicketUnavailableError';
   }
 }
+
+/** A ticket reference that is not safe to put into a path; the notifier checks before any client call. */
+export class TicketRefInvalidError extends VpcepApprovalError {
+  constructor(message: string) {
+    super('TICKET_REF_INVALID', message, { retryable: false, statusCode: 400 });
+    this.name = 'TicketRefInvalidError';
+  }
+}
