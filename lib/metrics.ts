@@ -20,7 +20,12 @@ export type MetricName =
   | 'ApiThrottled'
   | 'ApiGovernorIntervalMs'
   | 'Decisions'
-  | 'ChatNotifications';
+  | 'ChatNotifications'
+  | 'SweepPending'
+  | 'SweepDecisions'
+  | 'SweepRequests'
+  | 'SweepReminders'
+  | 'SweepErrors';
 
 export const METRICS_NAMESPACE = 'VpcepApproval';
 

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SNSEvent, SQSEvent } from 'aws-lambda';
+import { createSweeperHandler, type SweepSummary } from '../functions/approval-sweeper.ts';
 import { createFeishuHandler } from '../functions/chatops-feishu.ts';
 import { createSlackHandler } from '../functions/chatops-slack.ts';
 import type { Effects } from '../functions/commons/wiring.ts';
@@ -16,6 +17,7 @@ import { createWebhookHandler } from '../functions/decision-webhook.ts';
 import { createWorkerHandler } from '../functions/decision-worker.ts';
 import { createNotifierHandler } from '../functions/outcome-notifier.ts';
 import type { Outcome } from '../lib/decision/outcome.ts';
+import type { ApprovalRequestedMessage } from '../lib/outcome/sns-publisher.ts';
 import type { Env } from '../lib/secrets.ts';
 import { type RateLimits, type Simulator, startSimulator } from '../simulator/index.ts';
 import { DEMO } from '../simulator/main.ts';
@@ -28,6 +30,7 @@ import {
 } from './aws-emulator.ts';
 import { serveHttpApi } from './http-bridge.ts';
 import { localContext } from './lambda-context.ts';
+import { type LedgerEmulator, startLedgerEmulator } from './ledger-emulator.ts';
 import { pollOnce, startEventSource } from './sqs-event-source.ts';
 
 export type LocalStackOptions = {
@@ -46,6 +49,11 @@ export type LocalStackOptions = {
   simulatorRateLimits?: RateLimits;
   /** False leaves the decision queue alone until `pollWorker()` is called (tests drive it batch by batch). */
   autoPoll?: boolean;
+  /** The approval loop: sweeps every `sweepIntervalMs` (none unless set) over VPCEP_APPROVAL_WATCH_TARGETS. */
+  sweepIntervalMs?: number;
+  onApprovalRequest?: (request: ApprovalRequestedMessage) => void;
+  /** The approval loop's clock (tests move it on to see reminders come due). */
+  clock?: () => Date;
 };
 
 export type LocalStack = {
@@ -67,6 +75,12 @@ export type LocalStack = {
   deadLetterQueue: { url: string; arn: string };
   topicArn: string;
   outcomes: Outcome[];
+  /** The ledger's table, in process (dynalite). */
+  ledger: LedgerEmulator;
+  /** `approval.requested` events seen on the topic, oldest first. */
+  approvalRequests: ApprovalRequestedMessage[];
+  /** One run of the sweeper function, as its schedule would invoke it. */
+  sweep(): Promise<SweepSummary>;
   /** One receive → worker → delete cycle, as the event source mapping does it. */
   pollWorker(): Promise<{ delivered: number; failed: string[] }>;
   /** Resolves with the first outcome (already seen or to come) that matches. */
@@ -85,6 +99,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const sqs = new SQSClient(awsConfig);
   const sns = new SNSClient(awsConfig);
+  const ledger = await startLedgerEmulator({
+    tableName: 'vpcep-approval-ledger',
+    region: REGION,
+    credentials: awsConfig.credentials,
+  });
 
   const dlq = await createQueue(sqs, fauxqs.address, 'vpcep-approval-decisions-dlq.fifo', {
     FifoQueue: 'true',
@@ -129,6 +148,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     DECISION_QUEUE_URL: queueUrl,
     OUTCOME_TOPIC_ARN: topicArn,
     DECISION_MAX_RECEIVE_COUNT: String(options.maxReceiveCount ?? 3),
+    LEDGER_TABLE_NAME: ledger.tableName,
     // As deployed (serverless.yml), unless the caller chose otherwise.
     VPCEP_APPROVAL_HTTP_CLIENT: given.VPCEP_APPROVAL_HTTP_CLIENT ?? 'node',
   };
@@ -136,6 +156,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const overrides: Effects = {
     sqs,
     sns: options.wrapSns?.(sns) ?? sns,
+    dynamodb: ledger.client,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(write === undefined ? {} : { write }),
   };
   const webhook = createWebhookHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'decision-webhook' }, overrides);
@@ -143,6 +165,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const slack = createSlackHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'chatops-slack' }, overrides);
   const feishu = createFeishuHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'chatops-feishu' }, overrides);
   const notifier = createNotifierHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'outcome-notifier' }, overrides);
+  const sweeper = createSweeperHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'approval-sweeper' }, overrides);
+  const sweep = () => sweeper({}, localContext('approval-sweeper', 120_000));
 
   // A busy port must not leave the queue emulator and the simulator running behind the error.
   const http = await serveHttpApi(
@@ -170,7 +194,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   ).catch(async (error: unknown) => {
     sqs.destroy();
     sns.destroy();
-    await Promise.all([sim?.close(), fauxqs.stop()]);
+    await Promise.all([sim?.close(), fauxqs.stop(), ledger.stop()]);
     throw error;
   });
   const eventSource = {
@@ -191,6 +215,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const source = options.autoPoll === false ? undefined : startEventSource(eventSource);
 
+  // The schedule's stand-in: one sweep at a time, the next `sweepIntervalMs` after the last ended.
+  let sweeping: ReturnType<typeof setTimeout> | undefined;
+  let sweepsStopped = false;
+  const sweepLater = (ms: number) => {
+    sweeping = setTimeout(() => {
+      void sweep()
+        .catch((error: unknown) =>
+          write?.(
+            JSON.stringify({ level: 'error', message: 'sweeper invocation failed', error: String(error) }),
+          ),
+        )
+        .finally(() => {
+          if (!sweepsStopped) sweepLater(ms);
+        });
+    }, ms);
+  };
+  if (options.sweepIntervalMs !== undefined) sweepLater(0);
+
+  const approvalRequests: ApprovalRequestedMessage[] = [];
   const outcomes: Outcome[] = [];
   const waiters = new Set<{ match: (o: Outcome) => boolean; resolve: (o: Outcome) => void }>();
   let tapping = true;
@@ -200,7 +243,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         new ReceiveMessageCommand({ QueueUrl: tap, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
       );
       for (const message of Messages) {
-        const outcome = JSON.parse(message.Body ?? '{}') as Outcome;
+        const published = JSON.parse(message.Body ?? '{}') as Outcome | ApprovalRequestedMessage;
+        if ('eventType' in published && published.eventType === 'approval.requested') {
+          approvalRequests.push(published);
+          options.onApprovalRequest?.(published);
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: tap, ReceiptHandle: message.ReceiptHandle }));
+          continue;
+        }
+        const outcome = published as Outcome;
         outcomes.push(outcome);
         options.onOutcome?.(outcome);
         // The notifier's subscription filters on sourceSystem, as serverless.yml's does.
@@ -226,6 +276,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     deadLetterQueue: dlq,
     topicArn,
     outcomes,
+    ledger,
+    approvalRequests,
+    sweep,
     pollWorker: () => pollOnce(eventSource),
     waitForOutcome(match, timeoutMs = 10_000) {
       const seen = outcomes.find(match);
@@ -247,6 +300,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
     },
     async stop() {
+      sweepsStopped = true;
+      clearTimeout(sweeping);
       tapping = false;
       await Promise.all([source?.stop(), tapLoop.catch(() => undefined)]);
       await closeServer(http.server);
@@ -254,6 +309,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs.destroy();
       sns.destroy();
       await fauxqs.stop();
+      await ledger.stop();
     },
   };
 }

@@ -1,0 +1,169 @@
+/**
+ * The approval loop through the functions, faked only at the process boundary: the Huawei simulator,
+ * fauxqs (queue and topic), dynalite (the ledger) and a Slack stand-in. The sweeper function notices
+ * pending connections; the worker acts on what the rules decide; people are asked about the rest.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSweeperHandler } from '../../functions/approval-sweeper.ts';
+import { localContext } from '../../local/lambda-context.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { DEMO } from '../../simulator/main.ts';
+import { startCaptureServer } from '../helpers/capture-server.ts';
+
+const TRUSTED = 'a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b';
+const STRANGER = '0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a';
+const HOUR = 60 * 60 * 1000;
+
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await startLocalStack({ port: 0, autoPoll: false, write: () => undefined });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** A VPCEP service of its own with one pending connection from `domainId`, on the whitelist given. */
+function seedPending(domainId: string, whitelist: string[] = []) {
+  const serviceId = randomUUID();
+  const endpointId = randomUUID();
+  const createdAt = new Date(Date.now() - 10 * 60 * 1000).toISOString();
+  stack.sim?.seed({
+    kind: 'vpcep',
+    projectId: DEMO.projectId,
+    targetId: serviceId,
+    connections: [{ id: endpointId, domainId, createdAt }],
+    permissions: whitelist,
+  });
+  return { serviceId, endpointId, createdAt, target: `vpcep:${serviceId}` };
+}
+
+const sweeperEnv = (
+  target: string,
+  rules: unknown,
+  more: Record<string, string> = {},
+): Record<string, string | undefined> => ({
+  ...stack.env,
+  AWS_LAMBDA_FUNCTION_NAME: 'approval-sweeper',
+  VPCEP_APPROVAL_WATCH_TARGETS: target,
+  VPCEP_APPROVAL_RULES: JSON.stringify(rules),
+  ...more,
+});
+
+const invoke = (handler: ReturnType<typeof createSweeperHandler>) =>
+  handler({}, localContext('approval-sweeper', 120_000));
+
+describe('the approval sweeper', () => {
+  it("accepts a trusted account's connection with no person involved: sweeper → queue → worker → topic", async () => {
+    const { target, endpointId, serviceId } = seedPending(TRUSTED);
+    const sweeper = createSweeperHandler(
+      sweeperEnv(target, { targets: { [target]: { autoAccept: [TRUSTED] } } }),
+      stack.overrides,
+    );
+
+    const summary = await invoke(sweeper);
+    expect(summary).toMatchObject({ targets: 1, pending: 1, decisions: 1, requested: 0, errors: [] });
+    await stack.pollWorker();
+    const outcome = await stack.waitForOutcome((o) => o.decisionId === `rules:accept:${endpointId}`);
+
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      action: 'accept',
+      requestedBy: 'rule:autoAccept',
+      source: { system: 'rules', ref: 'autoAccept' },
+    });
+    expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, endpointId)?.status).toBe('accepted');
+    // Nothing left to decide, and nobody was asked.
+    expect(await invoke(sweeper)).toMatchObject({ pending: 0, decisions: 0, requested: 0 });
+    expect(stack.approvalRequests.filter((r) => r.endpointId === endpointId)).toEqual([]);
+  });
+
+  it('raises an approval request once across three sweeps and two fresh handler instances, then a reminder after the interval', async () => {
+    const { target, endpointId, createdAt } = seedPending(STRANGER, [STRANGER]);
+    const slack = await startCaptureServer(() => ({
+      status: 200,
+      body: { ok: true, ts: '1700000000.000100' },
+    }));
+    let now = new Date();
+    const effects = { ...stack.overrides, clock: () => now };
+    const env = sweeperEnv(
+      target,
+      { targets: { [target]: { autoAccept: [TRUSTED] } } },
+      {
+        VPCEP_APPROVAL_REMIND_AFTER_HOURS: '4',
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_APPROVAL_CHANNEL: 'C0APPROVALS',
+        SLACK_API_BASE: slack.url,
+      },
+    );
+    try {
+      const first = createSweeperHandler(env, effects);
+      const second = createSweeperHandler(env, effects);
+
+      const summaries = [await invoke(first), await invoke(second), await invoke(first)];
+      expect(summaries.map((s) => [s.requested, s.waiting, s.reminded])).toEqual([
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 1, 0],
+      ]);
+      expect(slack.captured).toHaveLength(1);
+
+      now = new Date(now.getTime() + 4 * HOUR + 1);
+      expect(await invoke(second)).toMatchObject({ requested: 0, reminded: 1 });
+      expect(slack.captured).toHaveLength(2);
+
+      await waitUntil(() =>
+        stack.approvalRequests.some((r) => r.endpointId === endpointId && r.reminder === 1),
+      );
+      const raised = stack.approvalRequests.filter((r) => r.endpointId === endpointId);
+      expect(raised.map((r) => r.reminder)).toEqual([0, 1]);
+      expect(raised[0]).toMatchObject({
+        eventType: 'approval.requested',
+        target,
+        endpointId,
+        domainId: STRANGER,
+        createdAt,
+        whitelisted: true,
+        rule: 'askPeople',
+      });
+      // The chat message names the same connection, and carries the buttons people decide with.
+      const posted = JSON.stringify(slack.captured[0]?.body);
+      expect(posted).toContain(endpointId);
+      expect(posted).toContain('C0APPROVALS');
+      expect(slack.captured[0]?.headers.authorization).toBe('Bearer xoxb-test-token');
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it('says when the account is not on the whitelist, and raises the request with no chat configured', async () => {
+    const { target, endpointId } = seedPending(STRANGER, [TRUSTED]);
+    const sweeper = createSweeperHandler(sweeperEnv(target, { targets: {} }), stack.overrides);
+
+    expect(await invoke(sweeper)).toMatchObject({ requested: 1, errors: [] });
+
+    await waitUntil(() => stack.approvalRequests.some((r) => r.endpointId === endpointId));
+    expect(stack.approvalRequests.find((r) => r.endpointId === endpointId)).toMatchObject({
+      whitelisted: false,
+      rule: 'askPeople',
+    });
+  });
+
+  it('refuses to start without LEDGER_TABLE_NAME, naming it, and calls nothing', async () => {
+    const { target } = seedPending(TRUSTED);
+    const { LEDGER_TABLE_NAME: _, ...env } = sweeperEnv(target, { targets: {} });
+    const calls = stack.sim?.countCalls() ?? 0;
+
+    await expect(invoke(createSweeperHandler(env, stack.overrides))).rejects.toThrow(/LEDGER_TABLE_NAME/);
+    expect(stack.sim?.countCalls()).toBe(calls);
+  });
+});
+
+/** Waits for something the topic delivers asynchronously (fauxqs → the stack's tap). */
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
