@@ -3,6 +3,7 @@
  * ledger's table created as serverless.yml declares it (keys and index; TTL is DynamoDB's own sweep,
  * which the ledger does not rely on).
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -11,6 +12,7 @@ import { ledgerTableDefinition } from '../lib/ledger/keys.ts';
 export type LedgerEmulator = {
   /** The endpoint URL for the AWS SDK (AWS_ENDPOINT_URL_DYNAMODB). */
   url: string;
+  server: Server;
   tableName: string;
   client: DynamoDBClient;
   stop(): Promise<void>;
@@ -33,6 +35,7 @@ export async function startLedgerEmulator(options: {
   await client.send(new CreateTableCommand(ledgerTableDefinition(options.tableName)));
   return {
     url,
+    server,
     tableName: options.tableName,
     client,
     async stop() {

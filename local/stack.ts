@@ -49,8 +49,6 @@ export type LocalStackOptions = {
   simulatorRateLimits?: RateLimits;
   /** False leaves the decision queue alone until `pollWorker()` is called (tests drive it batch by batch). */
   autoPoll?: boolean;
-  /** The approval loop: sweeps every `sweepIntervalMs` (none unless set) over VPCEP_APPROVAL_WATCH_TARGETS. */
-  sweepIntervalMs?: number;
   onApprovalRequest?: (request: ApprovalRequestedMessage) => void;
   /** The approval loop's clock (tests move it on to see reminders come due). */
   clock?: () => Date;
@@ -81,6 +79,8 @@ export type LocalStack = {
   approvalRequests: ApprovalRequestedMessage[];
   /** One run of the sweeper function, as its schedule would invoke it. */
   sweep(): Promise<SweepSummary>;
+  /** Sweeps now and then every `intervalMs` after the last sweep ended, until stopped. */
+  startSweeping(intervalMs: number): void;
   /** One receive → worker → delete cycle, as the event source mapping does it. */
   pollWorker(): Promise<{ delivered: number; failed: string[] }>;
   /** Resolves with the first outcome (already seen or to come) that matches. */
@@ -218,9 +218,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // The schedule's stand-in: one sweep at a time, the next `sweepIntervalMs` after the last ended.
   let sweeping: ReturnType<typeof setTimeout> | undefined;
   let sweepsStopped = false;
-  const sweepLater = (ms: number) => {
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const sweepLater = (ms: number, firstIn = ms) => {
     sweeping = setTimeout(() => {
-      void sweep()
+      inFlight = sweep()
         .catch((error: unknown) =>
           write?.(
             JSON.stringify({ level: 'error', message: 'sweeper invocation failed', error: String(error) }),
@@ -229,9 +230,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         .finally(() => {
           if (!sweepsStopped) sweepLater(ms);
         });
-    }, ms);
+    }, firstIn);
   };
-  if (options.sweepIntervalMs !== undefined) sweepLater(0);
 
   const approvalRequests: ApprovalRequestedMessage[] = [];
   const outcomes: Outcome[] = [];
@@ -269,7 +269,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sim,
     fauxqs,
     sqs,
-    servers: [http.server, fauxqs.server, ...(sim === undefined ? [] : [sim.server])],
+    servers: [http.server, fauxqs.server, ledger.server, ...(sim === undefined ? [] : [sim.server])],
     visibleMessages: (url) => visibleMessages(sqs, url),
     overrides,
     queue,
@@ -279,6 +279,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ledger,
     approvalRequests,
     sweep,
+    startSweeping: (intervalMs) => {
+      if (sweeping === undefined && !sweepsStopped) sweepLater(intervalMs, 0);
+    },
     pollWorker: () => pollOnce(eventSource),
     waitForOutcome(match, timeoutMs = 10_000) {
       const seen = outcomes.find(match);
@@ -302,6 +305,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async stop() {
       sweepsStopped = true;
       clearTimeout(sweeping);
+      await inFlight;
       tapping = false;
       await Promise.all([source?.stop(), tapLoop.catch(() => undefined)]);
       await closeServer(http.server);
