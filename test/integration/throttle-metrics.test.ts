@@ -14,7 +14,11 @@ describe('metrics of a throttled decision', () => {
   it('counts throttled calls per operation and reports the governor’s spacing', async () => {
     // Powertools Metrics writes its EMF documents to stdout, one JSON line each.
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(...String(chunk).split('\n').filter((l) => l.startsWith('{')));
+      lines.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((l) => l.startsWith('{')),
+      );
       return true;
     });
     stack = await startLocalStack({ port: 0, write: (l) => lines.push(l) });

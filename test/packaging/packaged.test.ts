@@ -233,6 +233,7 @@ describe('the approval loop in the template', () => {
       {
         Effect: 'Allow',
         Action: 'dynamodb:Query',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template
         Resource: { 'Fn::Sub': '${LedgerTable.Arn}/index/byTarget' },
       },
       {
