@@ -4,13 +4,25 @@
  * the outcome, which is published too). Answers never carry a stack trace or an internal message.
  */
 import type { Headers } from '../auth/types.ts';
-import { authenticateWebhook, isAuthConfigured, type WebhookAuthConfig } from '../auth/webhook.ts';
+import {
+  type AuthScheme,
+  authenticateWebhook,
+  isAuthConfigured,
+  type WebhookAuthConfig,
+} from '../auth/webhook.ts';
 import type { HuaweiConfig } from '../config.ts';
 import { admitJson } from '../decision/admit.ts';
 import type { Outcome } from '../decision/outcome.ts';
 import type { Decision } from '../decision/schema.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
+import {
+  claimDecisionId,
+  claimDelivery,
+  type DecisionState,
+  type WebhookOnceDeps,
+  webhookDeliveryKey,
+} from './once.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -30,6 +42,8 @@ export type WebhookDeps = {
   executeAndPublish(decision: Decision): Promise<Outcome>;
   logger?: Logger;
   clock?: () => Date;
+  /** The ledger: each delivery answered once, each decision id acted on once, across containers. */
+  once?: WebhookOnceDeps;
 };
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -54,6 +68,47 @@ export async function handleDecisionWebhook(
     logger.warn('webhook authentication failed', { reason: auth.reason });
     return answer(401, 'unauthorized', 'authentication failed');
   }
+  const once = deps.once;
+  const key = once === undefined ? undefined : webhookDeliveryKey(auth.scheme, request.headers, request.body);
+  if (once === undefined || key === undefined) return handleAuthenticated(request, auth.scheme, deps);
+
+  let claimed: Awaited<ReturnType<typeof claimDelivery>>;
+  try {
+    claimed = await claimDelivery(key, once);
+  } catch (error) {
+    logger.error('could not check the delivery id', { kind: key.kind, error });
+    return answer(503, 'unavailable', 'the delivery could not be checked; retry later');
+  }
+  if (claimed.kind === 'repeat') {
+    logger.info('repeated delivery answered as the first', { kind: key.kind });
+    return claimed.answer;
+  }
+  if (claimed.kind === 'in_progress')
+    return { statusCode: 202, body: { status: 'in_progress', message: 'this delivery is being processed' } };
+  let response: WebhookResponse;
+  try {
+    response = await handleAuthenticated(request, auth.scheme, deps);
+  } catch (error) {
+    await once.answers.release(key).catch(() => undefined);
+    throw error;
+  }
+  try {
+    // A 5xx asks the sender to retry: the retry must be able to act, so the claim is let go.
+    if (response.statusCode >= 500) await once.answers.release(key);
+    else await once.answers.settle(key, response);
+  } catch (error) {
+    logger.error('could not store the delivery answer', { kind: key.kind, error });
+  }
+  return response;
+}
+
+/** Everything after authentication: what the first delivery of a request gets. */
+async function handleAuthenticated(
+  request: WebhookRequest,
+  scheme: AuthScheme,
+  deps: WebhookDeps,
+): Promise<WebhookResponse> {
+  const logger = deps.logger ?? silentLogger;
   if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
     return answer(415, 'unsupported_media_type', 'the body must be application/json');
   }
@@ -65,22 +120,38 @@ export async function handleDecisionWebhook(
     logger.warn('decision denied by policy', { decisionId: decision.id, code: denial.code });
     return answer(403, 'denied', denial.message, { decisionId: decision.id });
   }
-  const decision = admission.decision;
-  logger.info('decision accepted', {
-    decisionId: decision.id,
-    scheme: auth.scheme,
-    wait: request.query.wait === 'true',
-  });
-  if (request.query.wait === 'true') {
+  const decision = datedBySignature(admission.decision, scheme, request.headers);
+  const wait = request.query.wait === 'true';
+  logger.info('decision accepted', { decisionId: decision.id, scheme, wait });
+  const once = deps.once;
+  if (once !== undefined) {
+    let claimed: Awaited<ReturnType<typeof claimDecisionId>>;
     try {
-      return {
-        statusCode: 200,
-        body: (await deps.executeAndPublish(decision)) as unknown as Record<string, unknown>,
-      };
+      claimed = await claimDecisionId(decision.id, once);
+    } catch (error) {
+      logger.error('could not check the decision id', { decisionId: decision.id, error });
+      return answer(503, 'unavailable', 'the decision could not be checked; retry later', {
+        decisionId: decision.id,
+      });
+    }
+    if (claimed.kind !== 'first') {
+      logger.warn('decision id seen before: not acted on again', { decisionId: decision.id });
+      return duplicateAnswer(decision.id, claimed.kind === 'repeat' ? claimed.answer : undefined);
+    }
+  }
+  const decided = (status: string) =>
+    once?.answers.settle({ kind: 'decision', id: decision.id }, { action: decision.action, status });
+  const undecided = () => once?.answers.release({ kind: 'decision', id: decision.id });
+  if (wait) {
+    try {
+      const outcome = await deps.executeAndPublish(decision);
+      await settleQuietly(() => decided(outcome.status), logger);
+      return { statusCode: 200, body: outcome as unknown as Record<string, unknown> };
     } catch (error) {
       // Only the publish can throw here (execution reports failures in the outcome). A 503 makes the
       // sender retry, and the replay makes no second action call, so the outcome is not lost.
       logger.error('could not publish the outcome', { decisionId: decision.id, error });
+      await settleQuietly(undecided, logger);
       return answer(503, 'unavailable', 'the outcome could not be published; retry later', {
         decisionId: decision.id,
       });
@@ -91,11 +162,50 @@ export async function handleDecisionWebhook(
   } catch (error) {
     // The sender will retry on a 503; the decision id dedupes it on the FIFO queue.
     logger.error('could not queue the decision', { decisionId: decision.id, error });
+    await settleQuietly(undecided, logger);
     return answer(503, 'unavailable', 'the decision could not be queued; retry later', {
       decisionId: decision.id,
     });
   }
+  await settleQuietly(() => decided('queued'), logger);
   return { statusCode: 202, body: { decisionId: decision.id, status: 'queued' } };
+}
+
+/**
+ * A decision without `decidedAt` is dated by the Standard Webhooks timestamp, which the signature
+ * covers; the other schemes sign no time, so the queue's sent time (or the run's) dates it later.
+ */
+function datedBySignature(
+  decision: Decision,
+  scheme: AuthScheme,
+  headers: WebhookRequest['headers'],
+): Decision {
+  const timestamp = headers['webhook-timestamp'];
+  if (decision.decidedAt !== undefined || scheme !== 'standard-webhooks' || timestamp === undefined)
+    return decision;
+  return { ...decision, decidedAt: new Date(Number(timestamp) * 1000).toISOString() };
+}
+
+/** `200 duplicate`: the id was used before. A new decision needs a new id. */
+function duplicateAnswer(decisionId: string, first: DecisionState | undefined): WebhookResponse {
+  return {
+    statusCode: 200,
+    body: {
+      decisionId,
+      status: 'duplicate',
+      previous: first ?? { status: 'in_progress' },
+      message:
+        'this decision id was received before and is not acted on again; a new decision needs a new id',
+    },
+  };
+}
+
+async function settleQuietly(run: () => Promise<void> | undefined, logger: Logger): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    logger.error('could not store the decision id state', { error });
+  }
 }
 
 function answer(
