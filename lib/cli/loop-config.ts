@@ -5,10 +5,10 @@
  */
 import { parseMaxDecisionAge } from '../decision/freshness.ts';
 import { ConfigError } from '../errors.ts';
+import { DESCRIBE_VARIABLE, parseDescribe } from '../executor/after-acting.ts';
 import { parseRules, RULES_VARIABLE, type Rules } from '../rules/schema.ts';
 
 export const LEDGER_TABLE_VARIABLE = 'LEDGER_TABLE_NAME';
-export const DESCRIBE_VARIABLE = 'VPCEP_APPROVAL_DESCRIBE';
 export const MAX_AGE_VARIABLE = 'VPCEP_APPROVAL_MAX_DECISION_AGE_MS';
 
 /** As `--help` lists them (a test holds this list to LOOP_VARIABLES). */
@@ -45,14 +45,6 @@ export function loadLoopSettings(env: Readonly<Record<string, string | undefined
     describe: parseDescribe(env[DESCRIBE_VARIABLE]),
     maxDecisionAgeMs: parseMaxDecisionAge(env[MAX_AGE_VARIABLE]),
   };
-}
-
-/** `VPCEP_APPROVAL_DESCRIBE`: on unless `false`. */
-export function parseDescribe(value: string | undefined): boolean {
-  const text = value?.trim().toLowerCase();
-  if (text === undefined || text === '' || text === 'true') return true;
-  if (text === 'false') return false;
-  throw new ConfigError(DESCRIBE_VARIABLE, 'must be true or false');
 }
 
 export function loadRules(env: Readonly<Record<string, string | undefined>>): Rules {

@@ -6,6 +6,7 @@
 import pLimit from 'p-limit';
 import { type EndpointResult, wantedStatus } from '../decision/outcome.ts';
 import { type Decision, targetKey } from '../decision/schema.ts';
+import { ConfigError } from '../errors.ts';
 import type { HuaweiClient } from '../huawei/client.ts';
 import type { ApiTarget } from '../huawei/connections.ts';
 import { describeConnections } from '../huawei/describe.ts';
@@ -129,4 +130,14 @@ function sourceOf(source: NonNullable<Decision['source']>): { system: string; re
     ...(source.ref === undefined ? {} : { ref: source.ref }),
     ...(source.url === undefined ? {} : { url: source.url }),
   };
+}
+
+export const DESCRIBE_VARIABLE = 'VPCEP_APPROVAL_DESCRIBE';
+
+/** `VPCEP_APPROVAL_DESCRIBE`: on unless `false`. */
+export function parseDescribe(value: string | undefined): boolean {
+  const text = value?.trim().toLowerCase();
+  if (text === undefined || text === '' || text === 'true') return true;
+  if (text === 'false') return false;
+  throw new ConfigError(DESCRIBE_VARIABLE, 'must be true or false');
 }

@@ -245,6 +245,47 @@ describe('vpcep-approval history', () => {
     expect(status.code).toBe(0);
   });
 
+  it('exits 2 naming VPCEP_APPROVAL_DESCRIBE or the age limit when set to nonsense, with no call', async () => {
+    seed([{ id: ENDPOINT_ID, status: 'pendingAcceptance' }]);
+    const path = await decisionFile(aDecision());
+
+    const describe = await runCliWith(['decide', '--file', path], {
+      ...h.env,
+      VPCEP_APPROVAL_DESCRIBE: 'maybe',
+    });
+    const age = await runCliWith(['decide', '--file', path], {
+      ...h.env,
+      VPCEP_APPROVAL_MAX_DECISION_AGE_MS: '5',
+    });
+
+    expect([describe.code, age.code]).toEqual([2, 2]);
+    expect(describe.stderr).toContain('VPCEP_APPROVAL_DESCRIBE');
+    expect(age.stderr).toContain('VPCEP_APPROVAL_MAX_DECISION_AGE_MS');
+    expect(h.sim.calls).toHaveLength(0);
+  });
+
+  it('writes no description with VPCEP_APPROVAL_DESCRIBE=false, and one by default', async () => {
+    const [first, second] = endpointIds(2) as [string, string];
+    seed([
+      { id: first, status: 'pendingAcceptance' },
+      { id: second, status: 'pendingAcceptance' },
+    ]);
+
+    await runCliWith(['decide', '--file', await decisionFile(aDecision({ endpoints: [first] }))], {
+      ...h.env,
+      VPCEP_APPROVAL_DESCRIBE: 'false',
+    });
+    await runCliWith(
+      ['decide', '--file', await decisionFile(aDecision({ id: 'CHG-2', endpoints: [second] }))],
+      h.env,
+    );
+
+    expect(h.sim.connection('vpcep', PROJECT_ID, SERVICE_ID, first)?.description).toBeUndefined();
+    expect(h.sim.connection('vpcep', PROJECT_ID, SERVICE_ID, second)?.description).toContain(
+      '(decision CHG-2)',
+    );
+  });
+
   it('exits 2 for a bad --target or --endpoint, 1 when the ledger cannot be read', async () => {
     const env = { ...h.env, ...ledgerEnv() };
     const badTarget = await runCliWith(['history', '--target', 'vpcep:nope'], env);
