@@ -21,6 +21,8 @@ export type MetricName =
   | 'ApiGovernorIntervalMs'
   | 'Decisions'
   | 'ChatNotifications'
+  | 'DescriptionWriteFailed'
+  | 'LedgerWriteFailed'
   | 'SweepPending'
   | 'SweepDecisions'
   | 'SweepRequests'
