@@ -123,10 +123,10 @@ describe('a delivery is accepted once across containers', () => {
     const healthy = container();
     const request = signed(aDecision(), 'msg_after_outage');
 
-    const failed = await handleDecisionWebhook(request, broken.deps);
+    // The 503 is thrown as a taxonomy error; lib/http/errors.ts answers it.
+    await expect(handleDecisionWebhook(request, broken.deps)).rejects.toMatchObject({ statusCode: 503 });
     const retried = await handleDecisionWebhook(request, healthy.deps);
 
-    expect(failed.statusCode).toBe(503);
     expect(retried).toEqual({ statusCode: 202, body: { decisionId: 'CHG-1042', status: 'queued' } });
     expect(healthy.sqs.sent).toHaveLength(1);
   });
@@ -190,10 +190,11 @@ describe('a decision id seen before', () => {
     const broken = container({ failQueue: true });
     const healthy = container();
 
-    const failed = await handleDecisionWebhook(signed(aDecision({ id: 'CHG-3003' })), broken.deps);
+    await expect(
+      handleDecisionWebhook(signed(aDecision({ id: 'CHG-3003' })), broken.deps),
+    ).rejects.toMatchObject({ statusCode: 503 });
     const retried = await handleDecisionWebhook(signed(aDecision({ id: 'CHG-3003' })), healthy.deps);
 
-    expect(failed.statusCode).toBe(503);
     expect(retried.statusCode).toBe(202);
   });
 
