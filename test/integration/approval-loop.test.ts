@@ -4,12 +4,17 @@
  * pending connections; the worker acts on what the rules decide; people are asked about the rest.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSweeperHandler } from '../../functions/approval-sweeper.ts';
+import { createWebhookHandler } from '../../functions/decision-webhook.ts';
+import { createWorkerHandler } from '../../functions/decision-worker.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { DEMO } from '../../simulator/main.ts';
 import { startCaptureServer } from '../helpers/capture-server.ts';
+import { actionCalls, seedService, sendToQueue, vpcepDecision } from '../helpers/stack.ts';
+import { STANDARD_SECRET, standardWebhookHeaders } from '../helpers/webhook-signing.ts';
 
 const TRUSTED = 'a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b';
 const STRANGER = '0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a';
@@ -166,4 +171,104 @@ async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+describe('the decision functions on the ledger', () => {
+  const fixture = async (name: string) =>
+    JSON.parse(await readFile(new URL(`../fixtures/events/${name}`, import.meta.url), 'utf8'));
+
+  it('executes a signed webhook replayed with ?wait=true across two fresh handler instances once', async () => {
+    const { serviceId, endpoints } = seedService(stack, 1);
+    const env = { ...stack.env, WEBHOOK_SIGNING_SECRET: STANDARD_SECRET };
+    const [first, second] = [
+      createWebhookHandler(env, stack.overrides),
+      createWebhookHandler(env, stack.overrides),
+    ];
+    const body = JSON.stringify(vpcepDecision('LOOP-WAIT-1', serviceId, endpoints));
+    const headers = standardWebhookHeaders(body, { id: 'msg_loop_wait_1' });
+    const event = await fixture('http-api-post-decisions.json');
+    const request = {
+      ...event,
+      rawQueryString: 'wait=true',
+      queryStringParameters: { wait: 'true' },
+      headers: { ...event.headers, ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      body,
+      isBase64Encoded: false,
+    };
+    const calls = actionCalls(stack);
+
+    const answered = await first(request, localContext('decision-webhook', 29_000));
+    const replayed = await second(structuredClone(request), localContext('decision-webhook', 29_000));
+
+    expect(answered.statusCode).toBe(200);
+    expect(JSON.parse(answered.body ?? '{}')).toMatchObject({
+      decisionId: 'LOOP-WAIT-1',
+      status: 'succeeded',
+    });
+    // The replay gets the first answer back, byte for byte, and acts on nothing.
+    expect(replayed).toMatchObject({ statusCode: 200, body: answered.body });
+    expect(actionCalls(stack) - calls).toBe(1);
+    await stack.waitForOutcome((o) => o.decisionId === 'LOOP-WAIT-1');
+    expect(stack.outcomes.filter((o) => o.decisionId === 'LOOP-WAIT-1')).toHaveLength(1);
+  });
+
+  it('refuses an accept that arrives after a newer reject as superseded, with no call', async () => {
+    const { serviceId, endpoints } = seedService(stack, 1);
+    const group = `vpcep:${serviceId}`;
+    const reject = { ...vpcepDecision('LOOP-REJ', serviceId, endpoints, 'reject'), decidedAt: isoAgo(1) };
+    const accept = { ...vpcepDecision('LOOP-ACC', serviceId, endpoints, 'accept'), decidedAt: isoAgo(2) };
+
+    await sendToQueue(stack, JSON.stringify(reject), group);
+    await stack.pollWorker();
+    expect(await stack.waitForOutcome((o) => o.decisionId === 'LOOP-REJ')).toMatchObject({
+      status: 'succeeded',
+    });
+    const calls = actionCalls(stack);
+    await sendToQueue(stack, JSON.stringify(accept), group);
+    await stack.pollWorker();
+
+    const superseded = await stack.waitForOutcome((o) => o.decisionId === 'LOOP-ACC');
+    expect(superseded.results).toEqual([
+      expect.objectContaining({
+        endpointId: endpoints[0],
+        status: 'superseded',
+        supersededBy: expect.objectContaining({ decisionId: 'LOOP-REJ' }),
+      }),
+    ]);
+    expect(actionCalls(stack)).toBe(calls);
+    expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, endpoints[0] as string)?.status).toBe(
+      'rejected',
+    );
+  });
+
+  it('the webhook refuses to start without LEDGER_TABLE_NAME: 503 not_configured, the log naming it', async () => {
+    const { LEDGER_TABLE_NAME: _table, ...env } = stack.env;
+    const lines: string[] = [];
+    const webhook = createWebhookHandler(env, { ...stack.overrides, write: (l) => lines.push(l) });
+    const event = await fixture('http-api-post-decisions.json');
+    const calls = stack.sim?.countCalls() ?? 0;
+
+    const answer = await webhook(
+      { ...event, body: '{}', headers: { ...event.headers, authorization: 'Bearer x' } },
+      localContext('decision-webhook', 29_000),
+    );
+
+    expect(answer.statusCode).toBe(503);
+    expect(JSON.parse(answer.body ?? '{}')).toEqual({ error: 'not_configured' });
+    expect(lines.some((l) => l.includes('LEDGER_TABLE_NAME'))).toBe(true);
+    expect(stack.sim?.countCalls()).toBe(calls);
+  });
+
+  it('the worker refuses to start without LEDGER_TABLE_NAME, naming it, and leaves the record to be retried', async () => {
+    const { LEDGER_TABLE_NAME: _table, ...env } = stack.env;
+    const worker = createWorkerHandler(env, stack.overrides);
+    const event = await fixture('sqs-decision.json');
+
+    await expect(worker(event, localContext('decision-worker', 60_000))).rejects.toThrow(/LEDGER_TABLE_NAME/);
+  });
+});
+
+/** An ISO time `minutes` ago. */
+function isoAgo(minutes: number): string {
+  return new Date(Date.now() - minutes * 60_000).toISOString();
 }

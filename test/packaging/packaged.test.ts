@@ -42,6 +42,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_SQS: stack.fauxqs.address,
     AWS_ENDPOINT_URL_SNS: stack.fauxqs.address,
+    AWS_ENDPOINT_URL_DYNAMODB: stack.ledger.url,
   };
 }, 120_000);
 
@@ -104,10 +105,20 @@ describe('serverless package', () => {
       'sns:Publish',
       'kms:GenerateDataKey*',
       'kms:Decrypt',
+      'dynamodb:PutItem',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
       'ssm:GetParametersByPath',
       'kms:Decrypt',
     ]);
     expect(actions('DecisionWorkerRole')).not.toContain('sqs:SendMessage');
+    // The worker reads a connection's last decision and records the applied one: nothing else.
+    expect(actions('DecisionWorkerRole').filter((a) => a.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
   });
 
   it('alarms on every function, the DLQ and the notifier failures; encrypts the topic and queues; throttles the API', async () => {
@@ -267,7 +278,6 @@ describe('packaged handlers, loaded from their zips', () => {
       await fixture('eventbridge-scheduled.json'),
       {
         ...env,
-        AWS_ENDPOINT_URL_DYNAMODB: stack.ledger.url,
         VPCEP_APPROVAL_WATCH_TARGETS: target,
         VPCEP_APPROVAL_RULES: JSON.stringify({
           targets: { [target]: { autoAccept: ['a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b'] } },
