@@ -3,6 +3,7 @@
  * delivery-answers.ts) is loaded at the first ledger call, not at the function's cold start, like the
  * queue and the topic (lib/queue/enqueue.ts, lib/outcome/publish.ts).
  */
+import type { ApprovalStore } from './approvals.ts';
 import type { DeliveryAnswers } from './delivery-answers.ts';
 import type { DynamoDbSender } from './dynamodb.ts';
 import type { Ledger } from './ledger.ts';
@@ -14,25 +15,32 @@ export type LazyLedgerOptions = {
   clock?: (() => Date) | undefined;
 };
 
-export type LazyLedger = { ledger: Ledger; answers: DeliveryAnswers };
+export type LazyLedger = { ledger: Ledger; answers: DeliveryAnswers; approvals: ApprovalStore };
 
 export function lazyLedger(options: LazyLedgerOptions): LazyLedger {
   let loaded: Promise<LazyLedger> | undefined;
   const load = () => {
-    loaded ??= Promise.all([import('./dynamodb.ts'), import('./delivery-answers.ts')]).then(
-      ([dynamodb, answers]) => {
-        const client = options.client ?? dynamodb.defaultDynamoDbClient();
-        const { tableName } = options;
-        return {
-          ledger: dynamodb.dynamoDbLedger({
-            client,
-            tableName,
-            ...(options.clock === undefined ? {} : { clock: options.clock }),
-          }),
-          answers: answers.dynamoDbDeliveryAnswers({ client, tableName }),
-        };
-      },
-    );
+    loaded ??= Promise.all([
+      import('./dynamodb.ts'),
+      import('./delivery-answers.ts'),
+      import('./approvals.ts'),
+    ]).then(([dynamodb, answers, approvals]) => {
+      const client = options.client ?? dynamodb.defaultDynamoDbClient();
+      const { tableName } = options;
+      return {
+        ledger: dynamodb.dynamoDbLedger({
+          client,
+          tableName,
+          ...(options.clock === undefined ? {} : { clock: options.clock }),
+        }),
+        answers: answers.dynamoDbDeliveryAnswers({ client, tableName }),
+        approvals: approvals.dynamoDbApprovalStore({
+          client,
+          tableName,
+          ...(options.clock === undefined ? {} : { clock: options.clock }),
+        }),
+      };
+    });
     return loaded;
   };
   const ledger: Ledger = {
@@ -49,5 +57,11 @@ export function lazyLedger(options: LazyLedgerOptions): LazyLedger {
     settle: async (...args) => (await load()).answers.settle(...args),
     release: async (...args) => (await load()).answers.release(...args),
   };
-  return { ledger, answers };
+  const approvals: ApprovalStore = {
+    recordVote: async (...args) => (await load()).approvals.recordVote(...args),
+    votes: async (...args) => (await load()).approvals.votes(...args),
+    claimDecision: async (...args) => (await load()).approvals.claimDecision(...args),
+    releaseDecision: async (...args) => (await load()).approvals.releaseDecision(...args),
+  };
+  return { ledger, answers, approvals };
 }

@@ -329,6 +329,8 @@ describe('packaged handlers, loaded from their zips', () => {
     event.Records[0].body = JSON.stringify(vpcepDecision('PKG-2', serviceId, endpoints));
     event.Records[0].attributes.MessageGroupId = `vpcep:${serviceId}`;
     event.Records[0].attributes.MessageDeduplicationId = 'PKG-2';
+    // The queue's sent time dates a decision without decidedAt: a fixture's old one would expire it.
+    event.Records[0].attributes.SentTimestamp = String(Date.now());
 
     const { result } = await invokeHandler(handlers.get('decisionWorker') as string, event, env);
 
