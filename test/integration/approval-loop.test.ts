@@ -7,12 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSweeperHandler } from '../../functions/approval-sweeper.ts';
+import { createSlackHandler } from '../../functions/chatops-slack.ts';
 import { createWebhookHandler } from '../../functions/decision-webhook.ts';
 import { createWorkerHandler } from '../../functions/decision-worker.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { DEMO } from '../../simulator/main.ts';
 import { startCaptureServer } from '../helpers/capture-server.ts';
+import { buttonPress, SLACK_SECRET, signedSlack } from '../helpers/slack.ts';
 import { actionCalls, seedService, sendToQueue, vpcepDecision } from '../helpers/stack.ts';
 import { STANDARD_SECRET, standardWebhookHeaders } from '../helpers/webhook-signing.ts';
 
@@ -174,9 +176,6 @@ async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<
 }
 
 describe('the decision functions on the ledger', () => {
-  const fixture = async (name: string) =>
-    JSON.parse(await readFile(new URL(`../fixtures/events/${name}`, import.meta.url), 'utf8'));
-
   it('executes a signed webhook replayed with ?wait=true across two fresh handler instances once', async () => {
     const { serviceId, endpoints } = seedService(stack, 1);
     const env = { ...stack.env, WEBHOOK_SIGNING_SECRET: STANDARD_SECRET };
@@ -267,6 +266,74 @@ describe('the decision functions on the ledger', () => {
     await expect(worker(event, localContext('decision-worker', 60_000))).rejects.toThrow(/LEDGER_TABLE_NAME/);
   });
 });
+
+describe('two-person approval through the chat functions', () => {
+  it('queues an accept only when a second approver agrees, each Slack delivery acted on once across containers', async () => {
+    const { serviceId, endpoints } = seedService(stack, 1);
+    const target = `vpcep:${serviceId}`;
+    const endpointId = endpoints[0] as string;
+    const slackApi = await startCaptureServer();
+    const env = {
+      ...stack.env,
+      SLACK_SIGNING_SECRET: SLACK_SECRET,
+      SLACK_ALLOWED_USERS: 'U0ALICE U0BOB',
+      VPCEP_APPROVAL_RULES: JSON.stringify({ targets: { [target]: { approvalsRequired: 2 } } }),
+    };
+    const [first, second] = [
+      createSlackHandler(env, stack.overrides),
+      createSlackHandler(env, stack.overrides),
+    ];
+    const base = await fixture('http-api-post-decisions.json');
+    const click = (user: string, triggerId: string) => {
+      const signed = signedSlack(
+        buttonPress(
+          { action: 'accept', target, endpoint: endpointId },
+          {
+            user: { id: user },
+            trigger_id: triggerId,
+            response_url: `${slackApi.url}/actions/T0001/${triggerId}`,
+          },
+        ),
+      );
+      return {
+        ...base,
+        rawPath: '/chatops/slack',
+        headers: { ...base.headers, ...signed.headers },
+        body: signed.body.toString('base64'),
+        isBase64Encoded: true,
+      };
+    };
+    const context = () => localContext('chatops-slack', 10_000);
+    try {
+      const alice = click('U0ALICE', 'trigger-alice');
+      expect((await first(alice, context())).statusCode).toBe(200);
+      // Slack resends Alice's click to another container: acted on once, no second reply.
+      expect((await second(structuredClone(alice), context())).statusCode).toBe(200);
+      expect(slackApi.captured.map((c) => (c.body as { text: string }).text)).toEqual([
+        expect.stringContaining('waiting for a second approver'),
+      ]);
+      expect(slackApi.captured[0]?.body).toMatchObject({ response_type: 'in_channel' });
+      expect(await stack.pollWorker()).toMatchObject({ delivered: 0 });
+
+      expect((await second(click('U0BOB', 'trigger-bob'), context())).statusCode).toBe(200);
+      expect((slackApi.captured[1]?.body as { text: string }).text).toMatch(
+        /^Approved by slack:U0ALICE and slack:U0BOB: queued accept/,
+      );
+      await stack.pollWorker();
+      const outcome = await stack.waitForOutcome(
+        (o) => o.target?.type === 'vpcep' && o.results[0]?.endpointId === endpointId,
+      );
+      expect(outcome).toMatchObject({ status: 'succeeded', requestedBy: 'slack:U0BOB' });
+      expect(outcome.reason).toContain('approved by slack:U0ALICE and slack:U0BOB');
+      expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, endpointId)?.status).toBe('accepted');
+    } finally {
+      await slackApi.close();
+    }
+  });
+});
+
+const fixture = async (name: string) =>
+  JSON.parse(await readFile(new URL(`../fixtures/events/${name}`, import.meta.url), 'utf8'));
 
 /** An ISO time `minutes` ago. */
 function isoAgo(minutes: number): string {
