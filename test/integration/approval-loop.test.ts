@@ -316,9 +316,9 @@ describe('two-person approval through the chat functions', () => {
       expect(await stack.pollWorker()).toMatchObject({ delivered: 0 });
 
       expect((await second(click('U0BOB', 'trigger-bob'), context())).statusCode).toBe(200);
-      expect((slackApi.captured[1]?.body as { text: string }).text).toMatch(
-        /^Approved by slack:U0ALICE and slack:U0BOB: queued accept/,
-      );
+      expect(slackApi.captured[1]?.body).toMatchObject({
+        text: expect.stringMatching(/^Approved by slack:U0ALICE and slack:U0BOB: queued accept/),
+      });
       await stack.pollWorker();
       const outcome = await stack.waitForOutcome(
         (o) => o.target?.type === 'vpcep' && o.results[0]?.endpointId === endpointId,
