@@ -83,8 +83,10 @@ export async function handleDecisionWebhook(
     logger.info('repeated delivery answered as the first', { kind: key.kind });
     return claimed.answer;
   }
+  // Not a success: if the first delivery's container died mid-way, a sender told "fine" would never
+  // send it again. A retry after the first has finished gets its answer.
   if (claimed.kind === 'in_progress')
-    return { statusCode: 202, body: { status: 'in_progress', message: 'this delivery is being processed' } };
+    return answer(503, 'in_progress', 'this delivery is still being processed; retry later');
   let response: WebhookResponse;
   try {
     response = await handleAuthenticated(request, auth.scheme, deps);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeSigningSecret } from '../../lib/auth/standard-webhooks.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { Outcome } from '../../lib/decision/outcome.ts';
@@ -116,6 +116,32 @@ describe('a delivery is accepted once across containers', () => {
     expect(again).toEqual(original);
     expect(second.executed).toHaveLength(0);
     expect(first.sqs.sent.length + second.sqs.sent.length).toBe(1);
+  });
+
+  it('asks a repeat arriving while the first is still at work to retry, and then gives it the first answer', async () => {
+    let finish: (() => void) | undefined;
+    const slow = container();
+    slow.deps.executeAndPublish = async (decision) => {
+      await new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      return { decisionId: decision.id, status: 'succeeded', results: [] } as unknown as Outcome;
+    };
+    const other = container();
+    const request = { ...signed(aDecision(), 'msg_slow'), query: { wait: 'true' } };
+
+    const first = handleDecisionWebhook(request, slow.deps);
+    // The claim is written before the work starts: wait until the work is under way.
+    await vi.waitFor(() => expect(finish).toBeDefined());
+    const during = await handleDecisionWebhook(request, other.deps);
+    finish?.();
+    const original = await first;
+    const after = await handleDecisionWebhook(request, other.deps);
+
+    expect(during.statusCode).toBe(503);
+    expect(during.body).toMatchObject({ error: 'in_progress' });
+    expect(after).toEqual(original);
+    expect(other.executed).toHaveLength(0);
   });
 
   it('lets a retry act when the first delivery answered 503', async () => {
