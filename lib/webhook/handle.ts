@@ -91,12 +91,12 @@ export async function handleDecisionWebhook(
   try {
     response = await handleAuthenticated(request, auth.scheme, deps);
   } catch (error) {
-    await once.answers.release(key).catch(() => undefined);
+    await once.answers.release(key, claimed.placeholder).catch(() => undefined);
     throw error;
   }
   try {
     // A 5xx asks the sender to retry: the retry must be able to act, so the claim is let go.
-    if (response.statusCode >= 500) await once.answers.release(key);
+    if (response.statusCode >= 500) await once.answers.release(key, claimed.placeholder);
     else await once.answers.settle(key, response);
   } catch (error) {
     logger.error('could not store the delivery answer', { kind: key.kind, error });
@@ -126,6 +126,7 @@ async function handleAuthenticated(
   const wait = request.query.wait === 'true';
   logger.info('decision accepted', { decisionId: decision.id, scheme, wait });
   const once = deps.once;
+  let decisionPlaceholder: unknown;
   if (once !== undefined) {
     let claimed: Awaited<ReturnType<typeof claimDecisionId>>;
     try {
@@ -140,10 +141,11 @@ async function handleAuthenticated(
       logger.warn('decision id seen before: not acted on again', { decisionId: decision.id });
       return duplicateAnswer(decision.id, claimed.kind === 'repeat' ? claimed.answer : undefined);
     }
+    decisionPlaceholder = claimed.placeholder;
   }
   const decided = (status: string) =>
     once?.answers.settle({ kind: 'decision', id: decision.id }, { action: decision.action, status });
-  const undecided = () => once?.answers.release({ kind: 'decision', id: decision.id });
+  const undecided = () => once?.answers.release({ kind: 'decision', id: decision.id }, decisionPlaceholder);
   if (wait) {
     try {
       const outcome = await deps.executeAndPublish(decision);

@@ -144,6 +144,24 @@ describe('a delivery is accepted once across containers', () => {
     expect(other.executed).toHaveLength(0);
   });
 
+  it('takes over a claim left by a container that died mid-way, once it is older than a Lambda can run', async () => {
+    const { deps, sqs } = container();
+    const once = deps.once as NonNullable<WebhookDeps['once']>;
+    const request = signed(aDecision({ id: 'CHG-DIED' }), 'msg_died');
+    const died = { pending: true, claimedAt: new Date(Date.now() - 16 * 60_000).toISOString() };
+    const fresh = { pending: true, claimedAt: new Date(Date.now() - 60_000).toISOString() };
+    await once.ledger.recordDelivery({ kind: 'webhook-id', id: 'msg_died' }, died, 86_400_000);
+    await once.ledger.recordDelivery({ kind: 'decision', id: 'CHG-DIED' }, died, 86_400_000);
+    await once.ledger.recordDelivery({ kind: 'webhook-id', id: 'msg_busy' }, fresh, 86_400_000);
+
+    const retried = await handleDecisionWebhook(request, deps);
+    const busy = await handleDecisionWebhook(signed(aDecision({ id: 'CHG-BUSY' }), 'msg_busy'), deps);
+
+    expect(retried).toEqual({ statusCode: 202, body: { decisionId: 'CHG-DIED', status: 'queued' } });
+    expect(sqs.sent).toHaveLength(1);
+    expect(busy.statusCode).toBe(503);
+  });
+
   it('lets a retry act when the first delivery answered 503', async () => {
     const broken = container({ failQueue: true });
     const healthy = container();
