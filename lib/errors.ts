@@ -33,7 +33,14 @@ export type CallErrorCode =
 /** Huawei's own code (`EndPoint.0022`, `APIGW.0308`) or `HTTP_<status>`: open-ended, it comes from the API. */
 export type HuaweiErrorCode = string & { readonly from?: 'huawei' };
 
-export type ErrorCode = RequestErrorCode | CallErrorCode | HuaweiErrorCode;
+/** Posting back to a ticket system or a chat failed; logged and retried by the notifiers, never an HTTP answer. */
+export type DeliveryErrorCode =
+  | 'TICKET_REFUSED'
+  | 'TICKET_UNAVAILABLE'
+  | 'TICKET_REF_INVALID'
+  | 'FEISHU_TOKEN_REFUSED';
+
+export type ErrorCode = RequestErrorCode | CallErrorCode | DeliveryErrorCode | HuaweiErrorCode;
 
 export type ErrorInit = { retryable?: boolean; statusCode?: number; cause?: unknown; expose?: boolean };
 
@@ -133,7 +140,7 @@ export class UnavailableError extends VpcepApprovalError {
   }
 }
 
-/** How a Huawei Cloud failure should be handled; see lib/huawei/retry-policy.ts for the table. */
+/** How a Huawei Cloud failure should be handled; see lib/retry.ts for the table. */
 export type FailureClass = 'throttled' | 'transient' | 'terminal' | 'maybe_success';
 
 /** A Huawei Cloud API answered with an error. `code` is Huawei's own (`EndPoint.0022`) or `HTTP_<status>`. */
@@ -169,6 +176,19 @@ export class NetworkError extends VpcepApprovalError {
   }
 }
 
+/** An answer longer than the cap: reading stopped there, since a runaway body would exhaust memory. */
+export class ResponseTooLargeError extends VpcepApprovalError {
+  readonly limitBytes: number;
+
+  constructor(limitBytes: number) {
+    super('RESPONSE_TOO_LARGE', `the answer exceeded ${limitBytes} bytes; reading stopped`, {
+      statusCode: 502,
+    });
+    this.name = 'ResponseTooLargeError';
+    this.limitBytes = limitBytes;
+  }
+}
+
 /** The decision's overall time budget ran out before the call could finish or be retried. */
 export class DeadlineExceededError extends VpcepApprovalError {
   constructor(message = 'deadline exceeded before the call could complete', cause?: unknown) {
@@ -182,6 +202,44 @@ export class TransientNotifyError extends VpcepApprovalError {
   constructor(message: string, cause?: unknown) {
     super('unavailable', message, { retryable: true, statusCode: 503, cause });
     this.name = 'TransientNotifyError';
+  }
+}
+
+/**
+ * A ticket system refused the request (a 3xx/4xx): the request itself is wrong or not allowed, so
+ * repeating it changes nothing.
+ */
+export class TicketRefusedError extends VpcepApprovalError {
+  readonly httpStatus: number;
+
+  constructor(httpStatus: number, message: string) {
+    super('TICKET_REFUSED', message, { retryable: false, statusCode: 502 });
+    this.name = 'TicketRefusedError';
+    this.httpStatus = httpStatus;
+  }
+}
+
+/** A ticket system is unavailable (429, 5xx, network): worth retrying, in process, then by Lambda. */
+export class TicketUnavailableError extends VpcepApprovalError {
+  constructor(message: string, cause?: unknown) {
+    super('TICKET_UNAVAILABLE', message, { retryable: true, statusCode: 503, cause });
+    this.name = 'TicketUnavailableError';
+  }
+}
+
+/** A ticket reference that is not safe to put into a path; the notifier checks before any client call. */
+export class TicketRefInvalidError extends VpcepApprovalError {
+  constructor(message: string) {
+    super('TICKET_REF_INVALID', message, { retryable: false, statusCode: 400 });
+    this.name = 'TicketRefInvalidError';
+  }
+}
+
+/** Feishu/Lark would not give a tenant token (wrong app credentials, or an error answer). */
+export class FeishuTokenError extends VpcepApprovalError {
+  constructor(message: string) {
+    super('FEISHU_TOKEN_REFUSED', message, { retryable: false, statusCode: 502 });
+    this.name = 'FeishuTokenError';
   }
 }
 
