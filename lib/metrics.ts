@@ -20,7 +20,9 @@ export type MetricName =
   | 'ApiThrottled'
   | 'ApiGovernorIntervalMs'
   | 'Decisions'
-  | 'ChatNotifications';
+  | 'ChatNotifications'
+  | 'DescriptionWriteFailed'
+  | 'LedgerWriteFailed';
 
 export const METRICS_NAMESPACE = 'VpcepApproval';
 
