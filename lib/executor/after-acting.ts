@@ -18,6 +18,7 @@ import { chunkCalls } from './plan.ts';
 
 /** Connections per description call: the body stays small (each line is up to 512 bytes). */
 const DESCRIPTIONS_PER_CALL = 50;
+const DESCRIBE_CONCURRENCY = 4;
 
 export type AfterActingContext = {
   decision: Decision;
@@ -59,29 +60,33 @@ export async function writeProvenance(
     ...(decision.source === undefined ? {} : { source: decision.source }),
     ...(decision.reason === undefined ? {} : { reason: decision.reason }),
   });
-  const calls = chunkCalls(changed, DESCRIPTIONS_PER_CALL);
-  for (const call of calls) {
-    let problem: string | undefined;
-    try {
-      const written = await describeConnections(
-        client,
-        api,
-        call.map((r) => ({ endpointId: r.endpointId, description })),
-        { deadlineAt },
-      );
-      if (!written.ok) problem = `${written.error.code}: ${written.error.message}`;
-    } catch (error) {
-      problem = error instanceof Error ? error.message : String(error);
-    }
-    if (problem !== undefined) {
-      context.metrics.count('DescriptionWriteFailed', call.length);
-      context.logger.warn('could not write the provenance description', {
-        decisionId: decision.id,
-        endpoints: call.length,
-        problem,
-      });
-    }
-  }
+  // Calls of up to 50 connections, a few at once: a 500-endpoint decision adds 10 calls, not 10 waits.
+  const limit = pLimit(DESCRIBE_CONCURRENCY);
+  await Promise.all(
+    chunkCalls(changed, DESCRIPTIONS_PER_CALL).map((call) =>
+      limit(async () => {
+        let problem: string | undefined;
+        try {
+          const written = await describeConnections(
+            client,
+            api,
+            call.map((r) => ({ endpointId: r.endpointId, description })),
+            { deadlineAt },
+          );
+          if (!written.ok) problem = `${written.error.code}: ${written.error.message}`;
+        } catch (error) {
+          problem = error instanceof Error ? error.message : String(error);
+        }
+        if (problem === undefined) return;
+        context.metrics.count('DescriptionWriteFailed', call.length);
+        context.logger.warn('could not write the provenance description', {
+          decisionId: decision.id,
+          endpoints: call.length,
+          problem,
+        });
+      }),
+    ),
+  );
 }
 
 /** Records the decision on every connection it governs now. Failures are logged and counted. */
