@@ -1,13 +1,32 @@
 /** POST /chatops/feishu: Feishu/Lark message commands and card buttons (the event and callback URL). */
-import { feishuService } from '../lib/app/chatops-service.ts';
-import type { ContainerOverrides } from '../lib/app/container.ts';
-import { httpFunction } from '../lib/aws/http-function.ts';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { handleFeishuRequest } from '../lib/chatops/feishu.ts';
+import { type HttpApiEvent, type HttpApiResult, httpApi } from '../lib/http/api-gateway.ts';
+import { httpErrors } from '../lib/http/errors.ts';
 import type { Env } from '../lib/secrets.ts';
+import { loadFeishuConfig } from './chatops-feishu/config.ts';
+import { feishuDeps } from './chatops-feishu/deps.ts';
+import { createLogger } from './commons/powertools/logger.ts';
+import { createMetrics } from './commons/powertools/metrics.ts';
+import { type Effects, wiring } from './commons/wiring.ts';
 
 /** The handler for an environment; the local stack and tests build their own with emulator clients. */
-export function createFeishuHandler(env: Env, overrides: ContainerOverrides = {}) {
-  return httpFunction('chatops-feishu', feishuService(env, overrides), overrides.write);
+export function createFeishuHandler(env: Env = process.env, effects: Effects = {}) {
+  const log = createLogger('chatops-feishu', effects.write);
+  const { metrics, recorder, publishRecorded } = createMetrics('chatops-feishu', log.logger, effects.write);
+  const wired = wiring(env, log, loadFeishuConfig, (config) =>
+    feishuDeps(config, { logger: log.logger, metrics: recorder }, effects),
+  );
+  return middy<HttpApiEvent, HttpApiResult, Error, Context>()
+    .use(injectLambdaContext(log.powertools, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(publishRecorded)
+    .use(httpErrors(log.logger))
+    .handler(httpApi(async (request) => handleFeishuRequest(request, (await wired()).deps)));
 }
 
-// Nothing is parsed or fetched at import: configuration and secrets load at the first event, once.
-export const handler = createFeishuHandler(process.env);
+// Nothing is parsed or fetched at import: configuration and secrets load at the first event.
+export const handler = createFeishuHandler();

@@ -1,13 +1,32 @@
 /** POST /chatops/slack: the `/vpcep` slash command and its buttons (Slack's interactivity URL too). */
-import { slackService } from '../lib/app/chatops-service.ts';
-import type { ContainerOverrides } from '../lib/app/container.ts';
-import { httpFunction } from '../lib/aws/http-function.ts';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { handleSlackRequest } from '../lib/chatops/slack.ts';
+import { type HttpApiEvent, type HttpApiResult, httpApi } from '../lib/http/api-gateway.ts';
+import { httpErrors } from '../lib/http/errors.ts';
 import type { Env } from '../lib/secrets.ts';
+import { loadSlackConfig } from './chatops-slack/config.ts';
+import { slackDeps } from './chatops-slack/deps.ts';
+import { createLogger } from './commons/powertools/logger.ts';
+import { createMetrics } from './commons/powertools/metrics.ts';
+import { type Effects, wiring } from './commons/wiring.ts';
 
 /** The handler for an environment; the local stack and tests build their own with emulator clients. */
-export function createSlackHandler(env: Env, overrides: ContainerOverrides = {}) {
-  return httpFunction('chatops-slack', slackService(env, overrides), overrides.write);
+export function createSlackHandler(env: Env = process.env, effects: Effects = {}) {
+  const log = createLogger('chatops-slack', effects.write);
+  const { metrics, recorder, publishRecorded } = createMetrics('chatops-slack', log.logger, effects.write);
+  const wired = wiring(env, log, loadSlackConfig, (config) =>
+    slackDeps(config, { logger: log.logger, metrics: recorder }, effects),
+  );
+  return middy<HttpApiEvent, HttpApiResult, Error, Context>()
+    .use(injectLambdaContext(log.powertools, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(publishRecorded)
+    .use(httpErrors(log.logger))
+    .handler(httpApi(async (request) => handleSlackRequest(request, (await wired()).deps)));
 }
 
-// Nothing is parsed or fetched at import: configuration and secrets load at the first event, once.
-export const handler = createSlackHandler(process.env);
+// Nothing is parsed or fetched at import: configuration and secrets load at the first event.
+export const handler = createSlackHandler();

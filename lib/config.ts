@@ -10,13 +10,29 @@ import { parseTargetKey } from './policy.ts';
 
 const text = z.optional(z.string());
 const baseUrl = z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) base URL' }));
-const int = (fallback: number, min: number, max: number) =>
-  z._default(
-    z.coerce.number().check(z.refine(Number.isInteger, 'must be a whole number'), z.gte(min), z.lte(max)),
+
+/** A whole number in a range; the message says the range, whatever was wrong with the value. */
+export function intSetting(fallback: number, min: number, max: number) {
+  const message = `must be an integer from ${min} to ${max}`;
+  return z._default(
+    z.pipe(
+      z.string().check(z.refine((v) => /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max, message)),
+      z.transform(Number),
+    ),
     fallback,
   );
+}
 
-const EnvSchema = z.object({
+/** One of a few words; the message lists them. */
+export function enumSetting<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, `must be one of ${values.join(', ')}`);
+}
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Who calls Huawei Cloud, and where: every function that executes a decision or reads a target. */
+export const HuaweiEnv = {
   HUAWEICLOUD_SDK_AK: text,
   HUAWEICLOUD_SDK_SK: text,
   HUAWEICLOUD_SDK_SECURITY_TOKEN: text,
@@ -25,19 +41,57 @@ const EnvSchema = z.object({
   HUAWEICLOUD_REGION: z.optional(RegionSchema),
   HUAWEICLOUD_VPCEP_ENDPOINT: baseUrl,
   HUAWEICLOUD_APIG_ENDPOINT: baseUrl,
-  VPCEP_APPROVAL_ALLOWED_TARGETS: text,
-  VPCEP_APPROVAL_CONCURRENCY: int(16, 1, 100),
-  VPCEP_APPROVAL_MAX_ATTEMPTS: int(4, 1, 10),
-  VPCEP_APPROVAL_REQUEST_TIMEOUT_MS: int(5_000, 100, 60_000),
-  VPCEP_APPROVAL_CONNECT_TIMEOUT_MS: int(3_000, 100, 30_000),
-  VPCEP_APPROVAL_DEADLINE_MS: int(60_000, 1_000, 900_000),
-  VPCEP_APPROVAL_BACKOFF_BASE_MS: int(200, 1, 10_000),
-  VPCEP_APPROVAL_BACKOFF_MAX_MS: int(5_000, 1, 60_000),
-  VPCEP_APPROVAL_SETTLE_TIMEOUT_MS: int(30_000, 0, 600_000),
-  VPCEP_APPROVAL_SETTLE_POLL_MS: int(1_000, 10, 60_000),
-  VPCEP_APPROVAL_LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
-  VPCEP_APPROVAL_HTTP_CLIENT: z._default(z.enum(['undici', 'node'], 'must be undici or node'), 'undici'),
-});
+};
+
+/** How calls are made: concurrency, retries, time limits, the HTTP stack. */
+export const ExecutionEnv = {
+  VPCEP_APPROVAL_CONCURRENCY: intSetting(16, 1, 64),
+  VPCEP_APPROVAL_MAX_ATTEMPTS: intSetting(4, 1, 10),
+  VPCEP_APPROVAL_REQUEST_TIMEOUT_MS: intSetting(5_000, 100, 60_000),
+  VPCEP_APPROVAL_CONNECT_TIMEOUT_MS: intSetting(3_000, 100, 30_000),
+  VPCEP_APPROVAL_DEADLINE_MS: intSetting(60_000, 1_000, 900_000),
+  VPCEP_APPROVAL_BACKOFF_BASE_MS: intSetting(200, 1, 10_000),
+  VPCEP_APPROVAL_BACKOFF_MAX_MS: intSetting(5_000, 1, 60_000),
+  VPCEP_APPROVAL_SETTLE_TIMEOUT_MS: intSetting(30_000, 0, 600_000),
+  VPCEP_APPROVAL_SETTLE_POLL_MS: intSetting(1_000, 10, 60_000),
+  VPCEP_APPROVAL_HTTP_CLIENT: z._default(enumSetting(['undici', 'node']), 'undici'),
+};
+
+/** Which targets may be changed at all. */
+export const PolicyEnv = { VPCEP_APPROVAL_ALLOWED_TARGETS: text };
+
+/** Unset leaves the level to Powertools (POWERTOOLS_LOG_LEVEL, Lambda's log-level setting) in functions. */
+export const LogEnv = { VPCEP_APPROVAL_LOG_LEVEL: z.optional(enumSetting(LOG_LEVELS)) };
+
+/** "required by this function" when the variable is missing, else what a value must be. */
+function requiredOr(expected: string) {
+  return (issue: { input?: unknown }) => (issue.input === undefined ? 'required by this function' : expected);
+}
+
+/** Where decisions are queued (the webhook and chat send to it). */
+export const QueueEnv = { DECISION_QUEUE_URL: z.url({ error: requiredOr('must be the queue URL') }) };
+
+/** Where outcomes are published (the webhook with ?wait=true, and the worker). */
+export const TopicEnv = {
+  OUTCOME_TOPIC_ARN: z
+    .string({ error: requiredOr('must be an SNS topic ARN') })
+    .check(z.regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w.-]+$/, 'must be an SNS topic ARN')),
+};
+
+/** What every function that executes decisions or reads targets needs: the CLI's configuration. */
+export const DecisionEnv = { ...HuaweiEnv, ...ExecutionEnv, ...PolicyEnv, ...LogEnv };
+
+const EnvSchema = z.object(DecisionEnv);
+
+/** Parses the variables of `shape` out of the environment, or throws a ConfigError naming the first bad one. */
+export function parseEnv<S extends z.core.$ZodLooseShape>(
+  shape: S,
+  env: Record<string, string | undefined>,
+): z.output<z.ZodMiniObject<S>> {
+  const parsed = z.object(shape).safeParse(presentValues(env));
+  if (!parsed.success) throw configErrorFrom(parsed.error);
+  return parsed.data;
+}
 
 /** Every variable the configuration reads, e.g. for the CLI's `--help` to be checked against. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
@@ -55,10 +109,11 @@ export function presentValues(env: Record<string, string | undefined>): Record<s
   return out;
 }
 
-/** The first problem of a failed parse as a ConfigError naming the variable. */
+/** A failed parse as a ConfigError naming the first bad variable; its message lists every one. */
 export function configErrorFrom(error: z.core.$ZodError): ConfigError {
-  const issue = error.issues[0];
-  return new ConfigError(String(issue?.path[0] ?? 'environment'), issue?.message ?? 'invalid');
+  const [first, ...rest] = error.issues;
+  const others = rest.map((issue) => `; ${String(issue.path[0])}: ${issue.message}`).join('');
+  return new ConfigError(String(first?.path[0] ?? 'environment'), `${first?.message ?? 'invalid'}${others}`);
 }
 
 export type ExecutionConfig = {
@@ -91,16 +146,41 @@ export type Config = {
   /** Lower-cased `vpcep:<id>` / `apig:<id>` keys; undefined when no allowlist is configured. */
   allowedTargets: ReadonlySet<string> | undefined;
   execution: ExecutionConfig;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logLevel: LogLevel;
   /** Things worth telling the operator once, such as which credential won. */
   notices: string[];
 };
 
+/** Everything the CLI (and a function that executes decisions) needs. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = EnvSchema.safeParse(presentValues(env));
-  if (!parsed.success) throw configErrorFrom(parsed.error);
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema.def.shape, env);
+  return { ...decisionConfigFrom(e), logLevel: e.VPCEP_APPROVAL_LOG_LEVEL ?? 'info' };
+}
+
+/** The parts of Config a function builds from the DecisionEnv variables it parsed with its own. */
+export function decisionConfigFrom(e: z.output<typeof EnvSchema>): Omit<Config, 'logLevel'> {
   const notices: string[] = [];
+  return {
+    huawei: huaweiFrom(e, notices),
+    allowedTargets: allowlistFrom(e.VPCEP_APPROVAL_ALLOWED_TARGETS),
+    execution: executionFrom(e),
+    notices,
+  };
+}
+
+type HuaweiVariables = z.output<z.ZodMiniObject<typeof HuaweiEnv>>;
+type ExecutionVariables = z.output<z.ZodMiniObject<typeof ExecutionEnv>>;
+
+export function huaweiFrom(e: HuaweiVariables, notices: string[]): HuaweiConfig {
+  return {
+    credentials: credentialsFrom(e, notices),
+    defaultProjectId: e.HUAWEICLOUD_SDK_PROJECT_ID,
+    defaultRegion: e.HUAWEICLOUD_REGION,
+    endpoints: { vpcep: e.HUAWEICLOUD_VPCEP_ENDPOINT, apig: e.HUAWEICLOUD_APIG_ENDPOINT },
+  };
+}
+
+export function executionFrom(e: ExecutionVariables): ExecutionConfig {
   if (e.VPCEP_APPROVAL_BACKOFF_MAX_MS < e.VPCEP_APPROVAL_BACKOFF_BASE_MS) {
     throw new ConfigError(
       'VPCEP_APPROVAL_BACKOFF_MAX_MS',
@@ -108,34 +188,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   return {
-    huawei: {
-      credentials: credentialsFrom(e, notices),
-      defaultProjectId: e.HUAWEICLOUD_SDK_PROJECT_ID,
-      defaultRegion: e.HUAWEICLOUD_REGION,
-      endpoints: { vpcep: e.HUAWEICLOUD_VPCEP_ENDPOINT, apig: e.HUAWEICLOUD_APIG_ENDPOINT },
-    },
-    allowedTargets: allowlistFrom(e.VPCEP_APPROVAL_ALLOWED_TARGETS),
-    execution: {
-      concurrency: e.VPCEP_APPROVAL_CONCURRENCY,
-      maxAttempts: e.VPCEP_APPROVAL_MAX_ATTEMPTS,
-      requestTimeoutMs: e.VPCEP_APPROVAL_REQUEST_TIMEOUT_MS,
-      connectTimeoutMs: e.VPCEP_APPROVAL_CONNECT_TIMEOUT_MS,
-      deadlineMs: e.VPCEP_APPROVAL_DEADLINE_MS,
-      backoffBaseMs: e.VPCEP_APPROVAL_BACKOFF_BASE_MS,
-      backoffMaxMs: e.VPCEP_APPROVAL_BACKOFF_MAX_MS,
-      settleTimeoutMs: e.VPCEP_APPROVAL_SETTLE_TIMEOUT_MS,
-      settlePollMs: e.VPCEP_APPROVAL_SETTLE_POLL_MS,
-      httpClient: e.VPCEP_APPROVAL_HTTP_CLIENT,
-    },
-    logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
-    notices,
+    concurrency: e.VPCEP_APPROVAL_CONCURRENCY,
+    maxAttempts: e.VPCEP_APPROVAL_MAX_ATTEMPTS,
+    requestTimeoutMs: e.VPCEP_APPROVAL_REQUEST_TIMEOUT_MS,
+    connectTimeoutMs: e.VPCEP_APPROVAL_CONNECT_TIMEOUT_MS,
+    deadlineMs: e.VPCEP_APPROVAL_DEADLINE_MS,
+    backoffBaseMs: e.VPCEP_APPROVAL_BACKOFF_BASE_MS,
+    backoffMaxMs: e.VPCEP_APPROVAL_BACKOFF_MAX_MS,
+    settleTimeoutMs: e.VPCEP_APPROVAL_SETTLE_TIMEOUT_MS,
+    settlePollMs: e.VPCEP_APPROVAL_SETTLE_POLL_MS,
+    httpClient: e.VPCEP_APPROVAL_HTTP_CLIENT,
   };
 }
 
-type ParsedEnv = z.output<typeof EnvSchema>;
-
 /** AK/SK wins over a token when both are set: it is Huawei's recommended scheme and does not expire. */
-function credentialsFrom(e: ParsedEnv, notices: string[]): Credentials | undefined {
+function credentialsFrom(e: HuaweiVariables, notices: string[]): Credentials | undefined {
   const ak = e.HUAWEICLOUD_SDK_AK;
   const sk = e.HUAWEICLOUD_SDK_SK;
   if (ak !== undefined && sk === undefined)
@@ -159,7 +226,7 @@ function credentialsFrom(e: ParsedEnv, notices: string[]): Credentials | undefin
 }
 
 /** Unset or `*`: every target (undefined); otherwise the targets listed. `*` stands alone. */
-function allowlistFrom(value: string | undefined): ReadonlySet<string> | undefined {
+export function allowlistFrom(value: string | undefined): ReadonlySet<string> | undefined {
   if (value === undefined || value === '*') return undefined;
   const keys = new Set<string>();
   for (const entry of value

@@ -1,75 +1,41 @@
 /**
- * Metrics as CloudWatch Embedded Metric Format: one JSON line on stdout per flush, which Lambda's log
- * pipeline turns into metrics with no API call and no client to load at cold start. (Powertools Metrics
- * does the same with more features; the handful of counters here do not need them.)
+ * The metrics lib/ records: counts and timings with dimensions, under the names dashboards and alarms
+ * use (namespace `VpcepApproval`). The functions back this with Powertools Metrics (CloudWatch EMF on
+ * stdout, see functions/commons/powertools/metrics.ts); the CLI records nothing.
  */
+import type { AttemptEvent } from './huawei/client.ts';
 
-export type MetricUnit = 'Count' | 'Milliseconds';
+export type Dimensions = Record<string, string>;
 
-export type Metrics = {
-  count(name: string, value?: number, dimensions?: Record<string, string>): void;
-  timing(name: string, ms: number, dimensions?: Record<string, string>): void;
-  /** Writes what was recorded and starts afresh; call once per invocation. */
-  flush(): void;
+export type MetricsRecorder = {
+  count(name: MetricName, value?: number, dimensions?: Dimensions): void;
+  timing(name: MetricName, ms: number, dimensions?: Dimensions): void;
 };
 
-type Point = { name: string; unit: MetricUnit; value: number; dimensions: Record<string, string> };
+/** Every metric the project records, by the name CloudWatch shows. */
+export type MetricName =
+  | 'ApiCalls'
+  | 'ApiRetries'
+  | 'ApiLatency'
+  | 'ApiThrottled'
+  | 'ApiGovernorIntervalMs'
+  | 'Decisions'
+  | 'ChatNotifications'
+  | 'DescriptionWriteFailed'
+  | 'LedgerWriteFailed';
 
-export function createEmfMetrics(options: {
-  namespace: string;
-  service: string;
-  write?: (line: string) => void;
-  clock?: () => Date;
-}): Metrics {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const clock = options.clock ?? (() => new Date());
-  let points: Point[] = [];
-  const record = (name: string, unit: MetricUnit, value: number, dimensions: Record<string, string> = {}) => {
-    points.push({ name, unit, value, dimensions });
-  };
-  return {
-    count: (name, value = 1, dimensions) => record(name, 'Count', value, dimensions),
-    timing: (name, ms, dimensions) => record(name, 'Milliseconds', ms, dimensions),
-    flush() {
-      // One EMF document per distinct dimension set: EMF applies a document's dimensions to all its metrics.
-      const byDimensions = new Map<string, Point[]>();
-      for (const point of points) {
-        const key = JSON.stringify(Object.entries(point.dimensions).sort());
-        byDimensions.set(key, [...(byDimensions.get(key) ?? []), point]);
-      }
-      for (const group of byDimensions.values()) write(JSON.stringify(emfDocument(options, group, clock())));
-      points = [];
-    },
-  };
-}
+export const METRICS_NAMESPACE = 'VpcepApproval';
 
-function emfDocument(options: { namespace: string; service: string }, points: Point[], now: Date) {
-  const dimensions = { service: options.service, ...points[0]?.dimensions };
-  const values: Record<string, number | number[]> = {};
-  const units = new Map<string, MetricUnit>();
-  for (const point of points) {
-    const previous = values[point.name];
-    // Counts add up; timings are kept as a list, which EMF accepts as several samples.
-    if (point.unit === 'Count')
-      values[point.name] = (typeof previous === 'number' ? previous : 0) + point.value;
-    else values[point.name] = [...(Array.isArray(previous) ? previous : []), point.value];
-    units.set(point.name, point.unit);
-  }
-  return {
-    _aws: {
-      Timestamp: now.getTime(),
-      CloudWatchMetrics: [
-        {
-          Namespace: options.namespace,
-          Dimensions: [Object.keys(dimensions)],
-          Metrics: [...units].map(([Name, Unit]) => ({ Name, Unit })),
-        },
-      ],
-    },
-    ...dimensions,
-    ...values,
-  };
+/** Each Huawei Cloud attempt: a call, maybe a retry, its latency, throttling and pacing, by operation. */
+export function recordApiAttempt(metrics: MetricsRecorder, event: AttemptEvent): void {
+  metrics.count('ApiCalls', 1, { op: event.op });
+  if (event.attempt > 1) metrics.count('ApiRetries', 1, { op: event.op });
+  metrics.timing('ApiLatency', event.durationMs, { op: event.op });
+  // Throttled calls, and the spacing the host's governor keeps between attempts once it has a rate.
+  if (event.throttled) metrics.count('ApiThrottled', 1, { op: event.op });
+  if (event.governor.ratePerSec !== null)
+    metrics.timing('ApiGovernorIntervalMs', 1_000 / event.governor.ratePerSec, { op: event.op });
 }
 
 /** Records nothing: for the CLI and tests that do not look at metrics. */
-export const noMetrics: Metrics = { count() {}, timing() {}, flush() {} };
+export const noMetrics: MetricsRecorder = { count() {}, timing() {} };

@@ -19,7 +19,10 @@ export type RuntimeOptions = {
 };
 
 /** Fails closed (ConfigError) when no credentials are configured. */
-export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function createRuntime(
+  config: Pick<Config, 'huawei' | 'execution'>,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const credentials = requireCredentials(config.huawei);
   const { execution } = config;
   const transport =

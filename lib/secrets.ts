@@ -1,24 +1,35 @@
 /**
  * Deployed, secrets (the Huawei AK/SK, webhook and chat secrets) live in SSM Parameter Store as
- * SecureStrings under one path, e.g. `/vpcep-approval/prod/HUAWEICLOUD_SDK_SK`. They are fetched once
- * per container, at the first invocation, and laid over the environment so that configuration is
- * parsed by the same loadConfig as everywhere else. Locally and in tests, plain variables work and no
- * SSM client is ever loaded.
+ * SecureStrings under one path, e.g. `/vpcep-approval/prod/HUAWEICLOUD_SDK_SK`. They are read at the
+ * first invocation, again once their cache time has passed (a rotated secret needs no redeploy), and
+ * laid over the environment so that configuration is parsed the same way everywhere. Locally and in
+ * tests, plain variables work and no SSM client is ever loaded.
  */
-import { ConfigError } from './errors.ts';
+import { ConfigError, UnavailableError } from './errors.ts';
+import type { SsmPathReader } from './secrets-ssm.ts';
 
 export type Env = Record<string, string | undefined>;
 
 /** Only names that could be environment variables are taken from the path. */
 const VARIABLE = /^[A-Z][A-Z0-9_]*$/;
 
-export type SsmFetcher = (path: string) => Promise<Array<{ name: string; value: string }>>;
+/** How long a read secret is used before SSM is asked again, unless POWERTOOLS_PARAMETERS_MAX_AGE says. */
+export const SECRETS_MAX_AGE_SECONDS = 300;
 
-export async function withSecrets(env: Env, fetchPath: SsmFetcher = fetchSsmPath): Promise<Env> {
+/**
+ * The environment with the SSM secrets laid over it. SSM denied, unreachable or too slow is an
+ * UnavailableError (the function answers 503); a malformed path is a ConfigError.
+ */
+export async function withSecrets(env: Env, readPath: SsmPathReader): Promise<Env> {
   const path = env.SECRETS_SSM_PATH;
   if (path === undefined || path === '') return env;
   if (!path.startsWith('/')) throw new ConfigError('SECRETS_SSM_PATH', 'must be an SSM path starting with /');
-  const parameters = await fetchPath(path.endsWith('/') ? path : `${path}/`);
+  let parameters: Array<{ name: string; value: string }>;
+  try {
+    parameters = await readPath(path.endsWith('/') ? path : `${path}/`);
+  } catch (error) {
+    throw new UnavailableError('the secrets could not be read; retry later', { cause: error });
+  }
   const overlay: Env = {};
   for (const { name, value } of parameters) {
     const variable = name.slice(name.lastIndexOf('/') + 1);
@@ -27,8 +38,17 @@ export async function withSecrets(env: Env, fetchPath: SsmFetcher = fetchSsmPath
   return { ...env, ...overlay };
 }
 
-/** Loads the SSM client only when a path is configured. */
-async function fetchSsmPath(path: string): Promise<Array<{ name: string; value: string }>> {
-  const { getParametersByPath } = await import('./secrets-ssm.ts');
-  return getParametersByPath(path);
+/**
+ * The environment with its secrets, as of now: each call lays the SSM parameters over `env`, read
+ * through a cache of its own (SECRETS_MAX_AGE_SECONDS, or POWERTOOLS_PARAMETERS_MAX_AGE when set).
+ */
+export function secretsSource(env: Env): () => Promise<Env> {
+  // The SSM client is loaded only when a path is configured and first read.
+  let loaded: Promise<SsmPathReader> | undefined;
+  const maxAge = env.POWERTOOLS_PARAMETERS_MAX_AGE === undefined ? SECRETS_MAX_AGE_SECONDS : undefined;
+  const readPath: SsmPathReader = async (path) => {
+    loaded ??= import('./secrets-ssm.ts').then((m) => m.ssmPathReader(maxAge));
+    return (await loaded)(path);
+  };
+  return () => withSecrets(env, readPath);
 }

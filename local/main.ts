@@ -11,6 +11,8 @@ import { PortInUseError } from './listen.ts';
 import { type LocalStack, startLocalStack } from './stack.ts';
 
 const quiet = process.env.VPCEP_APPROVAL_LOG_LEVEL === undefined;
+// The ColdStart metric goes to stdout, where the outcomes are printed; off unless asked for.
+if (quiet) process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([k]) =>
     /^(HUAWEICLOUD_|VPCEP_APPROVAL_|WEBHOOK_|SLACK_|FEISHU_|CHATOPS_)/.test(k),
@@ -33,7 +35,7 @@ try {
       : { simulatorRateLimits: parseRateLimits(process.env.SIMULATOR_RATE_LIMIT) }),
     // Function logs and EMF metrics are noise here unless a log level was asked for.
     write: (line) => {
-      if (!quiet || line.includes('"level":"error"')) process.stderr.write(`${line}\n`);
+      if (!quiet || /"level":"error"/i.test(line)) process.stderr.write(`${line}\n`);
     },
     onOutcome: (outcome) => process.stdout.write(`outcome published: ${JSON.stringify(outcome)}\n`),
   });

@@ -11,10 +11,10 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk
 import type { Context, SNSEvent, SQSEvent } from 'aws-lambda';
 import { createFeishuHandler } from '../functions/chatops-feishu.ts';
 import { createSlackHandler } from '../functions/chatops-slack.ts';
+import type { Effects } from '../functions/commons/wiring.ts';
 import { createWebhookHandler } from '../functions/decision-webhook.ts';
 import { createWorkerHandler } from '../functions/decision-worker.ts';
 import { createNotifierHandler } from '../functions/outcome-notifier.ts';
-import type { ContainerOverrides } from '../lib/app/container.ts';
 import type { Outcome } from '../lib/decision/outcome.ts';
 import type { Env } from '../lib/secrets.ts';
 import { type RateLimits, type Simulator, startSimulator } from '../simulator/index.ts';
@@ -41,7 +41,7 @@ export type LocalStackOptions = {
   write?: (line: string) => void;
   onOutcome?: (outcome: Outcome) => void;
   /** For tests: SNS wrapped to fail on demand, for example. */
-  wrapSns?: (client: SNSClient) => ContainerOverrides['sns'];
+  wrapSns?: (client: SNSClient) => Effects['sns'];
   /** The simulator's per-API rate limits (SIMULATOR_RATE_LIMIT for `npm start`). */
   simulatorRateLimits?: RateLimits;
   /** False leaves the decision queue alone until `pollWorker()` is called (tests drive it batch by batch). */
@@ -62,7 +62,7 @@ export type LocalStack = {
   /** Visible messages on a queue of the stack, e.g. the dead-letter queue. */
   visibleMessages(queueUrl: string): Promise<number>;
   /** The clients the functions use, for tests that build a handler of their own. */
-  overrides: ContainerOverrides;
+  overrides: Effects;
   queue: { url: string; arn: string };
   deadLetterQueue: { url: string; arn: string };
   topicArn: string;
@@ -133,7 +133,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     VPCEP_APPROVAL_HTTP_CLIENT: given.VPCEP_APPROVAL_HTTP_CLIENT ?? 'node',
   };
   const write = options.write;
-  const overrides: ContainerOverrides = {
+  const overrides: Effects = {
     sqs,
     sns: options.wrapSns?.(sns) ?? sns,
     ...(write === undefined ? {} : { write }),

@@ -83,6 +83,26 @@ describe('loadConfig', () => {
     expect([...(config.allowedTargets ?? [])]).toEqual([`vpcep:${SERVICE_ID}`, `apig:${INSTANCE_ID}`]);
   });
 
+  it.each([
+    ['VPCEP_APPROVAL_CONCURRENCY', 'abc', 'must be an integer from 1 to 64'],
+    ['VPCEP_APPROVAL_CONCURRENCY', '65', 'must be an integer from 1 to 64'],
+    ['VPCEP_APPROVAL_MAX_ATTEMPTS', '2.5', 'must be an integer from 1 to 10'],
+    ['VPCEP_APPROVAL_REQUEST_TIMEOUT_MS', '-1', 'must be an integer from 100 to 60000'],
+    ['VPCEP_APPROVAL_SETTLE_TIMEOUT_MS', '1e3', 'must be an integer from 0 to 600000'],
+    ['VPCEP_APPROVAL_LOG_LEVEL', 'loud', 'must be one of debug, info, warn, error'],
+    ['VPCEP_APPROVAL_HTTP_CLIENT', 'curl', 'must be one of undici, node'],
+  ])('says what %s expects when given %o', (variable, value, expected) => {
+    const error = configError({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message).toBe(`${variable}: ${expected}`);
+  });
+
+  it('names every bad variable at once, the first as the one at fault', () => {
+    const error = configError({ VPCEP_APPROVAL_CONCURRENCY: 'abc', VPCEP_APPROVAL_MAX_ATTEMPTS: '0' });
+    expect(error.variable).toBe('VPCEP_APPROVAL_CONCURRENCY');
+    expect(error.message).toContain('VPCEP_APPROVAL_MAX_ATTEMPTS: must be an integer from 1 to 10');
+  });
+
   it('takes * as every target allowed, as an unset allowlist is', () => {
     expect(loadConfig({ VPCEP_APPROVAL_ALLOWED_TARGETS: ' * ' }).allowedTargets).toBeUndefined();
     expect(loadConfig({}).allowedTargets).toBeUndefined();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../functions/commons/powertools/logger.ts';
 import { createJsonLogger, REDACTED, redact } from '../lib/log.ts';
 
 describe('redact', () => {
@@ -41,5 +42,31 @@ describe('createJsonLogger', () => {
     const record = JSON.parse(lines[0] ?? '');
     expect(record).toMatchObject({ level: 'warn', decisionId: 'D1', requestId: 'r1', ak: REDACTED });
     expect(lines[0]).not.toContain('AKAKAKAKAKAK');
+  });
+});
+
+describe('the functions’ logger (Powertools Logger with the redacting formatter)', () => {
+  it('writes Powertools lines with no configured secret in them, by key or by value', () => {
+    const lines: string[] = [];
+    const log = createLogger('decision-webhook', (l) => lines.push(l));
+    log.configure({ secrets: ['SECRETSECRET123'], logLevel: 'info' });
+
+    log.logger.debug('hidden');
+    log.logger.warn('signed with SECRETSECRET123', {
+      authorization: 'Bearer abc',
+      error: new Error('failed with key SECRETSECRET123'),
+      decisionId: 'D1',
+    });
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('SECRETSECRET123');
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      level: 'WARN',
+      service: 'decision-webhook',
+      message: `signed with ${REDACTED}`,
+      authorization: REDACTED,
+      error: { name: 'Error', message: `failed with key ${REDACTED}` },
+      decisionId: 'D1',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getParametersByPath } from '../lib/secrets-ssm.ts';
+import { ssmPathReader } from '../lib/secrets-ssm.ts';
 import { type CaptureAnswer, startCaptureServer } from './helpers/capture-server.ts';
 
 let ssm: Awaited<ReturnType<typeof startCaptureServer>> | undefined;
@@ -32,7 +32,7 @@ afterEach(() => {
   return ssm?.close();
 });
 
-describe('getParametersByPath (SSM)', () => {
+describe('ssmPathReader (SSM through Powertools Parameters)', () => {
   it('asks for decrypted values under the path and follows every page', async () => {
     const requests = await ssmStandIn([
       {
@@ -54,11 +54,11 @@ describe('getParametersByPath (SSM)', () => {
       },
     ]);
 
-    const parameters = await getParametersByPath('/vpcep-approval/prod/');
+    const parameters = await ssmPathReader()('/vpcep-approval/prod/');
 
     expect(parameters).toEqual([
-      { name: '/vpcep-approval/prod/HUAWEICLOUD_SDK_AK', value: 'ak' },
-      { name: '/vpcep-approval/prod/HUAWEICLOUD_SDK_SK', value: 'sk' },
+      { name: 'HUAWEICLOUD_SDK_AK', value: 'ak' },
+      { name: 'HUAWEICLOUD_SDK_SK', value: 'sk' },
     ]);
     expect(requests.map((r) => r.headers['x-amz-target'])).toEqual([
       'AmazonSSM.GetParametersByPath',
@@ -80,8 +80,8 @@ describe('getParametersByPath (SSM)', () => {
       },
     ]);
 
-    await expect(getParametersByPath('/vpcep-approval/prod/')).rejects.toMatchObject({
-      name: 'AccessDeniedException',
+    await expect(ssmPathReader()('/vpcep-approval/prod/')).rejects.toMatchObject({
+      cause: expect.objectContaining({ name: 'AccessDeniedException' }),
     });
   });
 });

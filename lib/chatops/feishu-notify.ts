@@ -2,13 +2,13 @@
 import type { Outcome } from '../decision/outcome.ts';
 import type { Logger } from '../log.ts';
 import { judgeFeishuAnswer } from './answers.ts';
-import type { ChatConfig } from './config.ts';
+import type { FeishuApiSettings } from './config.ts';
 import { createFeishuApi, type FeishuApi } from './feishu-api.ts';
 import { outcomeCard, outcomeText, text } from './feishu-messages.ts';
 import { postWithRetries } from './notify.ts';
 
 /** The API client for the configured app, or undefined without app credentials. */
-export function feishuApiFor(config: ChatConfig['feishu']): FeishuApi | undefined {
+export function feishuApiFor(config: FeishuApiSettings): FeishuApi | undefined {
   if (config.appId === undefined || config.appSecret === undefined) return undefined;
   return createFeishuApi({ apiBase: config.apiBase, appId: config.appId, appSecret: config.appSecret });
 }

@@ -12,7 +12,8 @@ import {
   verifyFeishuRequest,
   verifyFeishuToken,
 } from '../auth/feishu.ts';
-import type { HttpRequest, HttpResponse } from '../aws/http-api.ts';
+import { ConfigError, RequestRefusedError } from '../errors.ts';
+import type { HttpRequest, HttpResponse } from '../http/api-gateway.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, handleChatCommand } from './decide.ts';
@@ -47,7 +48,13 @@ export async function handleFeishuRequest(request: HttpRequest, given: FeishuDep
     logger.error(
       'Feishu is not configured: set FEISHU_ENCRYPT_KEY, FEISHU_VERIFICATION_TOKEN and CHATOPS_SOURCE_SIGNING_KEY',
     );
-    return json(503, { error: 'not_configured' });
+    const missing =
+      encryptKey === undefined
+        ? 'FEISHU_ENCRYPT_KEY'
+        : verificationToken === undefined
+          ? 'FEISHU_VERIFICATION_TOKEN'
+          : 'CHATOPS_SOURCE_SIGNING_KEY';
+    throw new ConfigError(missing, 'required by /chatops/feishu');
   }
   const deps: ConfiguredFeishuDeps = { ...given, sourceKey };
   const encrypted = parseJsonAs(EncryptedBodySchema, request.body.toString('utf8'))?.encrypt;
@@ -55,10 +62,11 @@ export async function handleFeishuRequest(request: HttpRequest, given: FeishuDep
   const event = plaintext === undefined ? undefined : parseJsonAs(FeishuEventSchema, plaintext);
   if (event === undefined) {
     logger.warn('Feishu body is not encrypted with the Encrypt Key');
-    return json(401, { error: 'unauthorized' });
+    throw new RequestRefusedError('unauthorized', 'authentication failed');
   }
   const token = event.header?.token ?? event.token ?? '';
-  if (!verifyFeishuToken(token, verificationToken)) return json(401, { error: 'unauthorized' });
+  if (!verifyFeishuToken(token, verificationToken))
+    throw new RequestRefusedError('unauthorized', 'authentication failed');
   // Feishu sends the challenge unsigned; one that does carry a signature must carry a valid one.
   const mustVerify = event.type !== 'url_verification' || hasFeishuSignature(request.headers);
   const signed = mustVerify
@@ -66,11 +74,11 @@ export async function handleFeishuRequest(request: HttpRequest, given: FeishuDep
     : { ok: true as const };
   if (!signed.ok) {
     logger.warn('Feishu signature rejected', { reason: signed.reason });
-    return json(401, { error: 'unauthorized' });
+    throw new RequestRefusedError('unauthorized', 'authentication failed');
   }
   if (event.type === 'url_verification') return json(200, { challenge: event.challenge });
   const eventId = event.header?.event_id ?? event.uuid;
-  if (eventId === undefined) return json(400, { error: 'event without an id' });
+  if (eventId === undefined) throw new RequestRefusedError('invalid_request', 'event without an id');
   if (!deps.seen.add(eventId)) return json(200, {});
   switch (event.header?.event_type) {
     case 'im.message.receive_v1':

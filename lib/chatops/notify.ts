@@ -9,6 +9,7 @@
 import { verifyChatSource } from '../auth/chat-source.ts';
 import type { Outcome } from '../decision/outcome.ts';
 import { targetKey } from '../decision/schema.ts';
+import { TransientNotifyError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { classifyHttpStatus, toNetworkError, withRetries } from '../retry.ts';
 import { judgeSlackAnswer } from './answers.ts';
@@ -39,9 +40,7 @@ const NOT_ABORTED = new AbortController().signal;
 
 export type NotifyResult = 'sent' | 'skipped' | 'dropped';
 
-export class TransientNotifyError extends Error {
-  override readonly name = 'TransientNotifyError';
-}
+export { TransientNotifyError };
 
 export async function notifyOutcome(outcome: Outcome, deps: NotifyDeps): Promise<NotifyResult> {
   const logger = deps.logger ?? silentLogger;

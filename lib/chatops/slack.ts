@@ -4,7 +4,8 @@
  * ephemeral message (slash command) or a 200 with the reply posted to `response_url` (button).
  */
 import { verifySlackRequest } from '../auth/slack.ts';
-import type { HttpRequest, HttpResponse } from '../aws/http-api.ts';
+import { ConfigError, RequestRefusedError } from '../errors.ts';
+import type { HttpRequest, HttpResponse } from '../http/api-gateway.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, type ChatReply, handleChatCommand } from './decide.ts';
@@ -29,7 +30,8 @@ export async function handleSlackRequest(request: HttpRequest, given: SlackDeps)
   const { sourceKey } = given;
   if (given.signingSecret === undefined || sourceKey === undefined) {
     logger.error('Slack is not configured: set SLACK_SIGNING_SECRET and CHATOPS_SOURCE_SIGNING_KEY');
-    return json(503, { error: 'not_configured' });
+    const missing = given.signingSecret === undefined ? 'SLACK_SIGNING_SECRET' : 'CHATOPS_SOURCE_SIGNING_KEY';
+    throw new ConfigError(missing, 'required by /chatops/slack');
   }
   const deps: ConfiguredSlackDeps = { ...given, sourceKey };
   const verified = verifySlackRequest(
@@ -40,7 +42,7 @@ export async function handleSlackRequest(request: HttpRequest, given: SlackDeps)
   );
   if (!verified.ok) {
     logger.warn('Slack signature rejected', { reason: verified.reason });
-    return json(401, { error: 'unauthorized' });
+    throw new RequestRefusedError('unauthorized', 'authentication failed');
   }
   const form = new URLSearchParams(request.body.toString('utf8'));
   const payload = form.get('payload');
@@ -52,7 +54,7 @@ async function slashCommand(form: URLSearchParams, deps: ConfiguredSlackDeps): P
   const triggerId = form.get('trigger_id');
   const responseUrl = form.get('response_url');
   if (user === null || triggerId === null || responseUrl === null)
-    return json(400, { error: 'not a slash command' });
+    throw new RequestRefusedError('invalid_request', 'not a slash command');
   const reply = await handleChatCommand(
     parseCommand(form.get('text') ?? ''),
     {
@@ -75,7 +77,7 @@ async function buttonPress(raw: string, deps: ConfiguredSlackDeps, logger: Logge
   const value =
     payload === undefined ? undefined : parseJsonAs(ButtonValueSchema, payload.actions[0]?.value ?? '');
   if (payload === undefined || value === undefined)
-    return json(400, { error: 'not a vpcep-approval button' });
+    throw new RequestRefusedError('invalid_request', 'not a vpcep-approval button');
   const user = payload.user.id;
   // The button's text goes through the same grammar as a typed command, so it is checked the same way.
   const command = parseCommand(`${value.action} ${value.target} ${value.endpoint}`);

@@ -10,7 +10,7 @@ export function usageError(message: string, path = 'arguments'): ValidationError
 
 export function reportIssues(error: ValidationError, io: CliIo): void {
   io.stderr(
-    `${error.message.split(': ')[0]}:\n${error.issues.map((i) => printable(`  ${i.path || '(root)'}: ${i.message}`)).join('\n')}\n`,
+    `${error.summary}:\n${error.issues.map((i) => printable(`  ${i.path || '(root)'}: ${i.message}`)).join('\n')}\n`,
   );
 }
 

@@ -13,7 +13,7 @@ import { describeConnections } from '../huawei/describe.ts';
 import { provenanceDescription } from '../huawei/provenance.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
-import type { Metrics } from '../metrics.ts';
+import type { MetricsRecorder } from '../metrics.ts';
 import { chunkCalls } from './plan.ts';
 
 /** Connections per description call: the body stays small (each line is up to 512 bytes). */
@@ -29,7 +29,7 @@ export type AfterActingContext = {
   requestIds: ReadonlyMap<string, readonly string[]>;
   now: Date;
   logger: Logger;
-  metrics: Pick<Metrics, 'count'>;
+  metrics: Pick<MetricsRecorder, 'count'>;
 };
 
 /** The endpoints the decision now governs: in the wanted state (or an accept settling). */

@@ -22,7 +22,7 @@ import type { ApiCall, HuaweiClient } from '../huawei/client.ts';
 import { type ApiTarget, connectionAction, listConnections } from '../huawei/connections.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { type Logger, silentLogger } from '../log.ts';
-import { type Metrics, noMetrics } from '../metrics.ts';
+import { type MetricsRecorder, noMetrics } from '../metrics.ts';
 import { recordApplied, writeProvenance } from './after-acting.ts';
 import { judgeBeforeActing } from './freshness-step.ts';
 import { chunkCalls, type EndpointPlan, indexConnections, planEndpoints } from './plan.ts';
@@ -50,7 +50,7 @@ export type ExecutorDeps = {
   /** Write who decided and why into the VPCEP connections acted on (`VPCEP_APPROVAL_DESCRIBE`, default on). */
   describe?: boolean;
   /** Counts failed description and ledger writes. */
-  metrics?: Pick<Metrics, 'count'>;
+  metrics?: Pick<MetricsRecorder, 'count'>;
 };
 
 export type ExecuteOptions = {

@@ -1,113 +1,45 @@
 /**
- * Publishing outcomes to the SNS topic: one message per decision, with message attributes for
- * subscription filters (`status`, `action`, `targetType`, `decisionId`, and `sourceSystem`). The client is injected (the
- * SDK's SNSClient in production, pointed at an emulator in tests).
+ * The outcome topic as a function sees it: publish an outcome, and warm the SNS client up ahead of
+ * that. The SNS SDK (lib/outcome/sns-publisher.ts) is loaded at first use, so a function that never
+ * publishes never pays for it.
  */
-import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import type { Outcome } from '../decision/outcome.ts';
-import { fitOutcome } from '../decision/outcome-fit.ts';
+import type { SnsOutcomePublisher, SnsSender } from './sns-publisher.ts';
 
-export type OutcomePublisher = { publish(outcome: Outcome): Promise<{ messageId: string | undefined }> };
-
-export type SnsOutcomePublisher = OutcomePublisher & {
+export type OutcomePublisher = {
+  publish(outcome: Outcome): Promise<{ messageId: string | undefined }>;
   /**
-   * Does an SDK client's first-use work ahead of the first publish: runs a Publish through the client's
-   * middleware (serialisation, endpoint rules, credentials, signing) and stops it before it is sent.
-   * Measured here: the first publish after it takes ~10 ms instead of ~18 ms. Nothing for a fake sender.
-   * Resolves once stopped; rejects with what went wrong otherwise (credentials, endpoint).
+   * Loads the SNS client and does its first-use work now, in the background, once per container; a
+   * failure is left for the publish itself to report. Called when an execution's first Huawei request
+   * is on the wire: its ~40 ms of CPU then overlap the wait for the answer instead of adding to it.
    */
-  warmUp(): Promise<void>;
+  warmUp(): void;
 };
 
-/** Thrown by the last middleware of a warm-up Publish, where the request would be sent. */
-class WarmUpStop extends Error {
-  override name = 'WarmUpStop';
-}
-
-export type SnsSender = Pick<SNSClient, 'send'>;
-
-/** SNS refuses empty attribute values, so absent fields are left out rather than sent as "". */
-export function outcomeAttributes(
-  outcome: Outcome,
-): Record<string, { DataType: 'String'; StringValue: string }> {
-  const values: Record<string, string | undefined | null> = {
-    status: outcome.status,
-    action: outcome.action,
-    targetType: outcome.target?.type,
-    decisionId: outcome.decisionId,
-    // Lets the chat notifier subscribe to chat-originated outcomes only.
-    sourceSystem: outcome.source?.system,
+export function outcomePublisher(options: {
+  topicArn: string;
+  /** Cut out of every outcome before it leaves: configured secrets never reach the topic. */
+  secrets: readonly string[];
+  sns?: SnsSender | undefined;
+}): OutcomePublisher {
+  let sns: Promise<SnsOutcomePublisher> | undefined;
+  const publisher = () => {
+    sns ??= import('./sns-publisher.ts').then((m) =>
+      m.snsOutcomePublisher(options.sns ?? m.defaultSnsClient(), options.topicArn, {
+        secrets: options.secrets,
+      }),
+    );
+    return sns;
   };
-  const attributes: Record<string, { DataType: 'String'; StringValue: string }> = {};
-  for (const [name, value] of Object.entries(values)) {
-    if (typeof value === 'string' && value !== '')
-      attributes[name] = { DataType: 'String', StringValue: value };
-  }
-  return attributes;
-}
-
-/** The SDK client with its standard configuration (region, credentials, AWS_ENDPOINT_URL_SNS). */
-export function defaultSnsClient(): SnsSender {
-  return new SNSClient({});
-}
-
-/**
- * The Publish request for an outcome: the outcome scrubbed of every configured secret and cut to fit
- * SNS's 256 KB (see lib/decision/outcome-fit.ts), with its filter attributes.
- */
-export function publishRequest(
-  topicArn: string,
-  outcome: Outcome,
-  secrets: readonly string[] = [],
-): PublishCommandInput {
-  const fitted = fitOutcome(outcome, { secrets });
+  let warmed = false;
   return {
-    TopicArn: topicArn,
-    Message: JSON.stringify(fitted),
-    MessageAttributes: outcomeAttributes(fitted),
-  };
-}
-
-/** What SNS counts against its 256 KB: the message and every attribute's name, type and value. */
-export function snsMessageBytes(request: PublishCommandInput): number {
-  let bytes = Buffer.byteLength(request.Message ?? '');
-  for (const [name, value] of Object.entries(request.MessageAttributes ?? {})) {
-    bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '');
-    bytes += Buffer.byteLength(value.StringValue ?? '');
-  }
-  return bytes;
-}
-
-export function snsOutcomePublisher(
-  client: SnsSender,
-  topicArn: string,
-  options: { secrets?: readonly string[] } = {},
-): SnsOutcomePublisher {
-  return {
-    async warmUp() {
-      if (!(client instanceof SNSClient)) return;
-      // An empty message: were it ever sent, SNS refuses it, so a warm-up can never reach subscribers.
-      const command = new PublishCommand({ TopicArn: topicArn, Message: '' });
-      // The deserialize step runs after signing; its last middleware stands where the request is sent.
-      command.middlewareStack.add(
-        () => async () => {
-          throw new WarmUpStop('stopped before sending');
-        },
-        { step: 'deserialize', priority: 'low', name: 'vpcepApprovalWarmUpStop' },
-      );
-      try {
-        await client.send(command);
-      } catch (error) {
-        if (!(error instanceof WarmUpStop)) throw error;
-        return;
-      }
-      throw new Error('the SNS warm-up was not stopped before sending');
-    },
-    async publish(outcome) {
-      const result = await client.send(
-        new PublishCommand(publishRequest(topicArn, outcome, options.secrets)),
-      );
-      return { messageId: result.MessageId };
+    publish: async (outcome) => (await publisher()).publish(outcome),
+    warmUp() {
+      if (warmed) return;
+      warmed = true;
+      publisher()
+        .then((p) => p.warmUp())
+        .catch(() => undefined);
     },
   };
 }

@@ -1,32 +1,20 @@
 /**
- * The decision queue is FIFO. MessageGroupId is the target, so decisions on one target never overtake
- * each other (an accept then a reject of the same endpoint must run in that order); the decision id is
- * the deduplication id, so a ticket system's retried webhook does not queue the decision twice.
+ * The decision queue as a function sees it: enqueue a decision. The SQS SDK (lib/queue/sqs-queue.ts) is
+ * loaded at first use, so the webhook's `?wait=true` path and the worker never pay for it.
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { type Decision, targetKey } from '../decision/schema.ts';
+import type { Decision } from '../decision/schema.ts';
+import type { SqsSender } from './sqs-queue.ts';
 
 export type DecisionQueue = { enqueue(decision: Decision): Promise<{ messageId: string | undefined }> };
 
-export type SqsSender = Pick<SQSClient, 'send'>;
-
-/** The SDK client with its standard configuration (region, credentials, AWS_ENDPOINT_URL_SQS). */
-export function defaultSqsClient(): SqsSender {
-  return new SQSClient({});
-}
-
-export function sqsDecisionQueue(client: SqsSender, queueUrl: string): DecisionQueue {
+export function decisionQueue(options: { queueUrl: string; sqs?: SqsSender | undefined }): DecisionQueue {
+  let sqs: Promise<DecisionQueue> | undefined;
   return {
     async enqueue(decision) {
-      const result = await client.send(
-        new SendMessageCommand({
-          QueueUrl: queueUrl,
-          MessageBody: JSON.stringify(decision),
-          MessageGroupId: targetKey(decision.target),
-          MessageDeduplicationId: decision.id,
-        }),
+      sqs ??= import('./sqs-queue.ts').then((m) =>
+        m.sqsDecisionQueue(options.sqs ?? m.defaultSqsClient(), options.queueUrl),
       );
-      return { messageId: result.MessageId };
+      return (await sqs).enqueue(decision);
     },
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The decision webhook's logic, independent of API Gateway: authenticate the raw bytes, check size and
  * content type, validate, apply policy, then queue (202) or, with `?wait=true`, execute inline (200 with
- * the outcome, which is published too). Answers never carry a stack trace or an internal message.
+ * the outcome, which is published too). Every refusal is thrown as a taxonomy error (lib/errors.ts);
+ * lib/http/errors.ts turns it into the answer. With the ledger, a delivery is answered once: a repeat
+ * gets the first answer, a refusal included (stored in the one error vocabulary).
  */
 import type { Headers } from '../auth/types.ts';
 import {
@@ -14,6 +16,15 @@ import type { HuaweiConfig } from '../config.ts';
 import { admitJson } from '../decision/admit.ts';
 import type { Outcome } from '../decision/outcome.ts';
 import type { Decision } from '../decision/schema.ts';
+import {
+  ConfigError,
+  PolicyDeniedError,
+  RequestRefusedError,
+  toApprovalError,
+  UnavailableError,
+  ValidationError,
+} from '../errors.ts';
+import { errorResponse } from '../http/errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
 import {
@@ -58,15 +69,15 @@ export async function handleDecisionWebhook(
     logger.error(
       'webhook authentication is not configured: set WEBHOOK_SIGNING_SECRET, WEBHOOK_HUB_SECRET or WEBHOOK_BEARER_TOKEN',
     );
-    return answer(503, 'not_configured', 'the webhook is not configured');
+    throw new ConfigError('WEBHOOK_SIGNING_SECRET', 'no authentication scheme is configured');
   }
   // Checked before authentication so that no one can make us hash an unbounded body.
   if (request.body.length > MAX_BODY_BYTES)
-    return answer(413, 'payload_too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
+    throw new RequestRefusedError('payload_too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
   const auth = authenticateWebhook(request.headers, request.body, deps.auth, clock());
   if (!auth.ok) {
     logger.warn('webhook authentication failed', { reason: auth.reason });
-    return answer(401, 'unauthorized', 'authentication failed');
+    throw new RequestRefusedError('unauthorized', 'authentication failed');
   }
   const once = deps.once;
   const key = once === undefined ? undefined : webhookDeliveryKey(auth.scheme, request.headers, request.body);
@@ -76,8 +87,7 @@ export async function handleDecisionWebhook(
   try {
     claimed = await claimDelivery(key, once);
   } catch (error) {
-    logger.error('could not check the delivery id', { kind: key.kind, error });
-    return answer(503, 'unavailable', 'the delivery could not be checked; retry later');
+    throw new UnavailableError('the delivery could not be checked; retry later', { cause: error });
   }
   if (claimed.kind === 'repeat') {
     logger.info('repeated delivery answered as the first', { kind: key.kind });
@@ -86,12 +96,21 @@ export async function handleDecisionWebhook(
   // Not a success: if the first delivery's container died mid-way, a sender told "fine" would never
   // send it again. A retry after the first has finished gets its answer.
   if (claimed.kind === 'in_progress')
-    return answer(503, 'in_progress', 'this delivery is still being processed; retry later');
+    throw new UnavailableError('this delivery is still being processed; retry later');
   let response: WebhookResponse;
   try {
     response = await handleAuthenticated(request, auth.scheme, deps);
   } catch (error) {
-    await once.answers.release(key, claimed.placeholder).catch(() => undefined);
+    // A refusal (4xx) is the delivery's answer and is stored like any other; anything else lets the
+    // claim go, so that the sender's retry can act.
+    response = errorResponse(error);
+    if (toApprovalError(error).statusCode >= 500) {
+      await once.answers.release(key, claimed.placeholder).catch(() => undefined);
+      throw error;
+    }
+    await once.answers.settle(key, response).catch((stored: unknown) => {
+      logger.error('could not store the delivery answer', { kind: key.kind, error: stored });
+    });
     throw error;
   }
   try {
@@ -111,16 +130,14 @@ async function handleAuthenticated(
   deps: WebhookDeps,
 ): Promise<WebhookResponse> {
   const logger = deps.logger ?? silentLogger;
-  if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
-    return answer(415, 'unsupported_media_type', 'the body must be application/json');
-  }
+  if (!JSON_TYPE.test(request.headers['content-type'] ?? ''))
+    throw new RequestRefusedError('unsupported_media_type', 'the body must be application/json');
   const admission = admitJson(request.body.toString('utf8'), deps);
-  if (!admission.ok && admission.kind === 'invalid')
-    return { statusCode: 400, body: { error: 'invalid_decision', issues: admission.issues } };
+  if (!admission.ok && admission.kind === 'invalid') throw new ValidationError(admission.issues);
   if (!admission.ok) {
     const { decision, denial } = admission;
     logger.warn('decision denied by policy', { decisionId: decision.id, code: denial.code });
-    return answer(403, 'denied', denial.message, { decisionId: decision.id });
+    throw new PolicyDeniedError(denial.message, decision.id);
   }
   const decision = datedBySignature(admission.decision, scheme, request.headers);
   const wait = request.query.wait === 'true';
@@ -132,8 +149,8 @@ async function handleAuthenticated(
     try {
       claimed = await claimDecisionId(decision.id, once);
     } catch (error) {
-      logger.error('could not check the decision id', { decisionId: decision.id, error });
-      return answer(503, 'unavailable', 'the decision could not be checked; retry later', {
+      throw new UnavailableError('the decision could not be checked; retry later', {
+        cause: error,
         decisionId: decision.id,
       });
     }
@@ -154,9 +171,9 @@ async function handleAuthenticated(
     } catch (error) {
       // Only the publish can throw here (execution reports failures in the outcome). A 503 makes the
       // sender retry, and the replay makes no second action call, so the outcome is not lost.
-      logger.error('could not publish the outcome', { decisionId: decision.id, error });
       await settleQuietly(undecided, logger);
-      return answer(503, 'unavailable', 'the outcome could not be published; retry later', {
+      throw new UnavailableError('the outcome could not be published; retry later', {
+        cause: error,
         decisionId: decision.id,
       });
     }
@@ -165,9 +182,9 @@ async function handleAuthenticated(
     await deps.queue.enqueue(decision);
   } catch (error) {
     // The sender will retry on a 503; the decision id dedupes it on the FIFO queue.
-    logger.error('could not queue the decision', { decisionId: decision.id, error });
     await settleQuietly(undecided, logger);
-    return answer(503, 'unavailable', 'the decision could not be queued; retry later', {
+    throw new UnavailableError('the decision could not be queued; retry later', {
+      cause: error,
       decisionId: decision.id,
     });
   }
@@ -210,13 +227,4 @@ async function settleQuietly(run: () => Promise<void> | undefined, logger: Logge
   } catch (error) {
     logger.error('could not store the decision id state', { error });
   }
-}
-
-function answer(
-  statusCode: number,
-  error: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-): WebhookResponse {
-  return { statusCode, body: { error, message, ...extra } };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadFunctionConfig } from '../../lib/app/function-config.ts';
+import { loadWebhookConfig } from '../../functions/decision-webhook/config.ts';
 import { authenticateWebhook } from '../../lib/auth/webhook.ts';
 import { loadWebhookSecrets } from '../../lib/auth/webhook-secrets.ts';
 import { ConfigError } from '../../lib/errors.ts';
@@ -96,10 +96,15 @@ describe('loadWebhookSecrets', () => {
   });
 });
 
-describe('loadFunctionConfig', () => {
+describe('the webhook function’s configuration', () => {
   it('stops at startup on a bearer token under 32 characters, naming the variable', () => {
     const error = configError(() =>
-      loadFunctionConfig({ HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID, WEBHOOK_BEARER_TOKEN: 'Xk9#mQ2v,a' }),
+      loadWebhookConfig({
+        HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID,
+        DECISION_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/decisions.fifo',
+        OUTCOME_TOPIC_ARN: 'arn:aws:sns:eu-west-1:000000000000:outcomes',
+        WEBHOOK_BEARER_TOKEN: 'Xk9#mQ2v,a',
+      }),
     );
     expect(error.variable).toBe('WEBHOOK_BEARER_TOKEN');
   });

@@ -5,7 +5,7 @@ import { handleFeishuRequest, RecentIds } from '../../lib/chatops/feishu.ts';
 import { createFeishuApi } from '../../lib/chatops/feishu-api.ts';
 import { postFeishuApproval } from '../../lib/chatops/feishu-approval.ts';
 import { loadConfig } from '../../lib/config.ts';
-import { sqsDecisionQueue } from '../../lib/queue/enqueue.ts';
+import { sqsDecisionQueue } from '../../lib/queue/sqs-queue.ts';
 import type { ApprovalRequestEvent } from '../../lib/sweeper/sweep.ts';
 import { fakeAwsClient } from '../helpers/aws-fakes.ts';
 import { type CaptureAnswer, type Captured, startCaptureServer } from '../helpers/capture-server.ts';

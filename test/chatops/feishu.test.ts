@@ -10,11 +10,17 @@ import { parseChatAllowlist } from '../../lib/chatops/authorize.ts';
 import { type FeishuDeps, handleFeishuRequest, RecentIds } from '../../lib/chatops/feishu.ts';
 import type { FeishuMessage } from '../../lib/chatops/feishu-messages.ts';
 import { loadConfig } from '../../lib/config.ts';
-import { sqsDecisionQueue } from '../../lib/queue/enqueue.ts';
+import type { HttpRequest } from '../../lib/http/api-gateway.ts';
+import { errorResponse } from '../../lib/http/errors.ts';
+import { sqsDecisionQueue } from '../../lib/queue/sqs-queue.ts';
 import { fakeAwsClient } from '../helpers/aws-fakes.ts';
 import { CHAT_SOURCE_KEY } from '../helpers/chat.ts';
 import { ENDPOINT_ID, INSTANCE_ID, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
 import { cardEvent, FEISHU_KEY, FEISHU_TOKEN, feishuRequest, messageEvent } from '../helpers/feishu.ts';
+
+/** What the caller is answered: the handler's response, or the one error middleware's answer to what it threw. */
+const answer = (request: HttpRequest, deps: FeishuDeps) =>
+  handleFeishuRequest(request, deps).catch(errorResponse);
 
 describe('Feishu crypto', () => {
   it("decrypts Feishu's published example", () => {
@@ -80,15 +86,15 @@ const queued = (sqs: ReturnType<typeof fakeAwsClient>) =>
 describe('handleFeishuRequest', () => {
   it('answers the url_verification challenge only when it decrypts and carries the token', async () => {
     const { deps } = world();
-    const good = await handleFeishuRequest(
+    const good = await answer(
       feishuRequest({ type: 'url_verification', challenge: 'c-123', token: FEISHU_TOKEN }, { sign: false }),
       deps,
     );
-    const wrongToken = await handleFeishuRequest(
+    const wrongToken = await answer(
       feishuRequest({ type: 'url_verification', challenge: 'c-123', token: 'nope' }, { sign: false }),
       deps,
     );
-    const wrongKey = await handleFeishuRequest(
+    const wrongKey = await answer(
       feishuRequest(
         { type: 'url_verification', challenge: 'c-123', token: FEISHU_TOKEN },
         { sign: false, key: 'other' },
@@ -111,16 +117,16 @@ describe('handleFeishuRequest', () => {
     const partial = feishuRequest(challenge, { sign: false });
     partial.headers['x-lark-signature'] = signed.headers['x-lark-signature'] as string;
 
-    expect(await handleFeishuRequest(signed, deps)).toEqual({ statusCode: 200, body: { challenge: 'c-9' } });
-    expect((await handleFeishuRequest(wrongSignature, deps)).statusCode).toBe(401);
-    expect((await handleFeishuRequest(stale, deps)).statusCode).toBe(401);
-    expect((await handleFeishuRequest(partial, deps)).statusCode).toBe(401);
+    expect(await answer(signed, deps)).toEqual({ statusCode: 200, body: { challenge: 'c-9' } });
+    expect((await answer(wrongSignature, deps)).statusCode).toBe(401);
+    expect((await answer(stale, deps)).statusCode).toBe(401);
+    expect((await answer(partial, deps)).statusCode).toBe(401);
   });
 
   it('refuses status on a target outside VPCEP_APPROVAL_ALLOWED_TARGETS', async () => {
     const { deps, replies } = world({ allowedTargets: new Set([`apig:${INSTANCE_ID}`]) });
 
-    await handleFeishuRequest(feishuRequest(messageEvent(`status vpcep:${SERVICE_ID}`)), deps);
+    await answer(feishuRequest(messageEvent(`status vpcep:${SERVICE_ID}`)), deps);
 
     expect(replies[0]?.message).toMatchObject({ msg_type: 'text' });
     expect(replies[0]?.message.content).toContain('is not a target this service may change');
@@ -130,10 +136,7 @@ describe('handleFeishuRequest', () => {
   it('defuses mention tags the user typed when it echoes them back', async () => {
     const { deps, replies } = world();
 
-    await handleFeishuRequest(
-      feishuRequest(messageEvent(`accept vpcep:${SERVICE_ID} <at user_id="all"></at>`)),
-      deps,
-    );
+    await answer(feishuRequest(messageEvent(`accept vpcep:${SERVICE_ID} <at user_id="all"></at>`)), deps);
 
     expect(replies[0]?.message.content).not.toContain('<at');
     expect(replies[0]?.message.content).toContain('\uFF1Cat');
@@ -141,7 +144,7 @@ describe('handleFeishuRequest', () => {
 
   it('answers 503 without CHATOPS_SOURCE_SIGNING_KEY and queues nothing', async () => {
     const { deps, sqs } = world({ sourceKey: undefined });
-    const response = await handleFeishuRequest(
+    const response = await answer(
       feishuRequest(messageEvent(`accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}`)),
       deps,
     );
@@ -153,7 +156,7 @@ describe('handleFeishuRequest', () => {
     const { deps, sqs, replies } = world();
     const event = messageEvent(`accept vpcep:${SERVICE_ID} ${ENDPOINT_ID} -- CHG-9`, { messageId: 'om_1' });
 
-    const response = await handleFeishuRequest(feishuRequest(event), deps);
+    const response = await answer(feishuRequest(event), deps);
 
     expect(response.statusCode).toBe(200);
     expect(queued(sqs)[0]).toMatchObject({
@@ -169,10 +172,7 @@ describe('handleFeishuRequest', () => {
   it('replies to status with a card of pending connections and their buttons', async () => {
     const { deps, replies } = world();
 
-    await handleFeishuRequest(
-      feishuRequest(messageEvent(`status vpcep:${SERVICE_ID}`, { messageId: 'om_s' })),
-      deps,
-    );
+    await answer(feishuRequest(messageEvent(`status vpcep:${SERVICE_ID}`, { messageId: 'om_s' })), deps);
 
     expect(replies[0]).toMatchObject({ messageId: 'om_s', message: { msg_type: 'interactive' } });
     const card = JSON.parse(replies[0]?.message.content ?? '{}');
@@ -193,7 +193,7 @@ describe('handleFeishuRequest', () => {
       ],
     });
 
-    await handleFeishuRequest(feishuRequest(messageEvent(`status vpcep:${SERVICE_ID}`)), deps);
+    await answer(feishuRequest(messageEvent(`status vpcep:${SERVICE_ID}`)), deps);
 
     const card = replies[0]?.message.content ?? '';
     expect(card).not.toContain('<at');
@@ -205,8 +205,8 @@ describe('handleFeishuRequest', () => {
     const { deps, sqs } = world();
     const event = messageEvent(`reject vpcep:${SERVICE_ID} ${ENDPOINT_ID}`, { eventId: 'ev-1' });
 
-    await handleFeishuRequest(feishuRequest(event), deps);
-    const again = await handleFeishuRequest(feishuRequest(event), deps);
+    await answer(feishuRequest(event), deps);
+    const again = await answer(feishuRequest(event), deps);
 
     expect(again.statusCode).toBe(200);
     expect(sqs.sent).toHaveLength(1);
@@ -214,7 +214,7 @@ describe('handleFeishuRequest', () => {
 
   it('queues a card button press and answers with a toast', async () => {
     const { deps, sqs } = world();
-    const response = await handleFeishuRequest(
+    const response = await answer(
       feishuRequest(cardEvent({ action: 'accept', target: `vpcep:${SERVICE_ID}`, endpoint: ENDPOINT_ID })),
       deps,
     );
@@ -225,11 +225,11 @@ describe('handleFeishuRequest', () => {
 
   it('refuses a user who is not allowed and queues nothing', async () => {
     const { deps, sqs, replies } = world();
-    await handleFeishuRequest(
+    await answer(
       feishuRequest(messageEvent(`accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}`, { user: 'ou_mallory' })),
       deps,
     );
-    const card = await handleFeishuRequest(
+    const card = await answer(
       feishuRequest(
         cardEvent(
           { action: 'accept', target: `vpcep:${SERVICE_ID}`, endpoint: ENDPOINT_ID },
@@ -250,19 +250,13 @@ describe('handleFeishuRequest', () => {
     const tampered = feishuRequest(event);
     tampered.body = Buffer.from(tampered.body.toString().replace('"}', ' "}'));
 
-    expect((await handleFeishuRequest(feishuRequest(event, { sign: false }), deps)).statusCode).toBe(401);
+    expect((await answer(feishuRequest(event, { sign: false }), deps)).statusCode).toBe(401);
     expect(
-      (
-        await handleFeishuRequest(
-          feishuRequest(event, { timestamp: Math.floor(Date.now() / 1000) - 400 }),
-          deps,
-        )
-      ).statusCode,
+      (await answer(feishuRequest(event, { timestamp: Math.floor(Date.now() / 1000) - 400 }), deps))
+        .statusCode,
     ).toBe(401);
-    expect((await handleFeishuRequest(tampered, deps)).statusCode).toBe(401);
-    expect(
-      (await handleFeishuRequest(feishuRequest(event), { ...deps, encryptKey: undefined })).statusCode,
-    ).toBe(503);
+    expect((await answer(tampered, deps)).statusCode).toBe(401);
+    expect((await answer(feishuRequest(event), { ...deps, encryptKey: undefined })).statusCode).toBe(503);
     expect(sqs.sent).toHaveLength(0);
   });
 });

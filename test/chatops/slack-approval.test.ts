@@ -5,7 +5,7 @@ import { handleSlackRequest } from '../../lib/chatops/slack.ts';
 import { postSlackApproval, type SlackApprovalDeps } from '../../lib/chatops/slack-approval.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { VpcepApprovalError } from '../../lib/errors.ts';
-import { sqsDecisionQueue } from '../../lib/queue/enqueue.ts';
+import { sqsDecisionQueue } from '../../lib/queue/sqs-queue.ts';
 import type { ApprovalRequestEvent } from '../../lib/sweeper/sweep.ts';
 import { fakeAwsClient } from '../helpers/aws-fakes.ts';
 import { type CaptureAnswer, type Captured, startCaptureServer } from '../helpers/capture-server.ts';

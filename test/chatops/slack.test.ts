@@ -6,11 +6,17 @@ import { parseChatAllowlist } from '../../lib/chatops/authorize.ts';
 import { handleSlackRequest, type SlackDeps } from '../../lib/chatops/slack.ts';
 import type { SlackMessage } from '../../lib/chatops/slack-messages.ts';
 import { loadConfig } from '../../lib/config.ts';
-import { sqsDecisionQueue } from '../../lib/queue/enqueue.ts';
+import type { HttpRequest } from '../../lib/http/api-gateway.ts';
+import { errorResponse } from '../../lib/http/errors.ts';
+import { sqsDecisionQueue } from '../../lib/queue/sqs-queue.ts';
 import { fakeAwsClient } from '../helpers/aws-fakes.ts';
 import { CHAT_SOURCE_KEY } from '../helpers/chat.ts';
 import { ENDPOINT_ID, INSTANCE_ID, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
 import { buttonPress, SLACK_SECRET, signedSlack, slashCommand } from '../helpers/slack.ts';
+
+/** What the caller is answered: the handler's response, or the one error middleware's answer to what it threw. */
+const answer = (request: HttpRequest, deps: SlackDeps) =>
+  handleSlackRequest(request, deps).catch(errorResponse);
 
 describe('verifySlackRequest', () => {
   it("accepts Slack's published example request", () => {
@@ -80,7 +86,7 @@ describe('handleSlackRequest', () => {
       trigger_id: 'trigger-1',
     });
 
-    const response = await handleSlackRequest(signedSlack(body), deps);
+    const response = await answer(signedSlack(body), deps);
 
     expect(response.statusCode).toBe(200);
     expect(response.body).toMatchObject({
@@ -101,9 +107,9 @@ describe('handleSlackRequest', () => {
   it('gives a retried request the same decision id and a new command a new one', async () => {
     const { deps, sqs } = world();
     const text = `reject vpcep:${SERVICE_ID} ${ENDPOINT_ID}`;
-    await handleSlackRequest(signedSlack(slashCommand({ text, trigger_id: 'same' })), deps);
-    await handleSlackRequest(signedSlack(slashCommand({ text, trigger_id: 'same' })), deps);
-    await handleSlackRequest(signedSlack(slashCommand({ text, trigger_id: 'other' })), deps);
+    await answer(signedSlack(slashCommand({ text, trigger_id: 'same' })), deps);
+    await answer(signedSlack(slashCommand({ text, trigger_id: 'same' })), deps);
+    await answer(signedSlack(slashCommand({ text, trigger_id: 'other' })), deps);
 
     const ids = queued(sqs).map((d) => d.id);
     expect(ids[0]).toBe(ids[1]);
@@ -112,11 +118,11 @@ describe('handleSlackRequest', () => {
 
   it('politely refuses a user who is not allowed, or not on this target, and queues nothing', async () => {
     const { deps, sqs } = world();
-    const stranger = await handleSlackRequest(
+    const stranger = await answer(
       signedSlack(slashCommand({ user_id: 'U0MALLORY', text: `accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}` })),
       deps,
     );
-    const elsewhere = await handleSlackRequest(
+    const elsewhere = await answer(
       signedSlack(slashCommand({ user_id: 'U0BOB', text: `accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}` })),
       deps,
     );
@@ -131,8 +137,8 @@ describe('handleSlackRequest', () => {
 
   it('answers help, and names the bad token of a wrong command', async () => {
     const { deps, sqs } = world();
-    const help = await handleSlackRequest(signedSlack(slashCommand({ text: '' })), deps);
-    const wrong = await handleSlackRequest(
+    const help = await answer(signedSlack(slashCommand({ text: '' })), deps);
+    const wrong = await answer(
       signedSlack(slashCommand({ text: `accept vpcep:${SERVICE_ID} not-a-uuid` })),
       deps,
     );
@@ -147,10 +153,7 @@ describe('handleSlackRequest', () => {
 
   it('lists pending connections with Accept and Reject buttons for status', async () => {
     const { deps } = world();
-    const response = await handleSlackRequest(
-      signedSlack(slashCommand({ text: `status vpcep:${SERVICE_ID}` })),
-      deps,
-    );
+    const response = await answer(signedSlack(slashCommand({ text: `status vpcep:${SERVICE_ID}` })), deps);
 
     const text = JSON.stringify(response.body);
     expect(text).toContain(ENDPOINT_ID);
@@ -162,7 +165,7 @@ describe('handleSlackRequest', () => {
     const { deps, sqs, responded } = world();
     const body = buttonPress({ action: 'reject', target: `vpcep:${SERVICE_ID}`, endpoint: ENDPOINT_ID });
 
-    const response = await handleSlackRequest(signedSlack(body), deps);
+    const response = await answer(signedSlack(body), deps);
 
     expect(response).toEqual({ statusCode: 200, body: undefined });
     expect(queued(sqs)[0]).toMatchObject({
@@ -178,13 +181,9 @@ describe('handleSlackRequest', () => {
     const body = slashCommand({ text: `accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}` });
     const tampered = { ...signedSlack(body), body: Buffer.from(body.replace('accept', 'reject')) };
 
-    expect((await handleSlackRequest(tampered, deps)).statusCode).toBe(401);
-    expect(
-      (await handleSlackRequest({ headers: {}, body: Buffer.from(body), query: {} }, deps)).statusCode,
-    ).toBe(401);
-    expect(
-      (await handleSlackRequest(signedSlack(body), { ...deps, signingSecret: undefined })).statusCode,
-    ).toBe(503);
+    expect((await answer(tampered, deps)).statusCode).toBe(401);
+    expect((await answer({ headers: {}, body: Buffer.from(body), query: {} }, deps)).statusCode).toBe(401);
+    expect((await answer(signedSlack(body), { ...deps, signingSecret: undefined })).statusCode).toBe(503);
     expect(sqs.sent).toHaveLength(0);
   });
 
@@ -192,7 +191,7 @@ describe('handleSlackRequest', () => {
     const { deps, sqs } = world({ sourceKey: undefined });
     const body = slashCommand({ text: `accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}` });
 
-    expect(await handleSlackRequest(signedSlack(body), deps)).toEqual({
+    expect(await answer(signedSlack(body), deps)).toEqual({
       statusCode: 503,
       body: { error: 'not_configured' },
     });
@@ -201,10 +200,7 @@ describe('handleSlackRequest', () => {
 
   it('signs the chat reference it puts in the decision source, bound to that decision', async () => {
     const { deps, sqs } = world();
-    await handleSlackRequest(
-      signedSlack(slashCommand({ text: `accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}` })),
-      deps,
-    );
+    await answer(signedSlack(slashCommand({ text: `accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}` })), deps);
 
     const [decision] = queued(sqs);
     const { signature, ...source } = decision.source;
@@ -232,14 +228,8 @@ describe('handleSlackRequest', () => {
       },
     });
 
-    const status = await handleSlackRequest(
-      signedSlack(slashCommand({ text: `status vpcep:${SERVICE_ID}` })),
-      deps,
-    );
-    const allowed = await handleSlackRequest(
-      signedSlack(slashCommand({ text: `status apig:${INSTANCE_ID}` })),
-      deps,
-    );
+    const status = await answer(signedSlack(slashCommand({ text: `status vpcep:${SERVICE_ID}` })), deps);
+    const allowed = await answer(signedSlack(slashCommand({ text: `status apig:${INSTANCE_ID}` })), deps);
 
     expect(status.body).toMatchObject({
       text: `Sorry, vpcep:${SERVICE_ID} is not a target this service may change.`,
@@ -251,7 +241,7 @@ describe('handleSlackRequest', () => {
 
   it('escapes what the user typed when it echoes it back', async () => {
     const { deps } = world();
-    const response = await handleSlackRequest(
+    const response = await answer(
       signedSlack(slashCommand({ text: `accept vpcep:${SERVICE_ID} <!channel>` })),
       deps,
     );

@@ -4,7 +4,7 @@ import { type DecisionInput, parseDecision } from '../../lib/decision/schema.ts'
 import { type ExecuteOptions, type ExecutorDeps, executeDecision } from '../../lib/executor/execute.ts';
 import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
 import type { Ledger } from '../../lib/ledger/ledger.ts';
-import type { Metrics } from '../../lib/metrics.ts';
+import type { MetricsRecorder } from '../../lib/metrics.ts';
 import { type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
 import {
   aDecision,
@@ -54,13 +54,12 @@ async function run(input: DecisionInput, deps: Partial<ExecutorDeps> = {}, optio
 
 const actionCalls = () => h.sim.countCalls('vpcep.action');
 
-function countingMetrics(): Metrics & { counts: Map<string, number> } {
+function countingMetrics(): MetricsRecorder & { counts: Map<string, number> } {
   const counts = new Map<string, number>();
   return {
     counts,
     count: (name, value = 1) => counts.set(name, (counts.get(name) ?? 0) + value),
     timing() {},
-    flush() {},
   };
 }
 

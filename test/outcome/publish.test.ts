@@ -1,7 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
 import { invalidOutcome } from '../../lib/decision/outcome.ts';
-import { snsOutcomePublisher } from '../../lib/outcome/publish.ts';
+import { snsOutcomePublisher } from '../../lib/outcome/sns-publisher.ts';
 import { fakeAwsClient } from '../helpers/aws-fakes.ts';
 import { startCaptureServer } from '../helpers/capture-server.ts';
 

@@ -4,7 +4,8 @@ import { decodeSigningSecret } from '../../lib/auth/standard-webhooks.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { Outcome } from '../../lib/decision/outcome.ts';
 import type { Decision } from '../../lib/decision/schema.ts';
-import { sqsDecisionQueue } from '../../lib/queue/enqueue.ts';
+import { errorResponse } from '../../lib/http/errors.ts';
+import { sqsDecisionQueue } from '../../lib/queue/sqs-queue.ts';
 import {
   handleDecisionWebhook,
   MAX_BODY_BYTES,
@@ -19,6 +20,10 @@ const huawei = loadConfig({
   HUAWEICLOUD_SDK_PROJECT_ID: '0504201b6c80256b2f01c0074ea4d3f8',
   HUAWEICLOUD_REGION: 'cn-north-4',
 }).huawei;
+
+/** What the caller is answered: the webhook's response, or the one error middleware's answer to what it threw. */
+const answer = (request: WebhookRequest, deps: WebhookDeps) =>
+  handleDecisionWebhook(request, deps).catch(errorResponse);
 
 function world(overrides: Partial<WebhookDeps> = {}) {
   const sqs = fakeAwsClient();
@@ -54,7 +59,7 @@ describe('handleDecisionWebhook', () => {
   it('queues a valid, signed decision on the FIFO queue grouped by target and deduplicated by id', async () => {
     const { deps, sqs } = world();
 
-    const response = await handleDecisionWebhook(signed(aDecision()), deps);
+    const response = await answer(signed(aDecision()), deps);
 
     expect(response).toEqual({ statusCode: 202, body: { decisionId: 'CHG-1042', status: 'queued' } });
     expect(sqs.sent).toHaveLength(1);
@@ -71,7 +76,7 @@ describe('handleDecisionWebhook', () => {
   it('executes inline with ?wait=true and answers 200 with the outcome', async () => {
     const { deps, sqs, executed } = world();
 
-    const response = await handleDecisionWebhook({ ...signed(aDecision()), query: { wait: 'true' } }, deps);
+    const response = await answer({ ...signed(aDecision()), query: { wait: 'true' } }, deps);
 
     expect(response.statusCode).toBe(200);
     expect(response.body).toMatchObject({ decisionId: 'CHG-1042', status: 'succeeded' });
@@ -93,17 +98,14 @@ describe('handleDecisionWebhook', () => {
       query: {},
     };
 
-    expect((await handleDecisionWebhook(hub, deps)).statusCode).toBe(202);
-    expect((await handleDecisionWebhook(bearer, deps)).statusCode).toBe(202);
+    expect((await answer(hub, deps)).statusCode).toBe(202);
+    expect((await answer(bearer, deps)).statusCode).toBe(202);
   });
 
   it('answers 400 with every field error and queues nothing', async () => {
     const { deps, sqs } = world();
 
-    const response = await handleDecisionWebhook(
-      signed({ ...aDecision({ endpoints: ['x'] }), extra: 1 }),
-      deps,
-    );
+    const response = await answer(signed({ ...aDecision({ endpoints: ['x'] }), extra: 1 }), deps);
 
     expect(response.statusCode).toBe(400);
     expect(response.body.issues).toEqual([
@@ -116,7 +118,7 @@ describe('handleDecisionWebhook', () => {
   it('answers 400 "must be an object" for a JSON array body', async () => {
     const { deps, sqs } = world();
 
-    const response = await handleDecisionWebhook(signed([aDecision()]), deps);
+    const response = await answer(signed([aDecision()]), deps);
 
     expect(response).toEqual({
       statusCode: 400,
@@ -128,7 +130,7 @@ describe('handleDecisionWebhook', () => {
   it('answers 403 when policy denies the target', async () => {
     const { deps, sqs } = world({ allowedTargets: new Set([`apig:${INSTANCE_ID}`]) });
 
-    const response = await handleDecisionWebhook(signed(aDecision()), deps);
+    const response = await answer(signed(aDecision()), deps);
 
     expect(response).toMatchObject({ statusCode: 403, body: { error: 'denied', decisionId: 'CHG-1042' } });
     expect(sqs.sent).toHaveLength(0);
@@ -178,7 +180,7 @@ describe('handleDecisionWebhook', () => {
   ])('answers 401 for %s', async (_name, request) => {
     const { deps, sqs } = world();
 
-    const response = await handleDecisionWebhook(request(), deps);
+    const response = await answer(request(), deps);
 
     expect(response).toEqual({
       statusCode: 401,
@@ -191,16 +193,14 @@ describe('handleDecisionWebhook', () => {
     const { deps } = world();
     const big = Buffer.alloc(MAX_BODY_BYTES + 1, 0x20);
 
-    expect((await handleDecisionWebhook({ headers: {}, body: big, query: {} }, deps)).statusCode).toBe(413);
-    expect(
-      (await handleDecisionWebhook(signed(aDecision(), { 'content-type': 'text/plain' }), deps)).statusCode,
-    ).toBe(415);
+    expect((await answer({ headers: {}, body: big, query: {} }, deps)).statusCode).toBe(413);
+    expect((await answer(signed(aDecision(), { 'content-type': 'text/plain' }), deps)).statusCode).toBe(415);
   });
 
   it('answers 503 and queues nothing when no authentication scheme is configured', async () => {
     const { deps, sqs } = world({ auth: { signingKeys: [], hubSecrets: [], bearerTokens: [] } });
 
-    const response = await handleDecisionWebhook({ headers: {}, body: Buffer.from('{}'), query: {} }, deps);
+    const response = await answer({ headers: {}, body: Buffer.from('{}'), query: {} }, deps);
 
     expect(response.statusCode).toBe(503);
     expect(sqs.sent).toHaveLength(0);
@@ -211,7 +211,7 @@ describe('handleDecisionWebhook', () => {
       queue: sqsDecisionQueue(fakeAwsClient({ fail: () => true }), 'https://sqs.local/q.fifo'),
     });
 
-    const response = await handleDecisionWebhook(signed(aDecision()), deps);
+    const response = await answer(signed(aDecision()), deps);
 
     expect(response.statusCode).toBe(503);
     expect(JSON.stringify(response.body)).not.toMatch(/ServiceUnavailable|stack/);
@@ -247,7 +247,7 @@ describe('handleDecisionWebhook fuzz', () => {
         ),
         fc.constantFrom({}, { wait: 'true' }, { wait: 'yes' }),
         async (headers, body, query) => {
-          const response = await handleDecisionWebhook({ headers, body, query }, deps);
+          const response = await answer({ headers, body, query }, deps);
           expect(response.statusCode).toBeGreaterThanOrEqual(400);
           expect(response.statusCode).toBeLessThan(500);
         },
@@ -267,7 +267,7 @@ describe('handleDecisionWebhook fuzz', () => {
           fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
         ),
         async (body) => {
-          const response = await handleDecisionWebhook(signed(body), deps);
+          const response = await answer(signed(body), deps);
           expect([400, 415]).toContain(response.statusCode);
         },
       ),

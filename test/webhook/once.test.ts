@@ -3,14 +3,19 @@ import { decodeSigningSecret } from '../../lib/auth/standard-webhooks.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { Outcome } from '../../lib/decision/outcome.ts';
 import type { Decision } from '../../lib/decision/schema.ts';
+import { errorResponse } from '../../lib/http/errors.ts';
 import { dynamoDbDeliveryAnswers } from '../../lib/ledger/delivery-answers.ts';
 import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
-import { sqsDecisionQueue } from '../../lib/queue/enqueue.ts';
+import { sqsDecisionQueue } from '../../lib/queue/sqs-queue.ts';
 import { handleDecisionWebhook, type WebhookDeps, type WebhookRequest } from '../../lib/webhook/handle.ts';
 import { fakeAwsClient } from '../helpers/aws-fakes.ts';
 import { type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
 import { aDecision } from '../helpers/factories.ts';
 import { hubSignature, STANDARD_SECRET, standardWebhookHeaders } from '../helpers/webhook-signing.ts';
+
+/** What the caller is answered: the webhook's response, or the one error middleware's answer to what it threw. */
+const answer = (request: WebhookRequest, deps: WebhookDeps) =>
+  handleDecisionWebhook(request, deps).catch(errorResponse);
 
 const huawei = loadConfig({
   HUAWEICLOUD_SDK_PROJECT_ID: '0504201b6c80256b2f01c0074ea4d3f8',
@@ -76,8 +81,8 @@ describe('a delivery is accepted once across containers', () => {
     const second = container();
     const request = signed(aDecision(), 'msg_replayed');
 
-    const original = await handleDecisionWebhook(request, first.deps);
-    const replay = await handleDecisionWebhook({ ...request, query: { wait: 'true' } }, second.deps);
+    const original = await answer(request, first.deps);
+    const replay = await answer({ ...request, query: { wait: 'true' } }, second.deps);
 
     expect(original).toEqual({ statusCode: 202, body: { decisionId: 'CHG-1042', status: 'queued' } });
     expect(replay).toEqual(original);
@@ -91,8 +96,8 @@ describe('a delivery is accepted once across containers', () => {
     const second = container();
     const request = { ...signed(aDecision(), 'msg_retry'), query: { wait: 'true' } };
 
-    const original = await handleDecisionWebhook(request, first.deps);
-    const retry = await handleDecisionWebhook(request, second.deps);
+    const original = await answer(request, first.deps);
+    const retry = await answer(request, second.deps);
 
     expect(original.statusCode).toBe(200);
     expect(retry).toEqual(original);
@@ -109,8 +114,8 @@ describe('a delivery is accepted once across containers', () => {
     const first = container();
     const second = container();
 
-    const original = await handleDecisionWebhook(hub, first.deps);
-    const again = await handleDecisionWebhook({ ...hub, query: { wait: 'true' } }, second.deps);
+    const original = await answer(hub, first.deps);
+    const again = await answer({ ...hub, query: { wait: 'true' } }, second.deps);
 
     expect(original.statusCode).toBe(202);
     expect(again).toEqual(original);
@@ -130,16 +135,19 @@ describe('a delivery is accepted once across containers', () => {
     const other = container();
     const request = { ...signed(aDecision(), 'msg_slow'), query: { wait: 'true' } };
 
-    const first = handleDecisionWebhook(request, slow.deps);
+    const first = answer(request, slow.deps);
     // The claim is written before the work starts: wait until the work is under way.
     await vi.waitFor(() => expect(finish).toBeDefined());
-    const during = await handleDecisionWebhook(request, other.deps);
+    const during = await answer(request, other.deps);
     finish?.();
     const original = await first;
-    const after = await handleDecisionWebhook(request, other.deps);
+    const after = await answer(request, other.deps);
 
     expect(during.statusCode).toBe(503);
-    expect(during.body).toMatchObject({ error: 'in_progress' });
+    expect(during.body).toMatchObject({
+      error: 'unavailable',
+      message: expect.stringContaining('still being processed'),
+    });
     expect(after).toEqual(original);
     expect(other.executed).toHaveLength(0);
   });
@@ -154,8 +162,8 @@ describe('a delivery is accepted once across containers', () => {
     await once.ledger.recordDelivery({ kind: 'decision', id: 'CHG-DIED' }, died, 86_400_000);
     await once.ledger.recordDelivery({ kind: 'webhook-id', id: 'msg_busy' }, fresh, 86_400_000);
 
-    const retried = await handleDecisionWebhook(request, deps);
-    const busy = await handleDecisionWebhook(signed(aDecision({ id: 'CHG-BUSY' }), 'msg_busy'), deps);
+    const retried = await answer(request, deps);
+    const busy = await answer(signed(aDecision({ id: 'CHG-BUSY' }), 'msg_busy'), deps);
 
     expect(retried).toEqual({ statusCode: 202, body: { decisionId: 'CHG-DIED', status: 'queued' } });
     expect(sqs.sent).toHaveLength(1);
@@ -167,8 +175,8 @@ describe('a delivery is accepted once across containers', () => {
     const healthy = container();
     const request = signed(aDecision(), 'msg_after_outage');
 
-    const failed = await handleDecisionWebhook(request, broken.deps);
-    const retried = await handleDecisionWebhook(request, healthy.deps);
+    const failed = await answer(request, broken.deps);
+    const retried = await answer(request, healthy.deps);
 
     expect(failed.statusCode).toBe(503);
     expect(retried).toEqual({ statusCode: 202, body: { decisionId: 'CHG-1042', status: 'queued' } });
@@ -181,11 +189,8 @@ describe('a decision id seen before', () => {
     const first = container();
     const second = container();
 
-    await handleDecisionWebhook(signed(aDecision({ id: 'CHG-3000', action: 'reject' })), first.deps);
-    const again = await handleDecisionWebhook(
-      signed(aDecision({ id: 'CHG-3000', action: 'accept' })),
-      second.deps,
-    );
+    await answer(signed(aDecision({ id: 'CHG-3000', action: 'reject' })), first.deps);
+    const again = await answer(signed(aDecision({ id: 'CHG-3000', action: 'accept' })), second.deps);
 
     expect(again.statusCode).toBe(200);
     expect(again.body).toMatchObject({
@@ -200,11 +205,8 @@ describe('a decision id seen before', () => {
   it('tells the outcome status of a first decision executed inline', async () => {
     const { deps, executed } = container();
 
-    await handleDecisionWebhook({ ...signed(aDecision({ id: 'CHG-3001' })), query: { wait: 'true' } }, deps);
-    const again = await handleDecisionWebhook(
-      { ...signed(aDecision({ id: 'CHG-3001' })), query: { wait: 'true' } },
-      deps,
-    );
+    await answer({ ...signed(aDecision({ id: 'CHG-3001' })), query: { wait: 'true' } }, deps);
+    const again = await answer({ ...signed(aDecision({ id: 'CHG-3001' })), query: { wait: 'true' } }, deps);
 
     expect(again.body).toMatchObject({
       status: 'duplicate',
@@ -222,8 +224,8 @@ describe('a decision id seen before', () => {
       query: {},
     };
 
-    const first = await handleDecisionWebhook(bearer, deps);
-    const second = await handleDecisionWebhook(bearer, deps);
+    const first = await answer(bearer, deps);
+    const second = await answer(bearer, deps);
 
     expect(first.statusCode).toBe(202);
     expect(second.body).toMatchObject({ status: 'duplicate', previous: { status: 'queued' } });
@@ -234,8 +236,8 @@ describe('a decision id seen before', () => {
     const broken = container({ failQueue: true });
     const healthy = container();
 
-    const failed = await handleDecisionWebhook(signed(aDecision({ id: 'CHG-3003' })), broken.deps);
-    const retried = await handleDecisionWebhook(signed(aDecision({ id: 'CHG-3003' })), healthy.deps);
+    const failed = await answer(signed(aDecision({ id: 'CHG-3003' })), broken.deps);
+    const retried = await answer(signed(aDecision({ id: 'CHG-3003' })), healthy.deps);
 
     expect(failed.statusCode).toBe(503);
     expect(retried.statusCode).toBe(202);
@@ -246,7 +248,7 @@ describe('a decision id seen before', () => {
     const raw = Buffer.from(JSON.stringify(aDecision({ id: 'CHG-3004' })));
     const timestamp = Math.floor(Date.now() / 1000) - 30;
 
-    await handleDecisionWebhook(
+    await answer(
       {
         headers: { 'content-type': 'application/json', ...standardWebhookHeaders(raw, { timestamp }) },
         body: raw,

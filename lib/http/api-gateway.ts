@@ -1,5 +1,8 @@
 /** API Gateway HTTP API (payload 2.0) events in and out of our transport-neutral request/response. */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+
+export type HttpApiEvent = APIGatewayProxyEventV2;
+export type HttpApiResult = APIGatewayProxyStructuredResultV2;
 
 export type HttpRequest = {
   /** Lower-cased names, as payload 2.0 delivers them (comma-joined when repeated). */
@@ -11,7 +14,7 @@ export type HttpRequest = {
 
 export type HttpResponse = { statusCode: number; body: unknown; headers?: Record<string, string> };
 
-export function fromHttpApiEvent(event: APIGatewayProxyEventV2): HttpRequest {
+export function fromHttpApiEvent(event: HttpApiEvent): HttpRequest {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
   const raw = event.body ?? '';
@@ -22,11 +25,18 @@ export function fromHttpApiEvent(event: APIGatewayProxyEventV2): HttpRequest {
   };
 }
 
-export function toHttpApiResult(response: HttpResponse): APIGatewayProxyStructuredResultV2 {
+export function toHttpApiResult(response: HttpResponse): HttpApiResult {
   return {
     statusCode: response.statusCode,
     headers: { 'content-type': 'application/json', ...response.headers },
     // An undefined body is an empty 200, which is how Slack wants a button press acknowledged.
     body: response.body === undefined ? '' : JSON.stringify(response.body),
   };
+}
+
+/** A handler over our request/response, as the HTTP API calls it (payload 2.0 in and out). */
+export function httpApi(
+  handle: (request: HttpRequest, context: Context) => Promise<HttpResponse>,
+): (event: HttpApiEvent, context: Context) => Promise<HttpApiResult> {
+  return async (event, context) => toHttpApiResult(await handle(fromHttpApiEvent(event), context));
 }

@@ -1,0 +1,28 @@
+/** The Feishu/Lark event function's settings: its app's keys and who may decide, Huawei Cloud, the queue. */
+import {
+  chatSecrets,
+  type FeishuEventConfig,
+  FeishuEventEnv,
+  feishuEventFrom,
+} from '../../lib/chatops/config.ts';
+import { DecisionEnv, decisionConfigFrom, parseEnv, QueueEnv, secretValues } from '../../lib/config.ts';
+import type { Env } from '../../lib/secrets.ts';
+import type { BaseConfig } from '../commons/wiring.ts';
+
+const FeishuEnv = { ...DecisionEnv, ...QueueEnv, ...FeishuEventEnv };
+
+export type FeishuConfig = BaseConfig &
+  ReturnType<typeof decisionConfigFrom> &
+  FeishuEventConfig & { queueUrl: string };
+
+export function loadFeishuConfig(env: Env = process.env): FeishuConfig {
+  const e = parseEnv(FeishuEnv, env);
+  const core = decisionConfigFrom(e);
+  return {
+    ...core,
+    ...feishuEventFrom(e),
+    queueUrl: e.DECISION_QUEUE_URL,
+    logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
+    secrets: [...secretValues(core.huawei.credentials), ...chatSecrets(e)],
+  };
+}

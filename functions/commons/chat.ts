@@ -1,0 +1,35 @@
+/** What both chat functions share: a decision's way to the queue, and `status` reads within chat's 3 s. */
+import type { ChatAllowlist } from '../../lib/chatops/authorize.ts';
+import type { ChatDeps } from '../../lib/chatops/decide.ts';
+import type { Config } from '../../lib/config.ts';
+import type { Logger } from '../../lib/log.ts';
+import type { MetricsRecorder } from '../../lib/metrics.ts';
+import { decisionQueue } from '../../lib/queue/enqueue.ts';
+import { decisionRunner } from '../../lib/runner.ts';
+import type { Effects } from './wiring.ts';
+
+/** Chat platforms give up after 3 s; a status read must leave time to answer. */
+const STATUS_BUDGET_MS = 2_000;
+
+export function chatDeps(
+  config: Pick<Config, 'huawei' | 'execution' | 'allowedTargets'> & {
+    queueUrl: string;
+    allowlist: ChatAllowlist;
+    sourceSigningKey: string | undefined;
+    secrets: readonly string[];
+  },
+  observe: { logger: Logger; metrics: MetricsRecorder },
+  effects: Effects,
+): Omit<ChatDeps, 'sourceKey'> & { sourceKey: string | undefined } {
+  const runner = decisionRunner(config, observe);
+  return {
+    allowlist: config.allowlist,
+    // Without it the chat functions answer 503 (fail closed): see lib/chatops/slack.ts, feishu.ts.
+    sourceKey: config.sourceSigningKey,
+    allowedTargets: config.allowedTargets,
+    huawei: config.huawei,
+    queue: decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs }),
+    readPending: (target) => runner.readPending(target, Date.now() + STATUS_BUDGET_MS),
+    logger: observe.logger,
+  };
+}

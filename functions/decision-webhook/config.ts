@@ -1,0 +1,33 @@
+/** The decision webhook's settings: Huawei Cloud and policy (for `?wait=true`), its secrets, the queue, the topic. */
+import type { WebhookAuthConfig } from '../../lib/auth/webhook.ts';
+import { loadWebhookSecrets } from '../../lib/auth/webhook-secrets.ts';
+import {
+  DecisionEnv,
+  decisionConfigFrom,
+  parseEnv,
+  QueueEnv,
+  secretValues,
+  TopicEnv,
+} from '../../lib/config.ts';
+import type { Env } from '../../lib/secrets.ts';
+import type { BaseConfig } from '../commons/wiring.ts';
+
+const WebhookEnv = { ...DecisionEnv, ...QueueEnv, ...TopicEnv };
+
+export type WebhookConfig = BaseConfig &
+  ReturnType<typeof decisionConfigFrom> & { auth: WebhookAuthConfig; queueUrl: string; topicArn: string };
+
+export function loadWebhookConfig(env: Env = process.env): WebhookConfig {
+  const e = parseEnv(WebhookEnv, env);
+  const core = decisionConfigFrom(e);
+  // WEBHOOK_SIGNING_SECRET, WEBHOOK_HUB_SECRET, WEBHOOK_BEARER_TOKEN and their `_PREVIOUS`.
+  const webhook = loadWebhookSecrets(env);
+  return {
+    ...core,
+    auth: webhook.auth,
+    queueUrl: e.DECISION_QUEUE_URL,
+    topicArn: e.OUTCOME_TOPIC_ARN,
+    logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
+    secrets: [...secretValues(core.huawei.credentials), ...webhook.values],
+  };
+}

@@ -1,0 +1,38 @@
+/** The decision webhook's effects: the queue, and for `?wait=true` the Huawei client and the topic. */
+import type { Logger } from '../../lib/log.ts';
+import type { MetricsRecorder } from '../../lib/metrics.ts';
+import { outcomePublisher } from '../../lib/outcome/publish.ts';
+import { decisionQueue } from '../../lib/queue/enqueue.ts';
+import { decisionRunner } from '../../lib/runner.ts';
+import type { WebhookDeps } from '../../lib/webhook/handle.ts';
+import type { Effects } from '../commons/wiring.ts';
+import type { WebhookConfig } from './config.ts';
+
+/** The deps of one invocation, which may execute until `deadlineAt`. */
+export type WebhookDepsAt = (deadlineAt: number) => WebhookDeps;
+
+export function webhookDeps(
+  config: WebhookConfig,
+  observe: { logger: Logger; metrics: MetricsRecorder },
+  effects: Effects = {},
+): WebhookDepsAt {
+  const runner = decisionRunner(config, { ...observe, onRequestWritten: () => publisher.warmUp() });
+  const queue = decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs });
+  const publisher = outcomePublisher({
+    topicArn: config.topicArn,
+    secrets: config.secrets,
+    sns: effects.sns,
+  });
+  return (deadlineAt) => ({
+    auth: config.auth,
+    huawei: config.huawei,
+    allowedTargets: config.allowedTargets,
+    queue,
+    logger: observe.logger,
+    async executeAndPublish(decision) {
+      const outcome = await runner.execute(decision, deadlineAt);
+      await publisher.publish(outcome);
+      return outcome;
+    },
+  });
+}

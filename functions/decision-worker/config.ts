@@ -1,0 +1,33 @@
+/** The decision worker's settings: Huawei Cloud and policy, the topic, and the queue's redrive count. */
+import {
+  DecisionEnv,
+  decisionConfigFrom,
+  intSetting,
+  parseEnv,
+  secretValues,
+  TopicEnv,
+} from '../../lib/config.ts';
+import type { Env } from '../../lib/secrets.ts';
+import type { BaseConfig } from '../commons/wiring.ts';
+
+const WorkerEnv = {
+  ...DecisionEnv,
+  ...TopicEnv,
+  /** The queue's redrive maxReceiveCount: the receive on which a still-failing record is final. */
+  DECISION_MAX_RECEIVE_COUNT: intSetting(5, 1, 1000),
+};
+
+export type WorkerConfig = BaseConfig &
+  ReturnType<typeof decisionConfigFrom> & { topicArn: string; maxReceiveCount: number };
+
+export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+  const e = parseEnv(WorkerEnv, env);
+  const core = decisionConfigFrom(e);
+  return {
+    ...core,
+    topicArn: e.OUTCOME_TOPIC_ARN,
+    maxReceiveCount: e.DECISION_MAX_RECEIVE_COUNT,
+    logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
+    secrets: secretValues(core.huawei.credentials),
+  };
+}

@@ -1,0 +1,28 @@
+/** The decision worker's effects: the Huawei client and the outcome topic. */
+import type { Logger } from '../../lib/log.ts';
+import type { MetricsRecorder } from '../../lib/metrics.ts';
+import { outcomePublisher } from '../../lib/outcome/publish.ts';
+import type { WorkerDeps } from '../../lib/queue/worker.ts';
+import { decisionRunner } from '../../lib/runner.ts';
+import type { Effects } from '../commons/wiring.ts';
+import type { WorkerConfig } from './config.ts';
+
+/** The deps of one invocation, which may execute until `deadlineAt`. */
+export function workerDeps(
+  config: WorkerConfig,
+  observe: { logger: Logger; metrics: MetricsRecorder },
+  effects: Effects = {},
+): (deadlineAt: number) => WorkerDeps {
+  const runner = decisionRunner(config, { ...observe, onRequestWritten: () => publisher.warmUp() });
+  const publisher = outcomePublisher({
+    topicArn: config.topicArn,
+    secrets: config.secrets,
+    sns: effects.sns,
+  });
+  return (deadlineAt) => ({
+    execute: (decision) => runner.execute(decision, deadlineAt),
+    publisher,
+    maxReceiveCount: config.maxReceiveCount,
+    logger: observe.logger,
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * The arrows that must never exist (docs/architecture.md), checked on every file's imports: static
+ * `import … from`, `export … from` and dynamic `import()`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => relative(root, join(e.parentPath, e.name)));
+}
+
+/**
+ * Each import of a file: a package name as written, or a repository path for a relative import.
+ * `valuesOnly` leaves out `import type`, which loads nothing at run time.
+ */
+function importsOf(file: string, options: { valuesOnly?: boolean } = {}): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  const statements =
+    /(?:^import\s+(type\s)?[^;]*?\bfrom\s+|^export\s[^;]*?\bfrom\s+|\bimport\s*\(\s*|^import\s+)['"]([^'"]+)['"]/gm;
+  const specifiers = [...text.matchAll(statements)]
+    .filter((m) => !(options.valuesOnly && m[1] !== undefined))
+    .map((m) => m[2] as string);
+  return specifiers.map((s) => (s.startsWith('.') ? relative(root, resolve(root, dirname(file), s)) : s));
+}
+
+/** Every `file → import` pair of `files` whose import matches `forbidden`. */
+function arrows(files: string[], forbidden: RegExp, options: { valuesOnly?: boolean } = {}): string[] {
+  return files.flatMap((file) =>
+    importsOf(file, options)
+      .filter((i) => forbidden.test(i))
+      .map((i) => `${file} → ${i}`),
+  );
+}
+
+describe('the arrows that must never exist', () => {
+  it('reads imports the way the code writes them (the check itself can fail)', () => {
+    expect(importsOf('functions/decision-worker.ts')).toEqual(
+      expect.arrayContaining(['@middy/core', 'lib/queue/worker.ts', 'functions/commons/wiring.ts']),
+    );
+    expect(importsOf('lib/outcome/publish.ts')).toContain('lib/outcome/sns-publisher.ts');
+    expect(importsOf('lib/ledger/attributes.ts')).toContain('@aws-sdk/client-dynamodb');
+    expect(importsOf('lib/ledger/attributes.ts', { valuesOnly: true })).not.toContain(
+      '@aws-sdk/client-dynamodb',
+    );
+  });
+
+  it('the Huawei client knows no AWS, no Lambda, no middy, and nothing of outcomes', () => {
+    expect(
+      arrows(
+        sources('lib/huawei'),
+        /^(@aws-sdk\/|aws-lambda$|@middy\/|@aws-lambda-powertools\/|lib\/outcome\/)/,
+      ),
+    ).toEqual([]);
+  });
+
+  it('lib/ never imports a function or its wiring', () => {
+    expect(arrows(sources('lib'), /^functions\//)).toEqual([]);
+  });
+
+  it('the executor returns an outcome and never publishes it', () => {
+    expect(arrows(sources('lib/executor'), /^(lib\/outcome\/|@aws-sdk\/client-sns$)/)).toEqual([]);
+  });
+
+  it('logic outside the adapters does not load an AWS SDK client itself (types are fine)', () => {
+    const adapters =
+      /^lib\/(queue\/sqs-queue\.ts|outcome\/sns-publisher\.ts|secrets-ssm\.ts|ledger\/|cli\/ledger-client\.ts)/;
+    const files = sources('lib').filter((f) => !adapters.test(f));
+    expect(arrows(files, /^@aws-sdk\//, { valuesOnly: true })).toEqual([]);
+  });
+});
