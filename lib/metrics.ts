@@ -13,7 +13,13 @@ export type MetricsRecorder = {
 };
 
 /** Every metric the project records, by the name CloudWatch shows. */
-export type MetricName = 'ApiCalls' | 'ApiRetries' | 'ApiLatency' | 'Decisions' | 'ChatNotifications';
+export type MetricName =
+  | 'ApiCalls'
+  | 'ApiRetries'
+  | 'ApiLatency'
+  | 'Decisions'
+  | 'ChatNotifications'
+  | 'TicketNotifications';
 
 export const METRICS_NAMESPACE = 'VpcepApproval';
 
