@@ -1,10 +1,17 @@
 // CloudWatch alarms on every function's Errors (a handler that threw, a timeout, a crash) and Throttles
 // (concurrency exhausted), sent to the alarmTopicArn parameter. serverless.yml picks each alarm by its
-// logical ID, so the template lists them by name; they are built here so the ten stay alike.
+// logical ID, so the template lists them by name; they are built here so they stay alike.
 'use strict';
 
 /** The functions of serverless.yml, by the logical ID osls gives them (<Name>LambdaFunction). */
-const FUNCTIONS = ['DecisionWebhook', 'DecisionWorker', 'ChatopsSlack', 'ChatopsFeishu', 'OutcomeNotifier'];
+const FUNCTIONS = [
+  'DecisionWebhook',
+  'DecisionWorker',
+  'ChatopsSlack',
+  'ChatopsFeishu',
+  'OutcomeNotifier',
+  'TicketNotifier',
+];
 
 const METRICS = {
   Errors: 'failed (threw, timed out or crashed)',
