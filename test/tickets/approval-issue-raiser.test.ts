@@ -116,7 +116,7 @@ describe('the sweep with the Jira approval-issue raiser', () => {
     const again = await raise({
       target: TARGET,
       endpointId: FIRST_EP,
-      rule: 'approvalRequired',
+      rule: 'askPeople',
       reason: 'asked again',
       approvalsRequired: 1,
       approvers: { slack: [], feishu: [] },
