@@ -42,6 +42,7 @@ export async function startRecordingServer(handle: (r: Recorded) => Reply) {
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
+    server,
     recorded,
     /** The next request matching `match` gets `reply` instead of the normal answer. */
     failNext(match: (r: Recorded) => boolean, reply: Reply) {
