@@ -1,9 +1,10 @@
 /**
  * One error taxonomy for the whole project. Logic throws these; callers branch on `code` (a literal)
- * and `retryable`, never on `message`. Codes come in two families, by who reads them: a
+ * and `retryable`, never on `message`. Codes come in three families, by who reads them: a
  * RequestErrorCode is what an HTTP caller is answered (`{"error": <code>, …}`, the one body
  * lib/http/errors.ts builds); a CallErrorCode or Huawei's own code is what an outcome's
- * `results[].error.code` carries. The middleware never shows the second family to an HTTP caller: it
+ * `results[].error.code` carries; a TicketErrorCode is what the ticket notifier and the approval issue
+ * log when Jira or ServiceNow fails. The middleware never shows the last two to an HTTP caller: it
  * answers those `unavailable` (503) or `internal_error` (500). Messages are shown only when `expose`.
  */
 
@@ -30,10 +31,16 @@ export type CallErrorCode =
   | 'TOO_MANY_PAGES'
   | 'MALFORMED_RESPONSE';
 
+/**
+ * Why a ticket system (Jira, ServiceNow) was not written to: it refused (a 3xx/4xx — repeating the
+ * request changes nothing), or it was unavailable (429, 5xx, network — worth retrying).
+ */
+export type TicketErrorCode = 'TICKET_REFUSED' | 'TICKET_UNAVAILABLE';
+
 /** Huawei's own code (`EndPoint.0022`, `APIGW.0308`) or `HTTP_<status>`: open-ended, it comes from the API. */
 export type HuaweiErrorCode = string & { readonly from?: 'huawei' };
 
-export type ErrorCode = RequestErrorCode | CallErrorCode | HuaweiErrorCode;
+export type ErrorCode = RequestErrorCode | CallErrorCode | TicketErrorCode | HuaweiErrorCode;
 
 export type ErrorInit = { retryable?: boolean; statusCode?: number; cause?: unknown; expose?: boolean };
 
@@ -182,6 +189,28 @@ export class TransientNotifyError extends VpcepApprovalError {
   constructor(message: string, cause?: unknown) {
     super('unavailable', message, { retryable: true, statusCode: 503, cause });
     this.name = 'TransientNotifyError';
+  }
+}
+
+/** A ticket system refused a call (3xx or 4xx other than 408 and 429); logged with the ticket, not retried. */
+export class TicketRefusedError extends VpcepApprovalError {
+  readonly httpStatus: number;
+
+  constructor(httpStatus: number, message: string) {
+    super('TICKET_REFUSED', message, { retryable: false, statusCode: 502 });
+    this.name = 'TicketRefusedError';
+    this.httpStatus = httpStatus;
+  }
+}
+
+/**
+ * A ticket system throttled, failed or could not be reached past the retries; the event is retried by
+ * Lambda's asynchronous retries.
+ */
+export class TicketUnavailableError extends VpcepApprovalError {
+  constructor(message: string, cause?: unknown) {
+    super('TICKET_UNAVAILABLE', message, { retryable: true, statusCode: 503, cause });
+    this.name = 'TicketUnavailableError';
   }
 }
 

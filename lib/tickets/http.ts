@@ -5,8 +5,9 @@
  * the server asks for a longer wait than we may spend — the call throws TicketUnavailableError so the
  * event is retried by Lambda. Anything else throws TicketRefusedError.
  */
+
+import { TicketRefusedError, TicketUnavailableError } from '../errors.ts';
 import { backoffDelay } from '../huawei/retry-policy.ts';
-import { TicketRefusedError, TicketUnavailableError } from './errors.ts';
 
 export type HttpRequest = {
   method: 'GET' | 'POST' | 'PATCH';
