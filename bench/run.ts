@@ -6,10 +6,12 @@ import { chatAck } from './chat-ack.ts';
 import { cliColdStart } from './cli-cold-start.ts';
 import { decisionThroughput } from './decision-throughput.ts';
 import { functionColdStart } from './function-cold-start.ts';
+import { throttled } from './throttled.ts';
 
 const only = process.argv[2];
 const benchmarks: Array<[string, () => Promise<string>]> = [
   ['throughput', decisionThroughput],
+  ['throttled', throttled],
   ['cli', cliColdStart],
   ['functions', functionColdStart],
   ['chat', chatAck],

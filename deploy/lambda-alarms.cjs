@@ -3,25 +3,18 @@
 // logical ID, so the template lists them by name; they are built here so they stay alike.
 'use strict';
 
-/** The functions of serverless.yml, by the logical ID osls gives them (<Name>LambdaFunction). */
-const FUNCTIONS = [
-  'DecisionWebhook',
-  'DecisionWorker',
-  'ChatopsSlack',
-  'ChatopsFeishu',
-  'OutcomeNotifier',
-  'TicketNotifier',
-];
-
 const METRICS = {
   Errors: 'failed (threw, timed out or crashed)',
   Throttles: 'was throttled (no concurrency left)',
 };
 
-module.exports = async ({ resolveVariable }) => {
+module.exports = async ({ resolveVariable, resolveConfigurationProperty }) => {
   const topic = await resolveVariable('param:alarmTopicArn');
+  // Every function serverless.yml declares, by the logical ID osls gives it (<Name>LambdaFunction), so
+  // a function added later is covered without touching this file.
+  const functions = Object.keys((await resolveConfigurationProperty(['functions'])) ?? {});
   const alarms = {};
-  for (const name of FUNCTIONS) {
+  for (const name of functions.map((f) => f.charAt(0).toUpperCase() + f.slice(1))) {
     for (const [metric, what] of Object.entries(METRICS)) {
       alarms[`${name}${metric}Alarm`] = {
         Type: 'AWS::CloudWatch::Alarm',

@@ -1,10 +1,9 @@
 /**
  * One error taxonomy for the whole project. Logic throws these; callers branch on `code` (a literal)
- * and `retryable`, never on `message`. Codes come in three families, by who reads them: a
+ * and `retryable`, never on `message`. Codes come in two families, by who reads them: a
  * RequestErrorCode is what an HTTP caller is answered (`{"error": <code>, …}`, the one body
  * lib/http/errors.ts builds); a CallErrorCode or Huawei's own code is what an outcome's
- * `results[].error.code` carries; a TicketErrorCode is what the ticket notifier and the approval issue
- * log when Jira or ServiceNow fails. The middleware never shows the last two to an HTTP caller: it
+ * `results[].error.code` carries. The middleware never shows the second family to an HTTP caller: it
  * answers those `unavailable` (503) or `internal_error` (500). Messages are shown only when `expose`.
  */
 
@@ -31,16 +30,17 @@ export type CallErrorCode =
   | 'TOO_MANY_PAGES'
   | 'MALFORMED_RESPONSE';
 
-/**
- * Why a ticket system (Jira, ServiceNow) was not written to: it refused (a 3xx/4xx — repeating the
- * request changes nothing), or it was unavailable (429, 5xx, network — worth retrying).
- */
-export type TicketErrorCode = 'TICKET_REFUSED' | 'TICKET_UNAVAILABLE';
-
 /** Huawei's own code (`EndPoint.0022`, `APIGW.0308`) or `HTTP_<status>`: open-ended, it comes from the API. */
 export type HuaweiErrorCode = string & { readonly from?: 'huawei' };
 
-export type ErrorCode = RequestErrorCode | CallErrorCode | TicketErrorCode | HuaweiErrorCode;
+/** Posting back to a ticket system or a chat failed; logged and retried by the notifiers, never an HTTP answer. */
+export type DeliveryErrorCode =
+  | 'TICKET_REFUSED'
+  | 'TICKET_UNAVAILABLE'
+  | 'TICKET_REF_INVALID'
+  | 'FEISHU_TOKEN_REFUSED';
+
+export type ErrorCode = RequestErrorCode | CallErrorCode | DeliveryErrorCode | HuaweiErrorCode;
 
 export type ErrorInit = { retryable?: boolean; statusCode?: number; cause?: unknown; expose?: boolean };
 
@@ -140,7 +140,7 @@ export class UnavailableError extends VpcepApprovalError {
   }
 }
 
-/** How a Huawei Cloud failure should be handled; see lib/huawei/retry-policy.ts for the table. */
+/** How a Huawei Cloud failure should be handled; see lib/retry.ts for the table. */
 export type FailureClass = 'throttled' | 'transient' | 'terminal' | 'maybe_success';
 
 /** A Huawei Cloud API answered with an error. `code` is Huawei's own (`EndPoint.0022`) or `HTTP_<status>`. */
@@ -176,6 +176,19 @@ export class NetworkError extends VpcepApprovalError {
   }
 }
 
+/** An answer longer than the cap: reading stopped there, since a runaway body would exhaust memory. */
+export class ResponseTooLargeError extends VpcepApprovalError {
+  readonly limitBytes: number;
+
+  constructor(limitBytes: number) {
+    super('RESPONSE_TOO_LARGE', `the answer exceeded ${limitBytes} bytes; reading stopped`, {
+      statusCode: 502,
+    });
+    this.name = 'ResponseTooLargeError';
+    this.limitBytes = limitBytes;
+  }
+}
+
 /** The decision's overall time budget ran out before the call could finish or be retried. */
 export class DeadlineExceededError extends VpcepApprovalError {
   constructor(message = 'deadline exceeded before the call could complete', cause?: unknown) {
@@ -192,7 +205,10 @@ export class TransientNotifyError extends VpcepApprovalError {
   }
 }
 
-/** A ticket system refused a call (3xx or 4xx other than 408 and 429); logged with the ticket, not retried. */
+/**
+ * A ticket system refused the request (a 3xx/4xx): the request itself is wrong or not allowed, so
+ * repeating it changes nothing.
+ */
 export class TicketRefusedError extends VpcepApprovalError {
   readonly httpStatus: number;
 
@@ -203,14 +219,27 @@ export class TicketRefusedError extends VpcepApprovalError {
   }
 }
 
-/**
- * A ticket system throttled, failed or could not be reached past the retries; the event is retried by
- * Lambda's asynchronous retries.
- */
+/** A ticket system is unavailable (429, 5xx, network): worth retrying, in process, then by Lambda. */
 export class TicketUnavailableError extends VpcepApprovalError {
   constructor(message: string, cause?: unknown) {
     super('TICKET_UNAVAILABLE', message, { retryable: true, statusCode: 503, cause });
     this.name = 'TicketUnavailableError';
+  }
+}
+
+/** A ticket reference that is not safe to put into a path; the notifier checks before any client call. */
+export class TicketRefInvalidError extends VpcepApprovalError {
+  constructor(message: string) {
+    super('TICKET_REF_INVALID', message, { retryable: false, statusCode: 400 });
+    this.name = 'TicketRefInvalidError';
+  }
+}
+
+/** Feishu/Lark would not give a tenant token (wrong app credentials, or an error answer). */
+export class FeishuTokenError extends VpcepApprovalError {
+  constructor(message: string) {
+    super('FEISHU_TOKEN_REFUSED', message, { retryable: false, statusCode: 502 });
+    this.name = 'FeishuTokenError';
   }
 }
 

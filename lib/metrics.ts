@@ -17,17 +17,23 @@ export type MetricName =
   | 'ApiCalls'
   | 'ApiRetries'
   | 'ApiLatency'
+  | 'ApiThrottled'
+  | 'ApiGovernorIntervalMs'
   | 'Decisions'
   | 'ChatNotifications'
   | 'TicketNotifications';
 
 export const METRICS_NAMESPACE = 'VpcepApproval';
 
-/** Each Huawei Cloud attempt: a call, maybe a retry, and its latency, by operation. */
+/** Each Huawei Cloud attempt: a call, maybe a retry, its latency, throttling and pacing, by operation. */
 export function recordApiAttempt(metrics: MetricsRecorder, event: AttemptEvent): void {
   metrics.count('ApiCalls', 1, { op: event.op });
   if (event.attempt > 1) metrics.count('ApiRetries', 1, { op: event.op });
   metrics.timing('ApiLatency', event.durationMs, { op: event.op });
+  // Throttled calls, and the spacing the host's governor keeps between attempts once it has a rate.
+  if (event.throttled) metrics.count('ApiThrottled', 1, { op: event.op });
+  if (event.governor.ratePerSec !== null)
+    metrics.timing('ApiGovernorIntervalMs', 1_000 / event.governor.ratePerSec, { op: event.op });
 }
 
 /** Records nothing: for the CLI and tests that do not look at metrics. */

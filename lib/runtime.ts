@@ -41,6 +41,7 @@ export async function createRuntime(
       baseMs: execution.backoffBaseMs,
       maxMs: execution.backoffMaxMs,
     },
+    maxConcurrency: execution.concurrency,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
   });

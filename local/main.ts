@@ -5,12 +5,13 @@
  * 127.0.0.1 only. Outcomes are printed as they are published. Ctrl-C (or SIGTERM) stops it and frees
  * every port.
  */
+import { parseRateLimits } from '../simulator/index.ts';
 import { DEMO, seedDemo } from '../simulator/main.ts';
 import { PortInUseError } from './listen.ts';
 import { type LocalStack, startLocalStack } from './stack.ts';
 
 const quiet = process.env.VPCEP_APPROVAL_LOG_LEVEL === undefined;
-// Powertools Metrics writes EMF to stdout, where the outcomes are printed; off unless asked for.
+// The ColdStart metric goes to stdout, where the outcomes are printed; off unless asked for.
 if (quiet) process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([k]) =>
@@ -28,6 +29,10 @@ try {
   stack = await startLocalStack({
     port,
     env: { VPCEP_APPROVAL_LOG_LEVEL: 'warn', ...env },
+    // SIMULATOR_RATE_LIMIT=vpcep=10,apig=2 makes the simulator throttle like a busy gateway.
+    ...(process.env.SIMULATOR_RATE_LIMIT === undefined
+      ? {}
+      : { simulatorRateLimits: parseRateLimits(process.env.SIMULATOR_RATE_LIMIT) }),
     // Function logs and EMF metrics are noise here unless a log level was asked for.
     write: (line) => {
       if (!quiet || /"level":"error"/i.test(line)) process.stderr.write(`${line}\n`);

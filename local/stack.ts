@@ -19,7 +19,7 @@ import { createNotifierHandler } from '../functions/outcome-notifier.ts';
 import { createTicketNotifierHandler } from '../functions/ticket-notifier.ts';
 import type { Outcome } from '../lib/decision/outcome.ts';
 import type { Env } from '../lib/secrets.ts';
-import { type Simulator, startSimulator } from '../simulator/index.ts';
+import { type RateLimits, type Simulator, startSimulator } from '../simulator/index.ts';
 import { DEMO } from '../simulator/main.ts';
 import {
   type AwsEmulator,
@@ -45,6 +45,8 @@ export type LocalStackOptions = {
   onOutcome?: (outcome: Outcome) => void;
   /** For tests: SNS wrapped to fail on demand, for example. */
   wrapSns?: (client: SNSClient) => Effects['sns'];
+  /** The simulator's per-API rate limits (SIMULATOR_RATE_LIMIT for `npm start`). */
+  simulatorRateLimits?: RateLimits;
   /** False leaves the decision queue alone until `pollWorker()` is called (tests drive it batch by batch). */
   autoPoll?: boolean;
 };
@@ -109,7 +111,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const given = options.env ?? {};
   const useSimulator = given.HUAWEICLOUD_SDK_AK === undefined && given.HUAWEICLOUD_AUTH_TOKEN === undefined;
   const sim = useSimulator
-    ? await startSimulator({ credentials: [{ ak: DEMO.ak, sk: DEMO.sk }] })
+    ? await startSimulator({
+        credentials: [{ ak: DEMO.ak, sk: DEMO.sk }],
+        ...(options.simulatorRateLimits === undefined ? {} : { rateLimits: options.simulatorRateLimits }),
+      })
     : undefined;
   const jira = given.JIRA_BASE_URL === undefined ? await startLocalJira() : undefined;
   const env: Env = {

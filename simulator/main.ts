@@ -1,8 +1,10 @@
 /**
- * Runs the simulator on its own: `npx node simulator/main.ts` (`SIMULATOR_PORT`, default 8080). Seeds
+ * Runs the simulator on its own: `npm run simulator` (`SIMULATOR_PORT`, default 8080). Seeds
  * the demo VPCEP service and APIG gateway with pending connections, as `npm start` does, and prints the
  * environment lines that point the CLI at it.
  */
+import { parseArgs } from 'node:util';
+import { parseRateLimits } from './rate-limit.ts';
 import type { Simulator } from './server.ts';
 import { startSimulator } from './server.ts';
 
@@ -53,15 +55,21 @@ if (import.meta.main) {
   const ak = process.env.HUAWEICLOUD_SDK_AK ?? DEMO.ak;
   const sk = process.env.HUAWEICLOUD_SDK_SK ?? DEMO.sk;
   const port = Number(process.env.SIMULATOR_PORT ?? 8080);
-  const sim = await startSimulator({ port, credentials: [{ ak, sk }] }).catch((error: unknown) => {
-    const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
-    console.error(
-      busy
-        ? `port ${port} on 127.0.0.1 is already in use: set SIMULATOR_PORT to another port (SIMULATOR_PORT=0 picks a free one)`
-        : `simulator failed to start: ${String(error)}`,
-    );
-    process.exit(1);
-  });
+  // `--rate-limit vpcep=10,apig=2/5` or SIMULATOR_RATE_LIMIT: calls per second (and burst) per API.
+  const { values } = parseArgs({ options: { 'rate-limit': { type: 'string' } }, strict: false });
+  const rateLimit = values['rate-limit'] ?? process.env.SIMULATOR_RATE_LIMIT;
+  const rateLimits = typeof rateLimit === 'string' ? { rateLimits: parseRateLimits(rateLimit) } : {};
+  const sim = await startSimulator({ port, credentials: [{ ak, sk }], ...rateLimits }).catch(
+    (error: unknown) => {
+      const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      console.error(
+        busy
+          ? `port ${port} on 127.0.0.1 is already in use: set SIMULATOR_PORT to another port (SIMULATOR_PORT=0 picks a free one)`
+          : `simulator failed to start: ${String(error)}`,
+      );
+      process.exit(1);
+    },
+  );
   seedDemo(sim);
   console.log(`Huawei Cloud simulator at ${sim.url}
   VPCEP service ${DEMO.serviceId}: pending ${DEMO.vpcepEndpoints.join(', ')}

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { authenticate, type SimCredential } from './authenticate.ts';
 import { type Fault, FaultPlan, type FaultRule, type SimOp } from './faults.ts';
+import { createRateLimiter, type RateLimits } from './rate-limit.ts';
 import { connectionAction, describeConnections, listConnections, matchRoute, type Reply } from './routes.ts';
 import { ConnectionStore, type SeedTarget, type SimConnection, type TargetKind } from './state.ts';
 
@@ -19,6 +20,8 @@ export type SimulatorOptions = {
   tokens?: string[];
   clock?: () => Date;
   creatingMs?: number;
+  /** Per-API token buckets; past them a call gets the API's own throttle answer (see rate-limit.ts). */
+  rateLimits?: RateLimits;
 };
 
 export type SimCall = {
@@ -73,6 +76,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     timers.add(timer);
   };
   const delay = (ms: number) => new Promise<void>((resolve) => schedule(resolve, ms));
+  const limiter = createRateLimiter(options.rateLimits ?? {});
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
@@ -135,6 +139,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     );
     if (!verdict.ok)
       return { status: verdict.status, body: { error_code: verdict.code, error_msg: verdict.message } };
+    // The gateway counts authenticated calls against the API's limit before anything else.
+    const throttle = route === undefined ? undefined : limiter.check(route.kind);
+    if (throttle !== undefined)
+      return { status: throttle.status, body: { error_code: throttle.code, error_msg: throttle.message } };
     if (fault?.type === 'status') {
       return {
         status: fault.httpStatus,

@@ -20,6 +20,9 @@ function captureStdout() {
   return () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+const IDLE = { ratePerSec: null, concurrency: 16, inFlight: 0 };
+const PACED = { ratePerSec: 4, concurrency: 8, inFlight: 1 };
+
 afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
@@ -35,8 +38,20 @@ describe('the functions’ metrics (Powertools Metrics)', () => {
       .use(logMetrics(metrics, { captureColdStartMetric: true }))
       .use(publishRecorded)
       .handler(async () => {
-        recordApiAttempt(recorder, { op: 'vpcep.list', attempt: 1, durationMs: 12 });
-        recordApiAttempt(recorder, { op: 'vpcep.action', attempt: 2, durationMs: 30 });
+        recordApiAttempt(recorder, {
+          op: 'vpcep.list',
+          attempt: 1,
+          durationMs: 12,
+          throttled: false,
+          governor: IDLE,
+        });
+        recordApiAttempt(recorder, {
+          op: 'vpcep.action',
+          attempt: 2,
+          durationMs: 30,
+          throttled: true,
+          governor: PACED,
+        });
         recorder.count('Decisions', 1, { status: 'succeeded' });
       });
 
@@ -47,7 +62,14 @@ describe('the functions’ metrics (Powertools Metrics)', () => {
     const action = written.find((d) => d.op === 'vpcep.action');
     expect(list).toMatchObject({ service: 'decision-worker', ApiCalls: 1, ApiLatency: 12 });
     expect(list).not.toHaveProperty('ApiRetries');
-    expect(action).toMatchObject({ ApiCalls: 1, ApiRetries: 1, ApiLatency: 30 });
+    expect(action).toMatchObject({
+      ApiCalls: 1,
+      ApiRetries: 1,
+      ApiLatency: 30,
+      ApiThrottled: 1,
+      ApiGovernorIntervalMs: 250,
+    });
+    expect(list).not.toHaveProperty('ApiThrottled');
     expect(action?._aws).toMatchObject({
       CloudWatchMetrics: [
         { Namespace: 'VpcepApproval', Dimensions: [expect.arrayContaining(['service', 'op'])] },

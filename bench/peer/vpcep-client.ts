@@ -7,6 +7,12 @@ import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core';
 import { ClientBuilder } from '@huaweicloud/huaweicloud-sdk-core/ClientBuilder.js';
 import type { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient.js';
 
+/** The connection paths of the two APIs (APIG's the same calls on a dedicated gateway). */
+const PATHS = {
+  vpcep: '/v1/{project_id}/vpc-endpoint-services/{target_id}/connections',
+  apig: '/v2/{project_id}/apigw/instances/{target_id}/vpc-endpoint/connections',
+} as const;
+
 export class PeerVpcepClient {
   readonly #client: HcClient;
 
@@ -18,28 +24,36 @@ export class PeerVpcepClient {
     return new ClientBuilder((client) => new PeerVpcepClient(client));
   }
 
-  listServiceConnections(serviceId: string, query: { id?: string; limit?: number; offset?: number }) {
+  listServiceConnections(
+    serviceId: string,
+    query: { id?: string; limit?: number; offset?: number },
+    api: 'vpcep' | 'apig' = 'vpcep',
+  ) {
     return this.#client.sendRequest<
       { connections?: Array<{ id: string; status: string }> } & { httpStatusCode?: number }
     >({
       method: 'GET',
-      url: '/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}/connections',
+      url: PATHS[api],
       contentType: 'application/json',
-      queryParams: query,
-      pathParams: { vpc_endpoint_service_id: serviceId },
+      queryParams: api === 'apig' ? { ...query, limit: Math.min(query.limit ?? 20, 500) } : query,
+      pathParams: { target_id: serviceId },
       headers: {},
     });
   }
 
-  acceptOrRejectEndpoint(serviceId: string, body: { action: 'receive' | 'reject'; endpoints: string[] }) {
+  acceptOrRejectEndpoint(
+    serviceId: string,
+    body: { action: 'receive' | 'reject'; endpoints: string[] },
+    api: 'vpcep' | 'apig' = 'vpcep',
+  ) {
     return this.#client.sendRequest<
       { connections?: Array<{ id: string; status: string }> } & { httpStatusCode?: number }
     >({
       method: 'POST',
-      url: '/v1/{project_id}/vpc-endpoint-services/{vpc_endpoint_service_id}/connections/action',
+      url: `${PATHS[api]}/action`,
       contentType: 'application/json',
       queryParams: {},
-      pathParams: { vpc_endpoint_service_id: serviceId },
+      pathParams: { target_id: serviceId },
       headers: {},
       data: body,
     });

@@ -1,8 +1,9 @@
 /**
  * The few Feishu/Lark Open Platform calls we make: a tenant access token (cached until shortly before it
- * expires), replying to a message, and updating a card. Feishu and Lark differ only in the API base.
+ * expires), replying to a message, updating a card, and sending a card to a group chat. Feishu and Lark differ only in the API base.
  * Create one client per container: the token cache lives in it.
  */
+import { FeishuTokenError } from '../errors.ts';
 import { FeishuTokenAnswerSchema } from './answers.ts';
 import { parseJsonAs } from './payloads.ts';
 import { type PostResult, postJson } from './post.ts';
@@ -15,16 +16,17 @@ export type FeishuApi = {
     message: { msg_type: 'text' | 'interactive'; content: string },
   ): Promise<PostResult>;
   updateCard(messageId: string, card: unknown): Promise<PostResult>;
+  /** Sends a new message to a group chat (`receive_id_type=chat_id`). */
+  sendToChat(
+    chatId: string,
+    message: { msg_type: 'text' | 'interactive'; content: string },
+  ): Promise<PostResult>;
 };
 
 /** A token is renewed this long before Feishu says it expires, so it never expires mid-call. */
 export const TOKEN_RENEW_EARLY_SECONDS = 5 * 60;
 /** Feishu's documented lifetime, for an answer that leaves `expire` out. */
 const DEFAULT_EXPIRE_SECONDS = 2 * 60 * 60;
-
-export class FeishuTokenError extends Error {
-  override readonly name = 'FeishuTokenError';
-}
 
 export function createFeishuApi(
   config: FeishuApiConfig,
@@ -64,6 +66,13 @@ export function createFeishuApi(
         `${config.apiBase}/open-apis/im/v1/messages/${encodeURIComponent(messageId)}`,
         { content: JSON.stringify(card) },
         { timeoutMs: 3_000, headers: await auth(), method: 'PATCH' },
+      );
+    },
+    async sendToChat(chatId, message) {
+      return post(
+        `${config.apiBase}/open-apis/im/v1/messages?receive_id_type=chat_id`,
+        { receive_id: chatId, ...message },
+        { timeoutMs: 3_000, headers: await auth() },
       );
     },
   };

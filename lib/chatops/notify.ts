@@ -11,6 +11,7 @@ import type { Outcome } from '../decision/outcome.ts';
 import { targetKey } from '../decision/schema.ts';
 import { TransientNotifyError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import { classifyHttpStatus, toNetworkError, withRetries } from '../retry.ts';
 import { judgeSlackAnswer } from './answers.ts';
 import type { PostResult } from './post.ts';
 import { slackResponseUrl } from './response-url.ts';
@@ -26,8 +27,14 @@ export type NotifyDeps = {
   feishu?: (outcome: Outcome) => Promise<'sent' | 'dropped'>;
   logger?: Logger;
   sleep?: (ms: number) => Promise<void>;
+  /** Backoff jitter; Math.random unless a test fixes it. */
+  random?: () => number;
   attempts?: number;
 };
+
+/** Waits before the 2nd and 3rd post: full jitter under 400 ms, then 800 ms (lib/retry.ts). */
+const POST_BACKOFF = { baseMs: 400, maxMs: 3_200 };
+const NOT_ABORTED = new AbortController().signal;
 
 export type NotifyResult = 'sent' | 'skipped' | 'dropped';
 
@@ -71,32 +78,40 @@ function signedByChat(outcome: Outcome, key: string): boolean {
 export async function postWithRetries(
   url: string,
   body: unknown,
-  deps: Pick<NotifyDeps, 'post' | 'sleep' | 'attempts'>,
+  deps: Pick<NotifyDeps, 'post' | 'sleep' | 'attempts' | 'random'>,
   logger: Logger,
   decisionId: string | null,
 ): Promise<'sent' | 'dropped'> {
   const attempts = deps.attempts ?? 3;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  let last = '';
-  for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    try {
-      const result = await deps.post(url, body);
-      if (result.status >= 200 && result.status < 300) return 'sent';
-      if (result.status !== 429 && result.status < 500) {
-        logger.warn('chat refused the outcome; not retried', {
-          decisionId,
-          status: result.status,
-          answer: result.text.slice(0, 200),
-        });
-        return 'dropped';
+  let refused: PostResult | undefined;
+  const run = await withRetries({
+    maxAttempts: attempts,
+    backoff: POST_BACKOFF,
+    ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+    ...(deps.random === undefined ? {} : { random: deps.random }),
+    async attempt() {
+      try {
+        const result = await deps.post(url, body);
+        if (result.status >= 200 && result.status < 300) return { ok: true, value: result };
+        const failure = classifyHttpStatus(result.status);
+        if (failure === 'terminal') refused = result;
+        return { ok: false, failure, reason: `HTTP ${result.status}` };
+      } catch (error) {
+        const network = toNetworkError(error, NOT_ABORTED);
+        return { ok: false, failure: network.retryable ? 'transient' : 'terminal', reason: network.message };
       }
-      last = `HTTP ${result.status}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    if (attempt < attempts) await sleep(Math.floor(Math.random() * 200 * 2 ** attempt));
+    },
+  });
+  if (run.ok) return 'sent';
+  if (refused !== undefined) {
+    logger.warn('chat refused the outcome; not retried', {
+      decisionId,
+      status: refused.status,
+      answer: refused.text.slice(0, 200),
+    });
+    return 'dropped';
   }
   throw new TransientNotifyError(
-    `posting the outcome of ${decisionId ?? 'a decision'} failed ${attempts} times: ${last}`,
+    `posting the outcome of ${decisionId ?? 'a decision'} failed ${run.attempts} times: ${run.reason}`,
   );
 }

@@ -1,6 +1,7 @@
 /** Posting JSON to a chat platform (Slack response_url, Feishu's API), bounded in time. */
 
-export type PostResult = { status: number; text: string };
+/** `retryAfter` is the answer's Retry-After header, when it sent one (a 429 usually does). */
+export type PostResult = { status: number; text: string; retryAfter?: string };
 
 export async function postJson(
   url: string,
@@ -13,5 +14,9 @@ export async function postJson(
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(options.timeoutMs),
   });
-  return { status: response.status, text: await response.text() };
+  const retryAfter = response.headers.get('retry-after');
+  const text = await response.text();
+  return retryAfter === null
+    ? { status: response.status, text }
+    : { status: response.status, text, retryAfter };
 }

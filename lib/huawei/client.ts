@@ -1,7 +1,8 @@
 /**
- * The Huawei Cloud API client: authenticates each attempt (AK/SK signature or IAM token), retries by the
- * table in retry-policy.ts with backoff inside the caller's deadline, and never throws for an API
- * failure: it returns the error with the number of attempts, so the outcome can report both.
+ * The Huawei Cloud API client: authenticates each attempt (AK/SK signature or IAM token), gates each
+ * attempt through the rate governor of its API host (shared by every call of this client), retries by
+ * the table in lib/retry.ts inside the caller's deadline, and never throws for an API failure: it
+ * returns the error with the number of attempts, so the outcome can report both.
  */
 import {
   DeadlineExceededError,
@@ -10,7 +11,8 @@ import {
   type VpcepApprovalError,
 } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
-import { type BackoffOptions, backoffDelay, classifyFailure, maxAttemptsFor } from './retry-policy.ts';
+import { type BackoffOptions, classifyFailure, nextRetryStep } from '../retry.ts';
+import { type AttemptVerdict, createGovernor, type Governor, type GovernorSnapshot } from './governor.ts';
 import { sdkDate, sign } from './sign.ts';
 import type { RawResponse, Transport } from './transport.ts';
 
@@ -31,6 +33,8 @@ export type ClientDeps = {
   sleep?: (ms: number) => Promise<void>;
   /** Told about every attempt, for metrics. */
   onAttempt?: (event: AttemptEvent) => void;
+  /** Most attempts in flight per API host (the configured concurrency); the governor's ceiling. */
+  maxConcurrency?: number;
 };
 
 export type AttemptEvent = {
@@ -39,6 +43,10 @@ export type AttemptEvent = {
   durationMs: number;
   httpStatus?: number;
   errorCode?: string;
+  /** The gateway refused the attempt for its rate (any of the three throttle answers). */
+  throttled: boolean;
+  /** The governor of the attempt's API host, after the attempt. */
+  governor: GovernorSnapshot;
 };
 
 export type ApiCall = {
@@ -68,44 +76,103 @@ export function createHuaweiClient(deps: ClientDeps): HuaweiClient {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const { retry } = deps;
 
+  const governors = new Map<string, Governor>();
+  const governorFor = (url: URL): Governor => {
+    let governor = governors.get(url.host);
+    if (governor === undefined) {
+      governor = createGovernor(
+        { maxConcurrency: deps.maxConcurrency ?? 16 },
+        { now: () => clock().getTime() },
+      );
+      governors.set(url.host, governor);
+    }
+    return governor;
+  };
+
   async function call<T>(apiCall: ApiCall): Promise<ApiResult<T>> {
     // Serialize once: the bytes hashed for the signature are the bytes sent.
     const body = apiCall.body === undefined ? undefined : Buffer.from(JSON.stringify(apiCall.body));
+    const governor = governorFor(apiCall.url);
     let attempts = 0;
+    let transientFailures = 0;
+    let last: VpcepApprovalError | undefined;
     for (;;) {
+      // A throttled call waits here for its turn, as does every first attempt.
+      const permit = await governor.acquire(apiCall.deadlineAt);
       const remaining = apiCall.deadlineAt - clock().getTime();
-      if (remaining <= 0) return { ok: false, error: new DeadlineExceededError(), attempts };
+      if (permit === undefined || remaining <= 0) {
+        permit?.release('failed');
+        return { ok: false, error: deadlineError(apiCall.op, last), attempts };
+      }
       attempts += 1;
       const started = performance.now();
+      const cutByDeadline = remaining < retry.requestTimeoutMs;
       const outcome = await attempt(apiCall, body, Math.min(retry.requestTimeoutMs, remaining));
+      // An attempt whose timeout was the deadline's ran out of decision time, not of patience.
+      if (!outcome.ok && cutByDeadline && outcome.error.code === 'REQUEST_TIMEOUT')
+        outcome.error = deadlineError(apiCall.op, outcome.error);
       const durationMs = performance.now() - started;
+      const failure = outcome.ok
+        ? undefined
+        : outcome.error instanceof HuaweiApiError
+          ? outcome.error.failureClass
+          : outcome.error.retryable
+            ? 'transient'
+            : 'terminal';
+      const verdict: AttemptVerdict = outcome.ok ? 'ok' : failure === 'throttled' ? 'throttled' : 'failed';
+      permit.release(verdict);
+      const event = { op: apiCall.op, attempt: attempts, durationMs, throttled: verdict === 'throttled' };
       if (outcome.ok) {
-        deps.onAttempt?.({ op: apiCall.op, attempt: attempts, durationMs, httpStatus: outcome.httpStatus });
+        deps.onAttempt?.({ ...event, httpStatus: outcome.httpStatus, governor: governor.snapshot() });
         return { ...outcome, body: outcome.body as T, attempts };
       }
       const { error } = outcome;
+      last = error;
       const httpStatus = error instanceof HuaweiApiError ? error.httpStatus : undefined;
-      deps.onAttempt?.({ op: apiCall.op, attempt: attempts, durationMs, httpStatus, errorCode: error.code });
-      const limit = maxAttemptsFor(error.code, retry.maxAttempts);
+      deps.onAttempt?.({ ...event, httpStatus, errorCode: error.code, governor: governor.snapshot() });
+      if (failure === 'transient') transientFailures += 1;
       const fields = {
         ...apiCall.logFields,
         op: apiCall.op,
         attempt: attempts,
         code: error.code,
         ...requestIdOf(error),
+        // Huawei's text in its own field: it must not replace this line's message.
+        remoteMessage: error.message,
       };
-      if (!error.retryable || attempts >= limit) {
-        logger.warn('huawei call failed', { ...fields, message: error.message, final: true });
+      const step = nextRetryStep(
+        {
+          failure: failure ?? 'terminal',
+          errorCode: error.code,
+          transientFailures,
+          maxAttempts: retry.maxAttempts,
+          now: clock().getTime(),
+          deadlineAt: apiCall.deadlineAt,
+        },
+        { ...retry, paced: true },
+        deps.random,
+      );
+      if (!step.retry) {
+        if (step.reason === 'deadline' && failure === 'throttled') {
+          logger.warn('huawei call still throttled at the deadline', { ...fields, final: true });
+          return { ok: false, error: deadlineError(apiCall.op, error), attempts };
+        }
+        const message =
+          step.reason === 'deadline' ? 'huawei call failed; no time left to retry' : 'huawei call failed';
+        logger.warn(message, { ...fields, final: true });
         return { ok: false, error, attempts };
       }
-      const failure = error instanceof HuaweiApiError ? error.failureClass : 'transient';
-      const wait = backoffDelay(attempts - 1, failure, retry, deps.random);
-      if (clock().getTime() + wait >= apiCall.deadlineAt) {
-        logger.warn('huawei call failed; no time left to retry', { ...fields, message: error.message });
-        return { ok: false, error, attempts };
+      if (failure === 'throttled') {
+        // Debug, not info: under a tight limit most calls meet a throttle once, and each is ordinary.
+        logger.debug('huawei call will be retried', {
+          ...fields,
+          throttled: true,
+          ratePerSec: governor.snapshot().ratePerSec,
+        });
+        continue;
       }
-      logger.info('huawei call will be retried', { ...fields, waitMs: wait });
-      await sleep(wait);
+      logger.info('huawei call will be retried', { ...fields, waitMs: step.waitMs });
+      await sleep(step.waitMs);
     }
   }
 
@@ -174,22 +241,46 @@ function apiError(
   const code = typeof rawCode === 'string' && rawCode !== '' ? rawCode : `HTTP_${httpStatus}`;
   const rawMessage = fields.error_msg ?? fields.message;
   const message = typeof rawMessage === 'string' ? rawMessage : `HTTP ${httpStatus}`;
-  if (code.toUpperCase() === 'APIGW.0301') {
-    // The gateway puts the canonical request it computed in the message ("|" for newlines). It holds no
-    // secret, and comparing it with ours is how a signature bug gets found.
+  const canonicalAt = message.search(/canonicalRequest:/i);
+  if (canonicalAt >= 0) {
+    // The gateway puts the canonical request it computed in the message ("|" for newlines). Comparing
+    // it with ours is how a signature bug gets found, so it is logged, once, with the security token
+    // it may carry redacted. It never goes into the error: that reaches the outcome.
     logger.warn('huawei rejected the signature', {
       ...logFields,
+      code,
       requestId,
-      serverCanonicalRequest: message,
+      hint: SIGNATURE_HINT,
+      serverCanonicalRequest: redactCanonical(message.slice(canonicalAt)),
     });
   }
   return new HuaweiApiError({
     code,
-    message,
+    message:
+      canonicalAt >= 0
+        ? `${message.slice(0, canonicalAt).replace(/[\s,:;]+$/, '')}; ${SIGNATURE_HINT}`
+        : message,
     httpStatus,
     requestId,
     failureClass: classifyFailure(httpStatus, code),
   });
+}
+
+const SIGNATURE_HINT =
+  'check HUAWEICLOUD_SDK_SK (and HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary credentials); the canonical request the gateway computed is in the log';
+
+/** The gateway's canonical request with the values of credential headers replaced. */
+export function redactCanonical(text: string): string {
+  return text.replace(/(x-security-token|x-auth-token|authorization):[^|\n]*/gi, '$1:[redacted]');
+}
+
+/** The deadline came while the call was still throttled or waiting for the governor: retry later. */
+function deadlineError(op: string, last: VpcepApprovalError | undefined): DeadlineExceededError {
+  if (last === undefined) return new DeadlineExceededError();
+  return new DeadlineExceededError(
+    `deadline reached before ${op} could complete (last answer ${last.code}); retryable`,
+    last,
+  );
 }
 
 function parseJson(text: string): unknown {

@@ -5,13 +5,22 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { NetworkError } from '../errors.ts';
-import { type RawResponse, type Transport, type TransportOptions, toNetworkError } from './transport.ts';
+import { NetworkError, ResponseTooLargeError } from '../errors.ts';
+import {
+  cappedBody,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  declaredTooLarge,
+  type RawResponse,
+  type Transport,
+  type TransportOptions,
+  toNetworkError,
+} from './transport.ts';
 
 export function createNodeTransport(options: TransportOptions): Transport {
   const agentOptions = { keepAlive: true, maxSockets: options.connectionsPerHost, keepAliveMsecs: 10_000 };
   const http = new HttpAgent(agentOptions);
   const https = new HttpsAgent(agentOptions);
+  const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return {
     send(raw) {
       return new Promise<RawResponse>((resolve, reject) => {
@@ -36,14 +45,21 @@ export function createNodeTransport(options: TransportOptions): Transport {
           socket.once('close', () => clearTimeout(timer));
         });
         req.on('response', (response: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          const tooLarge = () => {
+            reject(new ResponseTooLargeError(limit));
+            req.destroy();
+          };
+          if (declaredTooLarge(response.headers, limit)) return tooLarge();
+          const body = cappedBody(limit);
+          response.on('data', (chunk: Buffer) => {
+            try {
+              body.push(chunk);
+            } catch {
+              tooLarge();
+            }
+          });
           response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              headers: response.headers,
-              body: Buffer.concat(chunks).toString('utf8'),
-            }),
+            resolve({ status: response.statusCode ?? 0, headers: response.headers, body: body.text() }),
           );
           response.on('error', (error) => reject(toNetworkError(error, raw.signal)));
         });

@@ -6,7 +6,11 @@
 import type { Dispatcher } from 'undici';
 import dispatcherRequest from 'undici/lib/api/api-request.js';
 import Agent from 'undici/lib/dispatcher/agent.js';
+import { ResponseTooLargeError } from '../errors.ts';
 import {
+  cappedBody,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  declaredTooLarge,
   type RawRequest,
   type RawResponse,
   type Transport,
@@ -24,8 +28,10 @@ export function createUndiciTransport(options: TransportOptions, dispatcher?: Di
       keepAliveTimeout: 10_000,
       keepAliveMaxTimeout: 60_000,
     });
+  const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return {
     async send(raw: RawRequest): Promise<RawResponse> {
+      raw.signal.throwIfAborted();
       try {
         const pending = dispatcherRequest.call(agent, {
           origin: raw.url.origin,
@@ -38,13 +44,49 @@ export function createUndiciTransport(options: TransportOptions, dispatcher?: Di
         // undici's request API does not tell when the bytes are written; here the request is dispatched
         // to its pool, and what runs next overlaps connecting and the wait alike.
         options.onRequestWritten?.();
-        const response = await pending;
-        const body = await response.body.text();
-        return { status: response.statusCode, headers: response.headers, body };
+        // undici does not abort a request still waiting for its connection (a stalled TCP connect or TLS
+        // handshake runs on to the connect timeout), so the abort is raced here; the request is left to
+        // undici, which drops it once its connect fails.
+        pending.then(
+          (late) => raw.signal.aborted && late.body.destroy(),
+          () => undefined,
+        );
+        const response = await untilAborted(pending, raw.signal);
+        if (declaredTooLarge(response.headers, limit)) {
+          response.body.destroy();
+          throw new ResponseTooLargeError(limit);
+        }
+        const body = cappedBody(limit);
+        try {
+          for await (const chunk of response.body) body.push(chunk as Uint8Array);
+        } catch (error) {
+          response.body.destroy();
+          throw error;
+        }
+        return { status: response.statusCode, headers: response.headers, body: body.text() };
       } catch (error) {
+        if (error instanceof ResponseTooLargeError) throw error;
         throw toNetworkError(error, raw.signal);
       }
     },
     close: () => agent.close(),
   };
+}
+
+/** Settles with `work`, or rejects as soon as `signal` aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -10,7 +10,9 @@
  *   undici, ≈ 17 ms with node:http/https.
  * `VPCEP_APPROVAL_HTTP_CLIENT` chooses; only the chosen module is loaded.
  */
-import { NetworkError } from '../errors.ts';
+import { ResponseTooLargeError } from '../errors.ts';
+
+export { toNetworkError } from '../retry.ts';
 
 export type RawRequest = {
   method: 'GET' | 'POST' | 'PUT';
@@ -41,6 +43,8 @@ export type TransportOptions = {
    * the moment other work costs the call nothing (see the container's SNS warm-up).
    */
   onRequestWritten?: () => void;
+  /** Longest answer read, in bytes (DEFAULT_MAX_RESPONSE_BYTES unless set). */
+  maxResponseBytes?: number;
 };
 
 export type HttpClientKind = 'undici' | 'node';
@@ -50,15 +54,29 @@ export async function createTransport(kind: HttpClientKind, options: TransportOp
   return (await import('./transport-undici.ts')).createUndiciTransport(options);
 }
 
-const TLS_CODES = /^(CERT_|ERR_TLS|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/;
+/** Huawei's answers are small (a full connection page is well under 1 MB); a body past this is cut. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
-/** What an HTTP stack threw, in the taxonomy: timeouts, TLS failures (never retried), the rest. */
-export function toNetworkError(error: unknown, signal: AbortSignal): NetworkError {
-  const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (signal.aborted) return new NetworkError('REQUEST_TIMEOUT', 'request timed out', error);
-  if (typeof code === 'string' && /TIMEOUT/.test(code))
-    return new NetworkError('REQUEST_TIMEOUT', message, error);
-  if (typeof code === 'string' && TLS_CODES.test(code)) return new NetworkError('TLS_ERROR', message, error);
-  return new NetworkError('NETWORK_ERROR', typeof code === 'string' ? `${code}: ${message}` : message, error);
+/**
+ * Collects a body's chunks up to `limit` bytes; past it, `push` throws ResponseTooLargeError and the
+ * transport stops reading, so a runaway answer never sits in memory whole.
+ */
+export function cappedBody(limit: number): { push(chunk: Uint8Array): void; text(): string } {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  return {
+    push(chunk) {
+      size += chunk.byteLength;
+      if (size > limit) throw new ResponseTooLargeError(limit);
+      chunks.push(chunk);
+    },
+    text: () => Buffer.concat(chunks).toString('utf8'),
+  };
+}
+
+/** A declared Content-Length already past the cap fails before any of the body is read. */
+export function declaredTooLarge(headers: RawResponse['headers'], limit: number): boolean {
+  const value = headers['content-length'];
+  const length = Number(Array.isArray(value) ? value[0] : value);
+  return Number.isFinite(length) && length > limit;
 }

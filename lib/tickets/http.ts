@@ -1,13 +1,12 @@
 /**
  * Outbound HTTP for the ticket systems, and the retry around it. Redirects are never followed: only the
  * configured base URL is called, and a 3xx is treated as a refusal. Throttling (429, honouring
- * Retry-After), 5xx and network failures retry with full-jitter backoff; past the attempts — or when
+ * Retry-After), 408, 5xx and network failures retry as lib/retry.ts says; past the attempts — or when
  * the server asks for a longer wait than we may spend — the call throws TicketUnavailableError so the
- * event is retried by Lambda. Anything else throws TicketRefusedError.
+ * event is retried by Lambda. Any other answer throws TicketRefusedError.
  */
-
-import { TicketRefusedError, TicketUnavailableError } from '../errors.ts';
-import { backoffDelay } from '../huawei/retry-policy.ts';
+import { type FailureClass, NetworkError, TicketRefusedError, TicketUnavailableError } from '../errors.ts';
+import { classifyHttpStatus, nextRetryStep, toNetworkError } from '../retry.ts';
 
 export type HttpRequest = {
   method: 'GET' | 'POST' | 'PATCH';
@@ -23,13 +22,20 @@ export type HttpSend = (request: HttpRequest) => Promise<HttpAnswer>;
 /** The real adapter: fetch, bounded in time, redirects left unfollowed. */
 export function fetchSend(timeoutMs = 5_000): HttpSend {
   return async (request) => {
-    const response = await fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      ...(request.body === undefined ? {} : { body: request.body }),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    const signal = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+        redirect: 'manual',
+        signal,
+      });
+    } catch (error) {
+      // fetch wraps the socket's error (its code says what failed) in a TypeError.
+      throw toNetworkError((error as { cause?: unknown }).cause ?? error, signal);
+    }
     return {
       status: response.status,
       retryAfter: response.headers.get('retry-after'),
@@ -59,39 +65,56 @@ export const DEFAULT_RETRY: RetryOptions = {
   maxRetryAfterMs: 10_000,
 };
 
-/** Sends until a 2xx; `label` names the call in errors (never a URL with secrets: none is built). */
+/**
+ * Sends until a 2xx, under the project's retry policy (lib/retry.ts: which statuses and network
+ * failures retry, full-jitter backoff, attempts), except that a server's Retry-After replaces the
+ * backoff. `label` names the call in errors; no URL is put in one.
+ */
 export async function sendWithRetries(
   send: HttpSend,
   request: HttpRequest,
   options: RetryOptions,
   label: string,
 ): Promise<HttpAnswer> {
-  let last = '';
-  for (let attempt = 1; attempt <= options.attempts; attempt += 1) {
-    let wait: number | undefined;
+  for (let failures = 1; ; failures += 1) {
+    let failure: FailureClass;
+    let reason: string;
+    let asked: number | undefined;
     try {
       const answer = await send(request);
       if (answer.status >= 200 && answer.status < 300) return answer;
-      if (answer.status !== 429 && answer.status < 500)
+      failure = classifyHttpStatus(answer.status);
+      if (failure === 'terminal')
         throw new TicketRefusedError(
           answer.status,
           `${label} refused: HTTP ${answer.status} ${scrub(answer.text.slice(0, 300), request).slice(0, 200)}`,
         );
-      last = `HTTP ${answer.status}`;
-      wait = answer.status === 429 ? retryAfterMs(answer.retryAfter, options.now()) : undefined;
-      if (wait !== undefined && wait > options.maxRetryAfterMs)
-        throw new TicketUnavailableError(`${label}: throttled, asked to wait ${Math.ceil(wait / 1000)} s`);
+      reason = `HTTP ${answer.status}`;
+      asked = retryAfterMs(answer.retryAfter, options.now());
     } catch (error) {
-      if (error instanceof TicketRefusedError || error instanceof TicketUnavailableError) throw error;
-      last = error instanceof Error ? error.message : String(error);
+      if (error instanceof TicketRefusedError) throw error;
+      // A certificate that fails verification fails again: not retried, and left to Lambda.
+      if (error instanceof NetworkError && !error.retryable) throw error;
+      failure = 'transient';
+      reason = error instanceof Error ? error.message : String(error);
     }
-    if (attempt < options.attempts)
-      await options.sleep(
-        wait ??
-          backoffDelay(attempt - 1, last === 'HTTP 429' ? 'throttled' : 'transient', options, options.random),
-      );
+    if (asked !== undefined && asked > options.maxRetryAfterMs)
+      throw new TicketUnavailableError(`${label}: ${reason}, asked to wait ${Math.ceil(asked / 1000)} s`);
+    const step = nextRetryStep(
+      {
+        failure,
+        errorCode: undefined,
+        transientFailures: failures,
+        maxAttempts: options.attempts,
+        now: options.now().getTime(),
+        deadlineAt: Number.POSITIVE_INFINITY,
+      },
+      options,
+      options.random,
+    );
+    if (!step.retry) throw new TicketUnavailableError(`${label} failed ${failures} times: ${reason}`);
+    await options.sleep(asked ?? step.waitMs);
   }
-  throw new TicketUnavailableError(`${label} failed ${options.attempts} times: ${last}`);
 }
 
 /**

@@ -4,6 +4,7 @@
  * base plus a fixed path and an issue key already checked against JIRA_KEY.
  */
 import * as z from 'zod/mini';
+import { TicketRefInvalidError } from '../errors.ts';
 import { toAdf } from './adf.ts';
 import type { JiraConfig } from './config.ts';
 import type { TicketDocument } from './document.ts';
@@ -77,7 +78,7 @@ export function createJiraClient(config: JiraConfig, send: HttpSend, retry: Retr
     return sendWithRetries(send, request, retry, label);
   }
   const issuePath = (key: string) => {
-    if (!JIRA_KEY.test(key)) throw new Error('not a Jira issue key');
+    if (!JIRA_KEY.test(key)) throw new TicketRefInvalidError('not a Jira issue key');
     return `/issue/${key}`;
   };
 

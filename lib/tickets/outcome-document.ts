@@ -4,6 +4,7 @@
  * redelivered outcome be recognised.
  */
 import { createHash } from 'node:crypto';
+import type { OutcomeStatus } from '../decision/outcome.ts';
 import {
   type Block,
   code,
@@ -16,14 +17,22 @@ import {
 } from './document.ts';
 import type { TicketOutcome } from './outcome-message.ts';
 
-/** Known statuses in words; an unknown one is shown as it is. */
-const HEADLINES: Readonly<Record<string, string>> = {
+/**
+ * Every status of the outcome contract in words — `satisfies` makes a status added to
+ * OUTCOME_STATUSES fail to compile here until it has its words — plus per-endpoint verdicts that may
+ * reach the outcome level. Anything else is shown as it is.
+ */
+const CONTRACT_HEADLINES = {
   succeeded: 'Succeeded',
   partial: 'Partly done',
   failed: 'Failed',
+  in_progress: 'In progress',
   invalid: 'Invalid decision',
   denied: 'Denied by policy',
-  in_progress: 'In progress',
+} satisfies Record<OutcomeStatus, string>;
+
+const HEADLINES: Readonly<Record<string, string>> = {
+  ...CONTRACT_HEADLINES,
   superseded: 'Superseded by a later decision',
   expired: 'Expired before it was applied',
 };

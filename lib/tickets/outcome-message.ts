@@ -1,7 +1,9 @@
 /**
  * The outcome as the ticket notifier reads it from the topic: only the fields it shows, checked rather
- * than cast. Statuses are open strings on purpose — the executor and the approval loop add new ones
- * (`in_progress`, per-endpoint `superseded`, `expired`), and an unknown one must still be written back.
+ * than cast. Deliberately more lenient than the contract's OutcomeSchema (lib/decision/outcome.ts),
+ * which is strict: its publisher checks it, while a consumer that refused an outcome with a status or
+ * field added later would leave a ticket without its answer. Every outcome OutcomeSchema accepts is
+ * accepted here (test/tickets/render.test.ts), and unknown statuses are written back as they are.
  */
 import * as z from 'zod/mini';
 import { SourceSchema, toFieldIssues } from '../decision/schema.ts';

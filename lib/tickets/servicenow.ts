@@ -4,7 +4,7 @@
  * cached until a minute before it expires. Table and sys_id are checked before they enter a path.
  */
 import * as z from 'zod/mini';
-import { TicketRefusedError } from '../errors.ts';
+import { TicketRefInvalidError, TicketRefusedError } from '../errors.ts';
 import type { ServiceNowConfig } from './config.ts';
 import type { TicketDocument } from './document.ts';
 import { type HttpRequest, type HttpSend, type RetryOptions, sendWithRetries } from './http.ts';
@@ -72,7 +72,7 @@ export function createServiceNowClient(
     json?: unknown,
   ) {
     if (!SERVICENOW_TABLE.test(table) || !SYS_ID.test(sysId))
-      throw new Error('not a ServiceNow table and sys_id');
+      throw new TicketRefInvalidError('not a ServiceNow table and sys_id');
     const headers: Record<string, string> = {
       authorization: await authorization(),
       accept: 'application/json',

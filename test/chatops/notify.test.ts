@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { notifyOutcome, TransientNotifyError } from '../../lib/chatops/notify.ts';
+import { notifyOutcome, postWithRetries, TransientNotifyError } from '../../lib/chatops/notify.ts';
 import { postJson } from '../../lib/chatops/post.ts';
 import type { Outcome } from '../../lib/decision/outcome.ts';
 import type { Logger } from '../../lib/log.ts';
@@ -219,5 +219,39 @@ describe('notifyOutcome', () => {
 
     expect(result).toBe('dropped');
     expect(capture.captured).toHaveLength(1);
+  });
+});
+
+describe('postWithRetries', () => {
+  const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Logger;
+
+  it('waits the shared table’s jittered backoff, drawn from the injected randomness', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const post = async () => {
+      calls += 1;
+      return calls < 3 ? { status: 503, text: '' } : { status: 200, text: 'ok' };
+    };
+    const sent = await postWithRetries(
+      'https://hooks.slack.com/x',
+      {},
+      { post, random: () => 0.5, sleep: async (ms) => void waits.push(ms) },
+      silent,
+      'D-1',
+    );
+    expect(sent).toBe('sent');
+    expect(waits).toEqual([200, 400]);
+  });
+
+  it('does not repeat a post that failed TLS verification', async () => {
+    let calls = 0;
+    const post = async () => {
+      calls += 1;
+      throw Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' });
+    };
+    await expect(
+      postWithRetries('https://hooks.slack.com/x', {}, { post, sleep: noSleep }, silent, 'D-2'),
+    ).rejects.toThrow(/CERT_HAS_EXPIRED/);
+    expect(calls).toBe(1);
   });
 });

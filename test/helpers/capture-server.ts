@@ -11,7 +11,13 @@ export type Captured = {
   body: unknown;
 };
 
-export type CaptureAnswer = { status: number; body: unknown; contentType?: string };
+export type CaptureAnswer = {
+  status: number;
+  body: unknown;
+  contentType?: string;
+  /** More response headers (`retry-after`…). */
+  headers?: Record<string, string>;
+};
 
 export async function startCaptureServer(
   answer: (request: Captured) => CaptureAnswer = () => ({
@@ -35,8 +41,13 @@ export async function startCaptureServer(
       for (const waiter of waiters.filter((w) => w.match(request))) waiter.resolve(request);
       const reply = answer(request);
       if (reply.contentType === undefined)
-        res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
-      else res.writeHead(reply.status, { 'content-type': reply.contentType }).end(String(reply.body));
+        res
+          .writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers })
+          .end(JSON.stringify(reply.body));
+      else
+        res
+          .writeHead(reply.status, { 'content-type': reply.contentType, ...reply.headers })
+          .end(String(reply.body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -9,7 +9,7 @@ import { type DecisionInput, parseDecision } from '../../lib/decision/schema.ts'
 import { type ExecuteOptions, executeDecision } from '../../lib/executor/execute.ts';
 import { createJsonLogger, type Logger } from '../../lib/log.ts';
 import { createRuntime, type Runtime } from '../../lib/runtime.ts';
-import { type Simulator, startSimulator } from '../../simulator/index.ts';
+import { type RateLimits, type Simulator, startSimulator } from '../../simulator/index.ts';
 import { PROJECT_ID, REGION } from './factories.ts';
 
 export const AK = 'HPUAL5EXAMPLEAK0TEST';
@@ -33,6 +33,7 @@ export type HarnessOptions = {
   /** What the simulator accepts; by default the AK/SK above. */
   simulatorCredentials?: Array<{ ak: string; sk: string; securityToken?: string }>;
   simulatorTokens?: string[];
+  simulatorRateLimits?: RateLimits;
 };
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -41,6 +42,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.simulatorTokens === undefined ? {} : { tokens: options.simulatorTokens }),
     ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
     ...(options.creatingMs === undefined ? {} : { creatingMs: options.creatingMs }),
+    ...(options.simulatorRateLimits === undefined ? {} : { rateLimits: options.simulatorRateLimits }),
   });
   const env: Record<string, string> = {
     HUAWEICLOUD_SDK_AK: AK,

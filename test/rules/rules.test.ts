@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/errors.ts';
 import { evaluateConnection, evaluateTarget, type PendingConnection } from '../../lib/rules/evaluate.ts';
@@ -180,5 +181,47 @@ describe('evaluateTarget', () => {
       'askPeople',
       'maxConnectionsPerAccount',
     ]);
+  });
+});
+
+describe('evaluateConnection, for any rules and connection', () => {
+  const account = fc.constantFrom(TRUSTED, BLOCKED, STRANGER);
+  const rulesArb = fc.record(
+    {
+      autoAccept: fc.uniqueArray(account),
+      autoReject: fc.uniqueArray(account),
+      maxConnectionsPerAccount: fc.integer({ min: 0, max: 3 }),
+      rejectPendingAfterHours: fc.integer({ min: 1, max: 100 }),
+    },
+    { requiredKeys: [] },
+  );
+  const connectionArb = fc.record({
+    domainId: account,
+    ageHours: fc.integer({ min: 0, max: 200 }),
+    held: fc.integer({ min: 0, max: 4 }),
+  });
+
+  it('rejects a listed account, accepts only a trusted one under its limit, and never accepts a stale one it does not trust', () => {
+    fc.assert(
+      fc.property(rulesArb, connectionArb, (rules, c) => {
+        const createdAt = new Date(now.getTime() - c.ageHours * 3_600_000).toISOString();
+        const verdict = evaluateConnection(
+          rules,
+          { endpointId: 'e', domainId: c.domainId, createdAt },
+          new Map([[c.domainId, c.held]]),
+          now,
+        );
+        const rejected = rules.autoReject?.includes(c.domainId) === true;
+        const trusted = rules.autoAccept?.includes(c.domainId) === true;
+        const underLimit =
+          rules.maxConnectionsPerAccount === undefined || c.held < rules.maxConnectionsPerAccount;
+        const stale =
+          rules.rejectPendingAfterHours !== undefined && c.ageHours > rules.rejectPendingAfterHours;
+        if (rejected) expect(verdict).toMatchObject({ kind: 'decide', action: 'reject', rule: 'autoReject' });
+        else if (trusted && underLimit) expect(verdict).toMatchObject({ kind: 'decide', action: 'accept' });
+        else if (stale) expect(verdict).toMatchObject({ action: 'reject', rule: 'rejectPendingAfterHours' });
+        else expect(verdict.kind).toBe('ask');
+      }),
+    );
   });
 });

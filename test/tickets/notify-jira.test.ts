@@ -3,6 +3,8 @@ import { TicketUnavailableError } from '../../lib/errors.ts';
 import { createJsonLogger } from '../../lib/log.ts';
 import { loadTicketConfig } from '../../lib/tickets/config.ts';
 import { ticketNotifyDeps } from '../../lib/tickets/deps.ts';
+import { DEFAULT_RETRY, fetchSend } from '../../lib/tickets/http.ts';
+import { createJiraClient } from '../../lib/tickets/jira.ts';
 import { notifyTicket } from '../../lib/tickets/notify.ts';
 import { outcomeMarker } from '../../lib/tickets/outcome-document.ts';
 import { ENDPOINT_ID } from '../helpers/factories.ts';
@@ -132,6 +134,22 @@ describe('notifyTicket on Jira Cloud', () => {
     expect(server.comments.get('OPS-42')).toHaveLength(1);
     // 2 s as asked; then full jitter at random 0.5 over the first ceiling (250 ms).
     expect(sleeps).toEqual([2000, 125]);
+    expect(server.transitioned).toHaveLength(1);
+  });
+
+  it('retries a 408, and waits the Retry-After a 503 names', async () => {
+    const { server, deps, sleeps } = await cloud();
+    server.failNext((r) => r.method === 'POST' && r.path.endsWith('/comment'), { status: 408, body: {} });
+    server.failNext((r) => r.method === 'POST' && r.path.endsWith('/transitions'), {
+      status: 503,
+      headers: { 'retry-after': '1' },
+      body: {},
+    });
+
+    expect(await notifyTicket(anOutcome(), deps)).toBe('commented');
+
+    expect(sleeps).toEqual([125, 1000]);
+    expect(server.comments.get('OPS-42')).toHaveLength(1);
     expect(server.transitioned).toHaveLength(1);
   });
 
@@ -267,3 +285,15 @@ function walk(node: unknown): Node[] {
   const n = node as Node;
   return [n, ...(n.content ?? []).flatMap(walk)];
 }
+
+describe('createJiraClient', () => {
+  it('refuses a key that is not an issue key before any call', async () => {
+    jira = await startJira({ flavour: 'cloud', issues: ['OPS-42'] });
+    const config = loadTicketConfig({ JIRA_BASE_URL: jira.url, JIRA_EMAIL, JIRA_API_TOKEN }).jira;
+    if (config === undefined) throw new Error('expected Jira');
+    const client = createJiraClient(config, fetchSend(), DEFAULT_RETRY);
+
+    await expect(client.addComment('../myself', [])).rejects.toMatchObject({ code: 'TICKET_REF_INVALID' });
+    expect(jira.recorded).toEqual([]);
+  });
+});

@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { OUTCOME_STATUSES, OutcomeSchema } from '../../lib/decision/outcome.ts';
 import { toAdf } from '../../lib/tickets/adf.ts';
 import { code, oneLine, paragraph, strong, text } from '../../lib/tickets/document.ts';
 import { retryAfterMs } from '../../lib/tickets/http.ts';
-import { outcomeMarker } from '../../lib/tickets/outcome-document.ts';
+import { headline, outcomeMarker } from '../../lib/tickets/outcome-document.ts';
 import { parseOutcomeMessage } from '../../lib/tickets/outcome-message.ts';
 import { escapeWiki, toWiki } from '../../lib/tickets/wiki.ts';
 import { neutraliseCodeTags, toWorkNote } from '../../lib/tickets/work-note.ts';
+import { ENDPOINT_ID, SERVICE_ID } from '../helpers/factories.ts';
 import { anOutcome } from './outcomes.ts';
 
 describe('oneLine', () => {
@@ -118,6 +120,41 @@ describe('parseOutcomeMessage', () => {
     );
     expect(parsed.ok && parsed.outcome.status).toBe('in_progress');
     expect(parsed.ok && parsed.outcome.results[0]?.status).toBe('expired');
+  });
+
+  it.each(OUTCOME_STATUSES)('reads every %s outcome the contract allows, and has words for it', (status) => {
+    const contract = OutcomeSchema.parse({
+      decisionId: 'CHG-1042',
+      action: 'accept',
+      target: { type: 'vpcep', serviceId: SERVICE_ID },
+      status,
+      results: [
+        {
+          endpointId: ENDPOINT_ID,
+          status: 'failed',
+          changed: false,
+          error: {
+            code: 'EndPoint.0005',
+            message: 'no',
+            httpStatus: 400,
+            requestId: 'r-1',
+            retryable: false,
+          },
+          attempts: 1,
+        },
+      ],
+      source: { system: 'jira', ref: 'OPS-42' },
+      startedAt: '2026-11-26T10:00:00Z',
+      finishedAt: '2026-11-26T10:00:01Z',
+      issues: [{ path: 'endpoints[0]', message: 'bad' }],
+      issuesOmitted: 2,
+      denial: { code: 'TARGET_NOT_ALLOWED', message: 'not allowed' },
+    });
+
+    const parsed = parseOutcomeMessage(JSON.stringify(contract));
+
+    expect(parsed.ok && parsed.outcome.status).toBe(status);
+    expect(headline(status)).not.toMatch(/^Status /);
   });
 
   it('names the field that is wrong', () => {

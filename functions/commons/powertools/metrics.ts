@@ -25,7 +25,25 @@ export type FunctionMetrics = {
   publishRecorded: MiddlewareObj;
 };
 
-export function createMetrics(service: string, logger: Logger): FunctionMetrics {
+/** Metrics that write their EMF lines to `write` when given one (the local stack and tests), else stdout. */
+class RoutedMetrics extends Metrics {
+  sink: ((line: string) => void) | undefined;
+
+  override publishStoredMetrics(): this {
+    if (this.sink === undefined || this.isDisabled()) return super.publishStoredMetrics();
+    if (this.hasStoredMetrics()) this.sink(JSON.stringify(this.serializeMetrics()));
+    this.clearMetrics();
+    this.clearDimensions();
+    this.clearMetadata();
+    return this;
+  }
+}
+
+export function createMetrics(
+  service: string,
+  logger: Logger,
+  write?: (line: string) => void,
+): FunctionMetrics {
   const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? service;
   // Metrics' own notices (an invocation that recorded nothing, such as a queued webhook request, is
   // normal here) are debug lines; its errors stay errors.
@@ -38,7 +56,8 @@ export function createMetrics(service: string, logger: Logger): FunctionMetrics 
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName, logger: notices });
   // One more instance serializes the recorded dimension sets, one after the other: built once here, not
   // per set and invocation (each Metrics builds its own Console).
-  const sets = new Metrics({ namespace: METRICS_NAMESPACE, serviceName, logger: notices });
+  const sets = new RoutedMetrics({ namespace: METRICS_NAMESPACE, serviceName, logger: notices });
+  sets.sink = write;
   let recorded = new Map<
     string,
     { dimensions: Dimensions; points: Array<[MetricName, MetricUnitValue, number]> }

@@ -1,0 +1,93 @@
+/**
+ * The approval request as people read it in chat, and raising it in the chats that are configured.
+ * `raiseInChats` has the shape of the sweep's `raiseApprovalRequest`: Slack (`chat.postMessage` to
+ * `SLACK_APPROVAL_CHANNEL`) and Feishu/Lark (a card to `FEISHU_APPROVAL_CHAT_ID`) each get the message
+ * with Accept / Reject buttons, which come back through the chat functions' button handlers. With no
+ * chat configured nothing is posted: tickets or SNS may be how people are asked.
+ */
+import type { Action } from '../decision/schema.ts';
+import { VpcepApprovalError } from '../errors.ts';
+import { RULE } from '../rules/evaluate.ts';
+import type { ApprovalRequestEvent } from '../sweeper/sweep.ts';
+import type { ButtonValue } from './payloads.ts';
+
+/** What every approval message shows, whichever chat it goes to. */
+export type ApprovalFacts = {
+  target: string;
+  endpointId: string;
+  /** The consumer's account (`domain_id`), or `unknown`. */
+  consumer: string;
+  /** When the connection was requested, as Huawei reported it, or `unknown`. */
+  requestedAt: string;
+  /**
+   * On the target's autoAccept list: exactly when the rule that asked is `maxConnectionsPerAccount`
+   * (an autoAccept-listed account under its limit is accepted without asking).
+   */
+  whitelisted: boolean;
+  rule: string;
+  reason: string;
+  approvalsRequired: number;
+  reminder: number;
+};
+
+export function approvalFacts(event: ApprovalRequestEvent): ApprovalFacts {
+  return {
+    target: event.target,
+    endpointId: event.endpointId,
+    consumer: event.domainId ?? 'unknown',
+    requestedAt: event.createdAt ?? 'unknown',
+    whitelisted: event.rule === RULE.maxConnectionsPerAccount,
+    rule: event.rule,
+    reason: event.reason,
+    approvalsRequired: event.approvalsRequired,
+    reminder: event.reminder,
+  };
+}
+
+/** The value both chats' buttons carry: what the existing button handlers parse as a command. */
+export function buttonValue(facts: ApprovalFacts, action: Action): ButtonValue {
+  return { action, target: facts.target, endpoint: facts.endpointId };
+}
+
+export function approvalTitle(facts: ApprovalFacts): string {
+  return facts.reminder === 0
+    ? 'VPC endpoint connection waiting for approval'
+    : `Reminder ${facts.reminder}: VPC endpoint connection still waiting for approval`;
+}
+
+/** Plain lines (label, value), escaped by each chat's message builder. */
+export function approvalLines(facts: ApprovalFacts): Array<[string, string]> {
+  return [
+    ['Target', facts.target],
+    ['Endpoint', facts.endpointId],
+    ['Consumer account', facts.consumer],
+    ['Requested at', facts.requestedAt],
+    ['Whitelisted', facts.whitelisted ? 'yes (on autoAccept, but at its connection limit)' : 'no'],
+    ['Rule', `${facts.rule}: ${facts.reason}`],
+    ...(facts.approvalsRequired > 1
+      ? [['Approvals needed', `${facts.approvalsRequired} different approvers to accept`] as [string, string]]
+      : []),
+  ];
+}
+
+/** One chat the request goes to: posts it, or throws. */
+export type ApprovalChat = { name: 'slack' | 'feishu'; post(facts: ApprovalFacts): Promise<void> };
+
+/**
+ * Posts the request to every configured chat. Every chat is tried; if any failed, the error names them
+ * and is thrown after the others were posted, so the sweep raises the request again (a chat that did
+ * get it may see it twice: better than a chat that never hears of it).
+ */
+export function raiseInChats(chats: readonly ApprovalChat[]) {
+  return async function raiseApprovalRequest(event: ApprovalRequestEvent): Promise<void> {
+    const facts = approvalFacts(event);
+    const results = await Promise.allSettled(chats.map((chat) => chat.post(facts)));
+    const failed = chats.filter((_, i) => results[i]?.status === 'rejected');
+    if (failed.length > 0)
+      throw new VpcepApprovalError(
+        'CHAT_POST_FAILED',
+        `approval request for ${event.endpointId} not posted to ${failed.map((c) => c.name).join(', ')}`,
+        { retryable: true, cause: results.find((r) => r.status === 'rejected')?.reason },
+      );
+  };
+}

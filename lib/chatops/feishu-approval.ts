@@ -1,0 +1,83 @@
+/**
+ * The approval request in Feishu/Lark: an interactive card with the connection's facts and Accept /
+ * Reject buttons, sent to `FEISHU_APPROVAL_CHAT_ID` with the app's tenant token (the cached client in
+ * feishu-api.ts). The buttons carry the same value as the status card's, so the existing card-action
+ * handler (feishu.ts) decides them. Feishu refuses with a non-zero `code` under HTTP 200, which counts
+ * as a refusal; network errors, 429 and 5xx are retried as outcome posts are.
+ */
+
+import { VpcepApprovalError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { silentLogger } from '../log.ts';
+import { judgeFeishuAnswer } from './answers.ts';
+import {
+  type ApprovalChat,
+  type ApprovalFacts,
+  approvalLines,
+  approvalTitle,
+  buttonValue,
+} from './approval-request.ts';
+import { escapeLarkMd } from './escape.ts';
+import type { FeishuApi } from './feishu-api.ts';
+import { postWithRetries } from './notify.ts';
+
+export function feishuApprovalCard(facts: ApprovalFacts) {
+  const button = (action: 'accept' | 'reject') => ({
+    tag: 'button',
+    text: { tag: 'plain_text', content: action === 'accept' ? 'Accept' : 'Reject' },
+    type: action === 'accept' ? 'primary' : 'danger',
+    value: buttonValue(facts, action),
+  });
+  return {
+    config: { wide_screen_mode: true },
+    header: {
+      template: facts.reminder === 0 ? 'orange' : 'red',
+      title: { tag: 'plain_text', content: approvalTitle(facts) },
+    },
+    elements: [
+      {
+        tag: 'div',
+        fields: approvalLines(facts).map(([label, value]) => ({
+          is_short: false,
+          text: { tag: 'lark_md', content: `**${label}**: ${escapeLarkMd(value)}` },
+        })),
+      },
+      { tag: 'action', actions: [button('accept'), button('reject')] },
+    ],
+  };
+}
+
+export type FeishuApprovalDeps = {
+  api: FeishuApi;
+  chatId: string;
+  logger?: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  attempts?: number;
+};
+
+/** Sends the card to the approval chat, or throws (retryable when Feishu could not be reached). */
+export async function postFeishuApproval(facts: ApprovalFacts, deps: FeishuApprovalDeps): Promise<void> {
+  const content = JSON.stringify(feishuApprovalCard(facts));
+  const post = async () =>
+    judgeFeishuAnswer(await deps.api.sendToChat(deps.chatId, { msg_type: 'interactive', content }));
+  const sent = await postWithRetries(
+    'feishu',
+    undefined,
+    {
+      post,
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      ...(deps.attempts ? { attempts: deps.attempts } : {}),
+    },
+    deps.logger ?? silentLogger,
+    null,
+  );
+  if (sent === 'dropped')
+    throw new VpcepApprovalError(
+      'FEISHU_REFUSED',
+      `Feishu refused the approval card for ${facts.endpointId}`,
+    );
+}
+
+export function feishuApprovalChat(deps: FeishuApprovalDeps): ApprovalChat {
+  return { name: 'feishu', post: (facts) => postFeishuApproval(facts, deps) };
+}

@@ -1,0 +1,142 @@
+/**
+ * The approval request in Slack: a Block Kit message with the connection's facts and Accept / Reject
+ * buttons, posted with `chat.postMessage` (bearer `SLACK_BOT_TOKEN`) to `SLACK_APPROVAL_CHANNEL`. The
+ * buttons carry the action ids and values of the status list's buttons, so the existing button handler
+ * (slack.ts) decides them. Slack answers HTTP 200 with `ok: false` for refusals, so the answer is
+ * checked; a 429 is waited out for as long as its Retry-After says, within a ceiling.
+ */
+import * as z from 'zod/mini';
+import { VpcepApprovalError } from '../errors.ts';
+import { backoffDelay, classifyHttpStatus } from '../retry.ts';
+import {
+  type ApprovalChat,
+  type ApprovalFacts,
+  approvalLines,
+  approvalTitle,
+  buttonValue,
+} from './approval-request.ts';
+import { escapeSlack as e } from './escape.ts';
+import { parseJsonAs } from './payloads.ts';
+import { type PostResult, postJson } from './post.ts';
+import { SLACK_ACTION_IDS, type SlackMessage } from './slack-messages.ts';
+
+/** chat.postMessage's answer: `ok` with the message's `ts`, or `ok: false` with an `error` code. */
+export const SlackPostMessageAnswerSchema = z.looseObject({
+  ok: z.boolean(),
+  error: z.optional(z.string()),
+  channel: z.optional(z.string()),
+  ts: z.optional(z.string()),
+});
+
+/** Slack's `error` codes that mean "try again", not "this will never work". */
+const TRANSIENT_SLACK_ERRORS = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
+export function slackApprovalMessage(facts: ApprovalFacts): SlackMessage & { channel?: string } {
+  const fields = approvalLines(facts).map(([label, value]) => ({
+    type: 'mrkdwn',
+    text: `*${label}*\n${e(value)}`,
+  }));
+  const button = (action: 'accept' | 'reject') => ({
+    type: 'button',
+    action_id: SLACK_ACTION_IDS[action],
+    style: action === 'accept' ? 'primary' : 'danger',
+    text: { type: 'plain_text', text: action === 'accept' ? 'Accept' : 'Reject' },
+    value: JSON.stringify(buttonValue(facts, action)),
+  });
+  const title = approvalTitle(facts);
+  return {
+    // The notification text (and what screen readers and old clients show).
+    text: e(`${title}: ${facts.endpointId} on ${facts.target} from account ${facts.consumer}`),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title } },
+      // Slack shows at most 10 fields in a section.
+      { type: 'section', fields: fields.slice(0, 10) },
+      { type: 'actions', block_id: `vpcep_approval`, elements: [button('accept'), button('reject')] },
+    ],
+  };
+}
+
+export type SlackApprovalDeps = {
+  botToken: string;
+  channel: string;
+  /** `https://slack.com/api` unless pointed elsewhere (tests). */
+  apiBase: string;
+  post?: typeof postJson;
+  sleep?: (ms: number) => Promise<void>;
+  /** Attempts in all, throttled ones included (default 4). */
+  attempts?: number;
+  /** A Retry-After longer than this is not waited out: the sweep raises the request again later. */
+  maxWaitMs?: number;
+  random?: () => number;
+};
+
+/** Posts the approval request to the channel; answers the message's `ts`, or throws (retryable or not). */
+export async function postSlackApproval(facts: ApprovalFacts, deps: SlackApprovalDeps): Promise<string> {
+  const post = deps.post ?? postJson;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const attempts = deps.attempts ?? 4;
+  const maxWaitMs = deps.maxWaitMs ?? 30_000;
+  const body = { channel: deps.channel, ...slackApprovalMessage(facts) };
+  let last = '';
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    let result: PostResult | undefined;
+    try {
+      result = await post(`${deps.apiBase}/chat.postMessage`, body, {
+        timeoutMs: 5_000,
+        headers: { authorization: `Bearer ${deps.botToken}` },
+      });
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    if (result !== undefined) {
+      const answer = parseJsonAs(SlackPostMessageAnswerSchema, result.text);
+      if (result.status >= 200 && result.status < 300 && answer?.ok === true) return answer.ts ?? '';
+      const failure =
+        answer?.error !== undefined && TRANSIENT_SLACK_ERRORS.has(answer.error)
+          ? 'transient'
+          : result.status >= 200 && result.status < 300
+            ? 'terminal'
+            : classifyHttpStatus(result.status);
+      // Slack's error codes are fixed words (`channel_not_found`, `invalid_auth`): safe to repeat.
+      last = `HTTP ${result.status}${answer?.error === undefined ? '' : ` ${answer.error}`}`;
+      if (failure === 'terminal' || failure === 'maybe_success')
+        throw new VpcepApprovalError('SLACK_REFUSED', `chat.postMessage refused: ${last}`, {
+          retryable: false,
+        });
+      if (attempt < attempts) {
+        const wait = retryAfterMs(result.retryAfter) ?? backoffDelay(attempt, failure, BACKOFF, deps.random);
+        if (wait > maxWaitMs) break;
+        await sleep(wait);
+      }
+    } else if (attempt < attempts) {
+      await sleep(backoffDelay(attempt, 'transient', BACKOFF, deps.random));
+    }
+  }
+  throw new VpcepApprovalError('SLACK_UNAVAILABLE', `chat.postMessage failed: ${last}`, { retryable: true });
+}
+
+const BACKOFF = { baseMs: 250, maxMs: 5_000 };
+
+/** Retry-After in seconds (Slack's form) or as an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | undefined, now: () => number = Date.now): number | undefined {
+  if (header === undefined) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now());
+}
+
+/** Slack as one of the chats an approval request goes to. */
+export function slackApprovalChat(deps: SlackApprovalDeps): ApprovalChat {
+  return {
+    name: 'slack',
+    post: async (facts) => {
+      await postSlackApproval(facts, deps);
+    },
+  };
+}
