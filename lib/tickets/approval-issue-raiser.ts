@@ -12,7 +12,9 @@ import { ValidationError } from '../errors.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { ApprovalRequestEvent } from '../sweeper/sweep.ts';
-import type { JiraClient } from './jira.ts';
+import type { JiraApprovalConfig } from './config.ts';
+import { DEFAULT_RETRY, fetchSend, type HttpSend } from './http.ts';
+import { createJiraClient, type JiraClient } from './jira.ts';
 import { openApprovalIssue, pendingFromApprovalRequest } from './open-issue.ts';
 
 export type ApprovalIssueRaiserDeps = {
@@ -25,6 +27,19 @@ export type ApprovalIssueRaiserDeps = {
 
 /** What the raise did: opened an issue, found one opened before, or nothing (a reminder). */
 export type ApprovalIssueRaised = { key: string; created: boolean } | undefined;
+
+/** The raiser for a configuration, with the real HTTP adapter and retries unless given others. */
+export function approvalIssueRaiserFor(
+  config: JiraApprovalConfig,
+  deps: Omit<ApprovalIssueRaiserDeps, 'jira' | 'approval'> & { send?: HttpSend },
+): (event: ApprovalRequestEvent) => Promise<ApprovalIssueRaised> {
+  const { send, ...rest } = deps;
+  return jiraApprovalIssueRaiser({
+    ...rest,
+    jira: createJiraClient(config, send ?? fetchSend(), DEFAULT_RETRY),
+    approval: config.approval,
+  });
+}
 
 export function jiraApprovalIssueRaiser(
   deps: ApprovalIssueRaiserDeps,

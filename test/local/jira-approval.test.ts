@@ -11,10 +11,8 @@ import { parseRules } from '../../lib/rules/schema.ts';
 import { createRuntime, type Runtime } from '../../lib/runtime.ts';
 import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
 import { sweep } from '../../lib/sweeper/sweep.ts';
-import { jiraApprovalIssueRaiser } from '../../lib/tickets/approval-issue-raiser.ts';
-import { loadTicketConfig } from '../../lib/tickets/config.ts';
-import { DEFAULT_RETRY, fetchSend } from '../../lib/tickets/http.ts';
-import { createJiraClient } from '../../lib/tickets/jira.ts';
+import { approvalIssueRaiserFor } from '../../lib/tickets/approval-issue-raiser.ts';
+import { loadJiraApprovalConfig } from '../../lib/tickets/config.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
 import { post, seedService } from '../helpers/stack.ts';
@@ -36,15 +34,10 @@ afterAll(async () => {
 
 /** The sweep as the sweeper runs it, with the Jira raiser as its approval request. */
 async function sweepWithJira(target: string) {
-  const jira = loadTicketConfig(stack.env).jira;
-  if (jira?.approval === undefined) throw new Error('the local stack configures an approval project');
+  const { jira } = loadJiraApprovalConfig(stack.env);
+  if (jira === undefined) throw new Error('the local stack configures an approval project');
   const ledger = dynamoDbLedger({ client: dynamo.client(), tableName: dynamo.tableName });
-  const raise = jiraApprovalIssueRaiser({
-    jira: createJiraClient(jira, fetchSend(), DEFAULT_RETRY),
-    approval: jira.approval,
-    ledger,
-    clock: () => new Date(),
-  });
+  const raise = approvalIssueRaiserFor(jira, { ledger, clock: () => new Date() });
   const report = await sweep([target], {
     listPending: huaweiListing({
       client: runtime.client,

@@ -8,7 +8,7 @@ import { parseRules } from '../../lib/rules/schema.ts';
 import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
 import { type ApprovalRequestEvent, type SweepDeps, sweep } from '../../lib/sweeper/sweep.ts';
 import { jiraApprovalIssueRaiser } from '../../lib/tickets/approval-issue-raiser.ts';
-import { loadTicketConfig } from '../../lib/tickets/config.ts';
+import { loadJiraApprovalConfig, loadTicketConfig } from '../../lib/tickets/config.ts';
 import { DEFAULT_RETRY, fetchSend } from '../../lib/tickets/http.ts';
 import { createJiraClient } from '../../lib/tickets/jira.ts';
 import { type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
@@ -141,5 +141,40 @@ describe('the sweep with the Jira approval-issue raiser', () => {
     expect(retried.requested).toHaveLength(2);
     expect(jira.created).toHaveLength(2);
     expect(await ledger.approvalIssue(TARGET, FIRST_EP, 'jira')).toMatchObject({ system: 'jira' });
+  });
+});
+
+describe('loadJiraApprovalConfig: the sweeper’s part of the ticket settings', () => {
+  const jiraEnv = { JIRA_BASE_URL: 'https://acme.atlassian.net', JIRA_EMAIL, JIRA_API_TOKEN };
+
+  it('opens no issues without an approval project, and reads nothing of ServiceNow', () => {
+    const bad = { SERVICENOW_INSTANCE_URL: 'http://sn.example.com' };
+
+    expect(loadJiraApprovalConfig({ ...jiraEnv, ...bad })).toEqual({ jira: undefined, secrets: [] });
+    expect(
+      loadJiraApprovalConfig({
+        ...jiraEnv,
+        ...bad,
+        JIRA_APPROVAL_PROJECT: 'NET',
+        JIRA_APPROVAL_ISSUE_TYPE: 'Task',
+      }),
+    ).toMatchObject({
+      jira: { baseUrl: 'https://acme.atlassian.net', approval: { project: 'NET', issueType: 'Task' } },
+      secrets: [JIRA_API_TOKEN],
+    });
+  });
+
+  it('fails closed naming the variable when the approval project has no complete credentials', () => {
+    expect(() =>
+      loadJiraApprovalConfig({
+        JIRA_BASE_URL: 'https://acme.atlassian.net',
+        JIRA_EMAIL,
+        JIRA_APPROVAL_PROJECT: 'NET',
+        JIRA_APPROVAL_ISSUE_TYPE: 'Task',
+      }),
+    ).toThrow(expect.objectContaining({ variable: 'JIRA_API_TOKEN' }));
+    expect(() => loadJiraApprovalConfig({ ...jiraEnv, JIRA_APPROVAL_PROJECT: 'NET' })).toThrow(
+      expect.objectContaining({ variable: 'JIRA_APPROVAL_ISSUE_TYPE' }),
+    );
   });
 });
