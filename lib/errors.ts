@@ -28,7 +28,8 @@ export type CallErrorCode =
   | 'TLS_ERROR'
   | 'DEADLINE_EXCEEDED'
   | 'TOO_MANY_PAGES'
-  | 'MALFORMED_RESPONSE';
+  | 'MALFORMED_RESPONSE'
+  | 'DESCRIPTION_UNSUPPORTED';
 
 /** Huawei's own code (`EndPoint.0022`, `APIGW.0308`) or `HTTP_<status>`: open-ended, it comes from the API. */
 export type HuaweiErrorCode = string & { readonly from?: 'huawei' };

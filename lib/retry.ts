@@ -16,6 +16,8 @@
  * | EndPoint.2014 "already connected"         | maybe_success | never: read the status instead            |
  * | the decision's deadline                   | —             | not here: the outcome says retryable and  |
  * |                                           |               | the next delivery carries on              |
+ * | a wait (Retry-After) past the maximum      | —             | not here: handed back for the platform    |
+ * |                                           |               | (Lambda, the sweep) to retry later        |
  *
  * Huawei codes are compared case-insensitively: VPCEP spells its prefix `EndPoint.` and `Endpoint.`.
  */
@@ -136,24 +138,39 @@ export type RetryState = {
   maxAttempts: number;
   now: number;
   deadlineAt: number;
+  /** The wait the server asked for (its Retry-After, parsed), which replaces the backoff. */
+  retryAfterMs?: number;
 };
 
 export type RetryStep =
   | { retry: true; waitMs: number }
-  | { retry: false; reason: 'terminal' | 'attempts' | 'deadline' };
+  | { retry: false; reason: 'terminal' | 'attempts' | 'deadline' }
+  /** The wait is longer than the caller may spend in process: the platform retries later. */
+  | { retry: false; reason: 'wait'; waitMs: number };
+
+export type StepOptions = BackoffOptions & {
+  paced?: boolean;
+  /** No wait longer than this is waited out (by default any). */
+  maxWaitMs?: number;
+};
 
 /**
  * The next step after a failed attempt. Throttles retry until the deadline (the wait is left to a
  * pacer, such as the Huawei client's governor, when `paced`); transient failures retry up to the
- * attempt count, each after a backoff that must end before the deadline.
+ * attempt count, each after a backoff — or the server's Retry-After — that must end before the
+ * deadline and within the maximum wait. A server asking for more than the maximum wait is answered
+ * at once, whatever attempts are left: waiting less than it asked would only be refused again.
  */
 export function nextRetryStep(
   state: RetryState,
-  options: BackoffOptions & { paced?: boolean },
+  options: StepOptions,
   random: () => number = Math.random,
 ): RetryStep {
   if (state.failure !== 'throttled' && state.failure !== 'transient')
     return { retry: false, reason: 'terminal' };
+  const maxWaitMs = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
+  const asked = state.retryAfterMs;
+  if (asked !== undefined && asked > maxWaitMs) return { retry: false, reason: 'wait', waitMs: asked };
   // Unpaced, a throttle counts against the attempts like any other failure.
   if (state.failure === 'transient' || options.paced !== true) {
     if (state.transientFailures >= maxAttemptsFor(state.errorCode, state.maxAttempts))
@@ -162,33 +179,74 @@ export function nextRetryStep(
   const waitMs =
     state.failure === 'throttled' && options.paced === true
       ? 0
-      : backoffDelay(Math.max(0, state.transientFailures - 1), state.failure, options, random);
+      : (asked ?? backoffDelay(Math.max(0, state.transientFailures - 1), state.failure, options, random));
+  if (waitMs > maxWaitMs) return { retry: false, reason: 'wait', waitMs };
   if (state.now + waitMs >= state.deadlineAt) return { retry: false, reason: 'deadline' };
   return { retry: true, waitMs };
 }
+
+/** Longest Retry-After believed: a server's hour-long or garbage-sized number is read as this. */
+export const RETRY_AFTER_CAP_MS = 3_600_000;
+
+/** RFC 9110's HTTP-date: IMF-fixdate, the obsolete RFC 850 form, or asctime (which names no zone). */
+const HTTP_DATE =
+  /^(?:[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]{5,8}, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT|(?<asctime>[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}))$/;
+
+/**
+ * A Retry-After header as the wait it asks for, in ms: delay-seconds or an HTTP-date (a past date is
+ * no wait), at most `capMs`. Undefined when absent or unreadable, so the backoff applies. Dates are
+ * matched to the RFC's forms first: Date.parse reads "soon 1" as a day in 2001.
+ */
+export function parseRetryAfter(
+  header: string | null | undefined,
+  now: number,
+  capMs: number = RETRY_AFTER_CAP_MS,
+): number | undefined {
+  const value = header?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (/^\d+$/.test(value)) return Math.min(capMs, Number(value) * 1000);
+  const date = HTTP_DATE.exec(value);
+  if (date === null) return undefined;
+  // asctime carries no zone, and HTTP dates are always GMT.
+  const at = Date.parse(date.groups?.asctime === undefined ? value : `${value} GMT`);
+  return Number.isNaN(at) ? undefined : Math.min(capMs, Math.max(0, at - now));
+}
+
+/** One attempt's result: a value, or a failure class, what went wrong, and the server's Retry-After. */
+export type AttemptResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; failure: FailureClass; reason: string; retryAfter?: string | null | undefined };
 
 export type RetryRun<T> = {
   maxAttempts: number;
   backoff: BackoffOptions;
   /** Epoch ms; by default no deadline. */
   deadlineAt?: number;
+  /** A wait longer than this stops the run (reason `wait`) for the platform to retry; by default any. */
+  maxWaitMs?: number;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
-  /** One attempt: a value, or a failure class and a description of what went wrong. */
-  attempt(n: number): Promise<{ ok: true; value: T } | { ok: false; failure: FailureClass; reason: string }>;
+  /** One attempt. What it throws is not retried: it ends the run. */
+  attempt(n: number): Promise<AttemptResult<T>>;
 };
 
+export type RetryRunResult<T> =
+  | { ok: true; value: T; attempts: number }
+  | {
+      ok: false;
+      failure: FailureClass;
+      reason: string;
+      attempts: number;
+      stopped: Extract<RetryStep, { retry: false }>;
+    };
+
 /**
- * Runs attempts under the policy above, for callers without a pacer (the chat notifier). Returns the
+ * Runs attempts under the policy above, for callers without a pacer (the chat notifier, the Slack
+ * approval request, the ticket clients). A failure's Retry-After replaces the backoff. Returns the
  * value, or the last failure with why it stopped.
  */
-export async function withRetries<T>(
-  run: RetryRun<T>,
-): Promise<
-  | { ok: true; value: T; attempts: number }
-  | { ok: false; failure: FailureClass; reason: string; attempts: number; stopped: RetryStep }
-> {
+export async function withRetries<T>(run: RetryRun<T>): Promise<RetryRunResult<T>> {
   const sleep = run.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = run.now ?? Date.now;
   let failures = 0;
@@ -196,16 +254,19 @@ export async function withRetries<T>(
     const result = await run.attempt(n);
     if (result.ok) return { ...result, attempts: n };
     failures += 1;
+    const at = now();
+    const retryAfterMs = parseRetryAfter(result.retryAfter, at);
     const step = nextRetryStep(
       {
         failure: result.failure,
         errorCode: undefined,
         transientFailures: failures,
         maxAttempts: run.maxAttempts,
-        now: now(),
+        now: at,
         deadlineAt: run.deadlineAt ?? Number.POSITIVE_INFINITY,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       },
-      run.backoff,
+      run.maxWaitMs === undefined ? run.backoff : { ...run.backoff, maxWaitMs: run.maxWaitMs },
       run.random,
     );
     if (!step.retry)

@@ -6,6 +6,8 @@ import {
   classifyFailure,
   maxAttemptsFor,
   nextRetryStep,
+  parseRetryAfter,
+  RETRY_AFTER_CAP_MS,
   toNetworkError,
   withRetries,
 } from '../lib/retry.ts';
@@ -176,6 +178,126 @@ describe('withRetries', () => {
       attempt: async () => ({ ok: false, failure: 'throttled', reason: 'HTTP 429' }),
     });
     expect(run).toMatchObject({ ok: false, attempts: 3, stopped: { reason: 'attempts' } });
+  });
+});
+
+describe('withRetries and Retry-After', () => {
+  const failing = (retryAfter: string | null) => ({
+    ok: false as const,
+    failure: 'throttled' as const,
+    reason: 'HTTP 429',
+    retryAfter,
+  });
+
+  it("waits the server's Retry-After in place of the backoff, and the backoff when it sends none", async () => {
+    const waits: number[] = [];
+    const results = [failing('2'), failing(null), failing('Thu, 26 Nov 2026 10:00:05 GMT')];
+    const run = await withRetries({
+      maxAttempts: 4,
+      backoff: { baseMs: 400, maxMs: 3_200 },
+      maxWaitMs: 10_000,
+      random: () => 0.5,
+      now: () => Date.parse('2026-11-26T10:00:00Z'),
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      attempt: async (n) => results[n - 1] ?? { ok: true, value: 'sent' },
+    });
+    expect(run).toEqual({ ok: true, value: 'sent', attempts: 4 });
+    // 2 s as asked; a throttle's backoff at 0.5 of 2·400·2; 5 s to the date asked.
+    expect(waits).toEqual([2_000, 800, 5_000]);
+  });
+
+  it('hands a Retry-After past the maximum wait back at once, without waiting or using the attempts', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const run = await withRetries({
+      maxAttempts: 5,
+      backoff: { baseMs: 1, maxMs: 1 },
+      maxWaitMs: 10_000,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      attempt: async () => {
+        calls += 1;
+        return failing('120');
+      },
+    });
+    expect(run).toMatchObject({ ok: false, attempts: 1, stopped: { reason: 'wait', waitMs: 120_000 } });
+    expect(calls).toBe(1);
+    expect(waits).toEqual([]);
+  });
+
+  it('stops at the deadline when the wait asked would pass it', async () => {
+    const run = await withRetries({
+      maxAttempts: 5,
+      backoff: { baseMs: 1, maxMs: 1 },
+      deadlineAt: 1_003_000,
+      now: () => 1_000_000,
+      sleep: async () => {},
+      attempt: async () => failing('5'),
+    });
+    expect(run).toMatchObject({ ok: false, attempts: 1, stopped: { reason: 'deadline' } });
+  });
+
+  it('applies the maximum wait to a backoff too', () => {
+    const state = {
+      failure: 'transient' as const,
+      errorCode: undefined,
+      transientFailures: 3,
+      maxAttempts: 5,
+      now: 0,
+      deadlineAt: Number.POSITIVE_INFINITY,
+    };
+    expect(nextRetryStep(state, { baseMs: 1_000, maxMs: 8_000, maxWaitMs: 1_000 }, () => 0.5)).toEqual({
+      retry: false,
+      reason: 'wait',
+      waitMs: 2_000,
+    });
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-11-26T10:00:00Z');
+
+  it('reads delay-seconds', () => {
+    expect(parseRetryAfter('3', now)).toBe(3_000);
+    expect(parseRetryAfter(' 0 ', now)).toBe(0);
+  });
+
+  it("reads the RFC's three HTTP-date forms, all in GMT", () => {
+    expect(parseRetryAfter('Thu, 26 Nov 2026 10:00:05 GMT', now)).toBe(5_000);
+    expect(parseRetryAfter('Thursday, 26-Nov-26 10:00:07 GMT', now)).toBe(7_000);
+    expect(parseRetryAfter('Thu Nov 26 10:00:09 2026', now)).toBe(9_000);
+  });
+
+  it('reads a past date as no wait', () => {
+    expect(parseRetryAfter('Thu, 26 Nov 2026 09:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT', now)).toBe(0);
+  });
+
+  it('caps what it believes', () => {
+    expect(parseRetryAfter('86400', now)).toBe(RETRY_AFTER_CAP_MS);
+    expect(parseRetryAfter('99999999999999999999999', now)).toBe(RETRY_AFTER_CAP_MS);
+    expect(parseRetryAfter('Fri, 26 Nov 2027 10:00:00 GMT', now)).toBe(RETRY_AFTER_CAP_MS);
+    expect(parseRetryAfter('60', now, 10_000)).toBe(10_000);
+  });
+
+  it.each([
+    null,
+    undefined,
+    '',
+    '   ',
+    'soon',
+    'soon 1',
+    '-5',
+    '1.5',
+    '2026-11-26T10:00:05Z',
+    'Thu, 32 Nov 2026 10:00:05 GMT',
+    'Thu, 26 Nov 2026 10:00:05 CET',
+    '<script>',
+  ])('reads %j as no Retry-After, leaving the wait to the backoff', (header) => {
+    expect(parseRetryAfter(header, now)).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Posting chat-originated outcomes back where they were asked. Transient failures (network, 429, 5xx)
- * are retried with backoff and, past that, thrown so Lambda's asynchronous retries take over; a
+ * are retried with backoff (or after the Retry-After Slack names, up to 5 s) and, past that, thrown so Lambda's asynchronous retries take over; a
  * permanent refusal (an expired response_url, say) is logged and dropped. Posting only goes where a
  * chat function said: the outcome's chat `source` must carry the signature a chat function made
  * (chat-source.ts), and a Slack `source.url` must be a Slack response URL (response-url.ts). Without
@@ -34,6 +34,8 @@ export type NotifyDeps = {
 
 /** Waits before the 2nd and 3rd post: full jitter under 400 ms, then 800 ms (lib/retry.ts). */
 const POST_BACKOFF = { baseMs: 400, maxMs: 3_200 };
+/** A longer Retry-After is not waited out: the error goes to Lambda's asynchronous retries. */
+const MAX_WAIT_MS = 5_000;
 const NOT_ABORTED = new AbortController().signal;
 
 export type NotifyResult = 'sent' | 'skipped' | 'dropped';
@@ -87,6 +89,7 @@ export async function postWithRetries(
   const run = await withRetries({
     maxAttempts: attempts,
     backoff: POST_BACKOFF,
+    maxWaitMs: MAX_WAIT_MS,
     ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
     ...(deps.random === undefined ? {} : { random: deps.random }),
     async attempt() {
@@ -95,7 +98,7 @@ export async function postWithRetries(
         if (result.status >= 200 && result.status < 300) return { ok: true, value: result };
         const failure = classifyHttpStatus(result.status);
         if (failure === 'terminal') refused = result;
-        return { ok: false, failure, reason: `HTTP ${result.status}` };
+        return { ok: false, failure, reason: `HTTP ${result.status}`, retryAfter: result.retryAfter };
       } catch (error) {
         const network = toNetworkError(error, NOT_ABORTED);
         return { ok: false, failure: network.retryable ? 'transient' : 'terminal', reason: network.message };

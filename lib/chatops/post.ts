@@ -1,6 +1,6 @@
 /** Posting JSON to a chat platform (Slack response_url, Feishu's API), bounded in time. */
 
-/** `retryAfter` is the answer's Retry-After header, when it sent one (a 429 usually does). */
+/** `retryAfter` is the answer's Retry-After header, when it sent one (a 429 usually does), as sent: lib/retry.ts reads it. */
 export type PostResult = { status: number; text: string; retryAfter?: string };
 
 export async function postJson(

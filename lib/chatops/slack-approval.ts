@@ -3,11 +3,12 @@
  * buttons, posted with `chat.postMessage` (bearer `SLACK_BOT_TOKEN`) to `SLACK_APPROVAL_CHANNEL`. The
  * buttons carry the action ids and values of the status list's buttons, so the existing button handler
  * (slack.ts) decides them. Slack answers HTTP 200 with `ok: false` for refusals, so the answer is
- * checked; a 429 is waited out for as long as its Retry-After says, within a ceiling.
+ * checked. Retries go through lib/retry.ts: a 429 is waited out for as long as its Retry-After says,
+ * within a ceiling (`maxWaitMs`); past it the error is retryable, for the sweep to raise the request again.
  */
 import * as z from 'zod/mini';
 import { VpcepApprovalError } from '../errors.ts';
-import { backoffDelay, classifyHttpStatus } from '../retry.ts';
+import { classifyHttpStatus, toNetworkError, withRetries } from '../retry.ts';
 import {
   type ApprovalChat,
   type ApprovalFacts,
@@ -79,24 +80,28 @@ export type SlackApprovalDeps = {
 /** Posts the approval request to the channel; answers the message's `ts`, or throws (retryable or not). */
 export async function postSlackApproval(facts: ApprovalFacts, deps: SlackApprovalDeps): Promise<string> {
   const post = deps.post ?? postJson;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const attempts = deps.attempts ?? 4;
-  const maxWaitMs = deps.maxWaitMs ?? 30_000;
   const body = { channel: deps.channel, ...slackApprovalMessage(facts) };
-  let last = '';
-  for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    let result: PostResult | undefined;
-    try {
-      result = await post(`${deps.apiBase}/chat.postMessage`, body, {
-        timeoutMs: 5_000,
-        headers: { authorization: `Bearer ${deps.botToken}` },
-      });
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    if (result !== undefined) {
+  const run = await withRetries<string>({
+    maxAttempts: deps.attempts ?? 4,
+    backoff: BACKOFF,
+    maxWaitMs: deps.maxWaitMs ?? 30_000,
+    ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+    ...(deps.random === undefined ? {} : { random: deps.random }),
+    async attempt() {
+      let result: PostResult;
+      try {
+        result = await post(`${deps.apiBase}/chat.postMessage`, body, {
+          timeoutMs: 5_000,
+          headers: { authorization: `Bearer ${deps.botToken}` },
+        });
+      } catch (error) {
+        // fetch wraps the socket's error (its code says what failed) in a TypeError.
+        const network = toNetworkError((error as { cause?: unknown }).cause ?? error, NOT_ABORTED);
+        return { ok: false, failure: network.retryable ? 'transient' : 'terminal', reason: network.message };
+      }
       const answer = parseJsonAs(SlackPostMessageAnswerSchema, result.text);
-      if (result.status >= 200 && result.status < 300 && answer?.ok === true) return answer.ts ?? '';
+      if (result.status >= 200 && result.status < 300 && answer?.ok === true)
+        return { ok: true, value: answer.ts ?? '' };
       const failure =
         answer?.error !== undefined && TRANSIENT_SLACK_ERRORS.has(answer.error)
           ? 'transient'
@@ -104,32 +109,24 @@ export async function postSlackApproval(facts: ApprovalFacts, deps: SlackApprova
             ? 'terminal'
             : classifyHttpStatus(result.status);
       // Slack's error codes are fixed words (`channel_not_found`, `invalid_auth`): safe to repeat.
-      last = `HTTP ${result.status}${answer?.error === undefined ? '' : ` ${answer.error}`}`;
+      const reason = `HTTP ${result.status}${answer?.error === undefined ? '' : ` ${answer.error}`}`;
       if (failure === 'terminal' || failure === 'maybe_success')
-        throw new VpcepApprovalError('SLACK_REFUSED', `chat.postMessage refused: ${last}`, {
+        throw new VpcepApprovalError('SLACK_REFUSED', `chat.postMessage refused: ${reason}`, {
           retryable: false,
         });
-      if (attempt < attempts) {
-        const wait = retryAfterMs(result.retryAfter) ?? backoffDelay(attempt, failure, BACKOFF, deps.random);
-        if (wait > maxWaitMs) break;
-        await sleep(wait);
-      }
-    } else if (attempt < attempts) {
-      await sleep(backoffDelay(attempt, 'transient', BACKOFF, deps.random));
-    }
-  }
-  throw new VpcepApprovalError('SLACK_UNAVAILABLE', `chat.postMessage failed: ${last}`, { retryable: true });
+      return { ok: false, failure, reason, retryAfter: result.retryAfter };
+    },
+  });
+  if (run.ok) return run.value;
+  // Out of attempts, a wait past the ceiling, or a TLS failure: the sweep raises the request again.
+  throw new VpcepApprovalError('SLACK_UNAVAILABLE', `chat.postMessage failed: ${run.reason}`, {
+    retryable: true,
+  });
 }
 
-const BACKOFF = { baseMs: 250, maxMs: 5_000 };
-
-/** Retry-After in seconds (Slack's form) or as an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | undefined, now: () => number = Date.now): number | undefined {
-  if (header === undefined) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now());
-}
+/** Full jitter under 500 ms before the 2nd post, doubling to a 5 s ceiling (lib/retry.ts). */
+const BACKOFF = { baseMs: 500, maxMs: 5_000 };
+const NOT_ABORTED = new AbortController().signal;
 
 /** Slack as one of the chats an approval request goes to. */
 export function slackApprovalChat(deps: SlackApprovalDeps): ApprovalChat {

@@ -5,8 +5,8 @@
  * the server asks for a longer wait than we may spend — the call throws TicketUnavailableError so the
  * event is retried by Lambda. Any other answer throws TicketRefusedError.
  */
-import { type FailureClass, NetworkError, TicketRefusedError, TicketUnavailableError } from '../errors.ts';
-import { classifyHttpStatus, nextRetryStep, toNetworkError } from '../retry.ts';
+import { NetworkError, TicketRefusedError, TicketUnavailableError } from '../errors.ts';
+import { classifyHttpStatus, toNetworkError, withRetries } from '../retry.ts';
 
 export type HttpRequest = {
   method: 'GET' | 'POST' | 'PATCH';
@@ -66,9 +66,9 @@ export const DEFAULT_RETRY: RetryOptions = {
 };
 
 /**
- * Sends until a 2xx, under the project's retry policy (lib/retry.ts: which statuses and network
- * failures retry, full-jitter backoff, attempts), except that a server's Retry-After replaces the
- * backoff. `label` names the call in errors; no URL is put in one.
+ * Sends until a 2xx, under the project's retry loop (lib/retry.ts: which statuses and network failures
+ * retry, full-jitter backoff, attempts, a server's Retry-After in place of the backoff up to
+ * `maxRetryAfterMs`). `label` names the call in errors; no URL is put in one.
  */
 export async function sendWithRetries(
   send: HttpSend,
@@ -76,45 +76,42 @@ export async function sendWithRetries(
   options: RetryOptions,
   label: string,
 ): Promise<HttpAnswer> {
-  for (let failures = 1; ; failures += 1) {
-    let failure: FailureClass;
-    let reason: string;
-    let asked: number | undefined;
-    try {
-      const answer = await send(request);
-      if (answer.status >= 200 && answer.status < 300) return answer;
-      failure = classifyHttpStatus(answer.status);
+  const run = await withRetries<HttpAnswer>({
+    maxAttempts: options.attempts,
+    backoff: options,
+    maxWaitMs: options.maxRetryAfterMs,
+    random: options.random,
+    sleep: options.sleep,
+    now: () => options.now().getTime(),
+    async attempt() {
+      let answer: HttpAnswer;
+      try {
+        answer = await send(request);
+      } catch (error) {
+        // A certificate that fails verification fails again: not retried, and left to Lambda.
+        if (error instanceof NetworkError && !error.retryable) throw error;
+        return {
+          ok: false,
+          failure: 'transient',
+          reason: error instanceof Error ? error.message : String(error),
+        };
+      }
+      if (answer.status >= 200 && answer.status < 300) return { ok: true, value: answer };
+      const failure = classifyHttpStatus(answer.status);
       if (failure === 'terminal')
         throw new TicketRefusedError(
           answer.status,
           `${label} refused: HTTP ${answer.status} ${scrub(answer.text.slice(0, 300), request).slice(0, 200)}`,
         );
-      reason = `HTTP ${answer.status}`;
-      asked = retryAfterMs(answer.retryAfter, options.now());
-    } catch (error) {
-      if (error instanceof TicketRefusedError) throw error;
-      // A certificate that fails verification fails again: not retried, and left to Lambda.
-      if (error instanceof NetworkError && !error.retryable) throw error;
-      failure = 'transient';
-      reason = error instanceof Error ? error.message : String(error);
-    }
-    if (asked !== undefined && asked > options.maxRetryAfterMs)
-      throw new TicketUnavailableError(`${label}: ${reason}, asked to wait ${Math.ceil(asked / 1000)} s`);
-    const step = nextRetryStep(
-      {
-        failure,
-        errorCode: undefined,
-        transientFailures: failures,
-        maxAttempts: options.attempts,
-        now: options.now().getTime(),
-        deadlineAt: Number.POSITIVE_INFINITY,
-      },
-      options,
-      options.random,
+      return { ok: false, failure, reason: `HTTP ${answer.status}`, retryAfter: answer.retryAfter };
+    },
+  });
+  if (run.ok) return run.value;
+  if (run.stopped.reason === 'wait')
+    throw new TicketUnavailableError(
+      `${label}: ${run.reason}, asked to wait ${Math.ceil(run.stopped.waitMs / 1000)} s`,
     );
-    if (!step.retry) throw new TicketUnavailableError(`${label} failed ${failures} times: ${reason}`);
-    await options.sleep(asked ?? step.waitMs);
-  }
+  throw new TicketUnavailableError(`${label} failed ${run.attempts} times: ${run.reason}`);
 }
 
 /**
@@ -137,13 +134,4 @@ function scrub(text: string, request: HttpRequest): string {
   return secrets
     .filter((s) => s.length >= 6)
     .reduce((out, secret) => out.replaceAll(secret, '[redacted]'), text);
-}
-
-/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, now: Date): number | undefined {
-  if (header === null) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }

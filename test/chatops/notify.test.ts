@@ -243,6 +243,25 @@ describe('postWithRetries', () => {
     expect(waits).toEqual([200, 400]);
   });
 
+  it('waits the Retry-After a 429 names, and hands a longer one to Lambda at once', async () => {
+    const waits: number[] = [];
+    const answers = [
+      { status: 429, text: '', retryAfter: '2' },
+      { status: 200, text: 'ok' },
+    ];
+    let calls = 0;
+    const post = async () => answers[calls++] ?? { status: 429, text: '', retryAfter: '60' };
+    const deps = { post, random: () => 0.5, sleep: async (ms: number) => void waits.push(ms) };
+
+    expect(await postWithRetries('https://hooks.slack.com/x', {}, deps, silent, 'D-3')).toBe('sent');
+    expect(waits).toEqual([2_000]);
+    await expect(
+      postWithRetries('https://hooks.slack.com/x', {}, deps, silent, 'D-4'),
+    ).rejects.toBeInstanceOf(TransientNotifyError);
+    expect(calls).toBe(3);
+    expect(waits).toEqual([2_000]);
+  });
+
   it('does not repeat a post that failed TLS verification', async () => {
     let calls = 0;
     const post = async () => {

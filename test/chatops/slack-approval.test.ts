@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { approvalFacts } from '../../lib/chatops/approval-request.ts';
 import { parseChatAllowlist } from '../../lib/chatops/authorize.ts';
 import { handleSlackRequest } from '../../lib/chatops/slack.ts';
-import { postSlackApproval, retryAfterMs, type SlackApprovalDeps } from '../../lib/chatops/slack-approval.ts';
+import { postSlackApproval, type SlackApprovalDeps } from '../../lib/chatops/slack-approval.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { VpcepApprovalError } from '../../lib/errors.ts';
 import { sqsDecisionQueue } from '../../lib/queue/sqs-queue.ts';
@@ -214,7 +214,21 @@ describe('postSlackApproval', () => {
       code: 'SLACK_UNAVAILABLE',
     });
     expect(server.captured).toHaveLength(3);
-    expect(slept).toHaveLength(2);
+    // Full jitter at random 0.5 under 500 ms, then under 1 s.
+    expect(slept).toEqual([250, 500]);
+  });
+
+  it('retries a refused connection, then fails retryable with what went wrong', async () => {
+    const server = await startSlack();
+    const { url } = server;
+    await server.close();
+    const { deps: d, slept } = deps(url);
+
+    const error = await postSlackApproval(approvalFacts(event()), d).catch((e) => e);
+
+    expect(error).toMatchObject({ code: 'SLACK_UNAVAILABLE', retryable: true });
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(slept).toEqual([250, 500, 1000]);
   });
 
   it('titles a reminder as one', async () => {
@@ -222,16 +236,5 @@ describe('postSlackApproval', () => {
     await postSlackApproval(approvalFacts(event({ reminder: 2 })), deps(server.url).deps);
 
     expect(JSON.stringify(blocksOf(server.captured[0] as Captured)[0])).toContain('Reminder 2');
-  });
-});
-
-describe('retryAfterMs', () => {
-  it('reads seconds and HTTP dates, and ignores what it cannot read', () => {
-    expect(retryAfterMs('7')).toBe(7000);
-    expect(retryAfterMs('Thu, 26 Nov 2026 10:00:05 GMT', () => Date.parse('2026-11-26T10:00:00Z'))).toBe(
-      5000,
-    );
-    expect(retryAfterMs('soon')).toBeUndefined();
-    expect(retryAfterMs(undefined)).toBeUndefined();
   });
 });

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { OUTCOME_STATUSES, OutcomeSchema } from '../../lib/decision/outcome.ts';
 import { toAdf } from '../../lib/tickets/adf.ts';
 import { code, oneLine, paragraph, strong, text } from '../../lib/tickets/document.ts';
-import { retryAfterMs } from '../../lib/tickets/http.ts';
 import { headline, outcomeMarker } from '../../lib/tickets/outcome-document.ts';
 import { parseOutcomeMessage } from '../../lib/tickets/outcome-message.ts';
 import { escapeWiki, toWiki } from '../../lib/tickets/wiki.ts';
@@ -163,16 +162,5 @@ describe('parseOutcomeMessage', () => {
       issues: [{ path: 'status', message: expect.any(String) }],
     });
     expect(parseOutcomeMessage('not json')).toMatchObject({ ok: false, issues: [{ path: '' }] });
-  });
-});
-
-describe('retryAfterMs', () => {
-  const now = new Date('2026-11-26T10:00:00Z');
-  it('reads seconds and HTTP dates, and ignores what it cannot read', () => {
-    expect(retryAfterMs('3', now)).toBe(3000);
-    expect(retryAfterMs('Thu, 26 Nov 2026 10:00:05 GMT', now)).toBe(5000);
-    expect(retryAfterMs('Thu, 26 Nov 2026 09:00:00 GMT', now)).toBe(0);
-    expect(retryAfterMs('soon', now)).toBeUndefined();
-    expect(retryAfterMs(null, now)).toBeUndefined();
   });
 });
