@@ -8,6 +8,7 @@ import { createTicketNotifierHandler } from '../../functions/ticket-notifier.ts'
 import type { Env } from '../../lib/secrets.ts';
 import type { TicketOutcome } from '../../lib/tickets/outcome-message.ts';
 import { localContext } from '../../local/lambda-context.ts';
+import { type CaptureAnswer, startCaptureServer } from '../helpers/capture-server.ts';
 import { ENDPOINT_ID } from '../helpers/factories.ts';
 import { JIRA_API_TOKEN, JIRA_EMAIL, JIRA_PAT, startJira } from '../helpers/jira.ts';
 import { SN_CLIENT_ID, SN_CLIENT_SECRET, startServiceNow } from '../helpers/servicenow.ts';
@@ -176,6 +177,49 @@ describe('ticket-notifier handler on Jira', () => {
       variable: 'JIRA_API_TOKEN',
     });
     expect(jira.recorded).toEqual([]);
+  });
+});
+
+describe('ticket-notifier handler with its secrets in SSM', () => {
+  const SDK_ENV = ['AWS_ENDPOINT_URL_SSM', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+  const saved: Record<string, string | undefined> = {};
+  afterEach(() => {
+    for (const name of SDK_ENV) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it('reads JIRA_API_TOKEN from the SSM path, writes back with it, and logs it nowhere', async () => {
+    const jira = await jiraCloud();
+    const ssm = await startCaptureServer(
+      (): CaptureAnswer => ({
+        status: 200,
+        contentType: 'application/x-amz-json-1.1',
+        body: JSON.stringify({
+          Parameters: [
+            { Name: '/vpcep-approval/prod/JIRA_API_TOKEN', Value: JIRA_API_TOKEN, Type: 'SecureString' },
+          ],
+        }),
+      }),
+    );
+    servers.push(ssm);
+    // The SDK's standard configuration, as Lambda gives it, pointed at the stand-in.
+    for (const name of SDK_ENV) saved[name] = process.env[name];
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SSM: ssm.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    });
+    const { JIRA_API_TOKEN: _, ...withoutToken } = cloudEnv(jira.url);
+    const { invoke, lines } = notifier({ ...withoutToken, SECRETS_SSM_PATH: '/vpcep-approval/prod/' });
+
+    await invoke(anOutcome());
+
+    expect(ssm.captured).toHaveLength(1);
+    expect(jira.comments.get('OPS-42')).toHaveLength(1);
+    expect(lines.join('\n')).not.toContain(JIRA_API_TOKEN);
   });
 });
 
