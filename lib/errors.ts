@@ -29,19 +29,36 @@ export type CallErrorCode =
   | 'DEADLINE_EXCEEDED'
   | 'TOO_MANY_PAGES'
   | 'MALFORMED_RESPONSE'
+  | 'RESPONSE_TOO_LARGE'
+  | 'ACTION_NOT_CONFIRMED'
   | 'DESCRIPTION_UNSUPPORTED';
 
-/** Huawei's own code (`EndPoint.0022`, `APIGW.0308`) or `HTTP_<status>`: open-ended, it comes from the API. */
-export type HuaweiErrorCode = string & { readonly from?: 'huawei' };
+/**
+ * Huawei's own code (`EndPoint.0022`, `APIGW.0308`) or `HTTP_<status>`: open-ended, it comes from the
+ * API, so only HuaweiApiError makes one; anywhere else a code must be one of the literals above.
+ */
+export type HuaweiErrorCode = string & { readonly __from: 'huawei' };
 
 /** Posting back to a ticket system or a chat failed; logged and retried by the notifiers, never an HTTP answer. */
 export type DeliveryErrorCode =
   | 'TICKET_REFUSED'
   | 'TICKET_UNAVAILABLE'
   | 'TICKET_REF_INVALID'
-  | 'FEISHU_TOKEN_REFUSED';
+  | 'FEISHU_TOKEN_REFUSED'
+  | 'FEISHU_REFUSED'
+  | 'SLACK_REFUSED'
+  | 'SLACK_UNAVAILABLE'
+  | 'CHAT_POST_FAILED';
 
-export type ErrorCode = RequestErrorCode | CallErrorCode | DeliveryErrorCode | HuaweiErrorCode;
+/** The approval loop's ledger (DynamoDB) could not be read or written, or a write lost a race. */
+export type LedgerErrorCode = 'LEDGER_UNAVAILABLE' | 'LEDGER_CONFLICT';
+
+export type ErrorCode =
+  | RequestErrorCode
+  | CallErrorCode
+  | DeliveryErrorCode
+  | LedgerErrorCode
+  | HuaweiErrorCode;
 
 export type ErrorInit = { retryable?: boolean; statusCode?: number; cause?: unknown; expose?: boolean };
 
@@ -151,13 +168,13 @@ export class HuaweiApiError extends VpcepApprovalError {
   readonly failureClass: FailureClass;
 
   constructor(init: {
-    code: HuaweiErrorCode;
+    code: string;
     message: string;
     httpStatus: number;
     requestId: string | undefined;
     failureClass: FailureClass;
   }) {
-    super(init.code, init.message, {
+    super(init.code as HuaweiErrorCode, init.message, {
       retryable: init.failureClass === 'throttled' || init.failureClass === 'transient',
       statusCode: 502,
     });
