@@ -21,6 +21,8 @@ export type MetricName =
   | 'ApiGovernorIntervalMs'
   | 'Decisions'
   | 'ChatNotifications'
+  | 'DescriptionWriteFailed'
+  | 'LedgerWriteFailed'
   | 'TicketNotifications';
 
 export const METRICS_NAMESPACE = 'VpcepApproval';

@@ -56,7 +56,7 @@ export function decisionRunner(
       const [huawei, { executeDecision }] = await Promise.all([client(), import('./executor/execute.ts')]);
       const outcome = await executeDecision(
         decision,
-        { client: huawei, config, logger: effects.logger, secrets: config.secrets },
+        { client: huawei, config, logger: effects.logger, secrets: config.secrets, metrics: effects.metrics },
         { deadlineAt },
       );
       effects.metrics.count('Decisions', 1, { status: outcome.status });

@@ -58,6 +58,21 @@ export class PeerVpcepClient {
       data: body,
     });
   }
+
+  /** UpdateEndpointConnectionsDesc: the provenance line our executor writes after acting. */
+  updateConnectionsDescription(serviceId: string, connections: Array<{ id: string; description: string }>) {
+    return this.#client.sendRequest<
+      { connections?: Array<{ id: string; status: string }> } & { httpStatusCode?: number }
+    >({
+      method: 'PUT',
+      url: `${PATHS.vpcep}/description`,
+      contentType: 'application/json',
+      queryParams: {},
+      pathParams: { target_id: serviceId },
+      headers: {},
+      data: { connections },
+    });
+  }
 }
 
 export function peerClient(endpoint: string, ak: string, sk: string, projectId: string): PeerVpcepClient {

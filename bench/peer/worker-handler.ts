@@ -1,6 +1,6 @@
 /**
  * The peer Lambda handler: the same work as our worker for an SQS event (read the status, accept or
- * reject, publish the outcome to SNS), written on the official Huawei SDK core and the SNS client the
+ * reject, write who decided into the changed connections' descriptions, publish the outcome to SNS), written on the official Huawei SDK core and the SNS client the
  * way their examples do. Bundled with the same esbuild settings as our functions.
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -40,6 +40,12 @@ export async function handler(event: { Records: Array<{ messageId: string; body:
       });
       results.push({ endpointId: endpoint, status: answer.connections?.[0]?.status, changed: true });
     }
+    const changed = results.filter((r) => r.changed).map((r) => r.endpointId);
+    if (changed.length > 0)
+      await client.updateConnectionsDescription(
+        decision.target.serviceId,
+        changed.map((id) => ({ id, description: `${decision.action} (decision ${decision.id})` })),
+      );
     const status = results.every((r) => r.status === wanted) ? 'succeeded' : 'failed';
     await sns.send(
       new PublishCommand({

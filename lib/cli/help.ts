@@ -1,9 +1,11 @@
+import { LOOP_ENVIRONMENT } from './loop-config.ts';
+
 /** What `--help` prints: the overview, one page per command (each with an example), the environment. */
 
 const EXIT_CODES = `Exit codes:
   0  every endpoint is in the wanted state (accepted / rejected)
-  1  partial, failed, in_progress or denied (the outcome is still printed), or status found no such
-     connection
+  1  partial, failed, in_progress, denied, superseded or expired (the outcome is still printed), status
+     found no such connection, pending could not list a target, or history could not read the ledger
   2  invalid input or configuration: a message on stderr names the field; no API call was made`;
 
 const OUTPUT_OPTIONS = `  --output text|json  text (a table) on a terminal, JSON otherwise; this forces one
@@ -36,8 +38,9 @@ export const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
 ];
 
 function environmentSection(): string {
-  const width = Math.max(...ENVIRONMENT.map(([name]) => Math.min(name.length, 34)));
-  const lines = ENVIRONMENT.map(([name, meaning]) =>
+  const all = [...ENVIRONMENT, ...LOOP_ENVIRONMENT];
+  const width = Math.max(...all.map(([name]) => Math.min(name.length, 34)));
+  const lines = all.map(([name, meaning]) =>
     name.length > width
       ? `  ${name}\n  ${' '.repeat(width)}  ${meaning}`
       : `  ${name.padEnd(width)}  ${meaning}`,
@@ -52,6 +55,9 @@ Commands:
   validate --file <path|->             check a decision; prints it normalized
   status --target <vpcep:<serviceId>|apig:<instanceId>> [--endpoint <id>]
                                        list connections and their status
+  pending [--target <key>]             pending connections and what the rules would do
+  history --target <key> [--endpoint <id>]
+                                       decisions applied, from the ledger (LEDGER_TABLE_NAME)
 
 Options:
 ${OUTPUT_OPTIONS}
@@ -109,6 +115,41 @@ ${OUTPUT_OPTIONS}
 Example:
   vpcep-approval status --target vpcep:4189d3c2-8882-4871-a3c2-d380272eed88
   vpcep-approval status --target apig:eddc4d25480b4cd6b512f270a1b8b341 --endpoint c3e1d2b4-7a6f-4e58-9b0c-1d2e3f4a5b6c
+
+${EXIT_CODES}
+`,
+  pending: `Usage: vpcep-approval pending [--target <vpcep:<serviceId>|apig:<instanceId>>]
+                              [--output text|json] [--quiet]
+
+Lists the connections waiting for acceptance (status pendingAcceptance), with the consumer's account,
+since when, and what the rules (VPCEP_APPROVAL_RULES) would do: accept, reject or ask people, by which
+rule and why. Read only: nothing is decided. Without --target, every target the rules or
+VPCEP_APPROVAL_ALLOWED_TARGETS name.
+
+Options:
+  --target <key>      vpcep:<serviceId> or apig:<instanceId>; project and region from the environment
+${OUTPUT_OPTIONS}
+
+Example:
+  vpcep-approval pending --target vpcep:4189d3c2-8882-4871-a3c2-d380272eed88
+
+${EXIT_CODES}
+`,
+  history: `Usage: vpcep-approval history --target <vpcep:<serviceId>|apig:<instanceId>> [--endpoint <id>]
+                              [--output text|json] [--quiet]
+
+Lists the decisions applied on a target (or one connection), oldest first, from the ledger table
+named by LEDGER_TABLE_NAME: when decided, the action, the connection's status after it, the decision
+id, who asked, who approved, and the source. Without LEDGER_TABLE_NAME it exits 2 naming it.
+
+Options:
+  --target <key>      vpcep:<serviceId> or apig:<instanceId>
+  --endpoint <id>     one endpoint connection (a UUID)
+${OUTPUT_OPTIONS}
+
+Example:
+  LEDGER_TABLE_NAME=vpcep-approval-ledger vpcep-approval history \\
+    --target vpcep:4189d3c2-8882-4871-a3c2-d380272eed88 --endpoint c3e1d2b4-7a6f-4e58-9b0c-1d2e3f4a5b6c
 
 ${EXIT_CODES}
 `,

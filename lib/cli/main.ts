@@ -1,5 +1,5 @@
 /**
- * `vpcep-approval`: decide, validate, status. Exit codes are a contract: 0 every endpoint in the wanted
+ * `vpcep-approval`: decide, validate, status, pending, history. Exit codes are a contract: 0 every endpoint in the wanted
  * state; 1 partial, failed, in_progress or denied (the outcome is still printed); 2 invalid input or configuration
  * (a message on stderr naming the field, and no API call).
  */
@@ -17,6 +17,9 @@ import { listConnections } from '../huawei/connections.ts';
 import { createLogger, createRuntime } from '../runtime.ts';
 import { helpFor, USAGE } from './help.ts';
 import { type CliIo, readInput } from './io.ts';
+import type { CliLedger } from './ledger-client.ts';
+import { historyCommand, pendingCommand } from './loop-commands.ts';
+import { loadLoopSettings } from './loop-config.ts';
 import { connectionsText, emit, type OutputMode, outcomeText, outputMode } from './output.ts';
 import { reportError, reportIssues, usageError } from './report.ts';
 
@@ -36,7 +39,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const COMMANDS = ['decide', 'validate', 'status'];
+const COMMANDS = ['decide', 'validate', 'status', 'pending', 'history'];
 
 export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
   try {
@@ -70,6 +73,13 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
         return await validate(values.file, io, mode);
       case 'decide':
         return await decide(values.file, values['dry-run'] === true, io, mode, deps);
+      case 'pending':
+        return await pendingCommand(values.target, io, mode, {
+          clock: deps.clock ?? (() => new Date()),
+          logLevel: (config) => quietened(config, mode),
+        });
+      case 'history':
+        return await historyCommand(values.target, values.endpoint, io, mode);
       default:
         return await status(values.target, values.endpoint, io, mode);
     }
@@ -100,6 +110,7 @@ async function decide(
   deps: CliDeps,
 ): Promise<number> {
   const config = loadConfig(io.env);
+  const loop = loadLoopSettings(io.env);
   const text = await readInput(file, io);
   const parsed = parseDecisionJson(text);
   const clock = deps.clock ?? (() => new Date());
@@ -114,16 +125,31 @@ async function decide(
   const runtime = await createRuntime(config, {
     logger,
   });
+  // With LEDGER_TABLE_NAME, a decision is judged against the last one applied and recorded.
+  const ledger: CliLedger | undefined =
+    loop.tableName === undefined
+      ? undefined
+      : (await import('./ledger-client.ts')).cliLedger(io.env, loop.tableName, clock);
   try {
     const outcome = await executeDecision(
       parsed.decision,
-      { client: runtime.client, config, logger, clock, ...sleepOf(deps) },
+      {
+        client: runtime.client,
+        config,
+        logger,
+        clock,
+        ...sleepOf(deps),
+        describe: loop.describe,
+        maxDecisionAgeMs: loop.maxDecisionAgeMs,
+        ...(ledger === undefined ? {} : { ledger: ledger.ledger }),
+      },
       { dryRun },
     );
     emit(mode, io.stdout, outcome, () => outcomeText(outcome));
     if (outcome.status === 'invalid') reportIssues(new ValidationError(outcome.issues ?? []), io);
     return exitCodeFor(outcome.status);
   } finally {
+    ledger?.close();
     await runtime.close();
   }
 }

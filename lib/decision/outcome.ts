@@ -21,6 +21,10 @@ export const OUTCOME_STATUSES = [
   'in_progress',
   'invalid',
   'denied',
+  /** Every endpoint had a later decision applied already: no call was made. */
+  'superseded',
+  /** Past its `expiresAt` or the maximum decision age: no call was made. */
+  'expired',
 ] as const;
 
 export const OutcomeStatusSchema = z.enum(OUTCOME_STATUSES);
@@ -47,6 +51,8 @@ export const EndpointResultSchema = z.strictObject({
   error: z.optional(EndpointErrorSchema),
   /** Attempts of the action call that covered this endpoint; 0 when none was needed. */
   attempts: z.number().check(z.int(), z.gte(0)),
+  /** For `superseded`: the later decision already applied to this connection. */
+  supersededBy: z.optional(z.strictObject({ decisionId: z.string(), decidedAt: z.string() })),
 });
 
 export const FieldIssueSchema = z.strictObject({ path: z.string(), message: z.string() });
@@ -60,6 +66,9 @@ export const OutcomeSchema = z.strictObject({
   reason: z.optional(z.string()),
   requestedBy: z.optional(z.string()),
   source: z.optional(SourceSchema),
+  /** The decision's `decidedAt` and `expiresAt` when it carried them. */
+  decidedAt: z.optional(z.string()),
+  expiresAt: z.optional(z.string()),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
   dryRun: z.optional(z.literal(true)),
@@ -87,11 +96,15 @@ export function wantedStatus(action: Action): 'accepted' | 'rejected' {
 /**
  * succeeded: every endpoint in the wanted state; in_progress: nothing failed, but an accept is still
  * `creating` (it settles on its own; a later read shows it); failed: none in the wanted state; partial: some.
+ * expired / superseded: every endpoint was refused so (no call made). A superseded endpoint among others
+ * counts as one not brought to the wanted state: one superseded and one accepted is `partial`.
  */
 export function overallStatus(
   action: Action,
   results: readonly EndpointResult[],
-): 'succeeded' | 'partial' | 'failed' | 'in_progress' {
+): 'succeeded' | 'partial' | 'failed' | 'in_progress' | 'superseded' | 'expired' {
+  for (const refused of ['expired', 'superseded'] as const)
+    if (results.length > 0 && results.every((r) => r.status === refused)) return refused;
   const wanted = wantedStatus(action);
   const done = results.filter((r) => r.status === wanted).length;
   if (results.length > 0 && done === results.length) return 'succeeded';
@@ -101,11 +114,15 @@ export function overallStatus(
 }
 
 /** The fields every outcome of a valid decision repeats from it. */
-export function decisionEcho(decision: Decision): Pick<Outcome, 'reason' | 'requestedBy' | 'source'> {
-  const echo: Pick<Outcome, 'reason' | 'requestedBy' | 'source'> = {};
+export function decisionEcho(
+  decision: Decision,
+): Pick<Outcome, 'reason' | 'requestedBy' | 'source' | 'decidedAt' | 'expiresAt'> {
+  const echo: Pick<Outcome, 'reason' | 'requestedBy' | 'source' | 'decidedAt' | 'expiresAt'> = {};
   if (decision.reason !== undefined) echo.reason = decision.reason;
   if (decision.requestedBy !== undefined) echo.requestedBy = decision.requestedBy;
   if (decision.source !== undefined) echo.source = decision.source;
+  if (decision.decidedAt !== undefined) echo.decidedAt = decision.decidedAt;
+  if (decision.expiresAt !== undefined) echo.expiresAt = decision.expiresAt;
   return echo;
 }
 

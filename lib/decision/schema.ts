@@ -69,6 +69,15 @@ export const SourceSchema = z.strictObject({
   ),
 });
 
+/**
+ * An instant with its offset (`2026-11-26T10:00:00Z`, `2026-11-26T18:00:00+08:00`): a time without one
+ * would be read in whatever zone the reader runs in, and ordering decisions depends on it.
+ */
+export const InstantSchema = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 time with a zone, such as 2026-11-26T10:00:00Z',
+});
+
 export const DecisionSchema = z.strictObject({
   id: DecisionIdSchema,
   action: ActionSchema,
@@ -77,6 +86,13 @@ export const DecisionSchema = z.strictObject({
   reason: z.optional(text(0, 1024)),
   requestedBy: z.optional(text(1, 256)),
   source: z.optional(SourceSchema),
+  /**
+   * When it was decided; orders it against the other decisions on the same connections. Unset: the time
+   * its carrier vouches for (the webhook's signed timestamp, the queue's sent time, the chat request's).
+   */
+  decidedAt: z.optional(InstantSchema),
+  /** After this it is refused as `expired`, whatever the maximum age allows. */
+  expiresAt: z.optional(InstantSchema),
 });
 
 export type Decision = z.output<typeof DecisionSchema>;

@@ -10,6 +10,7 @@ import { admitDecision, refusedOutcome } from '../decision/admit.ts';
 import {
   decisionEcho,
   type EndpointResult,
+  invalidOutcome,
   type Outcome,
   overallStatus,
   wantedStatus,
@@ -19,7 +20,11 @@ import type { Decision } from '../decision/schema.ts';
 import { HuaweiApiError, VpcepApprovalError } from '../errors.ts';
 import type { ApiCall, HuaweiClient } from '../huawei/client.ts';
 import { type ApiTarget, connectionAction, listConnections } from '../huawei/connections.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import { type Logger, silentLogger } from '../log.ts';
+import { type MetricsRecorder, noMetrics } from '../metrics.ts';
+import { recordApplied, writeProvenance } from './after-acting.ts';
+import { judgeBeforeActing } from './freshness-step.ts';
 import { chunkCalls, type EndpointPlan, indexConnections, planEndpoints } from './plan.ts';
 import { changedResult, failedResult, notFoundResult, unchangedResult } from './results.ts';
 import { settle } from './settle.ts';
@@ -35,6 +40,17 @@ export type ExecutorDeps = {
    * Defaults to the Huawei credentials of `config`.
    */
   secrets?: readonly string[];
+  /**
+   * The ledger: with it, an endpoint whose connection had a later decision applied is `superseded`
+   * (no call), and every applied decision is recorded. Without it, only expiry is judged.
+   */
+  ledger?: Pick<Ledger, 'lastDecision' | 'recordDecision'>;
+  /** `VPCEP_APPROVAL_MAX_DECISION_AGE_MS` (default a day). */
+  maxDecisionAgeMs?: number;
+  /** Write who decided and why into the VPCEP connections acted on (`VPCEP_APPROVAL_DESCRIBE`, default on). */
+  describe?: boolean;
+  /** Counts failed description and ledger writes. */
+  metrics?: Pick<MetricsRecorder, 'count'>;
 };
 
 export type ExecuteOptions = {
@@ -42,6 +58,13 @@ export type ExecuteOptions = {
   dryRun?: boolean;
   /** An outer bound on the deadline, e.g. the Lambda invocation's remaining time. */
   deadlineAt?: number;
+  /**
+   * The time the decision's carrier vouches for (the webhook's signed timestamp, the queue's sent time,
+   * the chat request's time): its `decidedAt` when it carries none. Defaults to now.
+   */
+  carrierTime?: Date;
+  /** Who approved it, when people did (two-person approval): recorded and written as provenance. */
+  approvedBy?: readonly string[];
 };
 
 export async function executeDecision(
@@ -61,12 +84,23 @@ export async function executeDecision(
   }
 
   const { execution } = deps.config;
+  const verdict = await judgeBeforeActing(decision, options.carrierTime ?? startedAt, startedAt, {
+    concurrency: execution.concurrency,
+    ...(deps.ledger === undefined ? {} : { ledger: deps.ledger }),
+    ...(deps.maxDecisionAgeMs === undefined ? {} : { maxDecisionAgeMs: deps.maxDecisionAgeMs }),
+  });
+  if (verdict.kind === 'future') {
+    // A date ahead of the clock is bad input, not a state of the connections: refused before any call.
+    const issues = [{ path: 'decidedAt', message: verdict.message }];
+    return fitOutcome({ ...invalidOutcome(decision, issues, startedAt), ...echoOf(decision) }, { secrets });
+  }
   const requestIds: string[] = [];
   const client = decisionScoped(deps.client, decision.id, requestIds);
   const deadlineAt = Math.min(
     startedAt.getTime() + execution.deadlineMs,
     options.deadlineAt ?? Number.POSITIVE_INFINITY,
   );
+  const byEndpoint = new Map<string, string[]>();
   const run: Run = {
     action: decision.action,
     deps: { ...deps, client },
@@ -74,9 +108,42 @@ export async function executeDecision(
     deadlineAt,
     limit: pLimit(execution.concurrency),
     clock,
+    requestIds: byEndpoint,
   };
   const dryRun = options.dryRun === true;
-  const results = await runDecision(decision, run, dryRun);
+  let results: EndpointResult[];
+  if (verdict.kind === 'expired') {
+    logger.warn('decision expired', { decisionId: decision.id });
+    results = verdict.results;
+  } else {
+    const acted =
+      verdict.act.length === 0 ? [] : await runDecision({ ...decision, endpoints: verdict.act }, run, dryRun);
+    const actedById = new Map(acted.map((r) => [r.endpointId, r]));
+    results = decision.endpoints.map(
+      (id) => verdict.refused.get(id) ?? (actedById.get(id) as EndpointResult),
+    );
+    if (verdict.refused.size > 0)
+      logger.warn('decision refused on some connections', {
+        decisionId: decision.id,
+        refused: [...verdict.refused.values()]
+          .slice(0, 50)
+          .map((r) => ({ id: r.endpointId, status: r.status })),
+      });
+    if (!dryRun && acted.length > 0) {
+      const context = {
+        decision,
+        decidedAt: verdict.decidedAt,
+        approvedBy: options.approvedBy ?? [],
+        results: acted,
+        requestIds: byEndpoint,
+        now: clock(),
+        logger,
+        metrics: deps.metrics ?? noMetrics,
+      };
+      if (deps.describe !== false) await writeProvenance(context, client, admission.api, deadlineAt);
+      if (deps.ledger !== undefined) await recordApplied(context, deps.ledger);
+    }
+  }
 
   const outcome: Outcome = {
     decisionId: decision.id,
@@ -123,6 +190,8 @@ type Run = {
   deadlineAt: number;
   limit: ReturnType<typeof pLimit>;
   clock: () => Date;
+  /** Huawei's request ids per lower-cased endpoint id, for the ledger. */
+  requestIds: Map<string, string[]>;
 };
 
 async function runDecision(decision: Decision, run: Run, dryRun: boolean): Promise<EndpointResult[]> {
@@ -134,6 +203,8 @@ async function runDecision(decision: Decision, run: Run, dryRun: boolean): Promi
     ...(single === undefined ? {} : { endpointId: single }),
   });
   if (!read.ok) return decision.endpoints.map((id) => failedResult(id, read.error, 0, undefined));
+  if (read.requestId !== undefined)
+    for (const id of decision.endpoints) noteRequestId(run, id, read.requestId);
 
   const plans = planEndpoints(decision.action, decision.endpoints, indexConnections(read.body));
   if (dryRun) return plans.map(dryRunResult);
@@ -162,6 +233,8 @@ async function act(decision: Decision, plans: EndpointPlan[], run: Run): Promise
       run.limit(async () => {
         const ids = call.map((p) => p.endpointId);
         const result = await connectionAction(run.deps.client, run.api, apiAction, ids, run.deadlineAt);
+        const requestId = result.ok ? result.requestId : apiRequestId(result.error);
+        if (requestId !== undefined) for (const id of ids) noteRequestId(run, id, requestId);
         for (const plan of call) byId.set(plan.endpointId, await actionResult(plan, result, run));
       }),
     ),
@@ -208,6 +281,25 @@ async function actionResult(plan: ActPlan, answer: ActionAnswer, run: Run): Prom
           { retryable: true, statusCode: 502 },
         );
   return failedResult(plan.endpointId, error, answer.attempts, now ?? plan.current);
+}
+
+function noteRequestId(run: Run, endpointId: string, requestId: string): void {
+  const key = endpointId.toLowerCase();
+  run.requestIds.set(key, [...(run.requestIds.get(key) ?? []), requestId]);
+}
+
+function apiRequestId(error: VpcepApprovalError): string | undefined {
+  return error instanceof HuaweiApiError ? error.requestId : undefined;
+}
+
+/** The decision's own timing fields, which an invalid outcome does not echo otherwise. */
+function echoOf(decision: Decision): Pick<Outcome, 'action' | 'target' | 'decidedAt' | 'expiresAt'> {
+  return {
+    action: decision.action,
+    target: decision.target,
+    ...(decision.decidedAt === undefined ? {} : { decidedAt: decision.decidedAt }),
+    ...(decision.expiresAt === undefined ? {} : { expiresAt: decision.expiresAt }),
+  };
 }
 
 /** Errors after which the endpoint's state is unknown rather than unchanged: a read must decide. */

@@ -13,8 +13,12 @@ import type { OutcomePublisher } from '../outcome/publish.ts';
 import { isLastReceive, processFifoBatch, type RecordVerdict, receiveCount } from './fifo-batch.ts';
 
 export type WorkerDeps = {
-  execute(decision: Decision): Promise<Outcome>;
-  publisher: OutcomePublisher;
+  /**
+   * `carrierTime` is the queue's sent time: the decision's `decidedAt` when it carries none (the
+   * executor's `ExecuteOptions.carrierTime`).
+   */
+  execute(decision: Decision, context?: { carrierTime?: Date }): Promise<Outcome>;
+  publisher: Pick<OutcomePublisher, 'publish'>;
   /** The queue's redrive maxReceiveCount: the receive on which a still-failing record is final. */
   maxReceiveCount: number;
   logger?: Logger;
@@ -64,7 +68,7 @@ export async function processRecord(
   let disposition: Disposition;
   if (parsed.ok) {
     try {
-      outcome = await deps.execute(parsed.decision);
+      outcome = await deps.execute(parsed.decision, sentTime(record));
       disposition = dispositionOf(outcome, last);
     } catch (error) {
       logger.error('decision failed unexpectedly', { ...fields, decisionId: parsed.decision.id, error });
@@ -168,6 +172,12 @@ export function untriedOutcome(decision: Decision, error: EndpointError, at: Dat
 /** Worth another delivery: some endpoint failed with an error that may clear by waiting. */
 export function isRetryable(outcome: Outcome): boolean {
   return outcome.results.some((r) => r.status === 'failed' && r.error?.retryable === true);
+}
+
+/** The queue's `SentTimestamp` (epoch ms), when the record carries it. */
+function sentTime(record: SQSRecord): { carrierTime?: Date } {
+  const sent = Number(record.attributes?.SentTimestamp);
+  return Number.isFinite(sent) && sent > 0 ? { carrierTime: new Date(sent) } : {};
 }
 
 function safeJson(text: string): unknown {

@@ -29,13 +29,11 @@ const CONTRACT_HEADLINES = {
   in_progress: 'In progress',
   invalid: 'Invalid decision',
   denied: 'Denied by policy',
-} satisfies Record<OutcomeStatus, string>;
-
-const HEADLINES: Readonly<Record<string, string>> = {
-  ...CONTRACT_HEADLINES,
   superseded: 'Superseded by a later decision',
   expired: 'Expired before it was applied',
-};
+} satisfies Record<OutcomeStatus, string>;
+
+const HEADLINES: Readonly<Record<string, string>> = CONTRACT_HEADLINES;
 
 export function headline(status: string): string {
   return HEADLINES[status] ?? `Status ${oneLine(status, 40)}`;

@@ -2,10 +2,16 @@
  * The decision webhook's logic, independent of API Gateway: authenticate the raw bytes, check size and
  * content type, validate, apply policy, then queue (202) or, with `?wait=true`, execute inline (200 with
  * the outcome, which is published too). Every refusal is thrown as a taxonomy error (lib/errors.ts);
- * lib/http/errors.ts turns it into the answer.
+ * lib/http/errors.ts turns it into the answer. With the ledger, a delivery is answered once: a repeat
+ * gets the first answer, a refusal included (stored in the one error vocabulary).
  */
 import type { Headers } from '../auth/types.ts';
-import { authenticateWebhook, isAuthConfigured, type WebhookAuthConfig } from '../auth/webhook.ts';
+import {
+  type AuthScheme,
+  authenticateWebhook,
+  isAuthConfigured,
+  type WebhookAuthConfig,
+} from '../auth/webhook.ts';
 import type { HuaweiConfig } from '../config.ts';
 import { admitJson } from '../decision/admit.ts';
 import type { Outcome } from '../decision/outcome.ts';
@@ -14,11 +20,20 @@ import {
   ConfigError,
   PolicyDeniedError,
   RequestRefusedError,
+  toApprovalError,
   UnavailableError,
   ValidationError,
 } from '../errors.ts';
+import { errorResponse } from '../http/errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
+import {
+  claimDecisionId,
+  claimDelivery,
+  type DecisionState,
+  type WebhookOnceDeps,
+  webhookDeliveryKey,
+} from './once.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -27,8 +42,7 @@ export type WebhookRequest = {
   body: Buffer;
   query: Readonly<Record<string, string | undefined>>;
 };
-/** What the webhook answers when it does not throw: 202 queued, or 200 with the outcome. */
-export type WebhookResponse = { statusCode: 200 | 202; body: Record<string, unknown> };
+export type WebhookResponse = { statusCode: number; body: Record<string, unknown> };
 
 export type WebhookDeps = {
   auth: WebhookAuthConfig;
@@ -39,6 +53,8 @@ export type WebhookDeps = {
   executeAndPublish(decision: Decision): Promise<Outcome>;
   logger?: Logger;
   clock?: () => Date;
+  /** The ledger: each delivery answered once, each decision id acted on once, across containers. */
+  once?: WebhookOnceDeps;
 };
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -63,6 +79,55 @@ export async function handleDecisionWebhook(
     logger.warn('webhook authentication failed', { reason: auth.reason });
     throw new RequestRefusedError('unauthorized', 'authentication failed');
   }
+  const once = deps.once;
+  const key = once === undefined ? undefined : webhookDeliveryKey(auth.scheme, request.headers, request.body);
+  if (once === undefined || key === undefined) return handleAuthenticated(request, auth.scheme, deps);
+
+  let claimed: Awaited<ReturnType<typeof claimDelivery>>;
+  try {
+    claimed = await claimDelivery(key, once);
+  } catch (error) {
+    throw new UnavailableError('the delivery could not be checked; retry later', { cause: error });
+  }
+  if (claimed.kind === 'repeat') {
+    logger.info('repeated delivery answered as the first', { kind: key.kind });
+    return claimed.answer;
+  }
+  if (claimed.kind === 'in_progress')
+    return { statusCode: 202, body: { status: 'in_progress', message: 'this delivery is being processed' } };
+  let response: WebhookResponse;
+  try {
+    response = await handleAuthenticated(request, auth.scheme, deps);
+  } catch (error) {
+    // A refusal (4xx) is the delivery's answer and is stored like any other; anything else lets the
+    // claim go, so that the sender's retry can act.
+    response = errorResponse(error);
+    if (toApprovalError(error).statusCode >= 500) {
+      await once.answers.release(key).catch(() => undefined);
+      throw error;
+    }
+    await once.answers.settle(key, response).catch((stored: unknown) => {
+      logger.error('could not store the delivery answer', { kind: key.kind, error: stored });
+    });
+    throw error;
+  }
+  try {
+    // A 5xx asks the sender to retry: the retry must be able to act, so the claim is let go.
+    if (response.statusCode >= 500) await once.answers.release(key);
+    else await once.answers.settle(key, response);
+  } catch (error) {
+    logger.error('could not store the delivery answer', { kind: key.kind, error });
+  }
+  return response;
+}
+
+/** Everything after authentication: what the first delivery of a request gets. */
+async function handleAuthenticated(
+  request: WebhookRequest,
+  scheme: AuthScheme,
+  deps: WebhookDeps,
+): Promise<WebhookResponse> {
+  const logger = deps.logger ?? silentLogger;
   if (!JSON_TYPE.test(request.headers['content-type'] ?? ''))
     throw new RequestRefusedError('unsupported_media_type', 'the body must be application/json');
   const admission = admitJson(request.body.toString('utf8'), deps);
@@ -72,21 +137,37 @@ export async function handleDecisionWebhook(
     logger.warn('decision denied by policy', { decisionId: decision.id, code: denial.code });
     throw new PolicyDeniedError(denial.message, decision.id);
   }
-  const decision = admission.decision;
-  logger.info('decision accepted', {
-    decisionId: decision.id,
-    scheme: auth.scheme,
-    wait: request.query.wait === 'true',
-  });
-  if (request.query.wait === 'true') {
+  const decision = datedBySignature(admission.decision, scheme, request.headers);
+  const wait = request.query.wait === 'true';
+  logger.info('decision accepted', { decisionId: decision.id, scheme, wait });
+  const once = deps.once;
+  if (once !== undefined) {
+    let claimed: Awaited<ReturnType<typeof claimDecisionId>>;
     try {
-      return {
-        statusCode: 200,
-        body: (await deps.executeAndPublish(decision)) as unknown as Record<string, unknown>,
-      };
+      claimed = await claimDecisionId(decision.id, once);
+    } catch (error) {
+      throw new UnavailableError('the decision could not be checked; retry later', {
+        cause: error,
+        decisionId: decision.id,
+      });
+    }
+    if (claimed.kind !== 'first') {
+      logger.warn('decision id seen before: not acted on again', { decisionId: decision.id });
+      return duplicateAnswer(decision.id, claimed.kind === 'repeat' ? claimed.answer : undefined);
+    }
+  }
+  const decided = (status: string) =>
+    once?.answers.settle({ kind: 'decision', id: decision.id }, { action: decision.action, status });
+  const undecided = () => once?.answers.release({ kind: 'decision', id: decision.id });
+  if (wait) {
+    try {
+      const outcome = await deps.executeAndPublish(decision);
+      await settleQuietly(() => decided(outcome.status), logger);
+      return { statusCode: 200, body: outcome as unknown as Record<string, unknown> };
     } catch (error) {
       // Only the publish can throw here (execution reports failures in the outcome). A 503 makes the
       // sender retry, and the replay makes no second action call, so the outcome is not lost.
+      await settleQuietly(undecided, logger);
       throw new UnavailableError('the outcome could not be published; retry later', {
         cause: error,
         decisionId: decision.id,
@@ -97,10 +178,49 @@ export async function handleDecisionWebhook(
     await deps.queue.enqueue(decision);
   } catch (error) {
     // The sender will retry on a 503; the decision id dedupes it on the FIFO queue.
+    await settleQuietly(undecided, logger);
     throw new UnavailableError('the decision could not be queued; retry later', {
       cause: error,
       decisionId: decision.id,
     });
   }
+  await settleQuietly(() => decided('queued'), logger);
   return { statusCode: 202, body: { decisionId: decision.id, status: 'queued' } };
+}
+
+/**
+ * A decision without `decidedAt` is dated by the Standard Webhooks timestamp, which the signature
+ * covers; the other schemes sign no time, so the queue's sent time (or the run's) dates it later.
+ */
+function datedBySignature(
+  decision: Decision,
+  scheme: AuthScheme,
+  headers: WebhookRequest['headers'],
+): Decision {
+  const timestamp = headers['webhook-timestamp'];
+  if (decision.decidedAt !== undefined || scheme !== 'standard-webhooks' || timestamp === undefined)
+    return decision;
+  return { ...decision, decidedAt: new Date(Number(timestamp) * 1000).toISOString() };
+}
+
+/** `200 duplicate`: the id was used before. A new decision needs a new id. */
+function duplicateAnswer(decisionId: string, first: DecisionState | undefined): WebhookResponse {
+  return {
+    statusCode: 200,
+    body: {
+      decisionId,
+      status: 'duplicate',
+      previous: first ?? { status: 'in_progress' },
+      message:
+        'this decision id was received before and is not acted on again; a new decision needs a new id',
+    },
+  };
+}
+
+async function settleQuietly(run: () => Promise<void> | undefined, logger: Logger): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    logger.error('could not store the decision id state', { error });
+  }
 }

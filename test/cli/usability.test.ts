@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENVIRONMENT } from '../../lib/cli/help.ts';
+import { LOOP_ENVIRONMENT, LOOP_VARIABLES } from '../../lib/cli/loop-config.ts';
 import { outcomeText } from '../../lib/cli/output.ts';
 import { CONFIG_VARIABLES } from '../../lib/config.ts';
 import { runCliWith } from '../helpers/cli.ts';
@@ -56,9 +57,10 @@ describe('help and version', () => {
 
   it('--help lists every environment variable the configuration reads, and only those', async () => {
     const run = await runCliWith(['--help'], {});
-    const listed = ENVIRONMENT.flatMap(([names]) => names.split(', '));
-    expect([...listed].sort()).toEqual([...CONFIG_VARIABLES].sort());
-    for (const name of CONFIG_VARIABLES) expect(run.stdout).toContain(name);
+    const listed = [...ENVIRONMENT, ...LOOP_ENVIRONMENT].flatMap(([names]) => names.split(', '));
+    const read = [...CONFIG_VARIABLES, ...LOOP_VARIABLES];
+    expect([...listed].sort()).toEqual([...read].sort());
+    for (const name of read) expect(run.stdout).toContain(name);
   });
 
   it('with no command, prints the usage on stderr and exits 2', async () => {

@@ -31,6 +31,8 @@ describe('the JSON Schema files of the contracts', () => {
       'in_progress',
       'invalid',
       'denied',
+      'superseded',
+      'expired',
     ]);
   });
 });

@@ -104,6 +104,19 @@ describe('parseDecision', () => {
     expect(issuesOf(input)).toContainEqual({ path, message });
   });
 
+  it('takes decidedAt and expiresAt as ISO 8601 times with a zone, and names a bad one', () => {
+    const good = parseDecision(
+      aDecision({ decidedAt: '2026-11-26T18:00:00+08:00', expiresAt: '2026-11-27T10:00:00.000Z' }),
+    );
+    const bad = parseDecision(aDecision({ decidedAt: 'yesterday', expiresAt: '2026-11-27T10:00:00' }));
+
+    expect(good.ok && good.decision.decidedAt).toBe('2026-11-26T18:00:00+08:00');
+    expect(bad.ok ? [] : bad.issues).toEqual([
+      { path: 'decidedAt', message: 'must be an ISO 8601 time with a zone, such as 2026-11-26T10:00:00Z' },
+      { path: 'expiresAt', message: 'must be an ISO 8601 time with a zone, such as 2026-11-26T10:00:00Z' },
+    ]);
+  });
+
   it('reports malformed JSON as an issue rather than throwing', () => {
     const result = parseDecisionJson('{"id": ');
     expect(result.ok).toBe(false);

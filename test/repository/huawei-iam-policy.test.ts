@@ -18,14 +18,12 @@ import {
 } from '../helpers/factories.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
-/**
- * Huawei's identity-policy actions for each API operation (from each API's "Authorization Information").
- * `vpcep.describe` (PUT …/connections/description) is left out: its action is not confirmed in Huawei's
- * reference, and nothing calls it yet — when something does, the first test fails until it is added.
- */
+/** Huawei's identity-policy actions for each API operation (from each API's "Authorization Information"). */
 const ACTIONS: Partial<Record<SimOp, string[]>> = {
   'vpcep.list': ['vpcep:endpointServices:listConnections'],
   'vpcep.action': ['vpcep:endpointServices:updateConnections'],
+  // UpdateEndpointConnectionsDesc: the provenance written after acting.
+  'vpcep.describe': ['vpcep:endpointServices:updateConnectionDescription'],
   'apig.list': ['apig:instance:listVpcEndpoint', 'apig:instance:get'],
   'apig.action': ['apig:instance:acceptOrRejectVpcEndpointConnection', 'apig:instance:get'],
 };

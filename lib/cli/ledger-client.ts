@@ -1,0 +1,40 @@
+/**
+ * The ledger for the CLI, loaded only by the commands that use it: the DynamoDB SDK stays out of
+ * every other command's start-up.
+ */
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { dynamoDbLedger } from '../ledger/dynamodb.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+
+export type CliLedger = { ledger: Ledger; close(): void };
+
+export function cliLedger(
+  env: Readonly<Record<string, string | undefined>>,
+  tableName: string,
+  clock?: () => Date,
+): CliLedger {
+  const client = cliDynamoDbClient(env);
+  return {
+    ledger: dynamoDbLedger({ client, tableName, ...(clock === undefined ? {} : { clock }) }),
+    close: () => client.destroy(),
+  };
+}
+
+/**
+ * A DynamoDB client from the CLI's environment (which a test passes in): region, endpoint
+ * (`AWS_ENDPOINT_URL_DYNAMODB`, for DynamoDB Local) and static keys when set; otherwise the SDK's chain.
+ */
+export function cliDynamoDbClient(env: Readonly<Record<string, string | undefined>>): DynamoDBClient {
+  const config: DynamoDBClientConfig = {};
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (region !== undefined) config.region = region;
+  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL;
+  if (endpoint !== undefined) config.endpoint = endpoint;
+  if (env.AWS_ACCESS_KEY_ID !== undefined && env.AWS_SECRET_ACCESS_KEY !== undefined)
+    config.credentials = {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN === undefined ? {} : { sessionToken: env.AWS_SESSION_TOKEN }),
+    };
+  return new DynamoDBClient(config);
+}
