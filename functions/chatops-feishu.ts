@@ -16,7 +16,7 @@ import { type Effects, wiring } from './commons/wiring.ts';
 /** The handler for an environment; the local stack and tests build their own with emulator clients. */
 export function createFeishuHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('chatops-feishu', effects.write);
-  const { metrics, recorder, publishRecorded } = createMetrics('chatops-feishu', log.logger);
+  const { metrics, recorder, publishRecorded } = createMetrics('chatops-feishu', log.logger, effects.write);
   const wired = wiring(env, log, loadFeishuConfig, (config) =>
     feishuDeps(config, { logger: log.logger, metrics: recorder }, effects),
   );

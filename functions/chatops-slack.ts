@@ -16,7 +16,7 @@ import { type Effects, wiring } from './commons/wiring.ts';
 /** The handler for an environment; the local stack and tests build their own with emulator clients. */
 export function createSlackHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('chatops-slack', effects.write);
-  const { metrics, recorder, publishRecorded } = createMetrics('chatops-slack', log.logger);
+  const { metrics, recorder, publishRecorded } = createMetrics('chatops-slack', log.logger, effects.write);
   const wired = wiring(env, log, loadSlackConfig, (config) =>
     slackDeps(config, { logger: log.logger, metrics: recorder }, effects),
   );

@@ -19,7 +19,7 @@ import { webhookDeps } from './decision-webhook/deps.ts';
 /** The handler for an environment; the local stack and tests build their own with emulator clients. */
 export function createWebhookHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('decision-webhook', effects.write);
-  const { metrics, recorder, publishRecorded } = createMetrics('decision-webhook', log.logger);
+  const { metrics, recorder, publishRecorded } = createMetrics('decision-webhook', log.logger, effects.write);
   const wired = wiring(env, log, loadWebhookConfig, (config) =>
     webhookDeps(config, { logger: log.logger, metrics: recorder }, effects),
   );

@@ -25,7 +25,7 @@ import { workerDeps } from './decision-worker/deps.ts';
 /** The handler for an environment; the local stack and tests build their own with emulator clients. */
 export function createWorkerHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('decision-worker', effects.write);
-  const { metrics, recorder, publishRecorded } = createMetrics('decision-worker', log.logger);
+  const { metrics, recorder, publishRecorded } = createMetrics('decision-worker', log.logger, effects.write);
   const wired = wiring(env, log, loadWorkerConfig, (config) =>
     workerDeps(config, { logger: log.logger, metrics: recorder }, effects),
   );

@@ -18,7 +18,7 @@ import { notifierDeps } from './outcome-notifier/deps.ts';
 /** The handler for an environment; the local stack and tests build their own. */
 export function createNotifierHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('outcome-notifier', effects.write);
-  const { metrics, recorder, publishRecorded } = createMetrics('outcome-notifier', log.logger);
+  const { metrics, recorder, publishRecorded } = createMetrics('outcome-notifier', log.logger, effects.write);
   const wired = wiring(env, log, loadNotifierConfig, (config) =>
     notifierDeps(config, { logger: log.logger, metrics: recorder }),
   );

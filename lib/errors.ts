@@ -28,12 +28,37 @@ export type CallErrorCode =
   | 'TLS_ERROR'
   | 'DEADLINE_EXCEEDED'
   | 'TOO_MANY_PAGES'
-  | 'MALFORMED_RESPONSE';
+  | 'MALFORMED_RESPONSE'
+  | 'RESPONSE_TOO_LARGE'
+  | 'ACTION_NOT_CONFIRMED'
+  | 'DESCRIPTION_UNSUPPORTED';
 
-/** Huawei's own code (`EndPoint.0022`, `APIGW.0308`) or `HTTP_<status>`: open-ended, it comes from the API. */
-export type HuaweiErrorCode = string & { readonly from?: 'huawei' };
+/**
+ * Huawei's own code (`EndPoint.0022`, `APIGW.0308`) or `HTTP_<status>`: open-ended, it comes from the
+ * API, so only HuaweiApiError makes one; anywhere else a code must be one of the literals above.
+ */
+export type HuaweiErrorCode = string & { readonly __from: 'huawei' };
 
-export type ErrorCode = RequestErrorCode | CallErrorCode | HuaweiErrorCode;
+/** Posting back to a ticket system or a chat failed; logged and retried by the notifiers, never an HTTP answer. */
+export type DeliveryErrorCode =
+  | 'TICKET_REFUSED'
+  | 'TICKET_UNAVAILABLE'
+  | 'TICKET_REF_INVALID'
+  | 'FEISHU_TOKEN_REFUSED'
+  | 'FEISHU_REFUSED'
+  | 'SLACK_REFUSED'
+  | 'SLACK_UNAVAILABLE'
+  | 'CHAT_POST_FAILED';
+
+/** The approval loop's ledger (DynamoDB) could not be read or written, or a write lost a race. */
+export type LedgerErrorCode = 'LEDGER_UNAVAILABLE' | 'LEDGER_CONFLICT';
+
+export type ErrorCode =
+  | RequestErrorCode
+  | CallErrorCode
+  | DeliveryErrorCode
+  | LedgerErrorCode
+  | HuaweiErrorCode;
 
 export type ErrorInit = { retryable?: boolean; statusCode?: number; cause?: unknown; expose?: boolean };
 
@@ -143,13 +168,13 @@ export class HuaweiApiError extends VpcepApprovalError {
   readonly failureClass: FailureClass;
 
   constructor(init: {
-    code: HuaweiErrorCode;
+    code: string;
     message: string;
     httpStatus: number;
     requestId: string | undefined;
     failureClass: FailureClass;
   }) {
-    super(init.code, init.message, {
+    super(init.code as HuaweiErrorCode, init.message, {
       retryable: init.failureClass === 'throttled' || init.failureClass === 'transient',
       statusCode: 502,
     });
@@ -195,6 +220,44 @@ export class TransientNotifyError extends VpcepApprovalError {
   constructor(message: string, cause?: unknown) {
     super('unavailable', message, { retryable: true, statusCode: 503, cause });
     this.name = 'TransientNotifyError';
+  }
+}
+
+/**
+ * A ticket system refused the request (a 3xx/4xx): the request itself is wrong or not allowed, so
+ * repeating it changes nothing.
+ */
+export class TicketRefusedError extends VpcepApprovalError {
+  readonly httpStatus: number;
+
+  constructor(httpStatus: number, message: string) {
+    super('TICKET_REFUSED', message, { retryable: false, statusCode: 502 });
+    this.name = 'TicketRefusedError';
+    this.httpStatus = httpStatus;
+  }
+}
+
+/** A ticket system is unavailable (429, 5xx, network): worth retrying, in process, then by Lambda. */
+export class TicketUnavailableError extends VpcepApprovalError {
+  constructor(message: string, cause?: unknown) {
+    super('TICKET_UNAVAILABLE', message, { retryable: true, statusCode: 503, cause });
+    this.name = 'TicketUnavailableError';
+  }
+}
+
+/** A ticket reference that is not safe to put into a path; the notifier checks before any client call. */
+export class TicketRefInvalidError extends VpcepApprovalError {
+  constructor(message: string) {
+    super('TICKET_REF_INVALID', message, { retryable: false, statusCode: 400 });
+    this.name = 'TicketRefInvalidError';
+  }
+}
+
+/** Feishu/Lark would not give a tenant token (wrong app credentials, or an error answer). */
+export class FeishuTokenError extends VpcepApprovalError {
+  constructor(message: string) {
+    super('FEISHU_TOKEN_REFUSED', message, { retryable: false, statusCode: 502 });
+    this.name = 'FeishuTokenError';
   }
 }
 

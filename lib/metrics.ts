@@ -23,6 +23,7 @@ export type MetricName =
   | 'ChatNotifications'
   | 'DescriptionWriteFailed'
   | 'LedgerWriteFailed'
+  | 'TicketNotifications'
   | 'SweepPending'
   | 'SweepDecisions'
   | 'SweepRequests'
@@ -31,7 +32,7 @@ export type MetricName =
 
 export const METRICS_NAMESPACE = 'VpcepApproval';
 
-/** Each Huawei Cloud attempt: a call, maybe a retry, and its latency, by operation. */
+/** Each Huawei Cloud attempt: a call, maybe a retry, its latency, throttling and pacing, by operation. */
 export function recordApiAttempt(metrics: MetricsRecorder, event: AttemptEvent): void {
   metrics.count('ApiCalls', 1, { op: event.op });
   if (event.attempt > 1) metrics.count('ApiRetries', 1, { op: event.op });

@@ -6,9 +6,6 @@ import { silentLogger } from '../lib/log.ts';
 import { recordApiAttempt } from '../lib/metrics.ts';
 import { localContext } from '../local/lambda-context.ts';
 
-/** An attempt that was not throttled, on a host whose governor has no rate yet. */
-const unthrottled = { throttled: false, governor: { ratePerSec: null, concurrency: 16, inFlight: 0 } };
-
 /** Powertools Metrics writes EMF documents to stdout, one JSON line each. */
 function captureStdout() {
   const lines: string[] = [];
@@ -22,6 +19,9 @@ function captureStdout() {
   });
   return () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+const IDLE = { ratePerSec: null, concurrency: 16, inFlight: 0 };
+const PACED = { ratePerSec: 4, concurrency: 8, inFlight: 1 };
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -38,8 +38,20 @@ describe('the functions’ metrics (Powertools Metrics)', () => {
       .use(logMetrics(metrics, { captureColdStartMetric: true }))
       .use(publishRecorded)
       .handler(async () => {
-        recordApiAttempt(recorder, { op: 'vpcep.list', attempt: 1, durationMs: 12, ...unthrottled });
-        recordApiAttempt(recorder, { op: 'vpcep.action', attempt: 2, durationMs: 30, ...unthrottled });
+        recordApiAttempt(recorder, {
+          op: 'vpcep.list',
+          attempt: 1,
+          durationMs: 12,
+          throttled: false,
+          governor: IDLE,
+        });
+        recordApiAttempt(recorder, {
+          op: 'vpcep.action',
+          attempt: 2,
+          durationMs: 30,
+          throttled: true,
+          governor: PACED,
+        });
         recorder.count('Decisions', 1, { status: 'succeeded' });
       });
 
@@ -50,7 +62,14 @@ describe('the functions’ metrics (Powertools Metrics)', () => {
     const action = written.find((d) => d.op === 'vpcep.action');
     expect(list).toMatchObject({ service: 'decision-worker', ApiCalls: 1, ApiLatency: 12 });
     expect(list).not.toHaveProperty('ApiRetries');
-    expect(action).toMatchObject({ ApiCalls: 1, ApiRetries: 1, ApiLatency: 30 });
+    expect(action).toMatchObject({
+      ApiCalls: 1,
+      ApiRetries: 1,
+      ApiLatency: 30,
+      ApiThrottled: 1,
+      ApiGovernorIntervalMs: 250,
+    });
+    expect(list).not.toHaveProperty('ApiThrottled');
     expect(action?._aws).toMatchObject({
       CloudWatchMetrics: [
         { Namespace: 'VpcepApproval', Dimensions: [expect.arrayContaining(['service', 'op'])] },

@@ -3,6 +3,7 @@
  * expires), replying to a message, updating a card, and sending a card to a group chat. Feishu and Lark differ only in the API base.
  * Create one client per container: the token cache lives in it.
  */
+import { FeishuTokenError } from '../errors.ts';
 import { FeishuTokenAnswerSchema } from './answers.ts';
 import { parseJsonAs } from './payloads.ts';
 import { type PostResult, postJson } from './post.ts';
@@ -26,10 +27,6 @@ export type FeishuApi = {
 export const TOKEN_RENEW_EARLY_SECONDS = 5 * 60;
 /** Feishu's documented lifetime, for an answer that leaves `expire` out. */
 const DEFAULT_EXPIRE_SECONDS = 2 * 60 * 60;
-
-export class FeishuTokenError extends Error {
-  override readonly name = 'FeishuTokenError';
-}
 
 export function createFeishuApi(
   config: FeishuApiConfig,

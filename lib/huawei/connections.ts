@@ -17,7 +17,7 @@ export type ConnectionsResult = ApiResult<Connection[]> & { requestIds: string[]
 /** Guards a hostile or buggy server that keeps saying there is more. */
 const MAX_PAGES = 100;
 
-function connectionsUrl(target: ApiTarget, suffix = ''): URL {
+export function connectionsUrl(target: ApiTarget, suffix = ''): URL {
   return new URL(
     target.descriptor.connectionsPath(target.projectId, target.targetId) + suffix,
     target.baseUrl,
@@ -37,24 +37,19 @@ export async function listConnections(
   const connections: Connection[] = [];
   const requestIds: string[] = [];
   let attempts = 0;
+  const op = options.op ?? `${target.descriptor.service}.list`;
   for (let page = 0; page < MAX_PAGES; page += 1) {
-    const url = connectionsUrl(target);
-    if (options.endpointId !== undefined) url.searchParams.set('id', options.endpointId);
-    url.searchParams.set('limit', String(limit));
-    url.searchParams.set('offset', String(page * limit));
-    const op = options.op ?? `${target.descriptor.service}.list`;
-    const result = await client.call<unknown>({
+    const result = await readConnectionsPage(client, target, page, {
       op,
-      method: 'GET',
-      url,
-      projectId: target.projectId,
       deadlineAt: options.deadlineAt,
+      ...(options.endpointId === undefined ? {} : { query: { id: options.endpointId } }),
     });
     attempts += result.attempts;
     if (!result.ok) return { ...result, attempts, requestIds };
     if (result.requestId !== undefined) requestIds.push(result.requestId);
     const parsed = ConnectionListSchema.safeParse(result.body);
-    if (!parsed.success) return { ok: false, error: malformed(op, result.requestId), attempts, requestIds };
+    if (!parsed.success)
+      return { ok: false, error: malformedConnectionList(op, result.requestId), attempts, requestIds };
     connections.push(...parsed.data.connections.map(toConnection));
     const total = parsed.data.total_count ?? parsed.data.total;
     const done =
@@ -102,11 +97,33 @@ export async function connectionAction(
   if (!result.ok) return result;
   const parsed = ConnectionListSchema.safeParse(result.body);
   if (!parsed.success)
-    return { ok: false, error: malformed(op, result.requestId), attempts: result.attempts };
+    return { ok: false, error: malformedConnectionList(op, result.requestId), attempts: result.attempts };
   return { ...result, body: parsed.data.connections.map(toConnection) };
 }
 
-function malformed(op: string, requestId: string | undefined): VpcepApprovalError {
+/** One page of a target's connection list, `query` narrowing it (`id`, `status`). */
+export function readConnectionsPage(
+  client: HuaweiClient,
+  target: ApiTarget,
+  page: number,
+  options: { op: string; deadlineAt: number; query?: Record<string, string> },
+): Promise<ApiResult<unknown>> {
+  const limit = target.descriptor.maxPageSize;
+  const url = connectionsUrl(target);
+  for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
+  url.searchParams.set('limit', String(limit));
+  url.searchParams.set('offset', String(page * limit));
+  return client.call<unknown>({
+    op: options.op,
+    method: 'GET',
+    url,
+    projectId: target.projectId,
+    deadlineAt: options.deadlineAt,
+  });
+}
+
+/** An answer that is not the connection list the API documents. */
+export function malformedConnectionList(op: string, requestId?: string): VpcepApprovalError {
   const id = requestId === undefined ? '' : ` (request ${requestId})`;
   return new VpcepApprovalError(
     'MALFORMED_RESPONSE',

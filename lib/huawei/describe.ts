@@ -5,7 +5,7 @@
 import { VpcepApprovalError } from '../errors.ts';
 import type { ApiResult, HuaweiClient } from './client.ts';
 import { type Connection, ConnectionListSchema, toConnection } from './connection-schema.ts';
-import type { ApiTarget } from './connections.ts';
+import { type ApiTarget, malformedConnectionList } from './connections.ts';
 import { clean, MAX_DESCRIPTION_BYTES } from './provenance.ts';
 
 export type DescriptionEntry = { endpointId: string; description: string };
@@ -51,16 +51,6 @@ export async function describeConnections(
   if (!result.ok) return result;
   const parsed = ConnectionListSchema.safeParse(result.body);
   if (!parsed.success)
-    return {
-      ok: false,
-      error: new VpcepApprovalError(
-        'MALFORMED_RESPONSE',
-        `${op} answered a body that is not a connection list`,
-        {
-          statusCode: 502,
-        },
-      ),
-      attempts: result.attempts,
-    };
+    return { ok: false, error: malformedConnectionList(op, result.requestId), attempts: result.attempts };
   return { ...result, body: parsed.data.connections.map(toConnection) };
 }

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { VpcepApprovalError } from '../errors.ts';
 import type { ApiResult, HuaweiClient } from './client.ts';
 import { ConnectionSchema } from './connection-schema.ts';
-import type { ApiTarget } from './connections.ts';
+import { type ApiTarget, malformedConnectionList, readConnectionsPage } from './connections.ts';
 
 export type ListedConnection = { endpointId: string; status: string; domainId?: string; createdAt?: string };
 
@@ -32,32 +32,15 @@ export async function listConnectionsByStatus(
   const listed: ListedConnection[] = [];
   let attempts = 0;
   for (let page = 0; page < MAX_PAGES; page += 1) {
-    const url = new URL(target.descriptor.connectionsPath(target.projectId, target.targetId), target.baseUrl);
-    url.searchParams.set('status', status);
-    url.searchParams.set('limit', String(limit));
-    url.searchParams.set('offset', String(page * limit));
-    const result = await client.call<unknown>({
+    const result = await readConnectionsPage(client, target, page, {
       op,
-      method: 'GET',
-      url,
-      projectId: target.projectId,
       deadlineAt: options.deadlineAt,
+      query: { status },
     });
     attempts += result.attempts;
     if (!result.ok) return { ...result, attempts };
     const parsed = ListedSchema.safeParse(result.body);
-    if (!parsed.success)
-      return {
-        ok: false,
-        error: new VpcepApprovalError(
-          'MALFORMED_RESPONSE',
-          `${op} answered a body that is not a connection list`,
-          {
-            statusCode: 502,
-          },
-        ),
-        attempts,
-      };
+    if (!parsed.success) return { ok: false, error: malformedConnectionList(op, result.requestId), attempts };
     for (const c of parsed.data.connections) {
       listed.push({
         endpointId: c.id,

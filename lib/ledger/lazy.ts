@@ -52,6 +52,8 @@ export function lazyLedger(options: LazyLedgerOptions): LazyLedger {
     withdrawApprovalRequest: async (...args) => (await load()).ledger.withdrawApprovalRequest(...args),
     claimReminder: async (...args) => (await load()).ledger.claimReminder(...args),
     recordDelivery: async (...args) => (await load()).ledger.recordDelivery(...args),
+    recordApprovalIssue: async (...args) => (await load()).ledger.recordApprovalIssue(...args),
+    approvalIssue: async (...args) => (await load()).ledger.approvalIssue(...args),
   };
   const answers: DeliveryAnswers = {
     settle: async (...args) => (await load()).answers.settle(...args),

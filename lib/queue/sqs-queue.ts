@@ -5,8 +5,7 @@
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AWS_CALL_TIMEOUT_MS, AWS_CLIENT_LIMITS } from '../aws-timeouts.ts';
-import { targetKey } from '../decision/schema.ts';
-import type { DecisionQueue } from './enqueue.ts';
+import { type Decision, targetKey } from '../decision/schema.ts';
 
 export type SqsSender = Pick<SQSClient, 'send'>;
 
@@ -19,7 +18,7 @@ export function sqsDecisionQueue(
   client: SqsSender,
   queueUrl: string,
   timeoutMs = AWS_CALL_TIMEOUT_MS,
-): DecisionQueue {
+): { enqueue(decision: Decision): Promise<{ messageId: string | undefined }> } {
   return {
     async enqueue(decision) {
       const result = await client.send(

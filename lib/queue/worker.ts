@@ -18,7 +18,7 @@ export type WorkerDeps = {
    * executor's `ExecuteOptions.carrierTime`).
    */
   execute(decision: Decision, context?: { carrierTime?: Date }): Promise<Outcome>;
-  publisher: OutcomePublisher;
+  publisher: Pick<OutcomePublisher, 'publish'>;
   /** The queue's redrive maxReceiveCount: the receive on which a still-failing record is final. */
   maxReceiveCount: number;
   logger?: Logger;

@@ -5,9 +5,8 @@
  * the server asks for a longer wait than we may spend — the call throws TicketUnavailableError so the
  * event is retried by Lambda. Any other answer throws TicketRefusedError.
  */
-import { NetworkError } from '../errors.ts';
+import { NetworkError, TicketRefusedError, TicketUnavailableError } from '../errors.ts';
 import { classifyHttpStatus, toNetworkError, withRetries } from '../retry.ts';
-import { TicketRefusedError, TicketUnavailableError } from './errors.ts';
 
 export type HttpRequest = {
   method: 'GET' | 'POST' | 'PATCH';

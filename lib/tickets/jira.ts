@@ -4,10 +4,10 @@
  * base plus a fixed path and an issue key already checked against JIRA_KEY.
  */
 import * as z from 'zod/mini';
+import { TicketRefInvalidError } from '../errors.ts';
 import { toAdf } from './adf.ts';
 import type { JiraConfig } from './config.ts';
 import type { TicketDocument } from './document.ts';
-import { TicketRefInvalidError } from './errors.ts';
 import {
   type HttpAnswer,
   type HttpRequest,

@@ -5,9 +5,10 @@
  * carries and is not written twice. Transient failures throw (Lambda retries the event); a refusal is
  * logged with the ticket and dropped.
  */
+
+import { TicketRefusedError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { JiraConfig } from './config.ts';
-import { TicketRefusedError } from './errors.ts';
 import type { JiraClient } from './jira.ts';
 import { outcomeDocument, outcomeMarker } from './outcome-document.ts';
 import type { TicketOutcome } from './outcome-message.ts';

@@ -4,9 +4,9 @@
  * cached until a minute before it expires. Table and sys_id are checked before they enter a path.
  */
 import * as z from 'zod/mini';
+import { TicketRefInvalidError, TicketRefusedError } from '../errors.ts';
 import type { ServiceNowConfig } from './config.ts';
 import type { TicketDocument } from './document.ts';
-import { TicketRefInvalidError, TicketRefusedError } from './errors.ts';
 import { type HttpRequest, type HttpSend, type RetryOptions, sendWithRetries } from './http.ts';
 import { SERVICENOW_TABLE, SYS_ID } from './ref.ts';
 import { toWorkNote } from './work-note.ts';

@@ -2,7 +2,8 @@
  * The decision webhook's logic, independent of API Gateway: authenticate the raw bytes, check size and
  * content type, validate, apply policy, then queue (202) or, with `?wait=true`, execute inline (200 with
  * the outcome, which is published too). Every refusal is thrown as a taxonomy error (lib/errors.ts);
- * lib/http/errors.ts turns it into the answer.
+ * lib/http/errors.ts turns it into the answer. With the ledger, a delivery is answered once: a repeat
+ * gets the first answer, a refusal included (stored in the one error vocabulary).
  */
 import type { Headers } from '../auth/types.ts';
 import {
@@ -19,9 +20,11 @@ import {
   ConfigError,
   PolicyDeniedError,
   RequestRefusedError,
+  toApprovalError,
   UnavailableError,
   ValidationError,
 } from '../errors.ts';
+import { errorResponse } from '../http/errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
 import {
@@ -39,8 +42,7 @@ export type WebhookRequest = {
   body: Buffer;
   query: Readonly<Record<string, string | undefined>>;
 };
-/** What the webhook answers when it does not throw: 202 queued, or 200 with the outcome. */
-export type WebhookResponse = { statusCode: 200 | 202; body: Record<string, unknown> };
+export type WebhookResponse = { statusCode: number; body: Record<string, unknown> };
 
 export type WebhookDeps = {
   auth: WebhookAuthConfig;
@@ -87,23 +89,34 @@ export async function handleDecisionWebhook(
   } catch (error) {
     throw new UnavailableError('the delivery could not be checked; retry later', { cause: error });
   }
-  if (claimed.kind === 'repeat' && isAnswer(claimed.answer)) {
+  if (claimed.kind === 'repeat') {
     logger.info('repeated delivery answered as the first', { kind: key.kind });
     return claimed.answer;
   }
-  if (claimed.kind !== 'first')
-    return { statusCode: 202, body: { status: 'in_progress', message: 'this delivery is being processed' } };
+  // Not a success: if the first delivery's container died mid-way, a sender told "fine" would never
+  // send it again. A retry after the first has finished gets its answer.
+  if (claimed.kind === 'in_progress')
+    throw new UnavailableError('this delivery is still being processed; retry later');
   let response: WebhookResponse;
   try {
     response = await handleAuthenticated(request, auth.scheme, deps);
   } catch (error) {
-    // A refusal is thrown (lib/http/errors.ts answers it): a repeat is refused the same way, and a
-    // 5xx must let the sender's retry act, so the claim is let go either way.
-    await once.answers.release(key).catch(() => undefined);
+    // A refusal (4xx) is the delivery's answer and is stored like any other; anything else lets the
+    // claim go, so that the sender's retry can act.
+    response = errorResponse(error);
+    if (toApprovalError(error).statusCode >= 500) {
+      await once.answers.release(key, claimed.placeholder).catch(() => undefined);
+      throw error;
+    }
+    await once.answers.settle(key, response).catch((stored: unknown) => {
+      logger.error('could not store the delivery answer', { kind: key.kind, error: stored });
+    });
     throw error;
   }
   try {
-    await once.answers.settle(key, response);
+    // A 5xx asks the sender to retry: the retry must be able to act, so the claim is let go.
+    if (response.statusCode >= 500) await once.answers.release(key, claimed.placeholder);
+    else await once.answers.settle(key, response);
   } catch (error) {
     logger.error('could not store the delivery answer', { kind: key.kind, error });
   }
@@ -130,6 +143,7 @@ async function handleAuthenticated(
   const wait = request.query.wait === 'true';
   logger.info('decision accepted', { decisionId: decision.id, scheme, wait });
   const once = deps.once;
+  let decisionPlaceholder: unknown;
   if (once !== undefined) {
     let claimed: Awaited<ReturnType<typeof claimDecisionId>>;
     try {
@@ -144,10 +158,11 @@ async function handleAuthenticated(
       logger.warn('decision id seen before: not acted on again', { decisionId: decision.id });
       return duplicateAnswer(decision.id, claimed.kind === 'repeat' ? claimed.answer : undefined);
     }
+    decisionPlaceholder = claimed.placeholder;
   }
   const decided = (status: string) =>
     once?.answers.settle({ kind: 'decision', id: decision.id }, { action: decision.action, status });
-  const undecided = () => once?.answers.release({ kind: 'decision', id: decision.id });
+  const undecided = () => once?.answers.release({ kind: 'decision', id: decision.id }, decisionPlaceholder);
   if (wait) {
     try {
       const outcome = await deps.executeAndPublish(decision);
@@ -212,9 +227,4 @@ async function settleQuietly(run: () => Promise<void> | undefined, logger: Logge
   } catch (error) {
     logger.error('could not store the decision id state', { error });
   }
-}
-
-/** A stored first answer this version gives: 200 with the outcome, or 202. */
-function isAnswer(stored: { statusCode: number; body: Record<string, unknown> }): stored is WebhookResponse {
-  return stored.statusCode === 200 || stored.statusCode === 202;
 }

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFeishuApi, FeishuTokenError } from '../../lib/chatops/feishu-api.ts';
+import { createFeishuApi } from '../../lib/chatops/feishu-api.ts';
 import { outcomeCard, outcomeText } from '../../lib/chatops/feishu-messages.ts';
 import { notifyFeishu } from '../../lib/chatops/feishu-notify.ts';
 import type { Outcome } from '../../lib/decision/outcome.ts';
+import { FeishuTokenError } from '../../lib/errors.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { type CaptureAnswer, type Captured, startCaptureServer } from '../helpers/capture-server.ts';
 import { ENDPOINT_ID, SERVICE_ID } from '../helpers/factories.ts';

@@ -45,8 +45,9 @@ describe('metrics of a throttled decision', () => {
       0,
     );
     expect(throttled).toBe(1);
+    // EMF takes one value or a list of them.
     const spacing = docs.flatMap((d) =>
-      Array.isArray(d.ApiGovernorIntervalMs) ? d.ApiGovernorIntervalMs : [],
+      d.ApiGovernorIntervalMs === undefined ? [] : [d.ApiGovernorIntervalMs].flat(),
     );
     expect(spacing.length).toBeGreaterThan(0);
     expect(spacing.every((ms) => typeof ms === 'number' && ms > 0)).toBe(true);

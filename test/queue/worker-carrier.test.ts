@@ -41,7 +41,7 @@ describe('the worker dates a decision by the queue', () => {
           finishedAt: time,
         } as Outcome;
       },
-      publisher: { publish: async () => ({ messageId: 'x' }), warmUp() {} },
+      publisher: { publish: async () => ({ messageId: 'x' }) },
       maxReceiveCount: 5,
     });
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { TicketUnavailableError } from '../../lib/errors.ts';
 import { createJsonLogger } from '../../lib/log.ts';
 import { loadTicketConfig } from '../../lib/tickets/config.ts';
 import { ticketNotifyDeps } from '../../lib/tickets/deps.ts';
-import { TicketUnavailableError } from '../../lib/tickets/errors.ts';
 import { DEFAULT_RETRY, fetchSend } from '../../lib/tickets/http.ts';
 import { createJiraClient } from '../../lib/tickets/jira.ts';
 import { notifyTicket } from '../../lib/tickets/notify.ts';

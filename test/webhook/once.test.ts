@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeSigningSecret } from '../../lib/auth/standard-webhooks.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { Outcome } from '../../lib/decision/outcome.ts';
 import type { Decision } from '../../lib/decision/schema.ts';
+import { errorResponse } from '../../lib/http/errors.ts';
 import { dynamoDbDeliveryAnswers } from '../../lib/ledger/delivery-answers.ts';
 import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
 import { sqsDecisionQueue } from '../../lib/queue/sqs-queue.ts';
@@ -11,6 +12,10 @@ import { fakeAwsClient } from '../helpers/aws-fakes.ts';
 import { type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
 import { aDecision } from '../helpers/factories.ts';
 import { hubSignature, STANDARD_SECRET, standardWebhookHeaders } from '../helpers/webhook-signing.ts';
+
+/** What the caller is answered: the webhook's response, or the one error middleware's answer to what it threw. */
+const answer = (request: WebhookRequest, deps: WebhookDeps) =>
+  handleDecisionWebhook(request, deps).catch(errorResponse);
 
 const huawei = loadConfig({
   HUAWEICLOUD_SDK_PROJECT_ID: '0504201b6c80256b2f01c0074ea4d3f8',
@@ -76,8 +81,8 @@ describe('a delivery is accepted once across containers', () => {
     const second = container();
     const request = signed(aDecision(), 'msg_replayed');
 
-    const original = await handleDecisionWebhook(request, first.deps);
-    const replay = await handleDecisionWebhook({ ...request, query: { wait: 'true' } }, second.deps);
+    const original = await answer(request, first.deps);
+    const replay = await answer({ ...request, query: { wait: 'true' } }, second.deps);
 
     expect(original).toEqual({ statusCode: 202, body: { decisionId: 'CHG-1042', status: 'queued' } });
     expect(replay).toEqual(original);
@@ -91,8 +96,8 @@ describe('a delivery is accepted once across containers', () => {
     const second = container();
     const request = { ...signed(aDecision(), 'msg_retry'), query: { wait: 'true' } };
 
-    const original = await handleDecisionWebhook(request, first.deps);
-    const retry = await handleDecisionWebhook(request, second.deps);
+    const original = await answer(request, first.deps);
+    const retry = await answer(request, second.deps);
 
     expect(original.statusCode).toBe(200);
     expect(retry).toEqual(original);
@@ -109,8 +114,8 @@ describe('a delivery is accepted once across containers', () => {
     const first = container();
     const second = container();
 
-    const original = await handleDecisionWebhook(hub, first.deps);
-    const again = await handleDecisionWebhook({ ...hub, query: { wait: 'true' } }, second.deps);
+    const original = await answer(hub, first.deps);
+    const again = await answer({ ...hub, query: { wait: 'true' } }, second.deps);
 
     expect(original.statusCode).toBe(202);
     expect(again).toEqual(original);
@@ -118,15 +123,62 @@ describe('a delivery is accepted once across containers', () => {
     expect(first.sqs.sent.length + second.sqs.sent.length).toBe(1);
   });
 
+  it('asks a repeat arriving while the first is still at work to retry, and then gives it the first answer', async () => {
+    let finish: (() => void) | undefined;
+    const slow = container();
+    slow.deps.executeAndPublish = async (decision) => {
+      await new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      return { decisionId: decision.id, status: 'succeeded', results: [] } as unknown as Outcome;
+    };
+    const other = container();
+    const request = { ...signed(aDecision(), 'msg_slow'), query: { wait: 'true' } };
+
+    const first = answer(request, slow.deps);
+    // The claim is written before the work starts: wait until the work is under way.
+    await vi.waitFor(() => expect(finish).toBeDefined());
+    const during = await answer(request, other.deps);
+    finish?.();
+    const original = await first;
+    const after = await answer(request, other.deps);
+
+    expect(during.statusCode).toBe(503);
+    expect(during.body).toMatchObject({
+      error: 'unavailable',
+      message: expect.stringContaining('still being processed'),
+    });
+    expect(after).toEqual(original);
+    expect(other.executed).toHaveLength(0);
+  });
+
+  it('takes over a claim left by a container that died mid-way, once it is older than a Lambda can run', async () => {
+    const { deps, sqs } = container();
+    const once = deps.once as NonNullable<WebhookDeps['once']>;
+    const request = signed(aDecision({ id: 'CHG-DIED' }), 'msg_died');
+    const died = { pending: true, claimedAt: new Date(Date.now() - 16 * 60_000).toISOString() };
+    const fresh = { pending: true, claimedAt: new Date(Date.now() - 60_000).toISOString() };
+    await once.ledger.recordDelivery({ kind: 'webhook-id', id: 'msg_died' }, died, 86_400_000);
+    await once.ledger.recordDelivery({ kind: 'decision', id: 'CHG-DIED' }, died, 86_400_000);
+    await once.ledger.recordDelivery({ kind: 'webhook-id', id: 'msg_busy' }, fresh, 86_400_000);
+
+    const retried = await answer(request, deps);
+    const busy = await answer(signed(aDecision({ id: 'CHG-BUSY' }), 'msg_busy'), deps);
+
+    expect(retried).toEqual({ statusCode: 202, body: { decisionId: 'CHG-DIED', status: 'queued' } });
+    expect(sqs.sent).toHaveLength(1);
+    expect(busy.statusCode).toBe(503);
+  });
+
   it('lets a retry act when the first delivery answered 503', async () => {
     const broken = container({ failQueue: true });
     const healthy = container();
     const request = signed(aDecision(), 'msg_after_outage');
 
-    // The 503 is thrown as a taxonomy error; lib/http/errors.ts answers it.
-    await expect(handleDecisionWebhook(request, broken.deps)).rejects.toMatchObject({ statusCode: 503 });
-    const retried = await handleDecisionWebhook(request, healthy.deps);
+    const failed = await answer(request, broken.deps);
+    const retried = await answer(request, healthy.deps);
 
+    expect(failed.statusCode).toBe(503);
     expect(retried).toEqual({ statusCode: 202, body: { decisionId: 'CHG-1042', status: 'queued' } });
     expect(healthy.sqs.sent).toHaveLength(1);
   });
@@ -137,11 +189,8 @@ describe('a decision id seen before', () => {
     const first = container();
     const second = container();
 
-    await handleDecisionWebhook(signed(aDecision({ id: 'CHG-3000', action: 'reject' })), first.deps);
-    const again = await handleDecisionWebhook(
-      signed(aDecision({ id: 'CHG-3000', action: 'accept' })),
-      second.deps,
-    );
+    await answer(signed(aDecision({ id: 'CHG-3000', action: 'reject' })), first.deps);
+    const again = await answer(signed(aDecision({ id: 'CHG-3000', action: 'accept' })), second.deps);
 
     expect(again.statusCode).toBe(200);
     expect(again.body).toMatchObject({
@@ -156,11 +205,8 @@ describe('a decision id seen before', () => {
   it('tells the outcome status of a first decision executed inline', async () => {
     const { deps, executed } = container();
 
-    await handleDecisionWebhook({ ...signed(aDecision({ id: 'CHG-3001' })), query: { wait: 'true' } }, deps);
-    const again = await handleDecisionWebhook(
-      { ...signed(aDecision({ id: 'CHG-3001' })), query: { wait: 'true' } },
-      deps,
-    );
+    await answer({ ...signed(aDecision({ id: 'CHG-3001' })), query: { wait: 'true' } }, deps);
+    const again = await answer({ ...signed(aDecision({ id: 'CHG-3001' })), query: { wait: 'true' } }, deps);
 
     expect(again.body).toMatchObject({
       status: 'duplicate',
@@ -178,8 +224,8 @@ describe('a decision id seen before', () => {
       query: {},
     };
 
-    const first = await handleDecisionWebhook(bearer, deps);
-    const second = await handleDecisionWebhook(bearer, deps);
+    const first = await answer(bearer, deps);
+    const second = await answer(bearer, deps);
 
     expect(first.statusCode).toBe(202);
     expect(second.body).toMatchObject({ status: 'duplicate', previous: { status: 'queued' } });
@@ -190,11 +236,10 @@ describe('a decision id seen before', () => {
     const broken = container({ failQueue: true });
     const healthy = container();
 
-    await expect(
-      handleDecisionWebhook(signed(aDecision({ id: 'CHG-3003' })), broken.deps),
-    ).rejects.toMatchObject({ statusCode: 503 });
-    const retried = await handleDecisionWebhook(signed(aDecision({ id: 'CHG-3003' })), healthy.deps);
+    const failed = await answer(signed(aDecision({ id: 'CHG-3003' })), broken.deps);
+    const retried = await answer(signed(aDecision({ id: 'CHG-3003' })), healthy.deps);
 
+    expect(failed.statusCode).toBe(503);
     expect(retried.statusCode).toBe(202);
   });
 
@@ -203,7 +248,7 @@ describe('a decision id seen before', () => {
     const raw = Buffer.from(JSON.stringify(aDecision({ id: 'CHG-3004' })));
     const timestamp = Math.floor(Date.now() / 1000) - 30;
 
-    await handleDecisionWebhook(
+    await answer(
       {
         headers: { 'content-type': 'application/json', ...standardWebhookHeaders(raw, { timestamp }) },
         body: raw,

@@ -7,7 +7,14 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { Logger } from '../../../lib/log.ts';
-import { type Dimensions, METRICS_NAMESPACE, type MetricsRecorder } from '../../../lib/metrics.ts';
+import {
+  type Dimensions,
+  METRICS_NAMESPACE,
+  type MetricName,
+  type MetricsRecorder,
+} from '../../../lib/metrics.ts';
+
+type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
 
 export type FunctionMetrics = {
   /** For `logMetrics`: the ColdStart metric. */
@@ -18,7 +25,25 @@ export type FunctionMetrics = {
   publishRecorded: MiddlewareObj;
 };
 
-export function createMetrics(service: string, logger: Logger): FunctionMetrics {
+/** Metrics that write their EMF lines to `write` when given one (the local stack and tests), else stdout. */
+class RoutedMetrics extends Metrics {
+  sink: ((line: string) => void) | undefined;
+
+  override publishStoredMetrics(): this {
+    if (this.sink === undefined || this.isDisabled()) return super.publishStoredMetrics();
+    if (this.hasStoredMetrics()) this.sink(JSON.stringify(this.serializeMetrics()));
+    this.clearMetrics();
+    this.clearDimensions();
+    this.clearMetadata();
+    return this;
+  }
+}
+
+export function createMetrics(
+  service: string,
+  logger: Logger,
+  write?: (line: string) => void,
+): FunctionMetrics {
   const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? service;
   // Metrics' own notices (an invocation that recorded nothing, such as a queued webhook request, is
   // normal here) are debug lines; its errors stay errors.
@@ -29,30 +54,33 @@ export function createMetrics(service: string, logger: Logger): FunctionMetrics 
     error: (message: string) => logger.error(message),
   };
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName, logger: notices });
-  const sets = new Map<string, Metrics>();
-  const setFor = (dimensions: Dimensions = {}) => {
+  // One more instance serializes the recorded dimension sets, one after the other: built once here, not
+  // per set and invocation (each Metrics builds its own Console).
+  const sets = new RoutedMetrics({ namespace: METRICS_NAMESPACE, serviceName, logger: notices });
+  sets.sink = write;
+  let recorded = new Map<
+    string,
+    { dimensions: Dimensions; points: Array<[MetricName, MetricUnitValue, number]> }
+  >();
+  const record = (name: MetricName, unit: MetricUnitValue, value: number, dimensions: Dimensions = {}) => {
     const key = JSON.stringify(Object.entries(dimensions).sort());
-    let set = sets.get(key);
-    if (set === undefined) {
-      set = new Metrics({
-        namespace: METRICS_NAMESPACE,
-        serviceName,
-        defaultDimensions: dimensions,
-        logger: notices,
-      });
-      sets.set(key, set);
-    }
-    return set;
+    const set = recorded.get(key) ?? { dimensions, points: [] };
+    set.points.push([name, unit, value]);
+    recorded.set(key, set);
   };
   const publish = () => {
-    for (const set of sets.values()) set.publishStoredMetrics();
-    sets.clear();
+    for (const { dimensions, points } of recorded.values()) {
+      for (const [name, value] of Object.entries(dimensions)) sets.addDimension(name, value);
+      for (const [name, unit, value] of points) sets.addMetric(name, unit, value);
+      sets.publishStoredMetrics();
+    }
+    recorded = new Map();
   };
   return {
     metrics,
     recorder: {
-      count: (name, value = 1, dimensions) => setFor(dimensions).addMetric(name, MetricUnit.Count, value),
-      timing: (name, ms, dimensions) => setFor(dimensions).addMetric(name, MetricUnit.Milliseconds, ms),
+      count: (name, value = 1, dimensions) => record(name, MetricUnit.Count, value, dimensions),
+      timing: (name, ms, dimensions) => record(name, MetricUnit.Milliseconds, ms, dimensions),
     },
     publishRecorded: { after: publish, onError: publish },
   };
