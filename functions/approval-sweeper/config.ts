@@ -25,6 +25,7 @@ import {
 import { ConfigError } from '../../lib/errors.ts';
 import { parseRules, RULES_VARIABLE, type Rules } from '../../lib/rules/schema.ts';
 import type { Env } from '../../lib/secrets.ts';
+import { type JiraApprovalConfig, loadJiraApprovalConfig } from '../../lib/tickets/config.ts';
 import type { BaseConfig } from '../commons/wiring.ts';
 
 export const WATCH_VARIABLE = 'VPCEP_APPROVAL_WATCH_TARGETS';
@@ -52,6 +53,8 @@ export type SweeperConfig = BaseConfig &
     topicArn: string;
     chats: ApprovalChatConfig;
     feishuApi: FeishuApiSettings;
+    /** Jira approval issues, when JIRA_APPROVAL_PROJECT is set (lib/tickets/approval-issue-raiser.ts). */
+    jiraApproval: JiraApprovalConfig | undefined;
   };
 
 export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
@@ -59,6 +62,7 @@ export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
   const core = decisionConfigFrom(e);
   const watchTargets = watchTargetsFrom(e[WATCH_VARIABLE], core.allowedTargets);
   const present = presentValues(env);
+  const tickets = loadJiraApprovalConfig(present);
   return {
     ...core,
     watchTargets,
@@ -69,11 +73,13 @@ export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
     topicArn: e.OUTCOME_TOPIC_ARN,
     chats: loadApprovalChatConfig(present),
     feishuApi: feishuApiFrom(e),
+    jiraApproval: tickets.jira,
     logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
     secrets: [
       ...secretValues(core.huawei.credentials),
       ...chatSecrets(present),
       ...(present.SLACK_BOT_TOKEN === undefined ? [] : [present.SLACK_BOT_TOKEN]),
+      ...tickets.secrets,
     ],
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The approval sweeper's effects: Huawei Cloud (connections and whitelists), the ledger, the decision
- * queue for automatic decisions, and the outcome topic plus the configured chats for approval requests.
+ * queue for automatic decisions, and for approval requests the outcome topic plus, where configured,
+ * the chats and a Jira approval issue.
  */
 import { approvalChats } from '../../lib/chatops/approval-config.ts';
 import { raiseInChats } from '../../lib/chatops/approval-request.ts';
@@ -14,6 +15,7 @@ import { decisionQueue } from '../../lib/queue/enqueue.ts';
 import { createRuntime } from '../../lib/runtime.ts';
 import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
 import type { ApprovalRequestEvent, SweepDeps } from '../../lib/sweeper/sweep.ts';
+import { approvalIssueRaiserFor } from '../../lib/tickets/approval-issue-raiser.ts';
 import type { Effects } from '../commons/wiring.ts';
 import type { SweeperConfig } from './config.ts';
 
@@ -34,8 +36,17 @@ export function sweeperDeps(
   };
   const queue = decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs });
   const toTopic = snsApprovalRequestPublisher(effects.sns ?? defaultSnsClient(), config.topicArn, { clock });
+  const ledger = dynamoDbLedger({
+    client: effects.dynamodb ?? defaultDynamoDbClient(),
+    tableName: config.ledgerTableName,
+    clock,
+  });
   const chats = approvalChats(config.chats, feishuApiFor(config.feishuApi));
   const toChats = chats.length === 0 ? undefined : raiseInChats(chats);
+  const toJira =
+    config.jiraApproval === undefined
+      ? undefined
+      : approvalIssueRaiserFor(config.jiraApproval, { ledger, clock, logger: observe.logger });
   return {
     async listPending(target, options) {
       const { client } = await huawei();
@@ -47,21 +58,20 @@ export function sweeperDeps(
       });
       return list(target, options);
     },
-    ledger: dynamoDbLedger({
-      client: effects.dynamodb ?? defaultDynamoDbClient(),
-      tableName: config.ledgerTableName,
-      clock,
-    }),
+    ledger,
     rules: config.rules,
     // Checked as any decision is: the queue carries only what the worker accepts.
     enqueue: async (decision) => {
       await queue.enqueue(DecisionSchema.parse(decision));
     },
-    // The topic always hears of a request; the chats only where they are configured. A failure of
-    // either makes the sweep withdraw the request and raise it again at the next sweep.
+    // The topic always hears of a request; the chats and Jira where they are configured, each tried
+    // even if another failed. Any failure makes the sweep withdraw the request and raise it again at
+    // the next sweep (the Jira raiser finds the issue it opened in the ledger and opens no other).
     async raiseApprovalRequest(event: ApprovalRequestEvent) {
       await toTopic(event);
-      await toChats?.(event);
+      const raised = await Promise.allSettled([toChats?.(event), toJira?.(event)]);
+      const failed = raised.find((r) => r.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
     },
     clock,
     reminderIntervalMs: config.reminderIntervalMs,

@@ -133,6 +133,11 @@ describe('the approval sweeper', () => {
         whitelisted: true,
         rule: 'askPeople',
       });
+      // One Jira approval issue for the connection (the stack's Jira stand-in has an approval project),
+      // across the three sweeps and the reminder.
+      expect(stack.jira?.created.filter((issue) => JSON.stringify(issue).includes(endpointId))).toHaveLength(
+        1,
+      );
       // The chat message names the same connection, and carries the buttons people decide with.
       const posted = JSON.stringify(slack.captured[0]?.body);
       expect(posted).toContain(endpointId);
