@@ -22,7 +22,8 @@ export type MetricName =
   | 'Decisions'
   | 'ChatNotifications'
   | 'DescriptionWriteFailed'
-  | 'LedgerWriteFailed';
+  | 'LedgerWriteFailed'
+  | 'TicketNotifications';
 
 export const METRICS_NAMESPACE = 'VpcepApproval';
 

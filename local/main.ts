@@ -15,7 +15,7 @@ const quiet = process.env.VPCEP_APPROVAL_LOG_LEVEL === undefined;
 if (quiet) process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([k]) =>
-    /^(HUAWEICLOUD_|VPCEP_APPROVAL_|WEBHOOK_|SLACK_|FEISHU_|CHATOPS_)/.test(k),
+    /^(HUAWEICLOUD_|VPCEP_APPROVAL_|WEBHOOK_|SLACK_|FEISHU_|CHATOPS_|JIRA_|SERVICENOW_)/.test(k),
   ),
 );
 const port = Number(process.env.PORT ?? 3000);
@@ -62,6 +62,7 @@ console.log(`vpcep-approval local stack (listening on 127.0.0.1 only)
   webhook     POST ${stack.webhookUrl}
   chat-ops    POST ${stack.url}/chatops/slack, ${stack.url}/chatops/feishu (set SLACK_* / FEISHU_* to use them)
   huawei      ${stack.sim === undefined ? 'real Huawei Cloud (credentials from the environment)' : `simulator at ${stack.sim.url} (VPCEP service ${DEMO.serviceId} and APIG gateway ${DEMO.instanceId}, two pending connections each)`}
+  jira        ${stack.jira === undefined ? `${stack.env.JIRA_BASE_URL} (JIRA_BASE_URL)` : `stand-in at ${stack.jira.url} (project NET; user ${stack.env.JIRA_EMAIL}, token ${stack.env.JIRA_API_TOKEN})`}
   queue       ${stack.queue.url}
   topic       ${stack.topicArn}
 

@@ -2,7 +2,8 @@
  * The local stack: the real function handlers on one machine with nothing else installed. fauxqs
  * (in-process SQS/SNS) holds the FIFO decision queue, its dead-letter queue and the outcome topic; an
  * event source feeds the worker as Lambda would; the webhook listens on HTTP; the Huawei Cloud
- * simulator is the target unless real credentials are configured.
+ * simulator is the target unless real credentials are configured. A Jira stand-in takes the ticket
+ * notifier's write-back (and the approval issues) unless a real Jira is configured.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -15,6 +16,7 @@ import type { Effects } from '../functions/commons/wiring.ts';
 import { createWebhookHandler } from '../functions/decision-webhook.ts';
 import { createWorkerHandler } from '../functions/decision-worker.ts';
 import { createNotifierHandler } from '../functions/outcome-notifier.ts';
+import { createTicketNotifierHandler } from '../functions/ticket-notifier.ts';
 import type { Outcome } from '../lib/decision/outcome.ts';
 import type { Env } from '../lib/secrets.ts';
 import { type RateLimits, type Simulator, startSimulator } from '../simulator/index.ts';
@@ -27,6 +29,7 @@ import {
   visibleMessages,
 } from './aws-emulator.ts';
 import { serveHttpApi } from './http-bridge.ts';
+import { type JiraStandIn, startLocalJira } from './jira.ts';
 import { localContext } from './lambda-context.ts';
 import { pollOnce, startEventSource } from './sqs-event-source.ts';
 
@@ -54,6 +57,8 @@ export type LocalStack = {
   url: string;
   env: Env;
   sim: Simulator | undefined;
+  /** The Jira stand-in, unless JIRA_BASE_URL names a real Jira. */
+  jira: JiraStandIn | undefined;
   /** In-process SQS/SNS: `address` is the endpoint URL for the AWS SDK. */
   fauxqs: AwsEmulator;
   sqs: SQSClient;
@@ -111,7 +116,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(options.simulatorRateLimits === undefined ? {} : { rateLimits: options.simulatorRateLimits }),
       })
     : undefined;
+  const jira = given.JIRA_BASE_URL === undefined ? await startLocalJira() : undefined;
   const env: Env = {
+    ...jira?.env,
     ...(sim === undefined
       ? {}
       : {
@@ -143,6 +150,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const slack = createSlackHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'chatops-slack' }, overrides);
   const feishu = createFeishuHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'chatops-feishu' }, overrides);
   const notifier = createNotifierHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'outcome-notifier' }, overrides);
+  const ticketNotifier = createTicketNotifierHandler(
+    { ...env, AWS_LAMBDA_FUNCTION_NAME: 'ticket-notifier' },
+    overrides,
+  );
 
   // A busy port must not leave the queue emulator and the simulator running behind the error.
   const http = await serveHttpApi(
@@ -170,7 +181,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   ).catch(async (error: unknown) => {
     sqs.destroy();
     sns.destroy();
-    await Promise.all([sim?.close(), fauxqs.stop()]);
+    await Promise.all([sim?.close(), jira?.close(), fauxqs.stop()]);
     throw error;
   });
   const eventSource = {
@@ -205,7 +216,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         options.onOutcome?.(outcome);
         // The notifier's subscription filters on sourceSystem, as serverless.yml's does.
         if (CHAT_SYSTEMS.includes(outcome.source?.system ?? ''))
-          await notify(notifier, message.Body ?? '', write);
+          await notify(notifier, 'outcome-notifier', message.Body ?? '', write);
+        // And the ticket notifier's on the ticket systems, beside it.
+        if (TICKET_SYSTEMS.includes(outcome.source?.system ?? ''))
+          await notify(ticketNotifier, 'ticket-notifier', message.Body ?? '', write);
         for (const waiter of waiters) if (waiter.match(outcome)) waiter.resolve(outcome);
         await sqs.send(new DeleteMessageCommand({ QueueUrl: tap, ReceiptHandle: message.ReceiptHandle }));
       }
@@ -217,9 +231,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     url: http.url,
     env,
     sim,
+    jira,
     fauxqs,
     sqs,
-    servers: [http.server, fauxqs.server, ...(sim === undefined ? [] : [sim.server])],
+    servers: [
+      http.server,
+      fauxqs.server,
+      ...(sim === undefined ? [] : [sim.server]),
+      ...(jira === undefined ? [] : [jira.server]),
+    ],
     visibleMessages: (url) => visibleMessages(sqs, url),
     overrides,
     queue,
@@ -251,6 +271,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await Promise.all([source?.stop(), tapLoop.catch(() => undefined)]);
       await closeServer(http.server);
       await sim?.close();
+      await jira?.close();
       sqs.destroy();
       sns.destroy();
       await fauxqs.stop();
@@ -259,10 +280,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 const CHAT_SYSTEMS = ['slack', 'feishu', 'lark'];
+const TICKET_SYSTEMS = ['jira', 'jsm', 'servicenow'];
 
-/** Invokes the notifier as SNS would, reporting a failure instead of stopping the tap. */
+/** Invokes a notifier as SNS would, reporting a failure instead of stopping the tap. */
 async function notify(
   handler: (event: SNSEvent, context: Context) => Promise<void>,
+  name: string,
   message: string,
   write?: (line: string) => void,
 ) {
@@ -277,9 +300,9 @@ async function notify(
     ],
   } as unknown as SNSEvent;
   try {
-    await handler(event, localContext('outcome-notifier', 30_000));
+    await handler(event, localContext(name, 30_000));
   } catch (error) {
-    write?.(JSON.stringify({ level: 'error', message: 'notifier invocation failed', error: String(error) }));
+    write?.(JSON.stringify({ level: 'error', message: `${name} invocation failed`, error: String(error) }));
   }
 }
 

@@ -140,8 +140,12 @@ export async function executeDecision(
         logger,
         metrics: deps.metrics ?? noMetrics,
       };
-      if (deps.describe !== false) await writeProvenance(context, client, admission.api, deadlineAt);
-      if (deps.ledger !== undefined) await recordApplied(context, deps.ledger);
+      // Independent of each other: one round trip, not two, before the outcome leaves.
+      const ledger = deps.ledger;
+      await Promise.all([
+        deps.describe === false ? undefined : writeProvenance(context, client, admission.api, deadlineAt),
+        ledger === undefined ? undefined : recordApplied(context, ledger),
+      ]);
     }
   }
 
@@ -314,9 +318,17 @@ function dryRunResult(plan: EndpointPlan): EndpointResult {
   return { ...result, changed: plan.kind === 'act' };
 }
 
-/** A dry run succeeds when every endpoint was found: the real run would have something to act on. */
-function dryRunStatus(results: readonly EndpointResult[]): 'succeeded' | 'partial' | 'failed' {
-  const found = results.filter((r) => r.status !== 'not_found' && r.status !== 'failed').length;
+/**
+ * A dry run succeeds when every endpoint was found and is still current: the real run would have
+ * something to act on. Expired or superseded throughout, it says so, as the real run would.
+ */
+function dryRunStatus(
+  results: readonly EndpointResult[],
+): 'succeeded' | 'partial' | 'failed' | 'superseded' | 'expired' {
+  for (const refused of ['expired', 'superseded'] as const)
+    if (results.length > 0 && results.every((r) => r.status === refused)) return refused;
+  const missing = new Set(['not_found', 'failed', 'superseded', 'expired']);
+  const found = results.filter((r) => !missing.has(r.status)).length;
   if (found === results.length) return 'succeeded';
   return found === 0 ? 'failed' : 'partial';
 }

@@ -19,8 +19,11 @@ import type { DeliveryKey } from './ledger.ts';
 export type DeliveryAnswers = {
   /** Stores the answer of a claimed delivery, in place of its placeholder. */
   settle(key: DeliveryKey, answer: unknown): Promise<void>;
-  /** Removes a claim whose work failed, unless it was already settled. */
-  release(key: DeliveryKey): Promise<void>;
+  /**
+   * Removes a claim whose work failed, unless it was already settled: only while it still holds
+   * `placeholder` (default PENDING_ANSWER), the very one the caller claimed it with.
+   */
+  release(key: DeliveryKey, placeholder?: unknown): Promise<void>;
 };
 
 export function dynamoDbDeliveryAnswers(options: {
@@ -58,14 +61,14 @@ export function dynamoDbDeliveryAnswers(options: {
           }),
         ),
       ),
-    release: (key) =>
+    release: (key, placeholder = PENDING_ANSWER) =>
       send('releaseDelivery', () =>
         client.send(
           new DeleteItemCommand({
             TableName: tableName,
             Key: keyOf(key),
             ConditionExpression: 'answer = :pending',
-            ExpressionAttributeValues: { ':pending': { S: JSON.stringify(PENDING_ANSWER) } },
+            ExpressionAttributeValues: { ':pending': { S: JSON.stringify(placeholder) } },
           }),
         ),
       ),

@@ -22,14 +22,28 @@ import {
   decisionSk,
   deliveryPk,
   INDEX_BY_TARGET,
+  issueSk,
   REQUEST_SK,
   requestsGsiPk,
   TTL_ATTRIBUTE,
   targetGsiPk,
   targetGsiSk,
 } from './keys.ts';
-import type { AppliedDecision, ApprovalRequest, DeliveryKey, Ledger, RecordOnce } from './ledger.ts';
-import { isoTime, normalizeTarget, readAppliedDecision, readApprovalRequest } from './records.ts';
+import type {
+  AppliedDecision,
+  ApprovalIssue,
+  ApprovalRequest,
+  DeliveryKey,
+  Ledger,
+  RecordOnce,
+} from './ledger.ts';
+import {
+  isoTime,
+  normalizeTarget,
+  readAppliedDecision,
+  readApprovalIssue,
+  readApprovalRequest,
+} from './records.ts';
 
 export type DynamoDbSender = Pick<DynamoDBClient, 'send'>;
 
@@ -295,6 +309,31 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
         if (error instanceof ConditionalCheckFailedException) return undefined;
         throw error;
       }
+    },
+
+    async recordApprovalIssue(issue: ApprovalIssue): Promise<RecordOnce<ApprovalIssue>> {
+      const target = normalizeTarget(issue.target);
+      const endpointId = issue.endpointId.toLowerCase();
+      const stored: ApprovalIssue = {
+        ...issue,
+        target,
+        endpointId,
+        createdAt: isoTime(issue.createdAt, 'createdAt'),
+      };
+      const pk = connectionPk(target, endpointId);
+      const sk = issueSk(issue.system);
+      const item = toItem({ pk, sk, type: 'issue', ...stored });
+      const put = await putOnce('recordApprovalIssue', item, 'attribute_not_exists(pk)');
+      if (put.written) return { first: true };
+      const existing = put.existing ?? (await getItem('recordApprovalIssue', pk, sk));
+      if (existing === undefined) throw lostRace('approval issue');
+      return { first: false, existing: readApprovalIssue(existing) };
+    },
+
+    async approvalIssue(targetText, endpointId, system) {
+      const target = normalizeTarget(targetText);
+      const item = await getItem('approvalIssue', connectionPk(target, endpointId), issueSk(system));
+      return item === undefined ? undefined : readApprovalIssue(item);
     },
 
     async recordDelivery(key: DeliveryKey, answer: unknown, ttlMs: number): Promise<RecordOnce<unknown>> {

@@ -8,6 +8,7 @@
  * | applied decision  | `CONN#<target>#<endpointId>`     | `DECISION#<decidedAt>#<decisionId>` | `TARGET#<target>` / `<decidedAt>#<endpointId>#<id>`   | —  (kept: audit) |
  * | approval request  | `CONN#<target>#<endpointId>`     | `REQUEST`                           | `REQUESTS#<target>` / `<endpointId>`                  | raised + 30 days |
  * | delivery id       | `DELIVERY#<kind>#<id>`           | `DELIVERY`                          | —                                                     | seen + its window|
+ * | approval issue    | `CONN#<target>#<endpointId>`     | `ISSUE#<system>`                    | —                                                     | —  (kept: audit) |
  *
  * Why this shape: a connection's last decision is one Query (its partition, `DECISION#` prefix,
  * newest first, limit 1) because `decidedAt` leads the sort key — ISO 8601 UTC with milliseconds, so
@@ -35,6 +36,11 @@ export function decisionSk(decidedAt: string, decisionId: string): string {
 export const DECISION_SK_PREFIX = DECISION_PREFIX;
 export const REQUEST_SK = 'REQUEST';
 export const DELIVERY_SK = 'DELIVERY';
+
+/** The sort key of the issue a connection's approval request opened in `system` (`jira`). */
+export function issueSk(system: string): string {
+  return `ISSUE#${system}`;
+}
 
 export function targetGsiPk(target: string): string {
   return `TARGET#${target}`;

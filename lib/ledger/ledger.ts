@@ -48,6 +48,19 @@ export type ApprovalRequest = {
 };
 
 /**
+ * The ticket opened to ask people about one pending connection: the Jira issue whose approval then
+ * decides it (its key comes back as the decision's `source.ref`). Kept, like decisions, for the audit.
+ */
+export type ApprovalIssue = {
+  target: string;
+  endpointId: string;
+  system: 'jira';
+  /** The issue key, `OPS-123`. */
+  key: string;
+  createdAt: string;
+};
+
+/**
  * A delivery to deduplicate: `kind` names the id's namespace (`webhook-id`, `hub-body`, `slack`,
  * `feishu`, `decision`), `id` the sender's id (or a body hash) in it.
  */
@@ -93,6 +106,13 @@ export type Ledger = {
     endpointId: string,
     nextRemindAt: string,
   ): Promise<ApprovalRequest | undefined>;
+  /**
+   * Records the issue opened for a connection, once: the first caller gets `first: true`; every later
+   * caller, in any container, gets the issue recorded first (and should not have opened another).
+   */
+  recordApprovalIssue(issue: ApprovalIssue): Promise<RecordOnce<ApprovalIssue>>;
+  /** The issue opened for the connection in `system`, if one was recorded (a strongly consistent read). */
+  approvalIssue(target: string, endpointId: string, system: 'jira'): Promise<ApprovalIssue | undefined>;
   /**
    * Records a delivery id with the answer given to it, once within `ttlMs`: the first caller stores its
    * answer; every later caller gets the stored answer back, whatever answer it offered.

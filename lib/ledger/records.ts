@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { toFieldIssues } from '../decision/schema.ts';
 import { ValidationError } from '../errors.ts';
 import { parseTargetKey } from '../policy.ts';
-import type { AppliedDecision, ApprovalRequest } from './ledger.ts';
+import type { AppliedDecision, ApprovalIssue, ApprovalRequest } from './ledger.ts';
 
 const text = z.string().check(z.minLength(1));
 
@@ -37,6 +37,14 @@ const ApprovalRequestSchema = z.object({
   reminders: z.number(),
 });
 
+const ApprovalIssueSchema = z.object({
+  target: text,
+  endpointId: text,
+  system: z.literal('jira'),
+  key: text,
+  createdAt: text,
+});
+
 function parseRecord<T>(schema: z.ZodMiniType<T>, values: unknown, what: string): T {
   const parsed = schema.safeParse(values);
   if (!parsed.success)
@@ -50,6 +58,10 @@ export function readAppliedDecision(values: Record<string, unknown>): AppliedDec
 
 export function readApprovalRequest(values: Record<string, unknown>): ApprovalRequest {
   return parseRecord(ApprovalRequestSchema, values, 'approval request') as ApprovalRequest;
+}
+
+export function readApprovalIssue(values: Record<string, unknown>): ApprovalIssue {
+  return parseRecord(ApprovalIssueSchema, values, 'approval issue');
 }
 
 /**

@@ -71,6 +71,24 @@ export function loadTicketConfig(env: Record<string, string | undefined>): Ticke
   return config;
 }
 
+/** Jira with an approval project: what the sweeper needs to open approval issues. */
+export type JiraApprovalConfig = JiraConfig & { approval: NonNullable<JiraConfig['approval']> };
+
+/**
+ * The sweeper's part of the ticket settings: Jira only (a bad ServiceNow setting is not the sweeper's
+ * to refuse), and only when JIRA_APPROVAL_PROJECT is set; otherwise no approval issues are opened.
+ */
+export function loadJiraApprovalConfig(env: Record<string, string | undefined>): {
+  jira: JiraApprovalConfig | undefined;
+  secrets: string[];
+} {
+  const jiraOnly = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('JIRA_')));
+  const config = loadTicketConfig(jiraOnly);
+  const jira = config.jira;
+  if (jira?.approval === undefined) return { jira: undefined, secrets: [] };
+  return { jira: { ...jira, approval: jira.approval }, secrets: config.secrets };
+}
+
 type Env = z.output<typeof TicketEnvSchema>;
 
 function jiraFrom(e: Env): JiraConfig | undefined {

@@ -93,8 +93,10 @@ export async function handleDecisionWebhook(
     logger.info('repeated delivery answered as the first', { kind: key.kind });
     return claimed.answer;
   }
+  // Not a success: if the first delivery's container died mid-way, a sender told "fine" would never
+  // send it again. A retry after the first has finished gets its answer.
   if (claimed.kind === 'in_progress')
-    return { statusCode: 202, body: { status: 'in_progress', message: 'this delivery is being processed' } };
+    throw new UnavailableError('this delivery is still being processed; retry later');
   let response: WebhookResponse;
   try {
     response = await handleAuthenticated(request, auth.scheme, deps);
@@ -103,7 +105,7 @@ export async function handleDecisionWebhook(
     // claim go, so that the sender's retry can act.
     response = errorResponse(error);
     if (toApprovalError(error).statusCode >= 500) {
-      await once.answers.release(key).catch(() => undefined);
+      await once.answers.release(key, claimed.placeholder).catch(() => undefined);
       throw error;
     }
     await once.answers.settle(key, response).catch((stored: unknown) => {
@@ -113,7 +115,7 @@ export async function handleDecisionWebhook(
   }
   try {
     // A 5xx asks the sender to retry: the retry must be able to act, so the claim is let go.
-    if (response.statusCode >= 500) await once.answers.release(key);
+    if (response.statusCode >= 500) await once.answers.release(key, claimed.placeholder);
     else await once.answers.settle(key, response);
   } catch (error) {
     logger.error('could not store the delivery answer', { kind: key.kind, error });
@@ -141,6 +143,7 @@ async function handleAuthenticated(
   const wait = request.query.wait === 'true';
   logger.info('decision accepted', { decisionId: decision.id, scheme, wait });
   const once = deps.once;
+  let decisionPlaceholder: unknown;
   if (once !== undefined) {
     let claimed: Awaited<ReturnType<typeof claimDecisionId>>;
     try {
@@ -155,10 +158,11 @@ async function handleAuthenticated(
       logger.warn('decision id seen before: not acted on again', { decisionId: decision.id });
       return duplicateAnswer(decision.id, claimed.kind === 'repeat' ? claimed.answer : undefined);
     }
+    decisionPlaceholder = claimed.placeholder;
   }
   const decided = (status: string) =>
     once?.answers.settle({ kind: 'decision', id: decision.id }, { action: decision.action, status });
-  const undecided = () => once?.answers.release({ kind: 'decision', id: decision.id });
+  const undecided = () => once?.answers.release({ kind: 'decision', id: decision.id }, decisionPlaceholder);
   if (wait) {
     try {
       const outcome = await deps.executeAndPublish(decision);

@@ -18,7 +18,15 @@ export type WebhookOnceDeps = {
   answers: DeliveryAnswers;
   /** How long delivery and decision ids are remembered (default 24 h: longer than senders retry). */
   ttlMs?: number;
+  /**
+   * A claim still unanswered after this long belongs to a container that died mid-way (default 15
+   * minutes, Lambda's longest run): the next delivery takes it over rather than waiting for the TTL.
+   */
+  staleAfterMs?: number;
+  clock?: () => Date;
 };
+
+export const DEFAULT_STALE_CLAIM_MS = 15 * 60 * 1000;
 
 export const DEFAULT_WEBHOOK_ONCE_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -33,7 +41,8 @@ const StoredResponseSchema = z.object({
 export type DecisionState = { action: string; status: string };
 const DecisionStateSchema = z.object({ action: z.string(), status: z.string() });
 
-const PendingSchema = z.object({ pending: z.literal(true) });
+/** A claim's placeholder: pending since `claimedAt` (older records carry no time). */
+const PendingSchema = z.object({ pending: z.literal(true), claimedAt: z.optional(z.string()) });
 
 /**
  * The delivery's identity, when the scheme gives it one: Standard Webhooks' `webhook-id` (signed), or
@@ -54,7 +63,9 @@ export function webhookDeliveryKey(
   return undefined;
 }
 
-export type Claim<T> = { kind: 'first' } | { kind: 'repeat'; answer: T } | { kind: 'in_progress' };
+export type Claim<T> =
+  /** Ours: `placeholder` is what to release it with if the work fails. */
+  { kind: 'first'; placeholder: unknown } | { kind: 'repeat'; answer: T } | { kind: 'in_progress' };
 
 /** Claims a delivery; a repeat gets the first delivery's stored response. */
 export async function claimDelivery(key: DeliveryKey, deps: WebhookOnceDeps): Promise<Claim<StoredResponse>> {
@@ -71,14 +82,26 @@ async function claim<T>(
   schema: z.ZodMiniType<T>,
   deps: WebhookOnceDeps,
 ): Promise<Claim<T>> {
-  const claimed = await deps.ledger.recordDelivery(
-    key,
-    PENDING_ANSWER,
-    deps.ttlMs ?? DEFAULT_WEBHOOK_ONCE_TTL_MS,
-  );
-  if (claimed.first) return { kind: 'first' };
+  const now = (deps.clock ?? (() => new Date()))();
+  const placeholder = { ...PENDING_ANSWER, claimedAt: now.toISOString() };
+  const ttlMs = deps.ttlMs ?? DEFAULT_WEBHOOK_ONCE_TTL_MS;
+  let claimed = await deps.ledger.recordDelivery(key, placeholder, ttlMs);
+  const abandoned = claimed.first ? undefined : abandonedPlaceholder(claimed.existing, now, deps);
+  if (abandoned !== undefined) {
+    // Removed only if it is still that very placeholder; then one claimant wins the fresh claim.
+    await deps.answers.release(key, abandoned);
+    claimed = await deps.ledger.recordDelivery(key, placeholder, ttlMs);
+  }
+  if (claimed.first) return { kind: 'first', placeholder };
   if (PendingSchema.safeParse(claimed.existing).success) return { kind: 'in_progress' };
   const stored = schema.safeParse(claimed.existing);
   // An answer of another shape (written by another version): the id is taken all the same.
   return stored.success ? { kind: 'repeat', answer: stored.data } : { kind: 'in_progress' };
+}
+
+function abandonedPlaceholder(existing: unknown, now: Date, deps: WebhookOnceDeps): unknown {
+  const pending = PendingSchema.safeParse(existing);
+  if (!pending.success || pending.data.claimedAt === undefined) return undefined;
+  const age = now.getTime() - Date.parse(pending.data.claimedAt);
+  return age > (deps.staleAfterMs ?? DEFAULT_STALE_CLAIM_MS) ? existing : undefined;
 }

@@ -138,6 +138,26 @@ describe('executeDecision with the ledger', () => {
     expect(await ledger.history(TARGET)).toEqual([]);
   });
 
+  it('says so in a dry run too, with no action call', async () => {
+    seed([ENDPOINT_ID]);
+    await run(aDecision({ id: 'CHG-LATER', action: 'reject' }));
+    const before = actionCalls();
+
+    const superseded = await run(
+      aDecision({ id: 'CHG-OLD', decidedAt: new Date(Date.now() - 60_000).toISOString() }),
+      {},
+      { dryRun: true },
+    );
+    const expired = await run(
+      aDecision({ expiresAt: new Date(Date.now() - 1).toISOString() }),
+      {},
+      { dryRun: true },
+    );
+
+    expect([superseded.status, expired.status]).toEqual(['superseded', 'expired']);
+    expect(actionCalls()).toBe(before);
+  });
+
   it('judges expiry without a ledger too', async () => {
     seed([ENDPOINT_ID]);
 

@@ -13,11 +13,12 @@ afterEach(async () => {
 });
 
 describe('the local stack listens on loopback only', () => {
-  it('binds the webhook, the SQS/SNS emulator and the simulator to 127.0.0.1', async () => {
+  it('binds the webhook, the SQS/SNS emulator, the simulator and the Jira stand-in to 127.0.0.1', async () => {
     stack = await startLocalStack({ port: 0, autoPoll: false });
 
-    // Three servers: HTTP API, fauxqs, Huawei simulator (no credentials given, so it is started).
-    expect(stack.servers).toHaveLength(3);
+    // Four servers: HTTP API, fauxqs, and (no credentials given, so started) the Huawei simulator
+    // and the Jira stand-in.
+    expect(stack.servers).toHaveLength(4);
     for (const server of stack.servers) {
       const address = server.address();
       expect(address, 'a listening server').toMatchObject({ address: '127.0.0.1', family: 'IPv4' });

@@ -82,8 +82,8 @@ describe('npm start', () => {
     const printed = await banner(child, output);
     const ports = [...printed.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
     const distinct = [...new Set(ports)];
-    // The webhook, the simulator and the SQS/SNS emulator, each listening now.
-    expect(distinct).toHaveLength(3);
+    // The webhook, the simulator, the Jira stand-in and the SQS/SNS emulator, each listening now.
+    expect(distinct).toHaveLength(4);
     for (const port of distinct) expect(await refused(port), `port ${port} open`).toBe(false);
 
     child.kill('SIGTERM');

@@ -6,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { startCaptureServer } from '../helpers/capture-server.ts';
 import { signOutcomeSource } from '../helpers/chat.ts';
+import { JIRA_API_TOKEN, JIRA_EMAIL, startJira } from '../helpers/jira.ts';
 import { extractHandler, invokeHandler, packageService, zipEntries } from '../helpers/packaging.ts';
 import { SLACK_SECRET, signedSlack, slashCommand } from '../helpers/slack.ts';
 import { seedService, vpcepDecision } from '../helpers/stack.ts';
+import { anOutcome } from '../tickets/outcomes.ts';
 
 let packaged: Awaited<ReturnType<typeof packageService>>;
 let stack: LocalStack;
@@ -48,6 +50,7 @@ describe('serverless package', () => {
       'decisionWebhook',
       'decisionWorker',
       'outcomeNotifier',
+      'ticketNotifier',
     ]);
     for (const zip of packaged.zips) {
       const folder = zip.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -110,9 +113,9 @@ describe('serverless package', () => {
     const onCall = 'arn:aws:sns:eu-west-1:123456789012:on-call';
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([onCall]);
 
-    // Errors and Throttles for each of the five functions, on the function's own name.
+    // Errors and Throttles for each of the six functions, on the function's own name.
     const functions = Object.keys(resources).filter((k) => resources[k]?.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(6);
     for (const fn of functions)
       for (const metric of ['Errors', 'Throttles'])
         expect(
@@ -133,25 +136,38 @@ describe('serverless package', () => {
       );
     expect(depthAlarmOn('DecisionDeadLetterQueue')).toBe(true);
     expect(depthAlarmOn('OutcomeNotifierFailureQueue')).toBe(true);
+    expect(depthAlarmOn('TicketNotifierFailureQueue')).toBe(true);
 
     // The SNS-triggered notifier sends events it failed on to its failure queue, and may.
-    const invokeConfig = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
-    expect(invokeConfig?.Properties).toMatchObject({
-      FunctionName: { Ref: 'OutcomeNotifierLambdaFunction' },
-      DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': ['OutcomeNotifierFailureQueue', 'Arn'] } },
-      },
-    });
+    const invokeConfigs = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+    for (const fn of ['OutcomeNotifier', 'TicketNotifier'])
+      expect(invokeConfigs.map((c) => c.Properties)).toContainEqual(
+        expect.objectContaining({
+          FunctionName: { Ref: `${fn}LambdaFunction` },
+          DestinationConfig: {
+            OnFailure: { Destination: { 'Fn::GetAtt': [`${fn}FailureQueue`, 'Arn'] } },
+          },
+        }),
+      );
     type Policy = { PolicyDocument: { Statement: Array<{ Action: string | string[]; Resource: unknown }> } };
-    const notifierStatements = (
-      (resources.OutcomeNotifierRole?.Properties.Policies ?? []) as Policy[]
-    ).flatMap((p) => p.PolicyDocument.Statement);
-    expect(notifierStatements).toContainEqual(
-      expect.objectContaining({
-        Action: 'sqs:SendMessage',
-        Resource: { 'Fn::GetAtt': ['OutcomeNotifierFailureQueue', 'Arn'] },
-      }),
-    );
+    for (const fn of ['OutcomeNotifier', 'TicketNotifier']) {
+      const notifierStatements = ((resources[`${fn}Role`]?.Properties.Policies ?? []) as Policy[]).flatMap(
+        (p) => p.PolicyDocument.Statement,
+      );
+      expect(notifierStatements).toContainEqual(
+        expect.objectContaining({
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [`${fn}FailureQueue`, 'Arn'] },
+        }),
+      );
+    }
+
+    // Each notifier hears only its own outcomes: chat ones, ticket ones.
+    const filters = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::SNS::Subscription')
+      .map((r) => r.Properties.FilterPolicy);
+    expect(filters).toContainEqual({ sourceSystem: ['slack', 'feishu', 'lark'] });
+    expect(filters).toContainEqual({ sourceSystem: ['jira', 'jsm', 'servicenow'] });
 
     // Outcomes carry people's addresses: the topic is KMS-encrypted, its publishers may use the key
     // through SNS, and every queue is encrypted at rest.
@@ -165,7 +181,7 @@ describe('serverless package', () => {
       );
     }
     const queues = Object.values(resources).filter((r) => r.Type === 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(3);
+    expect(queues).toHaveLength(4);
     for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
 
     expect(resources.HttpApiStage?.Properties.DefaultRouteSettings).toMatchObject({
@@ -266,6 +282,28 @@ describe('packaged handlers, loaded from their zips', () => {
       });
     } finally {
       await capture.close();
+    }
+  });
+
+  it('the ticket notifier comments an outcome from an SNS event on its Jira issue and transitions it', async () => {
+    const jira = await startJira({ flavour: 'cloud', issues: ['OPS-42'], transitions: ['31'] });
+    try {
+      const event = {
+        Records: [{ EventSource: 'aws:sns', Sns: { MessageId: 'm2', Message: JSON.stringify(anOutcome()) } }],
+      };
+
+      await invokeHandler(handlers.get('ticketNotifier') as string, event, {
+        ...env,
+        JIRA_BASE_URL: jira.url,
+        JIRA_EMAIL,
+        JIRA_API_TOKEN,
+        JIRA_TRANSITION_ON_SUCCEEDED: '31',
+      });
+
+      expect(JSON.stringify(jira.comments.get('OPS-42'))).toContain('Succeeded');
+      expect(jira.transitioned).toEqual([{ key: 'OPS-42', id: '31' }]);
+    } finally {
+      await jira.close();
     }
   });
 });

@@ -63,6 +63,10 @@ describe('the arrows that must never exist', () => {
     expect(arrows(sources('lib'), /^functions\//)).toEqual([]);
   });
 
+  it('the local stack runs without the tests: local/ never imports test/', () => {
+    expect(arrows(sources('local'), /^test\//)).toEqual([]);
+  });
+
   it('the executor returns an outcome and never publishes it', () => {
     expect(arrows(sources('lib/executor'), /^(lib\/outcome\/|@aws-sdk\/client-sns$)/)).toEqual([]);
   });

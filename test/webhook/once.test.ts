@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeSigningSecret } from '../../lib/auth/standard-webhooks.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { Outcome } from '../../lib/decision/outcome.ts';
@@ -121,6 +121,53 @@ describe('a delivery is accepted once across containers', () => {
     expect(again).toEqual(original);
     expect(second.executed).toHaveLength(0);
     expect(first.sqs.sent.length + second.sqs.sent.length).toBe(1);
+  });
+
+  it('asks a repeat arriving while the first is still at work to retry, and then gives it the first answer', async () => {
+    let finish: (() => void) | undefined;
+    const slow = container();
+    slow.deps.executeAndPublish = async (decision) => {
+      await new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      return { decisionId: decision.id, status: 'succeeded', results: [] } as unknown as Outcome;
+    };
+    const other = container();
+    const request = { ...signed(aDecision(), 'msg_slow'), query: { wait: 'true' } };
+
+    const first = answer(request, slow.deps);
+    // The claim is written before the work starts: wait until the work is under way.
+    await vi.waitFor(() => expect(finish).toBeDefined());
+    const during = await answer(request, other.deps);
+    finish?.();
+    const original = await first;
+    const after = await answer(request, other.deps);
+
+    expect(during.statusCode).toBe(503);
+    expect(during.body).toMatchObject({
+      error: 'unavailable',
+      message: expect.stringContaining('still being processed'),
+    });
+    expect(after).toEqual(original);
+    expect(other.executed).toHaveLength(0);
+  });
+
+  it('takes over a claim left by a container that died mid-way, once it is older than a Lambda can run', async () => {
+    const { deps, sqs } = container();
+    const once = deps.once as NonNullable<WebhookDeps['once']>;
+    const request = signed(aDecision({ id: 'CHG-DIED' }), 'msg_died');
+    const died = { pending: true, claimedAt: new Date(Date.now() - 16 * 60_000).toISOString() };
+    const fresh = { pending: true, claimedAt: new Date(Date.now() - 60_000).toISOString() };
+    await once.ledger.recordDelivery({ kind: 'webhook-id', id: 'msg_died' }, died, 86_400_000);
+    await once.ledger.recordDelivery({ kind: 'decision', id: 'CHG-DIED' }, died, 86_400_000);
+    await once.ledger.recordDelivery({ kind: 'webhook-id', id: 'msg_busy' }, fresh, 86_400_000);
+
+    const retried = await answer(request, deps);
+    const busy = await answer(signed(aDecision({ id: 'CHG-BUSY' }), 'msg_busy'), deps);
+
+    expect(retried).toEqual({ statusCode: 202, body: { decisionId: 'CHG-DIED', status: 'queued' } });
+    expect(sqs.sent).toHaveLength(1);
+    expect(busy.statusCode).toBe(503);
   });
 
   it('lets a retry act when the first delivery answered 503', async () => {

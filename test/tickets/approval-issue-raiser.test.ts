@@ -1,0 +1,180 @@
+/**
+ * The sweeper's Jira raiser: the real sweep over the Huawei simulator, the ledger on dynalite, a Jira
+ * Cloud stand-in checking the credentials. One issue per pending connection, its key in the ledger.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
+import { parseRules } from '../../lib/rules/schema.ts';
+import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
+import { type ApprovalRequestEvent, type SweepDeps, sweep } from '../../lib/sweeper/sweep.ts';
+import { jiraApprovalIssueRaiser } from '../../lib/tickets/approval-issue-raiser.ts';
+import { loadJiraApprovalConfig, loadTicketConfig } from '../../lib/tickets/config.ts';
+import { DEFAULT_RETRY, fetchSend } from '../../lib/tickets/http.ts';
+import { createJiraClient } from '../../lib/tickets/jira.ts';
+import { type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
+import { endpointIds, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
+import { type Harness, startHarness } from '../helpers/harness.ts';
+import { JIRA_API_TOKEN, JIRA_EMAIL, startJira } from '../helpers/jira.ts';
+
+const TARGET = `vpcep:${SERVICE_ID}`;
+const STRANGER = '0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a';
+const HOUR = 60 * 60 * 1000;
+const [FIRST_EP, SECOND_EP] = endpointIds(2) as [string, string];
+const RULES = JSON.stringify({ targets: { [TARGET]: { approvers: { slack: ['U0123ABCD'] } } } });
+
+let h: Harness;
+let dynamo: LocalDynamo;
+let jira: Awaited<ReturnType<typeof startJira>>;
+let now: Date;
+
+beforeEach(async () => {
+  [h, dynamo, jira] = await Promise.all([
+    startHarness(),
+    startDynalite(),
+    startJira({ flavour: 'cloud', issues: [] }),
+  ]);
+  now = new Date('2026-11-26T10:00:00.000Z');
+  h.sim.seed({
+    kind: 'vpcep',
+    projectId: PROJECT_ID,
+    targetId: SERVICE_ID,
+    connections: [
+      { id: FIRST_EP, domainId: STRANGER, createdAt: '2026-11-26T09:50:00.000Z' },
+      { id: SECOND_EP, domainId: STRANGER, createdAt: '2026-11-26T09:55:00.000Z' },
+    ],
+  });
+});
+afterEach(async () => {
+  await Promise.all([h.close(), dynamo.close(), jira.close()]);
+});
+
+/** One container's wiring: its own ledger client and Jira client, the shared table and Jira. */
+function container() {
+  const config = loadTicketConfig({
+    JIRA_BASE_URL: jira.url,
+    JIRA_EMAIL,
+    JIRA_API_TOKEN,
+    JIRA_APPROVAL_PROJECT: 'NET',
+    JIRA_APPROVAL_ISSUE_TYPE: 'Task',
+  }).jira;
+  if (config?.approval === undefined) throw new Error('expected an approval project');
+  const ledger = dynamoDbLedger({ client: dynamo.client(), tableName: dynamo.tableName, clock: () => now });
+  const raise = jiraApprovalIssueRaiser({
+    jira: createJiraClient(config, fetchSend(), { ...DEFAULT_RETRY, sleep: async () => undefined }),
+    approval: config.approval,
+    ledger,
+    clock: () => now,
+  });
+  const deps: SweepDeps = {
+    listPending: huaweiListing({ client: h.runtime.client, huawei: h.config.huawei, deadlineMs: 10_000 }),
+    ledger,
+    rules: parseRules(RULES),
+    enqueue: async () => undefined,
+    raiseApprovalRequest: async (event: ApprovalRequestEvent) => {
+      await raise(event);
+    },
+    clock: () => now,
+    reminderIntervalMs: 4 * HOUR,
+  };
+  return { deps, ledger, raise };
+}
+
+describe('the sweep with the Jira approval-issue raiser', () => {
+  it('opens one issue per pending connection, once across two containers, and records each key', async () => {
+    const [a, b] = [container(), container()];
+
+    const reports = await Promise.all([sweep([TARGET], a.deps), sweep([TARGET], b.deps)]);
+
+    expect(reports.flatMap((r) => r.errors)).toEqual([]);
+    expect(jira.created).toHaveLength(2);
+    const keys = await Promise.all(
+      [FIRST_EP, SECOND_EP].map(async (ep) => (await a.ledger.approvalIssue(TARGET, ep, 'jira'))?.key),
+    );
+    expect([...keys].sort()).toEqual(jira.created.map((c) => c.key).sort());
+    const first = jira.created.find((c) => c.key === keys[0]);
+    expect(first?.fields).toMatchObject({ project: { key: 'NET' }, labels: ['vpcep-approval'] });
+    expect(first?.properties).toEqual([
+      expect.objectContaining({
+        key: 'vpcepApproval',
+        value: expect.objectContaining({
+          targetId: SERVICE_ID,
+          endpointId: FIRST_EP,
+          consumerAccount: STRANGER,
+        }),
+      }),
+    ]);
+    expect(jira.recorded.every((r) => r.headers.authorization?.startsWith('Basic '))).toBe(true);
+  });
+
+  it('opens nothing for a reminder, nor for a request raised again once its issue is recorded', async () => {
+    const { deps, raise } = container();
+    await sweep([TARGET], deps);
+    const opened = jira.created.length;
+
+    now = new Date(now.getTime() + 5 * HOUR);
+    const report = await sweep([TARGET], deps);
+    const again = await raise({
+      target: TARGET,
+      endpointId: FIRST_EP,
+      rule: 'askPeople',
+      reason: 'asked again',
+      approvalsRequired: 1,
+      approvers: { slack: [], feishu: [] },
+      reminder: 0,
+    });
+
+    expect(report.reminded).toHaveLength(2);
+    expect(again).toMatchObject({ created: false });
+    expect(jira.created).toHaveLength(opened);
+  });
+
+  it('leaves the request for the next sweep when Jira fails, and opens the issue then', async () => {
+    const { deps, ledger } = container();
+    const create = (r: { method: string; path: string }) => r.method === 'POST' && r.path.endsWith('/issue');
+    for (let i = 0; i < 6; i += 1) jira.failNext(create, { status: 503, body: {} });
+
+    const failed = await sweep([TARGET], deps);
+    expect(failed.errors.map((e) => e.code)).toEqual(['TICKET_UNAVAILABLE', 'TICKET_UNAVAILABLE']);
+    expect(await ledger.approvalIssue(TARGET, FIRST_EP, 'jira')).toBeUndefined();
+
+    const retried = await sweep([TARGET], deps);
+    expect(retried.requested).toHaveLength(2);
+    expect(jira.created).toHaveLength(2);
+    expect(await ledger.approvalIssue(TARGET, FIRST_EP, 'jira')).toMatchObject({ system: 'jira' });
+  });
+});
+
+describe('loadJiraApprovalConfig: the sweeper’s part of the ticket settings', () => {
+  const jiraEnv = { JIRA_BASE_URL: 'https://acme.atlassian.net', JIRA_EMAIL, JIRA_API_TOKEN };
+
+  it('opens no issues without an approval project, and reads nothing of ServiceNow', () => {
+    const bad = { SERVICENOW_INSTANCE_URL: 'http://sn.example.com' };
+
+    expect(loadJiraApprovalConfig({ ...jiraEnv, ...bad })).toEqual({ jira: undefined, secrets: [] });
+    expect(
+      loadJiraApprovalConfig({
+        ...jiraEnv,
+        ...bad,
+        JIRA_APPROVAL_PROJECT: 'NET',
+        JIRA_APPROVAL_ISSUE_TYPE: 'Task',
+      }),
+    ).toMatchObject({
+      jira: { baseUrl: 'https://acme.atlassian.net', approval: { project: 'NET', issueType: 'Task' } },
+      secrets: [JIRA_API_TOKEN],
+    });
+  });
+
+  it('fails closed naming the variable when the approval project has no complete credentials', () => {
+    expect(() =>
+      loadJiraApprovalConfig({
+        JIRA_BASE_URL: 'https://acme.atlassian.net',
+        JIRA_EMAIL,
+        JIRA_APPROVAL_PROJECT: 'NET',
+        JIRA_APPROVAL_ISSUE_TYPE: 'Task',
+      }),
+    ).toThrow(expect.objectContaining({ variable: 'JIRA_API_TOKEN' }));
+    expect(() => loadJiraApprovalConfig({ ...jiraEnv, JIRA_APPROVAL_PROJECT: 'NET' })).toThrow(
+      expect.objectContaining({ variable: 'JIRA_APPROVAL_ISSUE_TYPE' }),
+    );
+  });
+});
