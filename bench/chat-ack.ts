@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFauxqs } from 'fauxqs';
 import { encryptFeishuBody, feishuSignature } from '../lib/auth/feishu.ts';
+import { startLedgerEmulator } from '../local/ledger-emulator.ts';
 import { bundleFunctions } from '../scripts/bundle-functions.ts';
 import { DEMO } from '../simulator/main.ts';
 import { median, ms, ratio, table, target, timeProcess } from './lib/measure.ts';
@@ -74,8 +75,17 @@ export async function chatAck(): Promise<string> {
   const bundles = await bundleFunctions();
   const fauxqs = await startFauxqs({ port: 0, logger: false });
   const queue = fauxqs.createQueue('bench-chat.fifo', { attributes: { FifoQueue: 'true' } });
+  // The ledger, as deployed: each delivery is claimed and its answer kept (the DynamoDB client loads
+  // at the first claim, inside the 3 s).
+  const ledger = await startLedgerEmulator({
+    tableName: 'bench-chat-ledger',
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
   const env = {
     PATH: process.env.PATH,
+    LEDGER_TABLE_NAME: ledger.tableName,
+    AWS_ENDPOINT_URL_DYNAMODB: ledger.url,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
@@ -142,5 +152,6 @@ export async function chatAck(): Promise<string> {
     ].join('\n');
   } finally {
     await fauxqs.stop();
+    await ledger.stop();
   }
 }
