@@ -17,8 +17,13 @@ export function workerDeps(
   observe: { logger: Logger; metrics: MetricsRecorder },
   effects: Effects = {},
 ): (deadlineAt: number) => WorkerDeps {
-  const { ledger } = functionLedger(config.ledgerTableName, effects);
-  const runner = decisionRunner(config, { ...observe, ledger, onRequestWritten: () => publisher.warmUp() });
+  const loop = functionLedger(config.ledgerTableName, effects);
+  const runner = decisionRunner(config, {
+    ...observe,
+    ledger: loop.ledger,
+    onRunStart: () => loop.warmUp(),
+    onRequestWritten: () => publisher.warmUp(),
+  });
   const publisher = outcomePublisher({
     topicArn: config.topicArn,
     secrets: config.secrets,

@@ -15,10 +15,20 @@ export type LazyLedgerOptions = {
   clock?: (() => Date) | undefined;
 };
 
-export type LazyLedger = { ledger: Ledger; answers: DeliveryAnswers; approvals: ApprovalStore };
+export type LazyLedger = {
+  ledger: Ledger;
+  answers: DeliveryAnswers;
+  approvals: ApprovalStore;
+  /**
+   * Starts loading the SDK client now, in the background, so that its load overlaps the run's other
+   * start-up (the Huawei client, the executor) instead of following it. A failure is left for the
+   * first ledger call to report.
+   */
+  warmUp(): void;
+};
 
 export function lazyLedger(options: LazyLedgerOptions): LazyLedger {
-  let loaded: Promise<LazyLedger> | undefined;
+  let loaded: Promise<Omit<LazyLedger, 'warmUp'>> | undefined;
   const load = () => {
     loaded ??= Promise.all([
       import('./dynamodb.ts'),
@@ -65,5 +75,12 @@ export function lazyLedger(options: LazyLedgerOptions): LazyLedger {
     claimDecision: async (...args) => (await load()).approvals.claimDecision(...args),
     releaseDecision: async (...args) => (await load()).approvals.releaseDecision(...args),
   };
-  return { ledger, answers, approvals };
+  return {
+    ledger,
+    answers,
+    approvals,
+    warmUp() {
+      load().catch(() => undefined);
+    },
+  };
 }
