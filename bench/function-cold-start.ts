@@ -1,7 +1,10 @@
 /**
  * Each packaged function from a cold process: zip size, module init, and first-event latency (init +
  * one decision against the simulator + the outcome published to SNS on fauxqs), beside a peer handler
- * on the official Huawei SDK core and the SNS client doing the same work, bundled the same way.
+ * on the official Huawei SDK core and the SNS client doing the same work, bundled the same way. Ours
+ * run as deployed, which is more work than the peer's: the ledger on dynalite (the connection's last
+ * decision read, the applied one recorded; the DynamoDB client loaded at first use) and the provenance
+ * description written to the connection (one more Huawei call).
  * Times are in-process, from the start of the handler's import to the end of its first event.
  */
 import { randomUUID } from 'node:crypto';
@@ -11,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { startFauxqs } from 'fauxqs';
+import { type LedgerEmulator, startLedgerEmulator } from '../local/ledger-emulator.ts';
 import { bundleFunctions } from '../scripts/bundle-functions.ts';
 import { BUNDLE_OPTIONS } from '../scripts/esbuild-options.ts';
 import { EXAMPLE_PARAMS, paramArgs } from '../scripts/package.ts';
@@ -34,6 +38,12 @@ export async function functionColdStart(): Promise<string> {
   const fauxqs = await startFauxqs({ port: 0, logger: false });
   const { topicArn } = fauxqs.createTopic('bench-outcomes');
   const queue = fauxqs.createQueue('bench-decisions.fifo', { attributes: { FifoQueue: 'true' } });
+  // The ledger, as deployed: ours reads each connection's last decision and records the applied one.
+  const ledger = await startLedgerEmulator({
+    tableName: 'bench-ledger',
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
   const sections: string[] = [];
   try {
     // 0 ms isolates the code's own cost; 50 ms per call is closer to Lambda reaching Huawei Cloud,
@@ -46,6 +56,7 @@ export async function functionColdStart(): Promise<string> {
           fauxqs.address,
           topicArn,
           `${fauxqs.address}${new URL(queue.queueUrl).pathname}`,
+          ledger,
         );
         const runners = [
           { name: 'peer', file: peerFile, event: world.sqsEvent, ok: isEmptyBatchResponse },
@@ -113,14 +124,23 @@ export async function functionColdStart(): Promise<string> {
     return sections.join('\n');
   } finally {
     await fauxqs.stop();
+    await ledger.stop();
   }
 }
 
 // A bearer token is compared whole, and must be at least 32 characters.
 const BENCH_TOKEN = 'bench-token-0123456789abcdef01234567';
 
-function benchWorld(sim: Simulator, awsEndpoint: string, topicArn: string, queueUrl: string) {
+function benchWorld(
+  sim: Simulator,
+  awsEndpoint: string,
+  topicArn: string,
+  queueUrl: string,
+  ledger: LedgerEmulator,
+) {
   const env = {
+    LEDGER_TABLE_NAME: ledger.tableName,
+    AWS_ENDPOINT_URL_DYNAMODB: ledger.url,
     PATH: process.env.PATH,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',

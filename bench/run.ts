@@ -6,6 +6,7 @@ import { chatAck } from './chat-ack.ts';
 import { cliColdStart } from './cli-cold-start.ts';
 import { decisionThroughput } from './decision-throughput.ts';
 import { functionColdStart } from './function-cold-start.ts';
+import { sweepAtScale } from './sweep.ts';
 import { throttled } from './throttled.ts';
 
 const only = process.argv[2];
@@ -15,6 +16,7 @@ const benchmarks: Array<[string, () => Promise<string>]> = [
   ['cli', cliColdStart],
   ['functions', functionColdStart],
   ['chat', chatAck],
+  ['sweep', sweepAtScale],
 ];
 
 console.log(`vpcep-approval benchmarks — Node ${process.version}, ${new Date().toISOString()}`);

@@ -18,6 +18,18 @@ const RULES = {
     check: (v) =>
       /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(v) ? undefined : 'must be an SNS topic ARN',
   },
+  watchTargets: {
+    example: 'vpcep:4189d3c2-8882-4871-a3c2-d380272eed88',
+    check: (v) => {
+      const bad = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s === '' || !TARGET.test(s));
+      return bad.length === 0
+        ? undefined
+        : `must be a comma-separated list of vpcep:<serviceId> and apig:<instanceId> (the targets to sweep; * is not allowed); "${bad[0]}" is neither`;
+    },
+  },
   allowedTargets: {
     example: 'vpcep:4189d3c2-8882-4871-a3c2-d380272eed88',
     check: (v) => {

@@ -78,6 +78,16 @@ export const TopicEnv = {
     .check(z.regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w.-]+$/, 'must be an SNS topic ARN')),
 };
 
+/**
+ * The ledger's DynamoDB table (AWS_ENDPOINT_URL_DYNAMODB, read by the SDK itself, points it elsewhere).
+ * Required by the functions that remember decisions, requests or deliveries; the CLI works without it.
+ */
+export const LedgerEnv = {
+  LEDGER_TABLE_NAME: z
+    .string({ error: requiredOr('must be the ledger’s DynamoDB table name') })
+    .check(z.regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3 to 255 of a-z, A-Z, 0-9, _ - .)')),
+};
+
 /** What every function that executes decisions or reads targets needs: the CLI's configuration. */
 export const DecisionEnv = { ...HuaweiEnv, ...ExecutionEnv, ...PolicyEnv, ...LogEnv };
 

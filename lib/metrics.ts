@@ -23,7 +23,12 @@ export type MetricName =
   | 'ChatNotifications'
   | 'DescriptionWriteFailed'
   | 'LedgerWriteFailed'
-  | 'TicketNotifications';
+  | 'TicketNotifications'
+  | 'SweepPending'
+  | 'SweepDecisions'
+  | 'SweepRequests'
+  | 'SweepReminders'
+  | 'SweepErrors';
 
 export const METRICS_NAMESPACE = 'VpcepApproval';
 

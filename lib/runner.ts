@@ -9,12 +9,19 @@ import type { Decision, Target } from './decision/schema.ts';
 import type { HuaweiClient } from './huawei/client.ts';
 import type { Connection } from './huawei/connection-schema.ts';
 import type { Transport } from './huawei/transport.ts';
+import type { Ledger } from './ledger/ledger.ts';
 import type { Logger } from './log.ts';
 import { type MetricsRecorder, recordApiAttempt } from './metrics.ts';
 
+/** What the decision's carrier tells the run: see ExecuteOptions in lib/executor/execute.ts. */
+export type RunContext = { carrierTime?: Date | undefined; approvedBy?: readonly string[] | undefined };
+
+/** The approval loop's settings for a run: the ledger (superseded decisions, the record), provenance. */
+export type LoopSettings = { describe: boolean; maxDecisionAgeMs: number };
+
 export type DecisionRunner = {
   /** Executes a decision within `deadlineAt`; API failures are in the outcome, never thrown. */
-  execute(decision: Decision, deadlineAt: number): Promise<Outcome>;
+  execute(decision: Decision, deadlineAt: number, context?: RunContext): Promise<Outcome>;
   /** A target's connections waiting for a decision. */
   readPending(target: Target, deadlineAt: number): Promise<Connection[]>;
 };
@@ -26,12 +33,19 @@ export type RunnerEffects = {
   onRequestWritten?: () => void;
   /** Another transport (tests); by default the one VPCEP_APPROVAL_HTTP_CLIENT names. */
   transport?: Transport;
+  /**
+   * The ledger: a decision superseded by a later one applied is refused with no call, and each applied
+   * decision is recorded. Without it, only expiry is judged.
+   */
+  ledger?: Pick<Ledger, 'lastDecision' | 'recordDecision'>;
 };
 
 export function decisionRunner(
   config: Pick<Config, 'huawei' | 'execution' | 'allowedTargets'> & {
     /** Every configured secret value, cut out of outcomes (an API error message may quote one). */
     secrets: readonly string[];
+    /** Unset: provenance written, a day's maximum decision age (the executor's defaults). */
+    loop?: LoopSettings;
   },
   effects: RunnerEffects,
 ): DecisionRunner {
@@ -52,12 +66,26 @@ export function decisionRunner(
     return huaweiClient;
   };
   return {
-    async execute(decision, deadlineAt) {
+    async execute(decision, deadlineAt, context = {}) {
       const [huawei, { executeDecision }] = await Promise.all([client(), import('./executor/execute.ts')]);
       const outcome = await executeDecision(
         decision,
-        { client: huawei, config, logger: effects.logger, secrets: config.secrets, metrics: effects.metrics },
-        { deadlineAt },
+        {
+          client: huawei,
+          config,
+          logger: effects.logger,
+          secrets: config.secrets,
+          metrics: effects.metrics,
+          ...(effects.ledger === undefined ? {} : { ledger: effects.ledger }),
+          ...(config.loop === undefined
+            ? {}
+            : { describe: config.loop.describe, maxDecisionAgeMs: config.loop.maxDecisionAgeMs }),
+        },
+        {
+          deadlineAt,
+          ...(context.carrierTime === undefined ? {} : { carrierTime: context.carrierTime }),
+          ...(context.approvedBy === undefined ? {} : { approvedBy: context.approvedBy }),
+        },
       );
       effects.metrics.count('Decisions', 1, { status: outcome.status });
       return outcome;

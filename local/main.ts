@@ -1,12 +1,14 @@
 /**
  * `npm start`: the local stack on its embedded default — webhook on http://127.0.0.1:3000, SQS/SNS in
- * process (fauxqs), the worker fed as Lambda would, and the Huawei Cloud simulator as the target unless
- * real credentials are set (HUAWEICLOUD_SDK_AK/SK or HUAWEICLOUD_AUTH_TOKEN). Everything listens on
- * 127.0.0.1 only. Outcomes are printed as they are published. Ctrl-C (or SIGTERM) stops it and frees
- * every port.
+ * process (fauxqs), the ledger in process (dynalite), the worker fed as Lambda would, the approval
+ * sweeper every few seconds, and the Huawei Cloud simulator as the target unless real credentials are
+ * set (HUAWEICLOUD_SDK_AK/SK or HUAWEICLOUD_AUTH_TOKEN). Everything listens on 127.0.0.1 only.
+ * Outcomes and approval requests are printed as they are published. Ctrl-C (or SIGTERM) stops it and
+ * frees every port.
  */
 import { parseRateLimits } from '../simulator/index.ts';
 import { DEMO, seedDemo } from '../simulator/main.ts';
+import { startChatCapture } from './chat-capture.ts';
 import { PortInUseError } from './listen.ts';
 import { type LocalStack, startLocalStack } from './stack.ts';
 
@@ -24,11 +26,57 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
+/**
+ * The approval loop's demo: a VPCEP service of its own (so the connections above stay for the curl
+ * example) with a pending connection from a trusted account, which the first sweep accepts with no
+ * person involved, and one from an account nobody knows, which people are asked about.
+ */
+const LOOP = {
+  serviceId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+  trusted: {
+    endpointId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427',
+    domainId: '5d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a',
+  },
+  unknown: {
+    endpointId: '6fa459ea-ee8a-4ca4-894e-db77e160355e',
+    domainId: '0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a',
+  },
+} as const;
+const loopTarget = `vpcep:${LOOP.serviceId}`;
+const sweepIntervalMs = Number(process.env.SWEEP_INTERVAL_MS ?? 5_000);
+if (!Number.isInteger(sweepIntervalMs) || sweepIntervalMs < 500) {
+  console.error(
+    `SWEEP_INTERVAL_MS must be a whole number of milliseconds, at least 500, not "${process.env.SWEEP_INTERVAL_MS}"`,
+  );
+  process.exit(2);
+}
+// Approval requests go to Slack's API stand-in on 127.0.0.1 unless a real Slack is configured.
+const chat =
+  env.SLACK_BOT_TOKEN === undefined
+    ? await startChatCapture((message) =>
+        process.stdout.write(`chat message posted (Slack stand-in): ${JSON.stringify(message)}\n`),
+      )
+    : undefined;
+const loopEnv = {
+  VPCEP_APPROVAL_WATCH_TARGETS: loopTarget,
+  VPCEP_APPROVAL_RULES: JSON.stringify({
+    targets: { [loopTarget]: { autoAccept: [LOOP.trusted.domainId] } },
+  }),
+  ...(chat === undefined
+    ? {}
+    : {
+        SLACK_BOT_TOKEN: 'xoxb-local-stand-in',
+        SLACK_APPROVAL_CHANNEL: 'C0LOCALAPPROVALS',
+        SLACK_API_BASE: chat.apiBase,
+      }),
+};
+
 let stack: LocalStack;
 try {
   stack = await startLocalStack({
     port,
-    env: { VPCEP_APPROVAL_LOG_LEVEL: 'warn', ...env },
+    env: { VPCEP_APPROVAL_LOG_LEVEL: 'warn', ...loopEnv, ...env },
+    onApprovalRequest: (request) => process.stdout.write(`approval requested: ${JSON.stringify(request)}\n`),
     // SIMULATOR_RATE_LIMIT=vpcep=10,apig=2 makes the simulator throttle like a busy gateway.
     ...(process.env.SIMULATOR_RATE_LIMIT === undefined
       ? {}
@@ -41,13 +89,24 @@ try {
   });
 } catch (error) {
   // One line a person can act on, not a stack trace.
+  await chat?.stop();
   console.error(
     error instanceof PortInUseError ? error.message : `the local stack failed to start: ${String(error)}`,
   );
   process.exit(1);
 }
 
-if (stack.sim !== undefined) seedDemo(stack.sim);
+if (stack.sim !== undefined) {
+  seedDemo(stack.sim);
+  stack.sim.seed({
+    kind: 'vpcep',
+    projectId: DEMO.projectId,
+    targetId: LOOP.serviceId,
+    connections: [LOOP.trusted, LOOP.unknown].map((c) => ({ id: c.endpointId, domainId: c.domainId })),
+    permissions: [LOOP.trusted.domainId],
+  });
+}
+stack.startSweeping(sweepIntervalMs);
 const target = stack.sim === undefined ? undefined : { type: 'vpcep', serviceId: DEMO.serviceId };
 const decision = {
   id: 'CHG-1042',
@@ -65,6 +124,12 @@ console.log(`vpcep-approval local stack (listening on 127.0.0.1 only)
   jira        ${stack.jira === undefined ? `${stack.env.JIRA_BASE_URL} (JIRA_BASE_URL)` : `stand-in at ${stack.jira.url} (project NET; user ${stack.env.JIRA_EMAIL}, token ${stack.env.JIRA_API_TOKEN})`}
   queue       ${stack.queue.url}
   topic       ${stack.topicArn}
+  ledger      DynamoDB table ${stack.ledger.tableName} at ${stack.ledger.url} (dynalite, in process)
+  sweeper     every ${sweepIntervalMs / 1000} s over ${stack.env.VPCEP_APPROVAL_WATCH_TARGETS}${chat === undefined ? '' : `; approval requests also posted to a Slack stand-in at ${chat.apiBase}`}
+
+The sweeper accepts the connection from trusted account ${LOOP.trusted.domainId} with no person
+involved (its outcome prints below), and asks about the one from ${LOOP.unknown.domainId}: its
+approval request prints below${chat === undefined ? '' : ', with the chat message posted for it'}.
 
 Accept the seeded connections (queued; the outcome prints below when the worker publishes it):
 
@@ -81,7 +146,7 @@ const stop = (signal: NodeJS.Signals) => {
   // A second signal while stopping means "now".
   if (stopping) process.exit(1);
   stopping = true;
-  void stack.stop().then(
+  void Promise.all([stack.stop(), chat?.stop()]).then(
     () => process.exit(0),
     (error: unknown) => {
       console.error(`stopping after ${signal} failed: ${String(error)}`);

@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SNSEvent, SQSEvent } from 'aws-lambda';
+import { createSweeperHandler, type SweepSummary } from '../functions/approval-sweeper.ts';
 import { createFeishuHandler } from '../functions/chatops-feishu.ts';
 import { createSlackHandler } from '../functions/chatops-slack.ts';
 import type { Effects } from '../functions/commons/wiring.ts';
@@ -18,6 +19,7 @@ import { createWorkerHandler } from '../functions/decision-worker.ts';
 import { createNotifierHandler } from '../functions/outcome-notifier.ts';
 import { createTicketNotifierHandler } from '../functions/ticket-notifier.ts';
 import type { Outcome } from '../lib/decision/outcome.ts';
+import type { ApprovalRequestedMessage } from '../lib/outcome/sns-publisher.ts';
 import type { Env } from '../lib/secrets.ts';
 import { type RateLimits, type Simulator, startSimulator } from '../simulator/index.ts';
 import { DEMO } from '../simulator/main.ts';
@@ -31,6 +33,7 @@ import {
 import { serveHttpApi } from './http-bridge.ts';
 import { type JiraStandIn, startLocalJira } from './jira.ts';
 import { localContext } from './lambda-context.ts';
+import { type LedgerEmulator, startLedgerEmulator } from './ledger-emulator.ts';
 import { pollOnce, startEventSource } from './sqs-event-source.ts';
 
 export type LocalStackOptions = {
@@ -49,6 +52,9 @@ export type LocalStackOptions = {
   simulatorRateLimits?: RateLimits;
   /** False leaves the decision queue alone until `pollWorker()` is called (tests drive it batch by batch). */
   autoPoll?: boolean;
+  onApprovalRequest?: (request: ApprovalRequestedMessage) => void;
+  /** The approval loop's clock (tests move it on to see reminders come due). */
+  clock?: () => Date;
 };
 
 export type LocalStack = {
@@ -72,6 +78,14 @@ export type LocalStack = {
   deadLetterQueue: { url: string; arn: string };
   topicArn: string;
   outcomes: Outcome[];
+  /** The ledger's table, in process (dynalite). */
+  ledger: LedgerEmulator;
+  /** `approval.requested` events seen on the topic, oldest first. */
+  approvalRequests: ApprovalRequestedMessage[];
+  /** One run of the sweeper function, as its schedule would invoke it. */
+  sweep(): Promise<SweepSummary>;
+  /** Sweeps now and then every `intervalMs` after the last sweep ended, until stopped. */
+  startSweeping(intervalMs: number): void;
   /** One receive → worker → delete cycle, as the event source mapping does it. */
   pollWorker(): Promise<{ delivered: number; failed: string[] }>;
   /** Resolves with the first outcome (already seen or to come) that matches. */
@@ -90,6 +104,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const sqs = new SQSClient(awsConfig);
   const sns = new SNSClient(awsConfig);
+  const ledger = await startLedgerEmulator({
+    tableName: 'vpcep-approval-ledger',
+    region: REGION,
+    credentials: awsConfig.credentials,
+  });
 
   const dlq = await createQueue(sqs, fauxqs.address, 'vpcep-approval-decisions-dlq.fifo', {
     FifoQueue: 'true',
@@ -136,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     DECISION_QUEUE_URL: queueUrl,
     OUTCOME_TOPIC_ARN: topicArn,
     DECISION_MAX_RECEIVE_COUNT: String(options.maxReceiveCount ?? 3),
+    LEDGER_TABLE_NAME: ledger.tableName,
     // As deployed (serverless.yml), unless the caller chose otherwise.
     VPCEP_APPROVAL_HTTP_CLIENT: given.VPCEP_APPROVAL_HTTP_CLIENT ?? 'node',
   };
@@ -143,6 +163,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const overrides: Effects = {
     sqs,
     sns: options.wrapSns?.(sns) ?? sns,
+    dynamodb: ledger.client,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(write === undefined ? {} : { write }),
   };
   const webhook = createWebhookHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'decision-webhook' }, overrides);
@@ -150,6 +172,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const slack = createSlackHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'chatops-slack' }, overrides);
   const feishu = createFeishuHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'chatops-feishu' }, overrides);
   const notifier = createNotifierHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'outcome-notifier' }, overrides);
+  const sweeper = createSweeperHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'approval-sweeper' }, overrides);
+  const sweep = () => sweeper({}, localContext('approval-sweeper', 120_000));
   const ticketNotifier = createTicketNotifierHandler(
     { ...env, AWS_LAMBDA_FUNCTION_NAME: 'ticket-notifier' },
     overrides,
@@ -181,7 +205,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   ).catch(async (error: unknown) => {
     sqs.destroy();
     sns.destroy();
-    await Promise.all([sim?.close(), jira?.close(), fauxqs.stop()]);
+    await Promise.all([sim?.close(), jira?.close(), fauxqs.stop(), ledger.stop()]);
     throw error;
   });
   const eventSource = {
@@ -202,6 +226,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const source = options.autoPoll === false ? undefined : startEventSource(eventSource);
 
+  // The schedule's stand-in: one sweep at a time, the next `sweepIntervalMs` after the last ended.
+  let sweeping: ReturnType<typeof setTimeout> | undefined;
+  let sweepsStopped = false;
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const sweepLater = (ms: number, firstIn = ms) => {
+    sweeping = setTimeout(() => {
+      inFlight = sweep()
+        .catch((error: unknown) =>
+          write?.(
+            JSON.stringify({ level: 'error', message: 'sweeper invocation failed', error: String(error) }),
+          ),
+        )
+        .finally(() => {
+          if (!sweepsStopped) sweepLater(ms);
+        });
+    }, firstIn);
+  };
+
+  const approvalRequests: ApprovalRequestedMessage[] = [];
   const outcomes: Outcome[] = [];
   const waiters = new Set<{ match: (o: Outcome) => boolean; resolve: (o: Outcome) => void }>();
   let tapping = true;
@@ -211,7 +254,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         new ReceiveMessageCommand({ QueueUrl: tap, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
       );
       for (const message of Messages) {
-        const outcome = JSON.parse(message.Body ?? '{}') as Outcome;
+        const published = JSON.parse(message.Body ?? '{}') as Outcome | ApprovalRequestedMessage;
+        if ('eventType' in published && published.eventType === 'approval.requested') {
+          approvalRequests.push(published);
+          options.onApprovalRequest?.(published);
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: tap, ReceiptHandle: message.ReceiptHandle }));
+          continue;
+        }
+        const outcome = published as Outcome;
         outcomes.push(outcome);
         options.onOutcome?.(outcome);
         // The notifier's subscription filters on sourceSystem, as serverless.yml's does.
@@ -237,6 +287,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     servers: [
       http.server,
       fauxqs.server,
+      ledger.server,
       ...(sim === undefined ? [] : [sim.server]),
       ...(jira === undefined ? [] : [jira.server]),
     ],
@@ -246,6 +297,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     deadLetterQueue: dlq,
     topicArn,
     outcomes,
+    ledger,
+    approvalRequests,
+    sweep,
+    startSweeping: (intervalMs) => {
+      if (sweeping === undefined && !sweepsStopped) sweepLater(intervalMs, 0);
+    },
     pollWorker: () => pollOnce(eventSource),
     waitForOutcome(match, timeoutMs = 10_000) {
       const seen = outcomes.find(match);
@@ -267,6 +324,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
     },
     async stop() {
+      sweepsStopped = true;
+      clearTimeout(sweeping);
+      await inFlight;
       tapping = false;
       await Promise.all([source?.stop(), tapLoop.catch(() => undefined)]);
       await closeServer(http.server);
@@ -275,6 +335,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs.destroy();
       sns.destroy();
       await fauxqs.stop();
+      await ledger.stop();
     },
   };
 }

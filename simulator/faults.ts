@@ -1,6 +1,13 @@
 /** Fault injection: rules consumed in insertion order, first match wins, each used `times` times. */
 
-export type SimOp = 'vpcep.action' | 'vpcep.list' | 'vpcep.describe' | 'apig.action' | 'apig.list';
+export type SimOp =
+  | 'vpcep.action'
+  | 'vpcep.list'
+  | 'vpcep.describe'
+  | 'vpcep.permissions'
+  | 'apig.action'
+  | 'apig.list'
+  | 'apig.permissions';
 
 export type Fault =
   | { type: 'status'; httpStatus: number; errorCode: string; errorMsg?: string }

@@ -10,7 +10,14 @@ export type Route = {
   action: boolean;
   /** PUT …/connections/description (VPCEP only: APIG documents no such API). */
   describe: boolean;
+  /** GET …/permissions: the target's whitelist. */
+  permissions: boolean;
 };
+
+const PERMISSION_ROUTES: Array<{ pattern: RegExp; kind: TargetKind }> = [
+  { pattern: /^\/v1\/([^/]+)\/vpc-endpoint-services\/([^/]+)\/permissions\/?$/, kind: 'vpcep' },
+  { pattern: /^\/v2\/([^/]+)\/apigw\/instances\/([^/]+)\/vpc-endpoint\/permissions\/?$/, kind: 'apig' },
+];
 
 const ROUTES: Array<{ pattern: RegExp; kind: TargetKind }> = [
   {
@@ -24,6 +31,20 @@ const ROUTES: Array<{ pattern: RegExp; kind: TargetKind }> = [
 ];
 
 export function matchRoute(method: string, path: string): Route | undefined {
+  for (const { pattern, kind } of PERMISSION_ROUTES) {
+    const m = pattern.exec(path);
+    if (m === null) continue;
+    if (method !== 'GET') return undefined;
+    return {
+      op: `${kind}.permissions`,
+      kind,
+      projectId: m[1] as string,
+      targetId: m[2] as string,
+      action: false,
+      describe: false,
+      permissions: true,
+    };
+  }
   for (const { pattern, kind } of ROUTES) {
     const m = pattern.exec(path);
     if (m === null) continue;
@@ -37,6 +58,7 @@ export function matchRoute(method: string, path: string): Route | undefined {
       targetId: m[2] as string,
       action,
       describe,
+      permissions: false,
     };
   }
   return undefined;
@@ -84,6 +106,29 @@ export function listConnections(store: ConnectionStore, route: Route, query: URL
   if (route.kind === 'vpcep')
     return { status: 200, body: { connections: page, total_count: matching.length } };
   return { status: 200, body: { size: page.length, total: matching.length, connections: page } };
+}
+
+/**
+ * GET …/permissions: the whitelist, paged like the connection lists. VPCEP answers `permissions` with
+ * `total_count`, APIG `permissions` with `total` and `size`; each entry is `iam:domain::<domain_id>`.
+ */
+export function listPermissions(store: ConnectionStore, route: Route, query: URLSearchParams): Reply {
+  const permissions = store.permissions(route.kind, route.projectId, route.targetId);
+  if (permissions === undefined) return missingTarget(route.kind);
+  const { max, fallback } = LIMITS[route.kind];
+  const limit = query.has('limit') ? Number(query.get('limit')) : fallback;
+  const offset = query.has('offset') ? Number(query.get('offset')) : 0;
+  if (!Number.isInteger(limit) || limit < 0 || limit > max || !Number.isInteger(offset) || offset < 0)
+    return error(400, route.kind === 'vpcep' ? 'EndPoint.0002' : 'APIG.2012', 'Invalid limit or offset.');
+  const all = [...permissions].map((domainId, i) => ({
+    id: `perm-${i}`,
+    permission: domainId === '*' ? '*' : `iam:domain::${domainId}`,
+    permission_type: 'domainId',
+    created_at: '2026-01-01T00:00:00Z',
+  }));
+  const page = all.slice(offset, offset + limit);
+  if (route.kind === 'vpcep') return { status: 200, body: { permissions: page, total_count: all.length } };
+  return { status: 200, body: { permissions: page, size: page.length, total: all.length } };
 }
 
 export type ActionEffects = { creatingMs: number; schedule(fn: () => void, ms: number): void };

@@ -9,7 +9,14 @@ import type { Socket } from 'node:net';
 import { authenticate, type SimCredential } from './authenticate.ts';
 import { type Fault, FaultPlan, type FaultRule, type SimOp } from './faults.ts';
 import { createRateLimiter, type RateLimits } from './rate-limit.ts';
-import { connectionAction, describeConnections, listConnections, matchRoute, type Reply } from './routes.ts';
+import {
+  connectionAction,
+  describeConnections,
+  listConnections,
+  listPermissions,
+  matchRoute,
+  type Reply,
+} from './routes.ts';
 import { ConnectionStore, type SeedTarget, type SimConnection, type TargetKind } from './state.ts';
 
 export type SimulatorOptions = {
@@ -165,6 +172,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       };
     }
     if (route.describe) return describeConnections(store, route, parsed);
+    if (route.permissions) return listPermissions(store, route, url.searchParams);
     return route.action
       ? connectionAction(store, route, parsed, { creatingMs: options.creatingMs ?? 0, schedule })
       : listConnections(store, route, url.searchParams);

@@ -26,6 +26,11 @@ export type SeedTarget = {
   projectId: string;
   targetId: string;
   connections?: SeedConnection[];
+  /**
+   * The target's whitelist (endpoint-service permissions): consumer `domain_id`s, or `*` for every
+   * account. Seeding again adds to it.
+   */
+  permissions?: string[];
 };
 
 export function targetKey(kind: TargetKind, projectId: string, targetId: string): string {
@@ -34,6 +39,7 @@ export function targetKey(kind: TargetKind, projectId: string, targetId: string)
 
 export class ConnectionStore {
   readonly #targets = new Map<string, Map<string, SimConnection>>();
+  readonly #permissions = new Map<string, Set<string>>();
   #marker = 422321321312321321n;
 
   /** Adds a target (if new) and its connections; a seeded connection replaces one with the same id. */
@@ -42,6 +48,9 @@ export class ConnectionStore {
     const connections = this.#targets.get(key) ?? new Map<string, SimConnection>();
     this.#targets.set(key, connections);
     const now = new Date().toISOString();
+    const permissions = this.#permissions.get(key) ?? new Set<string>();
+    this.#permissions.set(key, permissions);
+    for (const domainId of target.permissions ?? []) permissions.add(domainId.toLowerCase());
     for (const seed of target.connections ?? []) {
       this.#marker += 1n;
       connections.set(seed.id.toLowerCase(), {
@@ -58,6 +67,11 @@ export class ConnectionStore {
 
   target(kind: TargetKind, projectId: string, targetId: string): Map<string, SimConnection> | undefined {
     return this.#targets.get(targetKey(kind, projectId, targetId));
+  }
+
+  /** The target's whitelist entries (`domain_id`s or `*`), or undefined for an unknown target. */
+  permissions(kind: TargetKind, projectId: string, targetId: string): ReadonlySet<string> | undefined {
+    return this.#permissions.get(targetKey(kind, projectId, targetId));
   }
 
   connection(

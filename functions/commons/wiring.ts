@@ -5,6 +5,7 @@
  */
 import type { Context } from 'aws-lambda';
 import type { LogLevel } from '../../lib/config.ts';
+import type { DynamoDbSender } from '../../lib/ledger/dynamodb.ts';
 import type { SnsSender } from '../../lib/outcome/sns-publisher.ts';
 import type { SqsSender } from '../../lib/queue/sqs-queue.ts';
 import { type Env, secretsSource } from '../../lib/secrets.ts';
@@ -17,6 +18,10 @@ import type { FunctionLog } from './powertools/logger.ts';
 export type Effects = {
   sqs?: SqsSender;
   sns?: SnsSender;
+  /** The ledger's table (dynalite in the local stack and tests). */
+  dynamodb?: DynamoDbSender;
+  /** The time the approval loop goes by (tests move it on to see a reminder come due). */
+  clock?: () => Date;
   /** Where log lines go instead of stdout. */
   write?: (line: string) => void;
 };

@@ -4,18 +4,27 @@ import { loadWebhookSecrets } from '../../lib/auth/webhook-secrets.ts';
 import {
   DecisionEnv,
   decisionConfigFrom,
+  LedgerEnv,
   parseEnv,
   QueueEnv,
   secretValues,
   TopicEnv,
 } from '../../lib/config.ts';
+import type { LoopSettings } from '../../lib/runner.ts';
 import type { Env } from '../../lib/secrets.ts';
+import { LoopEnv, loopFrom } from '../commons/loop.ts';
 import type { BaseConfig } from '../commons/wiring.ts';
 
-const WebhookEnv = { ...DecisionEnv, ...QueueEnv, ...TopicEnv };
+const WebhookEnv = { ...DecisionEnv, ...QueueEnv, ...TopicEnv, ...LedgerEnv, ...LoopEnv };
 
 export type WebhookConfig = BaseConfig &
-  ReturnType<typeof decisionConfigFrom> & { auth: WebhookAuthConfig; queueUrl: string; topicArn: string };
+  ReturnType<typeof decisionConfigFrom> & {
+    auth: WebhookAuthConfig;
+    queueUrl: string;
+    topicArn: string;
+    ledgerTableName: string;
+    loop: LoopSettings;
+  };
 
 export function loadWebhookConfig(env: Env = process.env): WebhookConfig {
   const e = parseEnv(WebhookEnv, env);
@@ -27,6 +36,8 @@ export function loadWebhookConfig(env: Env = process.env): WebhookConfig {
     auth: webhook.auth,
     queueUrl: e.DECISION_QUEUE_URL,
     topicArn: e.OUTCOME_TOPIC_ARN,
+    ledgerTableName: e.LEDGER_TABLE_NAME,
+    loop: loopFrom(e),
     logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
     secrets: [...secretValues(core.huawei.credentials), ...webhook.values],
   };

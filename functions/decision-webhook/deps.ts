@@ -1,10 +1,14 @@
-/** The decision webhook's effects: the queue, and for `?wait=true` the Huawei client and the topic. */
+/**
+ * The decision webhook's effects: the queue, the ledger (each delivery answered once, each decision id
+ * acted on once), and for `?wait=true` the Huawei client and the topic.
+ */
 import type { Logger } from '../../lib/log.ts';
 import type { MetricsRecorder } from '../../lib/metrics.ts';
 import { outcomePublisher } from '../../lib/outcome/publish.ts';
 import { decisionQueue } from '../../lib/queue/enqueue.ts';
 import { decisionRunner } from '../../lib/runner.ts';
 import type { WebhookDeps } from '../../lib/webhook/handle.ts';
+import { functionLedger } from '../commons/loop.ts';
 import type { Effects } from '../commons/wiring.ts';
 import type { WebhookConfig } from './config.ts';
 
@@ -16,7 +20,8 @@ export function webhookDeps(
   observe: { logger: Logger; metrics: MetricsRecorder },
   effects: Effects = {},
 ): WebhookDepsAt {
-  const runner = decisionRunner(config, { ...observe, onRequestWritten: () => publisher.warmUp() });
+  const { ledger, answers } = functionLedger(config.ledgerTableName, effects);
+  const runner = decisionRunner(config, { ...observe, ledger, onRequestWritten: () => publisher.warmUp() });
   const queue = decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs });
   const publisher = outcomePublisher({
     topicArn: config.topicArn,
@@ -28,6 +33,7 @@ export function webhookDeps(
     huawei: config.huawei,
     allowedTargets: config.allowedTargets,
     queue,
+    once: { ledger, answers },
     logger: observe.logger,
     async executeAndPublish(decision) {
       const outcome = await runner.execute(decision, deadlineAt);

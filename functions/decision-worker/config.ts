@@ -3,22 +3,32 @@ import {
   DecisionEnv,
   decisionConfigFrom,
   intSetting,
+  LedgerEnv,
   parseEnv,
   secretValues,
   TopicEnv,
 } from '../../lib/config.ts';
+import type { LoopSettings } from '../../lib/runner.ts';
 import type { Env } from '../../lib/secrets.ts';
+import { LoopEnv, loopFrom } from '../commons/loop.ts';
 import type { BaseConfig } from '../commons/wiring.ts';
 
 const WorkerEnv = {
   ...DecisionEnv,
   ...TopicEnv,
+  ...LedgerEnv,
+  ...LoopEnv,
   /** The queue's redrive maxReceiveCount: the receive on which a still-failing record is final. */
   DECISION_MAX_RECEIVE_COUNT: intSetting(5, 1, 1000),
 };
 
 export type WorkerConfig = BaseConfig &
-  ReturnType<typeof decisionConfigFrom> & { topicArn: string; maxReceiveCount: number };
+  ReturnType<typeof decisionConfigFrom> & {
+    topicArn: string;
+    maxReceiveCount: number;
+    ledgerTableName: string;
+    loop: LoopSettings;
+  };
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const e = parseEnv(WorkerEnv, env);
@@ -27,6 +37,8 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     ...core,
     topicArn: e.OUTCOME_TOPIC_ARN,
     maxReceiveCount: e.DECISION_MAX_RECEIVE_COUNT,
+    ledgerTableName: e.LEDGER_TABLE_NAME,
+    loop: loopFrom(e),
     logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
     secrets: secretValues(core.huawei.credentials),
   };

@@ -24,6 +24,8 @@ export type ApprovalFacts = {
    * (an autoAccept-listed account under its limit is accepted without asking).
    */
   whitelisted: boolean;
+  /** On the target's whitelist in Huawei Cloud (who may create endpoints at all), when it was read. */
+  onServiceWhitelist: boolean | undefined;
   rule: string;
   reason: string;
   approvalsRequired: number;
@@ -37,6 +39,7 @@ export function approvalFacts(event: ApprovalRequestEvent): ApprovalFacts {
     consumer: event.domainId ?? 'unknown',
     requestedAt: event.createdAt ?? 'unknown',
     whitelisted: event.rule === RULE.maxConnectionsPerAccount,
+    onServiceWhitelist: event.whitelisted,
     rule: event.rule,
     reason: event.reason,
     approvalsRequired: event.approvalsRequired,
@@ -63,6 +66,10 @@ export function approvalLines(facts: ApprovalFacts): Array<[string, string]> {
     ['Consumer account', facts.consumer],
     ['Requested at', facts.requestedAt],
     ['Whitelisted', facts.whitelisted ? 'yes (on autoAccept, but at its connection limit)' : 'no'],
+    [
+      'On the service whitelist',
+      facts.onServiceWhitelist === undefined ? 'unknown' : facts.onServiceWhitelist ? 'yes' : 'no',
+    ],
     ['Rule', `${facts.rule}: ${facts.reason}`],
     ...(facts.approvalsRequired > 1
       ? [['Approvals needed', `${facts.approvalsRequired} different approvers to accept`] as [string, string]]

@@ -8,10 +8,13 @@ import type { HuaweiConfig } from '../config.ts';
 import { admit } from '../decision/admit.ts';
 import type { Decision, Source, Target } from '../decision/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
+import type { ApprovalStore } from '../ledger/approvals.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
+import { type Rules, rulesFor } from '../rules/schema.ts';
 import { type ChatAllowlist, mayDecide } from './authorize.ts';
 import { type ChatCommand, COMMAND_HELP, decisionIdFor } from './command.ts';
+import { type ApprovalResult, approveFromChat } from './two-person.ts';
 
 export type ChatRequest = {
   platform: 'slack' | 'feishu';
@@ -31,6 +34,11 @@ export type ChatDeps = {
   queue: DecisionQueue;
   /** Pending connections of a target, for `status`. */
   readPending(target: Target): Promise<Connection[]>;
+  /**
+   * The rules document and the ledger's votes: on a target whose rules set `approvalsRequired` or
+   * `approvers`, an accept waits for enough different approvers (lib/chatops/two-person.ts).
+   */
+  twoPerson?: { rules: Rules; store: ApprovalStore };
   logger?: Logger;
 };
 
@@ -39,6 +47,8 @@ export type ChatReply =
   | { kind: 'error'; text: string }
   | { kind: 'refused'; text: string }
   | { kind: 'queued'; decision: Decision; text: string }
+  /** A vote under two-person approval: waiting, queued, already decided, or refused. */
+  | { kind: 'approval'; result: ApprovalResult; text: string }
   | { kind: 'status'; targetKey: string; connections: Connection[] };
 
 export async function handleChatCommand(
@@ -103,6 +113,9 @@ export async function handleChatCommand(
     return { kind: 'error', text: admission.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
   if (!admission.ok) return { kind: 'refused', text: notAllowedTarget(command.targetKey) };
   const decision = admission.decision;
+  const rules = deps.twoPerson === undefined ? undefined : rulesFor(deps.twoPerson.rules, command.targetKey);
+  if (deps.twoPerson !== undefined && rules !== undefined && needsApprovers(rules))
+    return approve(decision, command.targetKey, request, rules, deps.twoPerson.store, deps, logger);
   try {
     await deps.queue.enqueue(decision);
   } catch (error) {
@@ -120,6 +133,59 @@ export async function handleChatCommand(
     decision,
     text: `Queued: ${decision.action} ${count} endpoint${count === 1 ? '' : 's'} on ${command.targetKey} (decision ${decision.id}). The result will be posted here.`,
   };
+}
+
+/** Rules that name approvers or ask for more than one turn a chat decision into a vote. */
+function needsApprovers(rules: ReturnType<typeof rulesFor>): boolean {
+  return (rules.approvalsRequired ?? 1) > 1 || rules.approvers !== undefined;
+}
+
+/**
+ * A vote on one connection: queued once enough different approvers agree (the last one's decision,
+ * its reason naming them all). A vote covers one connection, as the request's buttons do.
+ */
+async function approve(
+  decision: Decision,
+  targetKey: string,
+  request: ChatRequest,
+  rules: ReturnType<typeof rulesFor>,
+  store: ApprovalStore,
+  deps: ChatDeps,
+  logger: Logger,
+): Promise<ChatReply> {
+  const [endpointId, ...more] = decision.endpoints;
+  if (endpointId === undefined || more.length > 0)
+    return {
+      kind: 'refused',
+      text: `Decisions on ${targetKey} are approved one connection at a time: use the request's buttons, or name one endpoint.`,
+    };
+  try {
+    const result = await approveFromChat(
+      {
+        platform: request.platform,
+        user: request.user,
+        target: targetKey,
+        endpointId,
+        action: decision.action,
+      },
+      rules,
+      {
+        store,
+        allowlist: deps.allowlist,
+        async enqueue(_approval, approvedBy) {
+          await deps.queue.enqueue({
+            ...decision,
+            reason: `${decision.reason ?? 'approved in chat'}; approved by ${approvedBy.join(' and ')}`,
+          });
+        },
+      },
+    );
+    logger.info('chat approval', { decisionId: decision.id, kind: result.kind, user: request.user });
+    return { kind: 'approval', result, text: result.text };
+  } catch (error) {
+    logger.error('could not record the chat approval', { decisionId: decision.id, error });
+    return { kind: 'error', text: 'The approval could not be recorded; please try again.' };
+  }
 }
 
 function targetAllowed(key: string, allowedTargets: ReadonlySet<string> | undefined): boolean {

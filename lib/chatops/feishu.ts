@@ -17,6 +17,7 @@ import type { HttpRequest, HttpResponse } from '../http/api-gateway.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, handleChatCommand } from './decide.ts';
+import { type DeliveryOnceDeps, deliverOnce, feishuDeliveryKey } from './delivery-once.ts';
 import { type FeishuMessage, feishuReply } from './feishu-messages.ts';
 import { type FeishuEvent, FeishuEventSchema, parseJsonAs } from './payloads.ts';
 
@@ -31,6 +32,8 @@ export type FeishuDeps = Omit<ChatDeps, 'sourceKey'> & {
   reply?: (messageId: string, message: FeishuMessage) => Promise<void>;
   /** Event ids seen by this container: redeliveries are acknowledged and not acted on again. */
   seen: RecentIds;
+  /** The ledger: an event is acted on once across all containers, and a repeat gets the first answer. */
+  delivery?: DeliveryOnceDeps;
   clock?: () => Date;
 };
 
@@ -80,15 +83,25 @@ export async function handleFeishuRequest(request: HttpRequest, given: FeishuDep
   const eventId = event.header?.event_id ?? event.uuid;
   if (eventId === undefined) throw new RequestRefusedError('invalid_request', 'event without an id');
   if (!deps.seen.add(eventId)) return json(200, {});
-  switch (event.header?.event_type) {
-    case 'im.message.receive_v1':
-      return messageCommand(event, eventId, deps, logger);
-    case 'card.action.trigger':
-      return cardAction(event, eventId, deps);
-    default:
-      return json(200, {});
-  }
+  const work = async (): Promise<HttpResponse> => {
+    switch (event.header?.event_type) {
+      case 'im.message.receive_v1':
+        return messageCommand(event, eventId, deps, logger);
+      case 'card.action.trigger':
+        return cardAction(event, eventId, deps);
+      default:
+        return json(200, {});
+    }
+  };
+  if (deps.delivery === undefined) return work();
+  // Feishu redelivers an event for hours, to any container: the ledger makes it act once.
+  const delivered = await deliverOnce(feishuDeliveryKey(eventId), work, AnswerSchema, deps.delivery);
+  if (delivered.kind === 'in_progress') return json(200, {});
+  if (delivered.kind === 'repeat') logger.info('repeated Feishu event answered as the first', { eventId });
+  return { statusCode: delivered.answer.statusCode, body: delivered.answer.body };
 }
+
+const AnswerSchema = z.object({ statusCode: z.number(), body: z.optional(z.unknown()) });
 
 async function messageCommand(
   event: FeishuEvent,
@@ -143,7 +156,7 @@ async function cardAction(
     },
     deps,
   );
-  const ok = reply.kind === 'queued';
+  const ok = reply.kind === 'queued' || (reply.kind === 'approval' && reply.result.kind !== 'refused');
   return json(200, {
     toast: { type: ok ? 'success' : 'error', content: 'text' in reply ? reply.text : 'Done' },
   });

@@ -1,7 +1,9 @@
 /** Slack messages: replies to commands, the status list with buttons, and outcomes. */
+
 import type { Outcome } from '../decision/outcome.ts';
 import { targetKey } from '../decision/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
+import { slackApprovalReply } from './approval-replies.ts';
 import type { ChatReply } from './decide.ts';
 import { escapeSlack as e } from './escape.ts';
 import type { ButtonValue } from './payloads.ts';
@@ -21,6 +23,9 @@ export function slackReply(reply: ChatReply): SlackMessage {
       return statusMessage(reply.targetKey, reply.connections);
     case 'help':
       return { response_type: 'ephemeral', text: `Usage:\n\`\`\`${e(reply.text)}\`\`\`` };
+    case 'approval':
+      // Everyone deciding sees that one approval is in and another is needed; a refusal is the user's.
+      return slackApprovalReply(reply.result);
     default:
       // Replies quote what the user typed; escaped so it shows as typed rather than as markup.
       return { response_type: 'ephemeral', text: e(reply.text) };

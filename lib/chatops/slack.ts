@@ -3,12 +3,15 @@
  * before anything else; then the command runs through handleChatCommand, and the answer is an
  * ephemeral message (slash command) or a 200 with the reply posted to `response_url` (button).
  */
+
+import * as z from 'zod/mini';
 import { verifySlackRequest } from '../auth/slack.ts';
 import { ConfigError, RequestRefusedError } from '../errors.ts';
 import type { HttpRequest, HttpResponse } from '../http/api-gateway.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, type ChatReply, handleChatCommand } from './decide.ts';
+import { type DeliveryOnceDeps, deliverOnce, slackDeliveryKey } from './delivery-once.ts';
 import { ButtonValueSchema, parseJsonAs, SlackBlockActionsSchema } from './payloads.ts';
 import { type SlackMessage, slackReply } from './slack-messages.ts';
 
@@ -19,6 +22,8 @@ export type SlackDeps = Omit<ChatDeps, 'sourceKey'> & {
   /** Posts to a Slack response_url (bounded in time: the click must be answered within 3 s). */
   respond(url: string, message: SlackMessage): Promise<void>;
   clock?: () => Date;
+  /** The ledger: a request is acted on once across all containers, and a repeat gets the first answer. */
+  delivery?: DeliveryOnceDeps;
 };
 
 const json = (statusCode: number, body: unknown): HttpResponse => ({ statusCode, body });
@@ -46,8 +51,18 @@ export async function handleSlackRequest(request: HttpRequest, given: SlackDeps)
   }
   const form = new URLSearchParams(request.body.toString('utf8'));
   const payload = form.get('payload');
-  return payload === null ? slashCommand(form, deps) : buttonPress(payload, deps, logger);
+  const work = () => (payload === null ? slashCommand(form, deps) : buttonPress(payload, deps, logger));
+  const triggerId =
+    payload === null ? form.get('trigger_id') : parseJsonAs(SlackBlockActionsSchema, payload)?.trigger_id;
+  if (deps.delivery === undefined || triggerId == null) return work();
+  // Slack resends a request it thinks went unanswered, maybe to another container: it acts once.
+  const delivered = await deliverOnce(slackDeliveryKey({ triggerId }), work, AnswerSchema, deps.delivery);
+  if (delivered.kind === 'in_progress') return { statusCode: 200, body: undefined };
+  if (delivered.kind === 'repeat') logger.info('repeated Slack request answered as the first');
+  return { statusCode: delivered.answer.statusCode, body: delivered.answer.body };
 }
+
+const AnswerSchema = z.object({ statusCode: z.number(), body: z.optional(z.unknown()) });
 
 async function slashCommand(form: URLSearchParams, deps: ConfiguredSlackDeps): Promise<HttpResponse> {
   const user = form.get('user_id');

@@ -8,6 +8,8 @@ export type ServiceDescriptor = {
   service: ServiceName;
   /** Path below the base URL to a target's connections, without a leading slash. */
   connectionsPath(projectId: string, targetId: string): string;
+  /** Path to a target's whitelist (who may create endpoints on it at all). */
+  permissionsPath(projectId: string, targetId: string): string;
   maxEndpointsPerAction: number;
   /** Largest page the list operation accepts. */
   maxPageSize: number;
@@ -16,6 +18,7 @@ export type ServiceDescriptor = {
 export const VPCEP: ServiceDescriptor = {
   service: 'vpcep',
   connectionsPath: (projectId, serviceId) => `v1/${projectId}/vpc-endpoint-services/${serviceId}/connections`,
+  permissionsPath: (projectId, serviceId) => `v1/${projectId}/vpc-endpoint-services/${serviceId}/permissions`,
   maxEndpointsPerAction: 1,
   maxPageSize: 1000,
 };
@@ -24,6 +27,8 @@ export const APIG: ServiceDescriptor = {
   service: 'apig',
   connectionsPath: (projectId, instanceId) =>
     `v2/${projectId}/apigw/instances/${instanceId}/vpc-endpoint/connections`,
+  permissionsPath: (projectId, instanceId) =>
+    `v2/${projectId}/apigw/instances/${instanceId}/vpc-endpoint/permissions`,
   maxEndpointsPerAction: 50,
   maxPageSize: 500,
 };

@@ -1,14 +1,19 @@
 /**
- * Publishing outcomes to the SNS topic: one message per decision, with message attributes for
- * subscription filters (`status`, `action`, `targetType`, `decisionId`, and `sourceSystem`). The
- * client is injected (the SDK's SNSClient in production, pointed at an emulator in tests). Every
- * publish is bounded in time (lib/aws-timeouts.ts).
+ * Publishing to the outcome topic: one message per decision, with message attributes for subscription
+ * filters (`eventType=decision.outcome`, `status`, `action`, `targetType`, `decisionId`, and
+ * `sourceSystem`); and the sweeper's approval requests (`eventType=approval.requested`, `targetType`,
+ * `rule`). The client is injected (the SDK's SNSClient in production, pointed at an emulator in
+ * tests). Every publish is bounded in time (lib/aws-timeouts.ts).
  */
 import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { AWS_CALL_TIMEOUT_MS, AWS_CLIENT_LIMITS } from '../aws-timeouts.ts';
 import type { Outcome } from '../decision/outcome.ts';
 import { fitOutcome } from '../decision/outcome-fit.ts';
 import { VpcepApprovalError } from '../errors.ts';
+import type { ApprovalRequestEvent } from '../sweeper/sweep.ts';
+
+/** The `eventType` message attribute: what a message on the outcome topic is. */
+export const EVENT_TYPE = { outcome: 'decision.outcome', approvalRequested: 'approval.requested' } as const;
 
 export type SnsOutcomePublisher = {
   publish(outcome: Outcome): Promise<{ messageId: string | undefined }>;
@@ -31,6 +36,7 @@ export function outcomeAttributes(
   outcome: Outcome,
 ): Record<string, { DataType: 'String'; StringValue: string }> {
   const values: Record<string, string | undefined | null> = {
+    eventType: EVENT_TYPE.outcome,
     status: outcome.status,
     action: outcome.action,
     targetType: outcome.target?.type,
@@ -38,12 +44,63 @@ export function outcomeAttributes(
     // Lets the chat notifier subscribe to chat-originated outcomes only.
     sourceSystem: outcome.source?.system,
   };
+  return stringAttributes(values);
+}
+
+function stringAttributes(
+  values: Record<string, string | undefined | null>,
+): Record<string, { DataType: 'String'; StringValue: string }> {
   const attributes: Record<string, { DataType: 'String'; StringValue: string }> = {};
   for (const [name, value] of Object.entries(values)) {
     if (typeof value === 'string' && value !== '')
       attributes[name] = { DataType: 'String', StringValue: value };
   }
   return attributes;
+}
+
+/** The `approval.requested` message: the sweep's request, said to be one, and when it was raised. */
+export type ApprovalRequestedMessage = ApprovalRequestEvent & {
+  eventType: typeof EVENT_TYPE.approvalRequested;
+  raisedAt: string;
+};
+
+/**
+ * The Publish request for an approval request. Its attributes carry no `sourceSystem`, so the chat
+ * notifier's filter (outcomes of chat decisions) never receives it.
+ */
+export function approvalRequestPublishRequest(
+  topicArn: string,
+  event: ApprovalRequestEvent,
+  raisedAt: Date,
+): PublishCommandInput {
+  const message: ApprovalRequestedMessage = {
+    eventType: EVENT_TYPE.approvalRequested,
+    raisedAt: raisedAt.toISOString(),
+    ...event,
+  };
+  return {
+    TopicArn: topicArn,
+    Message: JSON.stringify(message),
+    MessageAttributes: stringAttributes({
+      eventType: EVENT_TYPE.approvalRequested,
+      targetType: event.target.split(':')[0],
+      rule: event.rule,
+    }),
+  };
+}
+
+/** Raises approval requests on the topic. */
+export function snsApprovalRequestPublisher(
+  client: SnsSender,
+  topicArn: string,
+  options: { clock?: () => Date; timeoutMs?: number } = {},
+) {
+  const clock = options.clock ?? (() => new Date());
+  return async (event: ApprovalRequestEvent): Promise<void> => {
+    await client.send(new PublishCommand(approvalRequestPublishRequest(topicArn, event, clock())), {
+      abortSignal: AbortSignal.timeout(options.timeoutMs ?? AWS_CALL_TIMEOUT_MS),
+    });
+  };
 }
 
 /** The SDK client with its standard configuration (region, credentials, AWS_ENDPOINT_URL_SNS). */

@@ -5,6 +5,7 @@ import { resolveTarget } from '../decision/target.ts';
 import { ValidationError } from '../errors.ts';
 import type { HuaweiClient } from '../huawei/client.ts';
 import { listConnectionsByStatus } from '../huawei/pending.ts';
+import { listWhitelist } from '../huawei/permissions.ts';
 import type { TargetListing } from './sweep.ts';
 
 export type HuaweiListingDeps = {
@@ -15,7 +16,10 @@ export type HuaweiListingDeps = {
   clock?: () => Date;
 };
 
-/** `listPending` for the sweep, over the connection list API (`status=pendingAcceptance`, then `accepted`). */
+/**
+ * `listPending` for the sweep, over the connection list API (`status=pendingAcceptance`, then
+ * `accepted`), with the target's whitelist when there is anything pending to tell people about.
+ */
 export function huaweiListing(deps: HuaweiListingDeps) {
   const clock = deps.clock ?? (() => new Date());
   return async (targetKey: string, options: { countAccepted: boolean }): Promise<TargetListing> => {
@@ -40,7 +44,15 @@ export function huaweiListing(deps: HuaweiListingDeps) {
         if (account !== undefined) acceptedByAccount.set(account, (acceptedByAccount.get(account) ?? 0) + 1);
       }
     }
+    // The whitelist only tells people more: should it not be readable (an AK/SK without the right to
+    // list it), the sweep goes on and reports why.
+    let whitelist: Pick<TargetListing, 'whitelist' | 'whitelistError'> = {};
+    if (pending.body.length > 0) {
+      const read = await listWhitelist(deps.client, resolution.api, { deadlineAt });
+      whitelist = read.ok ? { whitelist: read.body } : { whitelistError: read.error };
+    }
     return {
+      ...whitelist,
       pending: pending.body.map((c) => ({
         endpointId: c.endpointId,
         ...(c.domainId === undefined ? {} : { domainId: c.domainId }),

@@ -7,6 +7,7 @@
 import pLimit from 'p-limit';
 import { type DecisionInput, targetFromKey } from '../decision/schema.ts';
 import { toApprovalError } from '../errors.ts';
+import { isWhitelisted, type Whitelist } from '../huawei/permissions.ts';
 import type { ApprovalRequest, Ledger } from '../ledger/ledger.ts';
 import {
   evaluateTarget,
@@ -21,6 +22,9 @@ export type TargetListing = {
   pending: PendingConnection[];
   /** Accepted connections per lower-cased `domain_id`; needed only for `maxConnectionsPerAccount`. */
   acceptedByAccount: ReadonlyMap<string, number>;
+  /** The target's whitelist; undefined when it could not be read (`whitelistError` says why). */
+  whitelist?: Whitelist;
+  whitelistError?: unknown;
 };
 
 /** What people are asked (first) or reminded of: the `approval.requested` event's content. */
@@ -29,6 +33,8 @@ export type ApprovalRequestEvent = {
   endpointId: string;
   domainId?: string;
   createdAt?: string;
+  /** Whether the account is on the target's whitelist; absent when the whitelist could not be read. */
+  whitelisted?: boolean;
   rule: RuleName;
   reason: string;
   approvalsRequired: number;
@@ -105,6 +111,9 @@ export async function sweep(targets: readonly string[], deps: SweepDeps): Promis
         return;
       }
       report.pending += listing.pending.length;
+      // A whitelist that could not be read leaves the requests saying so; it stops nothing.
+      if (listing.whitelistError !== undefined)
+        report.errors.push({ target, ...describe(listing.whitelistError) });
       const now = deps.clock();
       const verdicts = evaluateTarget(rules, listing.pending, listing.acceptedByAccount, now);
       // One read of the target's requests spares a write per connection already asked about, which
@@ -125,7 +134,7 @@ export async function sweep(targets: readonly string[], deps: SweepDeps): Promis
               if (verdict.kind === 'decide') await decide(target, connection, verdict, deps, report);
               else {
                 const asked = known.get(connection.endpointId.toLowerCase());
-                await ask(target, connection, verdict, asked, now, deps, report);
+                await ask(target, connection, verdict, asked, listing.whitelist, now, deps, report);
               }
             } catch (error) {
               report.errors.push({ target, endpointId: connection.endpointId, ...describe(error) });
@@ -171,6 +180,7 @@ async function ask(
   connection: PendingConnection,
   verdict: Extract<RuleVerdict, { kind: 'ask' }>,
   known: ApprovalRequest | undefined,
+  whitelist: Whitelist | undefined,
   now: Date,
   deps: SweepDeps,
   report: SweepReport,
@@ -181,6 +191,7 @@ async function ask(
     endpointId: connection.endpointId,
     ...(connection.domainId === undefined ? {} : { domainId: connection.domainId }),
     ...(connection.createdAt === undefined ? {} : { createdAt: connection.createdAt }),
+    ...(whitelist === undefined ? {} : { whitelisted: isWhitelisted(whitelist, connection.domainId) }),
     rule: verdict.rule,
     reason: verdict.reason,
     approvalsRequired: verdict.approvalsRequired,

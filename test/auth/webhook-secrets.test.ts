@@ -103,6 +103,7 @@ describe('the webhook function’s configuration', () => {
         HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID,
         DECISION_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/decisions.fifo',
         OUTCOME_TOPIC_ARN: 'arn:aws:sns:eu-west-1:000000000000:outcomes',
+        LEDGER_TABLE_NAME: 'vpcep-approval-dev-ledger',
         WEBHOOK_BEARER_TOKEN: 'Xk9#mQ2v,a',
       }),
     );

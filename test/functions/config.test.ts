@@ -10,6 +10,7 @@ import type { Env } from '../../lib/secrets.ts';
 const deployed: Env = {
   DECISION_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/decisions.fifo',
   OUTCOME_TOPIC_ARN: 'arn:aws:sns:eu-west-1:000000000000:outcomes',
+  LEDGER_TABLE_NAME: 'vpcep-approval-dev-ledger',
   WEBHOOK_BEARER_TOKEN: 'bearer-token-value-0123456789abcdefghij',
   HUAWEICLOUD_SDK_AK: 'AKAKAKAKAKAK',
   HUAWEICLOUD_SDK_SK: 'SKSKSKSKSKSKSKSK',
@@ -51,6 +52,34 @@ describe('each function’s configuration', () => {
     });
     expect(loadSlackConfig(withoutTopic).queueUrl).toBe(deployed.DECISION_QUEUE_URL);
     expect(loadNotifierConfig({}).secrets).toEqual([]);
+  });
+
+  it('refuses to start the decision functions without LEDGER_TABLE_NAME, naming it', () => {
+    const { LEDGER_TABLE_NAME: _, ...withoutLedger } = deployed;
+
+    for (const load of [loadWorkerConfig, loadWebhookConfig])
+      expect(configError(() => load(withoutLedger))).toMatchObject({
+        variable: 'LEDGER_TABLE_NAME',
+        reason: 'required by this function',
+      });
+    // The chat functions and the notifier do not use it.
+    expect(loadNotifierConfig(withoutLedger).slackUrlPrefix).toBe('https://hooks.slack.com/');
+  });
+
+  it('reads the loop settings: provenance on unless VPCEP_APPROVAL_DESCRIBE=false, a day’s decision age', () => {
+    expect(loadWorkerConfig(deployed).loop).toEqual({ describe: true, maxDecisionAgeMs: 86_400_000 });
+    expect(
+      loadWorkerConfig({
+        ...deployed,
+        VPCEP_APPROVAL_DESCRIBE: 'false',
+        VPCEP_APPROVAL_MAX_DECISION_AGE_MS: '3600000',
+      }).loop,
+    ).toEqual({ describe: false, maxDecisionAgeMs: 3_600_000 });
+    expect(
+      configError(() => loadWebhookConfig({ ...deployed, VPCEP_APPROVAL_DESCRIBE: 'no' })),
+    ).toMatchObject({
+      variable: 'VPCEP_APPROVAL_DESCRIBE',
+    });
   });
 
   it('lists the secrets of its own settings for the log formatter, and only those', () => {

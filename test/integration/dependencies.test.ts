@@ -5,6 +5,7 @@ import { localContext } from '../../local/lambda-context.ts';
 import { type Simulator, startSimulator } from '../../simulator/index.ts';
 import { DEMO } from '../../simulator/main.ts';
 import { type CaptureAnswer, startCaptureServer } from '../helpers/capture-server.ts';
+import { type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
 
 /** A service that accepts every connection and never answers: the hang that once became a 29 s 500. */
 async function silentService(): Promise<{ url: string; accepted: () => number; close(): Promise<void> }> {
@@ -26,10 +27,15 @@ async function silentService(): Promise<{ url: string; accepted: () => number; c
 }
 
 let sim: Simulator;
+// The ledger works throughout: these tests make SQS, SNS or SSM fail.
+let dynamo: LocalDynamo;
 beforeAll(async () => {
   sim = await startSimulator({ credentials: [{ ak: DEMO.ak, sk: DEMO.sk }] });
+  dynamo = await startDynalite();
 });
-afterAll(() => sim.close());
+afterAll(async () => {
+  await Promise.all([sim.close(), dynamo.close()]);
+});
 afterEach(() => {
   vi.unstubAllEnvs();
 });
@@ -42,6 +48,7 @@ function awsEnvironment(endpoints: { sqs?: string; sns?: string; ssm?: string })
   if (endpoints.sqs) vi.stubEnv('AWS_ENDPOINT_URL_SQS', endpoints.sqs);
   if (endpoints.sns) vi.stubEnv('AWS_ENDPOINT_URL_SNS', endpoints.sns);
   if (endpoints.ssm) vi.stubEnv('AWS_ENDPOINT_URL_SSM', endpoints.ssm);
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.url);
 }
 
 function webhookEnv(extra: Record<string, string> = {}) {
@@ -49,6 +56,7 @@ function webhookEnv(extra: Record<string, string> = {}) {
     WEBHOOK_BEARER_TOKEN: 'dependency-token-0123456789abcdefghijkl',
     DECISION_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/decisions.fifo',
     OUTCOME_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:outcomes',
+    LEDGER_TABLE_NAME: dynamo.tableName,
     HUAWEICLOUD_SDK_AK: DEMO.ak,
     HUAWEICLOUD_SDK_SK: DEMO.sk,
     HUAWEICLOUD_SDK_PROJECT_ID: DEMO.projectId,

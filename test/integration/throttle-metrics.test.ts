@@ -1,16 +1,26 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { post, seedService, vpcepDecision } from '../helpers/stack.ts';
 
 let stack: LocalStack;
 const lines: string[] = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
   await stack?.stop();
   lines.length = 0;
 });
 
 describe('metrics of a throttled decision', () => {
   it('counts throttled calls per operation and reports the governor’s spacing', async () => {
+    // Powertools Metrics writes its EMF documents to stdout, one JSON line each.
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((l) => l.startsWith('{')),
+      );
+      return true;
+    });
     stack = await startLocalStack({ port: 0, write: (l) => lines.push(l) });
     const { serviceId, endpoints } = seedService(stack, 2);
     stack.sim?.inject({

@@ -7,6 +7,11 @@ const HUB_SECRET = 'hub-secret-for-tests';
 const OTHER_WHSEC = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
 let stack: LocalStack;
 let body: string;
+let serviceId: string;
+let endpoints: string[];
+/** A decision of its own: each decision id is acted on once, so each accepted case sends a new one. */
+let own = 0;
+const fresh = () => JSON.stringify(vpcepDecision(`AUTH-OK-${++own}`, serviceId, endpoints));
 
 beforeAll(async () => {
   stack = await startLocalStack({
@@ -15,7 +20,7 @@ beforeAll(async () => {
     env: { WEBHOOK_HUB_SECRET: HUB_SECRET },
     write: () => undefined,
   });
-  const { serviceId, endpoints } = seedService(stack);
+  ({ serviceId, endpoints } = seedService(stack));
   body = JSON.stringify(vpcepDecision('AUTH-1', serviceId, endpoints));
 });
 afterAll(async () => {
@@ -31,10 +36,13 @@ type Case = [string, () => { body: string; headers: Record<string, string> }, nu
 const cases: Case[] = [
   [
     'Standard Webhooks, good',
-    () => ({
-      body,
-      headers: standardWebhookHeaders(body, { secret: stack.env.WEBHOOK_SIGNING_SECRET as string }),
-    }),
+    () => {
+      const own = fresh();
+      return {
+        body: own,
+        headers: standardWebhookHeaders(own, { secret: stack.env.WEBHOOK_SIGNING_SECRET as string }),
+      };
+    },
     202,
   ],
   [
@@ -73,7 +81,10 @@ const cases: Case[] = [
   ],
   [
     'X-Hub-Signature-256, good',
-    () => ({ body, headers: { 'x-hub-signature-256': hubSignature(body, HUB_SECRET) } }),
+    () => {
+      const own = fresh();
+      return { body: own, headers: { 'x-hub-signature-256': hubSignature(own, HUB_SECRET) } };
+    },
     202,
   ],
   [
@@ -88,7 +99,7 @@ const cases: Case[] = [
   ],
   [
     'bearer, good',
-    () => ({ body, headers: { authorization: `Bearer ${stack.env.WEBHOOK_BEARER_TOKEN}` } }),
+    () => ({ body: fresh(), headers: { authorization: `Bearer ${stack.env.WEBHOOK_BEARER_TOKEN}` } }),
     202,
   ],
   ['bearer, wrong token', () => ({ body, headers: { authorization: 'Bearer local-0000' } }), 401],

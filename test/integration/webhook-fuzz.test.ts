@@ -19,12 +19,14 @@ describe('the decision webhook handler under fuzz', () => {
   it('answers random bodies, headers and encodings with a 4xx, never a 5xx, and never calls anything', async () => {
     const sqs = fakeAwsClient();
     const sns = fakeAwsClient();
+    const dynamodb = fakeAwsClient();
     const handler = createWebhookHandler(
       {
         WEBHOOK_BEARER_TOKEN: 'fuzz-token-0123456789abcdef0123456789',
         WEBHOOK_SIGNING_SECRET: STANDARD_SECRET,
         DECISION_QUEUE_URL: 'https://sqs.local/000000000000/q.fifo',
         OUTCOME_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:t',
+        LEDGER_TABLE_NAME: 'fuzz-ledger',
         HUAWEICLOUD_SDK_AK: DEMO.ak,
         HUAWEICLOUD_SDK_SK: DEMO.sk,
         HUAWEICLOUD_SDK_PROJECT_ID: DEMO.projectId,
@@ -32,7 +34,7 @@ describe('the decision webhook handler under fuzz', () => {
         HUAWEICLOUD_VPCEP_ENDPOINT: sim.url,
         VPCEP_APPROVAL_LOG_LEVEL: 'error',
       },
-      { sqs, sns, write: () => undefined },
+      { sqs, sns, dynamodb, write: () => undefined },
     );
     const headers = fc.dictionary(
       fc.constantFrom(
@@ -85,6 +87,7 @@ describe('the decision webhook handler under fuzz', () => {
     );
     expect(sqs.sent).toHaveLength(0);
     expect(sns.sent).toHaveLength(0);
+    expect(dynamodb.sent).toHaveLength(0);
     expect(sim.calls).toHaveLength(0);
   });
 });

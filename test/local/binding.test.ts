@@ -13,12 +13,12 @@ afterEach(async () => {
 });
 
 describe('the local stack listens on loopback only', () => {
-  it('binds the webhook, the SQS/SNS emulator, the simulator and the Jira stand-in to 127.0.0.1', async () => {
+  it('binds the webhook, the SQS/SNS emulator, the ledger, the simulator and the Jira stand-in to 127.0.0.1', async () => {
     stack = await startLocalStack({ port: 0, autoPoll: false });
 
-    // Four servers: HTTP API, fauxqs, and (no credentials given, so started) the Huawei simulator
-    // and the Jira stand-in.
-    expect(stack.servers).toHaveLength(4);
+    // Five servers: HTTP API, fauxqs, dynalite, and (no credentials given, so started) the Huawei
+    // simulator and the Jira stand-in.
+    expect(stack.servers).toHaveLength(5);
     for (const server of stack.servers) {
       const address = server.address();
       expect(address, 'a listening server').toMatchObject({ address: '127.0.0.1', family: 'IPv4' });

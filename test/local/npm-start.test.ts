@@ -82,13 +82,50 @@ describe('npm start', () => {
     const printed = await banner(child, output);
     const ports = [...printed.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
     const distinct = [...new Set(ports)];
-    // The webhook, the simulator, the Jira stand-in and the SQS/SNS emulator, each listening now.
-    expect(distinct).toHaveLength(4);
+    // The webhook, the simulator, the Jira stand-in, the SQS/SNS emulator, the ledger and the Slack
+    // stand-in, each listening now.
+    expect(distinct).toHaveLength(6);
     for (const port of distinct) expect(await refused(port), `port ${port} open`).toBe(false);
 
     child.kill('SIGTERM');
     await exited;
 
     for (const port of distinct) expect(await refused(port), `port ${port} freed`).toBe(true);
+  }, 60_000);
+
+  it('sweeps: the trusted account is accepted by the first sweep, the unknown one asked about in chat', async () => {
+    const { child, output } = npmStart({ PORT: '0', SWEEP_INTERVAL_MS: '1000' });
+    await banner(child, output);
+    const printed = (pattern: RegExp) =>
+      new Promise<string>((resolve, reject) => {
+        const check = () => {
+          const line = output.stdout.split('\n').find((l) => pattern.test(l));
+          if (line === undefined) return;
+          child.off('stdout-changed', check);
+          resolve(line);
+        };
+        child.on('stdout-changed', check);
+        child.once('exit', () => reject(new Error(`npm start exited before printing ${pattern}`)));
+        check();
+      });
+
+    const outcome = await printed(/^outcome published: .*rules:accept:1b4e28ba/);
+    const request = await printed(/^approval requested: /);
+    const posted = await printed(/^chat message posted \(Slack stand-in\): /);
+
+    expect(JSON.parse(outcome.slice('outcome published: '.length))).toMatchObject({
+      status: 'succeeded',
+      requestedBy: 'rule:autoAccept',
+    });
+    expect(JSON.parse(request.slice('approval requested: '.length))).toMatchObject({
+      endpointId: '6fa459ea-ee8a-4ca4-894e-db77e160355e',
+      domainId: '0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a',
+      whitelisted: false,
+      rule: 'askPeople',
+    });
+    expect(posted).toContain('6fa459ea-ee8a-4ca4-894e-db77e160355e');
+    // Asked once, however many sweeps have run since.
+    expect(output.stdout.match(/^approval requested: /gm)).toHaveLength(1);
+    child.kill('SIGTERM');
   }, 60_000);
 });

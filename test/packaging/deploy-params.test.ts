@@ -14,7 +14,7 @@ const without = (name: string) =>
 const fresh = () => mkdtemp(join(tmpdir(), 'vpcep-params-'));
 
 describe('serverless package refuses a stack without its required parameters', () => {
-  it.each(['huaweiProjectId', 'alarmTopicArn', 'allowedTargets'])(
+  it.each(['huaweiProjectId', 'alarmTopicArn', 'allowedTargets', 'watchTargets'])(
     'names %s when it is not given',
     async (name) => {
       const result = await serverlessPackage(await fresh(), without(name));
@@ -62,5 +62,15 @@ describe('serverless package refuses a stack without its required parameters', (
     const output = `${result.stdout}${result.stderr}`;
     expect(output).toContain('parameter huaweiProjectId must be a Huawei Cloud project ID');
     expect(output).toContain('parameter alarmTopicArn must be an SNS topic ARN');
+  });
+
+  it('refuses * and a malformed entry in watchTargets: the sweeper reads a list of targets', async () => {
+    for (const watchTargets of ['*', 'vpcep:nope']) {
+      const result = await serverlessPackage(await fresh(), { ...DEPLOY_PARAMS, watchTargets });
+      expect(result.code).not.toBe(0);
+      expect(`${result.stdout}${result.stderr}`).toContain(
+        `parameter watchTargets must be a comma-separated list of vpcep:<serviceId> and apig:<instanceId> (the targets to sweep; * is not allowed); "${watchTargets}" is neither`,
+      );
+    }
   });
 });

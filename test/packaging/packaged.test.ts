@@ -1,13 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledgerTableDefinition, TTL_ATTRIBUTE } from '../../lib/ledger/keys.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { DEMO } from '../../simulator/main.ts';
 import { startCaptureServer } from '../helpers/capture-server.ts';
 import { signOutcomeSource } from '../helpers/chat.ts';
 import { JIRA_API_TOKEN, JIRA_EMAIL, startJira } from '../helpers/jira.ts';
-import { extractHandler, invokeHandler, packageService, zipEntries } from '../helpers/packaging.ts';
+import {
+  DEPLOY_PARAMS,
+  extractHandler,
+  invokeHandler,
+  packageService,
+  zipEntries,
+} from '../helpers/packaging.ts';
 import { SLACK_SECRET, signedSlack, slashCommand } from '../helpers/slack.ts';
 import { seedService, vpcepDecision } from '../helpers/stack.ts';
 import { anOutcome } from '../tickets/outcomes.ts';
@@ -35,6 +44,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_SQS: stack.fauxqs.address,
     AWS_ENDPOINT_URL_SNS: stack.fauxqs.address,
+    AWS_ENDPOINT_URL_DYNAMODB: stack.ledger.url,
   };
 }, 120_000);
 
@@ -45,6 +55,7 @@ afterAll(async () => {
 describe('serverless package', () => {
   it('writes one zip per function holding only its own bundle, each under 1 MB, importing node:http by require', async () => {
     expect(packaged.zips.map((z) => z.name).sort()).toEqual([
+      'approvalSweeper',
       'chatopsFeishu',
       'chatopsSlack',
       'decisionWebhook',
@@ -97,10 +108,20 @@ describe('serverless package', () => {
       'sns:Publish',
       'kms:GenerateDataKey*',
       'kms:Decrypt',
+      'dynamodb:PutItem',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
       'ssm:GetParametersByPath',
       'kms:Decrypt',
     ]);
     expect(actions('DecisionWorkerRole')).not.toContain('sqs:SendMessage');
+    // The worker reads a connection's last decision and records the applied one: nothing else.
+    expect(actions('DecisionWorkerRole').filter((a) => a.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
   });
 
   it('alarms on every function, the DLQ and the notifier failures; encrypts the topic and queues; throttles the API', async () => {
@@ -113,9 +134,9 @@ describe('serverless package', () => {
     const onCall = 'arn:aws:sns:eu-west-1:123456789012:on-call';
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([onCall]);
 
-    // Errors and Throttles for each of the six functions, on the function's own name.
+    // Errors and Throttles for each of the seven functions, on the function's own name.
     const functions = Object.keys(resources).filter((k) => resources[k]?.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(7);
     for (const fn of functions)
       for (const metric of ['Errors', 'Throttles'])
         expect(
@@ -191,7 +212,111 @@ describe('serverless package', () => {
   });
 });
 
+describe('the approval loop in the template', () => {
+  type Resource = { Type: string; Properties: Record<string, unknown> };
+  type Statement = { Action: string | string[]; Resource: unknown };
+  let resources: Record<string, Resource>;
+  const statements = (role: string) =>
+    (
+      (resources[role]?.Properties.Policies ?? []) as Array<{ PolicyDocument: { Statement: Statement[] } }>
+    ).flatMap((p) => p.PolicyDocument.Statement);
+  beforeAll(async () => {
+    const template = JSON.parse(
+      await readFile(join(packaged.dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+    resources = template.Resources;
+  });
+
+  it('declares the ledger as the tests create it: on demand, point-in-time recovery, TTL on expiresAt, kept on delete', () => {
+    const table = resources.LedgerTable as Resource & { DeletionPolicy?: string };
+    const { TableName: _, ...created } = ledgerTableDefinition('x');
+    expect(table.Properties).toMatchObject({
+      ...created,
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    expect(table.DeletionPolicy).toBe('Retain');
+  });
+
+  it('runs the sweeper on an EventBridge schedule, rate(5 minutes) by default, with the ledger named to it', () => {
+    const sweeper = resources.ApprovalSweeperLambdaFunction?.Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(sweeper.Environment.Variables).toMatchObject({
+      LEDGER_TABLE_NAME: { Ref: 'LedgerTable' },
+      VPCEP_APPROVAL_WATCH_TARGETS: DEPLOY_PARAMS.watchTargets,
+      VPCEP_APPROVAL_REMIND_AFTER_HOURS: '24',
+    });
+    const rule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule');
+    expect(rule?.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(JSON.stringify(rule?.Properties.Targets)).toContain('ApprovalSweeperLambdaFunction');
+  });
+
+  it("gives the sweeper's role only the ledger actions it makes, the index for its Query", () => {
+    const onLedger = statements('ApprovalSweeperRole').filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(onLedger).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template
+        Resource: { 'Fn::Sub': '${LedgerTable.Arn}/index/byTarget' },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
+      },
+    ]);
+    // The notifier never touches the ledger.
+    expect(JSON.stringify(statements('OutcomeNotifierRole'))).not.toContain('dynamodb:');
+  });
+});
+
 describe('packaged handlers, loaded from their zips', () => {
+  it('the sweeper, on a scheduled event, queues what the rules decide and raises an approval request', async () => {
+    const serviceId = randomUUID();
+    const [trusted, stranger] = [randomUUID(), randomUUID()];
+    stack.sim?.seed({
+      kind: 'vpcep',
+      projectId: DEMO.projectId,
+      targetId: serviceId,
+      connections: [
+        { id: trusted, domainId: 'a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b' },
+        { id: stranger, domainId: '0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a' },
+      ],
+    });
+    const target = `vpcep:${serviceId}`;
+
+    const { result } = await invokeHandler(
+      handlers.get('approvalSweeper') as string,
+      await fixture('eventbridge-scheduled.json'),
+      {
+        ...env,
+        VPCEP_APPROVAL_WATCH_TARGETS: target,
+        VPCEP_APPROVAL_RULES: JSON.stringify({
+          targets: { [target]: { autoAccept: ['a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b'] } },
+        }),
+      },
+    );
+
+    expect(result).toMatchObject({ targets: 1, pending: 2, decisions: 1, requested: 1, errors: [] });
+    const queued = await stack.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: stack.queue.url,
+        MessageSystemAttributeNames: ['All'],
+        WaitTimeSeconds: 1,
+      }),
+    );
+    const message = queued.Messages?.find((m) => m.Attributes?.MessageGroupId === target);
+    expect(JSON.parse(message?.Body ?? '{}')).toMatchObject({
+      id: `rules:accept:${trusted}`,
+      endpoints: [trusted],
+    });
+    expect(message?.Attributes?.MessageDeduplicationId).toBe(`rules:accept:${trusted}`);
+  });
+
   it('the webhook answers a realistic HTTP API event with 202 and queues the decision', async () => {
     const { serviceId, endpoints } = seedService(stack);
     const event = await fixture('http-api-post-decisions.json');
@@ -220,6 +345,8 @@ describe('packaged handlers, loaded from their zips', () => {
     event.Records[0].body = JSON.stringify(vpcepDecision('PKG-2', serviceId, endpoints));
     event.Records[0].attributes.MessageGroupId = `vpcep:${serviceId}`;
     event.Records[0].attributes.MessageDeduplicationId = 'PKG-2';
+    // The queue's sent time dates a decision without decidedAt: a fixture's old one would expire it.
+    event.Records[0].attributes.SentTimestamp = String(Date.now());
 
     const { result } = await invokeHandler(handlers.get('decisionWorker') as string, event, env);
 

@@ -86,6 +86,8 @@ describe('sweep', () => {
         endpointId: STRANGER_EP,
         domainId: STRANGER,
         createdAt: '2026-11-26T09:50:00.000Z',
+        // The service's whitelist is empty: the stranger is not on it.
+        whitelisted: false,
         rule: 'askPeople',
         reason: 'no rule decides it',
         approvalsRequired: 1,
@@ -94,8 +96,11 @@ describe('sweep', () => {
       },
     ]);
     expect(report).toMatchObject({ targets: 1, pending: 2, waiting: 0, errors: [] });
-    // Only pending connections were listed: the list was asked by status.
-    expect(h.sim.calls.map((c) => c.query.status)).toEqual(['pendingAcceptance']);
+    // Only pending connections were listed (the list was asked by status), then the whitelist read.
+    expect(h.sim.calls.map((c) => [c.op, c.query.status])).toEqual([
+      ['vpcep.list', 'pendingAcceptance'],
+      ['vpcep.permissions', undefined],
+    ]);
   });
 
   it('asks once across three sweeps in two containers, then reminds once the interval has passed', async () => {
@@ -141,7 +146,12 @@ describe('sweep', () => {
       ]),
     );
     expect(report.decisions).toEqual([]);
-    expect(h.sim.calls.map((c) => c.query.status).sort()).toEqual(['accepted', 'pendingAcceptance']);
+    expect(
+      h.sim.calls
+        .filter((c) => c.op === 'vpcep.list')
+        .map((c) => c.query.status)
+        .sort(),
+    ).toEqual(['accepted', 'pendingAcceptance']);
   });
 
   it('rejects a request left pending past rejectPendingAfterHours, by the "*" defaults', async () => {
@@ -234,5 +244,33 @@ describe('sweep', () => {
 
     expect(again.waiting).toBe(2);
     expect(commands).toEqual(['QueryCommand']);
+  });
+
+  it("tells people whether the account is on the service's whitelist, and says nothing when it cannot be read", async () => {
+    h.sim.seed({ kind: 'vpcep', projectId: PROJECT_ID, targetId: SERVICE_ID, permissions: [STRANGER] });
+    await sweep([TARGET], deps(TRUST));
+    expect(raised.map((r) => [r.endpointId, r.whitelisted])).toEqual([[STRANGER_EP, true]]);
+
+    // Another service whose whitelist read is refused (an AK/SK without the right): the request is
+    // still raised, without `whitelisted`, and the sweep reports why.
+    h.sim.seed({
+      kind: 'vpcep',
+      projectId: PROJECT_ID,
+      targetId: OTHER_SERVICE,
+      connections: [{ id: OLD_EP, domainId: STRANGER }],
+    });
+    h.sim.inject({
+      op: 'vpcep.permissions',
+      times: 1,
+      fault: { type: 'status', httpStatus: 403, errorCode: 'EndPoint.0004' },
+    });
+    const report = await sweep([`vpcep:${OTHER_SERVICE}`], deps(TRUST));
+    const other = raised.find((r) => r.endpointId === OLD_EP);
+    expect(other).toBeDefined();
+    expect(other).not.toHaveProperty('whitelisted');
+    expect(report.errors).toEqual([
+      expect.objectContaining({ target: `vpcep:${OTHER_SERVICE}`, code: expect.any(String) }),
+    ]);
+    expect(report.requested).toHaveLength(1);
   });
 });

@@ -1,0 +1,112 @@
+/**
+ * The approval sweeper's settings: the targets it watches and their rules, Huawei Cloud, the ledger,
+ * the queue and the topic, and where in chat people are asked.
+ */
+import * as z from 'zod/mini';
+import { type ApprovalChatConfig, loadApprovalChatConfig } from '../../lib/chatops/approval-config.ts';
+import {
+  chatSecrets,
+  FeishuApiEnv,
+  type FeishuApiSettings,
+  feishuApiFrom,
+} from '../../lib/chatops/config.ts';
+import {
+  allowlistFrom,
+  DecisionEnv,
+  decisionConfigFrom,
+  intSetting,
+  LedgerEnv,
+  parseEnv,
+  presentValues,
+  QueueEnv,
+  secretValues,
+  TopicEnv,
+} from '../../lib/config.ts';
+import { ConfigError } from '../../lib/errors.ts';
+import { parseRules, RULES_VARIABLE, type Rules } from '../../lib/rules/schema.ts';
+import type { Env } from '../../lib/secrets.ts';
+import { type JiraApprovalConfig, loadJiraApprovalConfig } from '../../lib/tickets/config.ts';
+import type { BaseConfig } from '../commons/wiring.ts';
+
+export const WATCH_VARIABLE = 'VPCEP_APPROVAL_WATCH_TARGETS';
+
+const SweeperEnv = {
+  ...DecisionEnv,
+  ...LedgerEnv,
+  ...QueueEnv,
+  ...TopicEnv,
+  ...FeishuApiEnv,
+  [WATCH_VARIABLE]: z.string({ error: 'required by this function: the targets to sweep' }),
+  [RULES_VARIABLE]: z.optional(z.string()),
+  /** People are reminded of a request still pending this long after it (or the last reminder). */
+  VPCEP_APPROVAL_REMIND_AFTER_HOURS: intSetting(24, 1, 24 * 30),
+};
+
+export type SweeperConfig = BaseConfig &
+  ReturnType<typeof decisionConfigFrom> & {
+    /** Lower-cased `vpcep:<serviceId>` / `apig:<instanceId>` keys. */
+    watchTargets: string[];
+    rules: Rules;
+    reminderIntervalMs: number;
+    ledgerTableName: string;
+    queueUrl: string;
+    topicArn: string;
+    chats: ApprovalChatConfig;
+    feishuApi: FeishuApiSettings;
+    /** Jira approval issues, when JIRA_APPROVAL_PROJECT is set (lib/tickets/approval-issue-raiser.ts). */
+    jiraApproval: JiraApprovalConfig | undefined;
+  };
+
+export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
+  const e = parseEnv(SweeperEnv, env);
+  const core = decisionConfigFrom(e);
+  const watchTargets = watchTargetsFrom(e[WATCH_VARIABLE], core.allowedTargets);
+  const present = presentValues(env);
+  const tickets = loadJiraApprovalConfig(present);
+  return {
+    ...core,
+    watchTargets,
+    rules: parseRules(e[RULES_VARIABLE]),
+    reminderIntervalMs: e.VPCEP_APPROVAL_REMIND_AFTER_HOURS * 60 * 60 * 1000,
+    ledgerTableName: e.LEDGER_TABLE_NAME,
+    queueUrl: e.DECISION_QUEUE_URL,
+    topicArn: e.OUTCOME_TOPIC_ARN,
+    chats: loadApprovalChatConfig(present),
+    feishuApi: feishuApiFrom(e),
+    jiraApproval: tickets.jira,
+    logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
+    secrets: [
+      ...secretValues(core.huawei.credentials),
+      ...chatSecrets(present),
+      ...(present.SLACK_BOT_TOKEN === undefined ? [] : [present.SLACK_BOT_TOKEN]),
+      ...tickets.secrets,
+    ],
+  };
+}
+
+/**
+ * The allowlist's syntax, but a list: a sweep needs to know which targets to read, so `*` is refused.
+ * A watched target the allowlist leaves out is refused too: its automatic decisions would never run.
+ */
+function watchTargetsFrom(value: string, allowed: ReadonlySet<string> | undefined): string[] {
+  if (value.trim() === '*')
+    throw new ConfigError(
+      WATCH_VARIABLE,
+      'must list the targets to sweep (vpcep:<serviceId>,apig:<instanceId>); * is not allowed here',
+    );
+  let keys: ReadonlySet<string> | undefined;
+  try {
+    keys = allowlistFrom(value);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(WATCH_VARIABLE, error.reason);
+    throw error;
+  }
+  if (keys === undefined || keys.size === 0) throw new ConfigError(WATCH_VARIABLE, 'lists no target');
+  for (const key of keys)
+    if (allowed !== undefined && !allowed.has(key))
+      throw new ConfigError(
+        WATCH_VARIABLE,
+        `${key} is not in VPCEP_APPROVAL_ALLOWED_TARGETS: its decisions would be refused`,
+      );
+  return [...keys];
+}

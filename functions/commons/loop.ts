@@ -1,0 +1,28 @@
+/**
+ * What the decision functions share of the approval loop: the ledger (its table required, loaded at
+ * first use) and the executor's loop settings — provenance (`VPCEP_APPROVAL_DESCRIBE`) and the oldest
+ * decision acted on (`VPCEP_APPROVAL_MAX_DECISION_AGE_MS`).
+ */
+import * as z from 'zod/mini';
+import { parseMaxDecisionAge } from '../../lib/decision/freshness.ts';
+import { parseDescribe } from '../../lib/executor/after-acting.ts';
+import { type LazyLedger, lazyLedger } from '../../lib/ledger/lazy.ts';
+import type { LoopSettings } from '../../lib/runner.ts';
+import type { Effects } from './wiring.ts';
+
+export const LoopEnv = {
+  VPCEP_APPROVAL_DESCRIBE: z.optional(z.string()),
+  VPCEP_APPROVAL_MAX_DECISION_AGE_MS: z.optional(z.string()),
+};
+
+export function loopFrom(e: z.output<z.ZodMiniObject<typeof LoopEnv>>): LoopSettings {
+  return {
+    describe: parseDescribe(e.VPCEP_APPROVAL_DESCRIBE),
+    maxDecisionAgeMs: parseMaxDecisionAge(e.VPCEP_APPROVAL_MAX_DECISION_AGE_MS),
+  };
+}
+
+/** The function's ledger on `tableName`, through the effects' DynamoDB client when given (local, tests). */
+export function functionLedger(tableName: string, effects: Effects): LazyLedger {
+  return lazyLedger({ tableName, client: effects.dynamodb, clock: effects.clock });
+}
