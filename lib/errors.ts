@@ -261,6 +261,14 @@ export class FeishuTokenError extends VpcepApprovalError {
   }
 }
 
+/** The ledger's table could not be read or written (throttled, unreachable, denied): retry later. */
+export class LedgerUnavailableError extends VpcepApprovalError {
+  constructor(what: string, cause: unknown) {
+    super('LEDGER_UNAVAILABLE', `ledger ${what} failed`, { retryable: true, statusCode: 503, cause });
+    this.name = 'LedgerUnavailableError';
+  }
+}
+
 /** Normalizes anything thrown into the taxonomy, so callers only ever see a VpcepApprovalError. */
 export function toApprovalError(error: unknown): VpcepApprovalError {
   if (error instanceof VpcepApprovalError) return error;

@@ -131,7 +131,7 @@ The sweeper accepts the connection from trusted account ${LOOP.trusted.domainId}
 involved (its outcome prints below), and asks about the one from ${LOOP.unknown.domainId}: its
 approval request prints below${chat === undefined ? '' : ', with the chat message posted for it'}.
 
-Accept the seeded connections (queued; the outcome prints below when the worker publishes it):
+${jiraWalkthrough()}Accept the seeded connections (queued; the outcome prints below when the worker publishes it):
 
 curl -sS -X POST '${stack.webhookUrl}' \\
   -H 'content-type: application/json' \\
@@ -140,6 +140,32 @@ curl -sS -X POST '${stack.webhookUrl}' \\
 
 Add ?wait=true to the URL to execute inline and get the outcome in the answer. Ctrl-C stops.
 `);
+
+/** With the Jira stand-in: the approval issue the sweep opens, decided as a Jira Automation rule would. */
+function jiraWalkthrough(): string {
+  if (stack.jira === undefined || stack.sim === undefined) return '';
+  const key = 'NET-101';
+  const decision = {
+    id: `${key}.1`,
+    action: 'accept',
+    target: { type: 'vpcep', serviceId: LOOP.serviceId },
+    endpoints: [LOOP.unknown.endpointId],
+    requestedBy: 'Alice Approver',
+    source: { system: 'jira', ref: key, url: `${stack.jira.url}/browse/${key}` },
+  };
+  const user = `${stack.env.JIRA_EMAIL}:${stack.env.JIRA_API_TOKEN}`;
+  return `That approval request also opens Jira issue ${key} on the stand-in. Approve it as a Jira Automation
+rule would; the outcome is then commented on ${key}, which moves to Done:
+
+curl -sS -X POST '${stack.webhookUrl}' \\
+  -H 'content-type: application/json' \\
+  -H 'authorization: Bearer ${stack.env.WEBHOOK_BEARER_TOKEN}' \\
+  -d '${JSON.stringify(decision)}'
+curl -sS -u '${user}' '${stack.jira.url}/rest/api/3/issue/${key}/comment'
+curl -sS -u '${user}' '${stack.jira.url}/rest/api/3/issue/${key}'
+
+`;
+}
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals) => {

@@ -267,7 +267,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // The notifier's subscription filters on sourceSystem, as serverless.yml's does.
         if (CHAT_SYSTEMS.includes(outcome.source?.system ?? ''))
           await notify(notifier, 'outcome-notifier', message.Body ?? '', write);
-        // And the ticket notifier's on the ticket systems, beside it.
+        // And the ticket notifier's on the ticket systems, beside it; its filter also wants
+        // eventType=decision.outcome, which approval requests (handled above) do not carry.
         if (TICKET_SYSTEMS.includes(outcome.source?.system ?? ''))
           await notify(ticketNotifier, 'ticket-notifier', message.Body ?? '', write);
         for (const waiter of waiters) if (waiter.match(outcome)) waiter.resolve(outcome);

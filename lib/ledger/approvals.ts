@@ -13,17 +13,11 @@
  * window: a vote from last month does not combine with one from today, and after the window the
  * connection can be voted on afresh.
  */
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import type { Action } from '../decision/schema.ts';
-import { VpcepApprovalError } from '../errors.ts';
 import { fromItem, type Item, toAttribute, toItem } from './attributes.ts';
+import { conditionalPut, ledgerCall } from './call.ts';
 import type { DynamoDbSender } from './dynamodb.ts';
 import { connectionPk, TTL_ATTRIBUTE } from './keys.ts';
 import { normalizeTarget } from './records.ts';
@@ -74,51 +68,30 @@ export function dynamoDbApprovalStore(options: ApprovalStoreOptions): ApprovalSt
   // TTL deletes lazily: an item past its expiresAt counts as absent.
   const absentOrExpired = `attribute_not_exists(pk) OR ${TTL_ATTRIBUTE} < :now`;
 
-  async function send<T>(what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw error;
-      throw new VpcepApprovalError('LEDGER_UNAVAILABLE', `ledger ${what} failed`, {
-        retryable: true,
-        statusCode: 503,
-        cause: error,
-      });
-    }
-  }
-
   /**
    * A conditional put: undefined when written, else the item that held it back — from the refusal
    * where DynamoDB returns it, read otherwise (emulators leave it out).
    */
   async function putOnce(what: string, item: Item): Promise<Item | undefined> {
-    try {
-      await send(what, () =>
-        client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: item,
-            ConditionExpression: absentOrExpired,
-            ExpressionAttributeValues: { ':now': toAttribute(nowSeconds()) },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      );
-      return undefined;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      if (error.Item !== undefined) return error.Item;
-      const read = await send(what, () =>
-        client.send(
-          new GetItemCommand({
-            TableName: tableName,
-            Key: { pk: item.pk as { S: string }, sk: item.sk as { S: string } },
-            ConsistentRead: true,
-          }),
-        ),
-      );
-      return read.Item ?? {};
-    }
+    const put = await conditionalPut(client, {
+      what,
+      tableName,
+      item,
+      condition: absentOrExpired,
+      values: { ':now': toAttribute(nowSeconds()) },
+    });
+    if (put.written) return undefined;
+    if (put.existing !== undefined) return put.existing;
+    const read = await ledgerCall(what, () =>
+      client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: { pk: item.pk as { S: string }, sk: item.sk as { S: string } },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return read.Item ?? {};
   }
 
   return {
@@ -140,7 +113,7 @@ export function dynamoDbApprovalStore(options: ApprovalStoreOptions): ApprovalSt
       const items: Item[] = [];
       let start: Item | undefined;
       do {
-        const page = await send('votes', () =>
+        const page = await ledgerCall('votes', () =>
           client.send(
             new QueryCommand({
               TableName: tableName,
@@ -183,7 +156,7 @@ export function dynamoDbApprovalStore(options: ApprovalStoreOptions): ApprovalSt
     },
 
     async releaseDecision(on) {
-      await send('releaseDecision', () =>
+      await ledgerCall('releaseDecision', () =>
         client.send(
           new DeleteItemCommand({
             TableName: tableName,

@@ -11,7 +11,7 @@ import {
   DeleteItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { VpcepApprovalError } from '../errors.ts';
+import { LedgerUnavailableError } from '../errors.ts';
 import type { DynamoDbSender } from './dynamodb.ts';
 import { DELIVERY_SK, deliveryPk } from './keys.ts';
 import type { DeliveryKey } from './ledger.ts';
@@ -39,11 +39,7 @@ export function dynamoDbDeliveryAnswers(options: {
     } catch (error) {
       // The record is gone (expired) or, for release, already settled: nothing left to do.
       if (error instanceof ConditionalCheckFailedException) return;
-      throw new VpcepApprovalError('LEDGER_UNAVAILABLE', `ledger ${what} failed`, {
-        retryable: true,
-        statusCode: 503,
-        cause: error,
-      });
+      throw new LedgerUnavailableError(what, error);
     }
   }
 

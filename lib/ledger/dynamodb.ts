@@ -8,13 +8,13 @@ import {
   DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
-  PutItemCommand,
   QueryCommand,
   type QueryCommandInput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ValidationError, VpcepApprovalError } from '../errors.ts';
 import { fromItem, type Item, toAttribute, toItem } from './attributes.ts';
+import { conditionalPut, ledgerCall } from './call.ts';
 import {
   connectionPk,
   DECISION_SK_PREFIX,
@@ -69,19 +69,6 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
   const clock = options.clock ?? (() => new Date());
   const requestTtlMs = options.requestTtlMs ?? 30 * DAY_MS;
 
-  async function send<T>(what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw error;
-      throw new VpcepApprovalError('LEDGER_UNAVAILABLE', `ledger ${what} failed`, {
-        retryable: true,
-        statusCode: 503,
-        cause: error,
-      });
-    }
-  }
-
   /**
    * A conditional put: `written`, or the item that held the condition back. DynamoDB returns that item
    * with the refusal (`ReturnValuesOnConditionCheckFailure`), saving a read; emulators that do not
@@ -93,27 +80,13 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
     condition: string,
     values?: Item,
   ): Promise<{ written: true } | { written: false; existing: Record<string, unknown> | undefined }> {
-    try {
-      await send(what, () =>
-        client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: item,
-            ConditionExpression: condition,
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            ...(values === undefined ? {} : { ExpressionAttributeValues: values }),
-          }),
-        ),
-      );
-      return { written: true };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { written: false, existing: error.Item === undefined ? undefined : fromItem(error.Item) };
-    }
+    const put = await conditionalPut(client, { what, tableName, item, condition, values });
+    if (put.written) return put;
+    return { written: false, existing: put.existing === undefined ? undefined : fromItem(put.existing) };
   }
 
   async function getItem(what: string, pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
-    const result = await send(what, () =>
+    const result = await ledgerCall(what, () =>
       client.send(
         new GetItemCommand({
           TableName: tableName,
@@ -130,7 +103,7 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
     const items: Item[] = [];
     let start: Item | undefined;
     do {
-      const page = await send('query', () =>
+      const page = await ledgerCall('query', () =>
         client.send(
           new QueryCommand({
             ...input,
@@ -266,7 +239,7 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
     async withdrawApprovalRequest(targetText, endpointId, raisedAt) {
       const target = normalizeTarget(targetText);
       try {
-        await send('withdrawApprovalRequest', () =>
+        await ledgerCall('withdrawApprovalRequest', () =>
           client.send(
             new DeleteItemCommand({
               TableName: tableName,
@@ -287,7 +260,7 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
     async claimReminder(targetText, endpointId, nextRemindAt) {
       const target = normalizeTarget(targetText);
       try {
-        const result = await send('claimReminder', () =>
+        const result = await ledgerCall('claimReminder', () =>
           client.send(
             new UpdateItemCommand({
               TableName: tableName,

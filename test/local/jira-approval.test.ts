@@ -1,59 +1,37 @@
 /**
  * The Jira approval path on the local stack, end to end: a pending connection on the simulator, the
- * sweep's approval request opening an issue on the Jira stand-in (its key in the ledger), the decision
- * a Jira Automation rule sends when someone approves the issue, and the outcome written back on that
- * issue by the ticket notifier: the comment, and the issue moved to Done.
+ * sweeper function's approval request opening an issue on the Jira stand-in (its key in the ledger),
+ * the decision a Jira Automation rule sends when someone approves the issue, and the outcome written
+ * back on that issue by the ticket notifier: the comment, and the issue moved to Done.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lib/config.ts';
+import { createSweeperHandler } from '../../functions/approval-sweeper.ts';
 import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
-import { parseRules } from '../../lib/rules/schema.ts';
-import { createRuntime, type Runtime } from '../../lib/runtime.ts';
-import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
-import { sweep } from '../../lib/sweeper/sweep.ts';
-import { approvalIssueRaiserFor } from '../../lib/tickets/approval-issue-raiser.ts';
-import { loadJiraApprovalConfig } from '../../lib/tickets/config.ts';
+import { localContext } from '../../local/lambda-context.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
 import { post, seedService } from '../helpers/stack.ts';
 
 let stack: LocalStack;
-let dynamo: LocalDynamo;
-let runtime: Runtime;
 
 beforeAll(async () => {
-  [stack, dynamo] = await Promise.all([
-    startLocalStack({ port: 0, write: () => undefined }),
-    startDynalite(),
-  ]);
-  runtime = await createRuntime(loadConfig(stack.env));
+  stack = await startLocalStack({ port: 0, write: () => undefined });
 }, 60_000);
 afterAll(async () => {
-  await Promise.all([stack?.stop(), dynamo?.close(), runtime?.close()]);
+  await stack?.stop();
 });
 
-/** The sweep as the sweeper runs it, with the Jira raiser as its approval request. */
-async function sweepWithJira(target: string) {
-  const { jira } = loadJiraApprovalConfig(stack.env);
-  if (jira === undefined) throw new Error('the local stack configures an approval project');
-  const ledger = dynamoDbLedger({ client: dynamo.client(), tableName: dynamo.tableName });
-  const raise = approvalIssueRaiserFor(jira, { ledger, clock: () => new Date() });
-  const report = await sweep([target], {
-    listPending: huaweiListing({
-      client: runtime.client,
-      huawei: loadConfig(stack.env).huawei,
-      deadlineMs: 10_000,
-    }),
-    ledger,
-    rules: parseRules(JSON.stringify({ targets: { [target]: { approvers: { slack: ['U0123ABCD'] } } } })),
-    enqueue: async () => undefined,
-    raiseApprovalRequest: async (event) => {
-      await raise(event);
+/** One run of the sweeper function over `target`, whose rules ask people about every connection. */
+async function sweepOnce(target: string) {
+  const sweeper = createSweeperHandler(
+    {
+      ...stack.env,
+      AWS_LAMBDA_FUNCTION_NAME: 'approval-sweeper',
+      VPCEP_APPROVAL_WATCH_TARGETS: target,
+      VPCEP_APPROVAL_RULES: JSON.stringify({ targets: { [target]: {} } }),
     },
-    clock: () => new Date(),
-    reminderIntervalMs: 60 * 60 * 1000,
-  });
-  return { report, ledger };
+    stack.overrides,
+  );
+  return sweeper({}, localContext('approval-sweeper', 120_000));
 }
 
 describe('the local stack: a Jira approval issue decides a pending connection', () => {
@@ -63,9 +41,15 @@ describe('the local stack: a Jira approval issue decides a pending connection', 
     const { serviceId, endpoints } = seedService(stack);
     const target = `vpcep:${serviceId}`;
 
-    const { report, ledger } = await sweepWithJira(target);
-    expect(report.errors).toEqual([]);
+    const summary = await sweepOnce(target);
+    expect(summary).toMatchObject({ requested: 1, errors: [] });
+    const ledger = dynamoDbLedger({ client: stack.ledger.client, tableName: stack.ledger.tableName });
     const key = (await ledger.approvalIssue(target, endpoints[0] as string, 'jira'))?.key;
+    // A second sweep finds the request raised: no second issue.
+    await sweepOnce(target);
+    expect(
+      jira.created.filter((c) => JSON.stringify(c.properties).includes(endpoints[0] as string)),
+    ).toHaveLength(1);
     const issue = jira.created.find((c) => c.key === key);
     expect(issue?.fields).toMatchObject({ project: { key: 'NET' }, labels: ['vpcep-approval'] });
     const properties = (issue?.properties ?? []) as Array<{ value: Record<string, string> }>;

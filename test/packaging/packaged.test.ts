@@ -188,7 +188,10 @@ describe('serverless package', () => {
       .filter((r) => r.Type === 'AWS::SNS::Subscription')
       .map((r) => r.Properties.FilterPolicy);
     expect(filters).toContainEqual({ sourceSystem: ['slack', 'feishu', 'lark'] });
-    expect(filters).toContainEqual({ sourceSystem: ['jira', 'jsm', 'servicenow'] });
+    expect(filters).toContainEqual({
+      eventType: ['decision.outcome'],
+      sourceSystem: ['jira', 'jsm', 'servicenow'],
+    });
 
     // Outcomes carry people's addresses: the topic is KMS-encrypted, its publishers may use the key
     // through SNS, and every queue is encrypted at rest.
