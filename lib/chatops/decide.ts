@@ -23,6 +23,11 @@ export type ChatRequest = {
   requestKey: string;
   /** Where the outcome goes back to: the notifier reads it from the outcome's `source` (signed here). */
   source: Omit<Source, 'signature'>;
+  /**
+   * When the request was made, as the platform vouches for it (Slack's signed request timestamp,
+   * Feishu's event `create_time`): the decision's `decidedAt`, which orders it against other decisions.
+   */
+  receivedAt?: Date;
 };
 
 export type ChatDeps = {
@@ -106,6 +111,7 @@ export async function handleChatCommand(
       reason: command.reason ?? `requested in ${request.platform} by ${request.user}`,
       requestedBy,
       source: { ...request.source, signature },
+      ...(request.receivedAt === undefined ? {} : { decidedAt: request.receivedAt.toISOString() }),
     },
     deps,
   );

@@ -125,6 +125,7 @@ async function messageCommand(
       user,
       requestKey: eventId,
       source: { system: deps.system, ref: `message:${message.message_id}` },
+      ...eventTime(event),
     },
     deps,
   );
@@ -153,6 +154,7 @@ async function cardAction(
       user,
       requestKey: eventId,
       source: { system: deps.system, ref: `card:${messageId}` },
+      ...eventTime(event),
     },
     deps,
   );
@@ -160,6 +162,12 @@ async function cardAction(
   return json(200, {
     toast: { type: ok ? 'success' : 'error', content: 'text' in reply ? reply.text : 'Done' },
   });
+}
+
+/** The event's `create_time` (signed with the body): when the user asked. */
+function eventTime(event: FeishuEvent): { receivedAt?: Date } {
+  const ms = Number(event.header?.create_time);
+  return Number.isFinite(ms) && ms > 0 ? { receivedAt: new Date(ms) } : {};
 }
 
 /** A bounded set of recently seen ids (oldest forgotten first). */

@@ -27,7 +27,13 @@ export const FeishuEventSchema = z.looseObject({
   token: z.optional(text),
   uuid: z.optional(text),
   header: z.optional(
-    z.looseObject({ event_id: z.optional(text), event_type: z.optional(text), token: z.optional(text) }),
+    z.looseObject({
+      event_id: z.optional(text),
+      event_type: z.optional(text),
+      token: z.optional(text),
+      /** Milliseconds since the epoch, as a string: when the event happened. */
+      create_time: z.optional(text),
+    }),
   ),
   event: z.optional(
     z.looseObject({

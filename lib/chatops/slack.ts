@@ -51,7 +51,10 @@ export async function handleSlackRequest(request: HttpRequest, given: SlackDeps)
   }
   const form = new URLSearchParams(request.body.toString('utf8'));
   const payload = form.get('payload');
-  const work = () => (payload === null ? slashCommand(form, deps) : buttonPress(payload, deps, logger));
+  // Signed with the body, and checked against the clock above: when the user asked.
+  const receivedAt = new Date(Number(request.headers['x-slack-request-timestamp']) * 1000);
+  const work = () =>
+    payload === null ? slashCommand(form, deps, receivedAt) : buttonPress(payload, deps, logger, receivedAt);
   const triggerId =
     payload === null ? form.get('trigger_id') : parseJsonAs(SlackBlockActionsSchema, payload)?.trigger_id;
   if (deps.delivery === undefined || triggerId == null) return work();
@@ -64,7 +67,11 @@ export async function handleSlackRequest(request: HttpRequest, given: SlackDeps)
 
 const AnswerSchema = z.object({ statusCode: z.number(), body: z.optional(z.unknown()) });
 
-async function slashCommand(form: URLSearchParams, deps: ConfiguredSlackDeps): Promise<HttpResponse> {
+async function slashCommand(
+  form: URLSearchParams,
+  deps: ConfiguredSlackDeps,
+  receivedAt: Date,
+): Promise<HttpResponse> {
   const user = form.get('user_id');
   const triggerId = form.get('trigger_id');
   const responseUrl = form.get('response_url');
@@ -81,13 +88,19 @@ async function slashCommand(form: URLSearchParams, deps: ConfiguredSlackDeps): P
         ref: `${form.get('team_id') ?? ''}/${form.get('channel_id') ?? ''}`,
         url: responseUrl,
       },
+      receivedAt,
     },
     deps,
   );
   return json(200, slackReply(reply));
 }
 
-async function buttonPress(raw: string, deps: ConfiguredSlackDeps, logger: Logger): Promise<HttpResponse> {
+async function buttonPress(
+  raw: string,
+  deps: ConfiguredSlackDeps,
+  logger: Logger,
+  receivedAt: Date,
+): Promise<HttpResponse> {
   const payload = parseJsonAs(SlackBlockActionsSchema, raw);
   const value =
     payload === undefined ? undefined : parseJsonAs(ButtonValueSchema, payload.actions[0]?.value ?? '');
@@ -107,6 +120,7 @@ async function buttonPress(raw: string, deps: ConfiguredSlackDeps, logger: Logge
         ref: `${payload.team?.id ?? ''}/${payload.channel?.id ?? ''}`,
         url: payload.response_url,
       },
+      receivedAt,
     },
     deps,
   );

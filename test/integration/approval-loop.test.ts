@@ -289,6 +289,7 @@ describe('two-person approval through the chat functions', () => {
       createSlackHandler(env, stack.overrides),
     ];
     const base = await fixture('http-api-post-decisions.json');
+    const signedAt = new Map<string, string>();
     const click = (user: string, triggerId: string) => {
       const signed = signedSlack(
         buttonPress(
@@ -300,6 +301,7 @@ describe('two-person approval through the chat functions', () => {
           },
         ),
       );
+      signedAt.set(user, signed.headers['x-slack-request-timestamp']);
       return {
         ...base,
         rawPath: '/chatops/slack',
@@ -329,6 +331,8 @@ describe('two-person approval through the chat functions', () => {
         (o) => o.target?.type === 'vpcep' && o.results[0]?.endpointId === endpointId,
       );
       expect(outcome).toMatchObject({ status: 'succeeded', requestedBy: 'slack:U0BOB' });
+      // Dated by the time Slack signed Bob's click with, not by when the worker got to it.
+      expect(outcome.decidedAt).toBe(new Date(Number(signedAt.get('U0BOB')) * 1000).toISOString());
       expect(outcome.reason).toContain('approved by slack:U0ALICE and slack:U0BOB');
       expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, endpointId)?.status).toBe('accepted');
     } finally {
