@@ -6,7 +6,6 @@
  */
 import type { Target } from '../decision/schema.ts';
 import { targetFromKey, targetKey } from '../decision/schema.ts';
-import { RULE } from '../rules/evaluate.ts';
 import type { ApprovalRequestEvent } from '../sweeper/sweep.ts';
 import { code, oneLine, paragraph, strong, type TicketDocument, text } from './document.ts';
 import type { JiraClient } from './jira.ts';
@@ -18,20 +17,21 @@ export type PendingConnection = {
   consumerAccount?: string;
   /** When the connection was requested (ISO 8601). */
   requestedAt: string;
-  /** Whether the consumer account is whitelisted (on the target's autoAccept list). */
-  whitelisted: boolean;
+  /** Whether the consumer account is on the endpoint service's whitelist; undefined when unknown. */
+  whitelisted: boolean | undefined;
   /** Why people are asked, in the rules' words. */
   reason?: string;
 };
 
 /**
- * The pending connection of the sweep's approval request. The account is whitelisted exactly when the
- * rule that asked is `maxConnectionsPerAccount`: an autoAccept-listed account under its limit is
- * accepted without asking, and one not listed is asked by `askPeople`. Undefined for a target key
- * that does not read back.
+ * The pending connection of the sweep's approval request, whitelisted as the sweep read the service's
+ * whitelist (unknown when it could not be read). Undefined for a target key that does not read back.
  */
 export function pendingFromApprovalRequest(
-  event: Pick<ApprovalRequestEvent, 'target' | 'endpointId' | 'domainId' | 'createdAt' | 'rule' | 'reason'>,
+  event: Pick<
+    ApprovalRequestEvent,
+    'target' | 'endpointId' | 'domainId' | 'createdAt' | 'whitelisted' | 'reason'
+  >,
   raisedAt: Date,
 ): PendingConnection | undefined {
   const target = targetFromKey(event.target);
@@ -40,7 +40,7 @@ export function pendingFromApprovalRequest(
     target,
     endpointId: event.endpointId,
     requestedAt: event.createdAt ?? raisedAt.toISOString(),
-    whitelisted: event.rule === RULE.maxConnectionsPerAccount,
+    whitelisted: event.whitelisted,
     reason: event.reason,
   };
   if (event.domainId !== undefined) connection.consumerAccount = event.domainId;
@@ -88,7 +88,7 @@ export function approvalProperty(c: PendingConnection) {
     endpointId: c.endpointId,
     consumerAccount: c.consumerAccount ?? null,
     requestedAt: c.requestedAt,
-    whitelisted: c.whitelisted,
+    whitelisted: c.whitelisted ?? null,
   };
 }
 
@@ -112,9 +112,11 @@ export function approvalDescription(c: PendingConnection): TicketDocument {
         [text(`Requested at: ${oneLine(c.requestedAt, 40)}`)],
         [
           text(
-            c.whitelisted
-              ? 'Whitelisted: yes — the account is on the autoAccept list, but at its connection limit'
-              : 'Whitelisted: no — the account is not on the autoAccept list',
+            c.whitelisted === undefined
+              ? "Whitelisted: unknown — the service's whitelist could not be read"
+              : c.whitelisted
+                ? "Whitelisted: yes — the account is on the endpoint service's whitelist"
+                : "Whitelisted: no — the account is not on the endpoint service's whitelist",
           ),
         ],
         ...(c.reason === undefined ? [] : [[text(`Why asked: ${oneLine(c.reason, 500)}`)]]),

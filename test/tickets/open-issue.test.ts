@@ -4,6 +4,7 @@ import { DEFAULT_RETRY, fetchSend } from '../../lib/tickets/http.ts';
 import { createJiraClient } from '../../lib/tickets/jira.ts';
 import {
   APPROVAL_LABEL,
+  approvalDescription,
   openApprovalIssue,
   type PendingConnection,
   pendingFromApprovalRequest,
@@ -121,7 +122,7 @@ describe('openApprovalIssue', () => {
     expect(fields.summary).toContain('from an unknown account');
   });
 
-  it('opens the issue of a sweep approval request, whitelisted when the trusted account is at its limit', async () => {
+  it('opens the issue of a sweep approval request, whitelisted as the sweep read the service whitelist', async () => {
     jira = await startJira({ flavour: 'cloud', issues: [] });
     const { client, approval } = jiraOf({
       JIRA_BASE_URL: jira.url,
@@ -134,7 +135,7 @@ describe('openApprovalIssue', () => {
       target: `apig:${INSTANCE_ID}`,
       endpointId: ENDPOINT_ID,
       domainId: '0a1b2c3d4e5f67890a1b2c3d4e5f6789',
-      rule: 'maxConnectionsPerAccount' as const,
+      whitelisted: true,
       reason: 'account 0a1b… already holds 3 accepted connections (limit 3)',
     };
     const raisedAt = new Date('2026-11-26T10:00:00Z');
@@ -153,7 +154,11 @@ describe('openApprovalIssue', () => {
     expect(description).toContain('Whitelisted: yes');
     expect(description).toContain('Requested at: 2026-11-26T10:00:00.000Z');
     expect(description).toContain('Why asked: account 0a1b… already holds 3 accepted connections (limit 3)');
-    expect(pendingFromApprovalRequest({ ...event, rule: 'askPeople' }, raisedAt)?.whitelisted).toBe(false);
+    expect(pendingFromApprovalRequest({ ...event, whitelisted: false }, raisedAt)?.whitelisted).toBe(false);
+    const unknown = pendingFromApprovalRequest({ ...event, whitelisted: undefined }, raisedAt);
+    expect(unknown?.whitelisted).toBeUndefined();
+    if (unknown === undefined) throw new Error('expected a connection');
+    expect(JSON.stringify(approvalDescription(unknown))).toContain('Whitelisted: unknown');
     expect(pendingFromApprovalRequest({ ...event, target: 'apig:nope' }, raisedAt)).toBeUndefined();
   });
 });
