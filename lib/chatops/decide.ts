@@ -110,6 +110,7 @@ export async function handleChatCommand(
       endpoints: command.endpoints,
       reason: command.reason ?? `requested in ${request.platform} by ${request.user}`,
       requestedBy,
+      approvedBy: [requestedBy],
       source: { ...request.source, signature },
       ...(request.receivedAt === undefined ? {} : { decidedAt: request.receivedAt.toISOString() }),
     },
@@ -182,6 +183,7 @@ async function approve(
           await deps.queue.enqueue({
             ...decision,
             reason: `${decision.reason ?? 'approved in chat'}; approved by ${approvedBy.join(' and ')}`,
+            approvedBy,
           });
         },
       },

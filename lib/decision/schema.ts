@@ -85,6 +85,16 @@ export const DecisionSchema = z.strictObject({
   endpoints: EndpointsSchema,
   reason: z.optional(text(0, 1024)),
   requestedBy: z.optional(text(1, 256)),
+  /**
+   * Who approved it, when that is not who asked: the chat functions set it (`slack:<user>`,
+   * `feishu:<open_id>`; both approvers of a two-person approval). A webhook sender may set it; the
+   * webhook does not verify it. Rule decisions have none: `requestedBy: "rule:<name>"` says it.
+   */
+  approvedBy: z.optional(
+    z
+      .array(text(1, 256))
+      .check(z.minLength(1, 'must name at least one approver'), z.maxLength(10, 'must name at most 10 approvers')),
+  ),
   source: z.optional(SourceSchema),
   /**
    * When it was decided; orders it against the other decisions on the same connections. Unset: the time

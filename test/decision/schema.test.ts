@@ -117,6 +117,26 @@ describe('parseDecision', () => {
     ]);
   });
 
+  it('takes approvedBy as 1..10 non-empty names of at most 256 characters, and names a bad one', () => {
+    const good = parseDecision(aDecision({ approvedBy: ['slack:U0ALICE', 'feishu:ou_bob'] }));
+    expect(good.ok && good.decision.approvedBy).toEqual(['slack:U0ALICE', 'feishu:ou_bob']);
+      false,
+    );
+    expect(issuesOf(aDecision({ approvedBy: [] }))).toEqual([
+      { path: 'approvedBy', message: 'must name at least one approver' },
+    ]);
+    expect(issuesOf(aDecision({ approvedBy: Array.from({ length: 11 }, (_, i) => `slack:U${i}`) }))).toEqual([
+      { path: 'approvedBy', message: 'must name at most 10 approvers' },
+    ]);
+    expect(issuesOf(aDecision({ approvedBy: ['slack:U1', ''] })).map((i) => i.path)).toEqual([
+      'approvedBy[1]',
+    ]);
+    expect(issuesOf(aDecision({ approvedBy: ['u'.repeat(257)] })).map((i) => i.path)).toEqual([
+      'approvedBy[0]',
+    ]);
+    expect(issuesOf(aDecision({ approvedBy: 'slack:U1' })).map((i) => i.path)).toEqual(['approvedBy']);
+  });
+
   it('reports malformed JSON as an issue rather than throwing', () => {
     const result = parseDecisionJson('{"id": ');
     expect(result.ok).toBe(false);

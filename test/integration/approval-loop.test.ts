@@ -10,6 +10,7 @@ import { createSweeperHandler } from '../../functions/approval-sweeper.ts';
 import { createSlackHandler } from '../../functions/chatops-slack.ts';
 import { createWebhookHandler } from '../../functions/decision-webhook.ts';
 import { createWorkerHandler } from '../../functions/decision-worker.ts';
+import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { DEMO } from '../../simulator/main.ts';
@@ -334,6 +335,16 @@ describe('two-person approval through the chat functions', () => {
       // Dated by the time Slack signed Bob's click with, not by when the worker got to it.
       expect(outcome.decidedAt).toBe(new Date(Number(signedAt.get('U0BOB')) * 1000).toISOString());
       expect(outcome.reason).toContain('approved by slack:U0ALICE and slack:U0BOB');
+      expect(outcome.approvedBy).toEqual(['slack:U0ALICE', 'slack:U0BOB']);
+      // The ledger's audit trail names both approvers, not only the one whose click queued it.
+      const ledger = dynamoDbLedger({ client: stack.ledger.client, tableName: stack.ledger.tableName });
+      expect(await ledger.history(`vpcep:${serviceId}`, { endpointId })).toEqual([
+        expect.objectContaining({
+          action: 'accept',
+          requestedBy: 'slack:U0BOB',
+          approvedBy: ['slack:U0ALICE', 'slack:U0BOB'],
+        }),
+      ]);
       expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, endpointId)?.status).toBe('accepted');
     } finally {
       await slackApi.close();
