@@ -120,8 +120,6 @@ describe('parseDecision', () => {
   it('takes approvedBy as 1..10 non-empty names of at most 256 characters, and names a bad one', () => {
     const good = parseDecision(aDecision({ approvedBy: ['slack:U0ALICE', 'feishu:ou_bob'] }));
     expect(good.ok && good.decision.approvedBy).toEqual(['slack:U0ALICE', 'feishu:ou_bob']);
-      false,
-    );
     expect(issuesOf(aDecision({ approvedBy: [] }))).toEqual([
       { path: 'approvedBy', message: 'must name at least one approver' },
     ]);
