@@ -132,7 +132,9 @@ describe('parseDecision', () => {
     expect(issuesOf(aDecision({ approvedBy: ['u'.repeat(257)] })).map((i) => i.path)).toEqual([
       'approvedBy[0]',
     ]);
-    expect(issuesOf(aDecision({ approvedBy: 'slack:U1' })).map((i) => i.path)).toEqual(['approvedBy']);
+    expect(issuesOf(aDecision({ approvedBy: 'slack:U1' as never })).map((i) => i.path)).toEqual([
+      'approvedBy',
+    ]);
   });
 
   it('reports malformed JSON as an issue rather than throwing', () => {
