@@ -118,7 +118,8 @@ export function overallStatus(
 export function decisionEcho(
   decision: Decision,
 ): Pick<Outcome, 'reason' | 'requestedBy' | 'approvedBy' | 'source' | 'decidedAt' | 'expiresAt'> {
-  const echo: Pick<Outcome, 'reason' | 'requestedBy' | 'approvedBy' | 'source' | 'decidedAt' | 'expiresAt'> = {};
+  const echo: Pick<Outcome, 'reason' | 'requestedBy' | 'approvedBy' | 'source' | 'decidedAt' | 'expiresAt'> =
+    {};
   if (decision.reason !== undefined) echo.reason = decision.reason;
   if (decision.requestedBy !== undefined) echo.requestedBy = decision.requestedBy;
   if (decision.approvedBy !== undefined) echo.approvedBy = [...decision.approvedBy];

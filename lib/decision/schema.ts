@@ -93,7 +93,10 @@ export const DecisionSchema = z.strictObject({
   approvedBy: z.optional(
     z
       .array(text(1, 256))
-      .check(z.minLength(1, 'must name at least one approver'), z.maxLength(10, 'must name at most 10 approvers')),
+      .check(
+        z.minLength(1, 'must name at least one approver'),
+        z.maxLength(10, 'must name at most 10 approvers'),
+      ),
   ),
   source: z.optional(SourceSchema),
   /**
