@@ -181,6 +181,7 @@ async function approve(
         async enqueue(_approval, approvedBy) {
           await deps.queue.enqueue({
             ...decision,
+            approvedBy,
             reason: `${decision.reason ?? 'approved in chat'}; approved by ${approvedBy.join(' and ')}`,
           });
         },

@@ -65,6 +65,7 @@ export const OutcomeSchema = z.strictObject({
   results: z.array(EndpointResultSchema),
   reason: z.optional(z.string()),
   requestedBy: z.optional(z.string()),
+  approvedBy: z.optional(z.array(z.string())),
   source: z.optional(SourceSchema),
   /** The decision's `decidedAt` and `expiresAt` when it carried them. */
   decidedAt: z.optional(z.string()),
@@ -116,10 +117,12 @@ export function overallStatus(
 /** The fields every outcome of a valid decision repeats from it. */
 export function decisionEcho(
   decision: Decision,
-): Pick<Outcome, 'reason' | 'requestedBy' | 'source' | 'decidedAt' | 'expiresAt'> {
-  const echo: Pick<Outcome, 'reason' | 'requestedBy' | 'source' | 'decidedAt' | 'expiresAt'> = {};
+): Pick<Outcome, 'reason' | 'requestedBy' | 'approvedBy' | 'source' | 'decidedAt' | 'expiresAt'> {
+  const echo: Pick<Outcome, 'reason' | 'requestedBy' | 'approvedBy' | 'source' | 'decidedAt' | 'expiresAt'> =
+    {};
   if (decision.reason !== undefined) echo.reason = decision.reason;
   if (decision.requestedBy !== undefined) echo.requestedBy = decision.requestedBy;
+  if (decision.approvedBy !== undefined) echo.approvedBy = decision.approvedBy;
   if (decision.source !== undefined) echo.source = decision.source;
   if (decision.decidedAt !== undefined) echo.decidedAt = decision.decidedAt;
   if (decision.expiresAt !== undefined) echo.expiresAt = decision.expiresAt;

@@ -85,6 +85,11 @@ export const DecisionSchema = z.strictObject({
   endpoints: EndpointsSchema,
   reason: z.optional(text(0, 1024)),
   requestedBy: z.optional(text(1, 256)),
+  /**
+   * Who approved it, when people other than the requester did (the chat functions' two-person
+   * approval sets both approvers). Taken as the sender states it and recorded in the ledger.
+   */
+  approvedBy: z.optional(z.array(text(1, 256)).check(z.minLength(1), z.maxLength(10))),
   source: z.optional(SourceSchema),
   /**
    * When it was decided; orders it against the other decisions on the same connections. Unset: the time

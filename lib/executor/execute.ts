@@ -133,7 +133,7 @@ export async function executeDecision(
       const context = {
         decision,
         decidedAt: verdict.decidedAt,
-        approvedBy: options.approvedBy ?? [],
+        approvedBy: options.approvedBy ?? decision.approvedBy ?? [],
         results: acted,
         requestIds: byEndpoint,
         now: clock(),

@@ -119,8 +119,14 @@ describe('createGovernor', () => {
     const governor = createGovernor({ maxConcurrency: 1, initialConcurrency: 1 }, clock);
     const order: string[] = [];
     const first = await governor.acquire(10_000);
-    const second = governor.acquire(10_000).then((p) => (order.push('second'), p));
-    const third = governor.acquire(10_000).then((p) => (order.push('third'), p));
+    const second = governor.acquire(10_000).then((p) => {
+      order.push('second');
+      return p;
+    });
+    const third = governor.acquire(10_000).then((p) => {
+      order.push('third');
+      return p;
+    });
     await clock.advance(10);
     expect(order).toEqual([]);
     first?.release('ok');

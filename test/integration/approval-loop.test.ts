@@ -10,6 +10,7 @@ import { createSweeperHandler } from '../../functions/approval-sweeper.ts';
 import { createSlackHandler } from '../../functions/chatops-slack.ts';
 import { createWebhookHandler } from '../../functions/decision-webhook.ts';
 import { createWorkerHandler } from '../../functions/decision-worker.ts';
+import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { DEMO } from '../../simulator/main.ts';
@@ -330,7 +331,21 @@ describe('two-person approval through the chat functions', () => {
       const outcome = await stack.waitForOutcome(
         (o) => o.target?.type === 'vpcep' && o.results[0]?.endpointId === endpointId,
       );
-      expect(outcome).toMatchObject({ status: 'succeeded', requestedBy: 'slack:U0BOB' });
+      expect(outcome).toMatchObject({
+        status: 'succeeded',
+        requestedBy: 'slack:U0BOB',
+        approvedBy: ['slack:U0ALICE', 'slack:U0BOB'],
+      });
+      // Who approved is on record, and written onto the connection itself.
+      const ledger = dynamoDbLedger({ client: stack.ledger.client, tableName: stack.ledger.tableName });
+      const [applied] = await ledger.history(target, { endpointId });
+      expect(applied).toMatchObject({
+        decisionId: outcome.decisionId,
+        approvedBy: ['slack:U0ALICE', 'slack:U0BOB'],
+      });
+      expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, endpointId)?.description).toContain(
+        'slack:U0ALICE',
+      );
       // Dated by the time Slack signed Bob's click with, not by when the worker got to it.
       expect(outcome.decidedAt).toBe(new Date(Number(signedAt.get('U0BOB')) * 1000).toISOString());
       expect(outcome.reason).toContain('approved by slack:U0ALICE and slack:U0BOB');
