@@ -7,7 +7,6 @@
  */
 import type { Action } from '../decision/schema.ts';
 import { VpcepApprovalError } from '../errors.ts';
-import { RULE } from '../rules/evaluate.ts';
 import type { ApprovalRequestEvent } from '../sweeper/sweep.ts';
 import type { ButtonValue } from './payloads.ts';
 
