@@ -1,10 +1,9 @@
 /**
  * Each packaged function from a cold process: zip size, module init, and first-event latency (init +
  * one decision against the simulator + the outcome published to SNS on fauxqs), beside a peer handler
- * on the official Huawei SDK core and the SNS client doing the same work, bundled the same way. Ours
- * run as deployed, which is more work than the peer's: the ledger on dynalite (the connection's last
- * decision read, the applied one recorded; the DynamoDB client loaded at first use) and the provenance
- * description written to the connection (one more Huawei call).
+ * on the official Huawei SDK core and the AWS SDK's DynamoDB and SNS clients doing the same work,
+ * bundled the same way: both read each connection's last decision from the ledger table (dynalite),
+ * read the status, act, write the provenance description, record the applied decision and publish.
  * Times are in-process, from the start of the handler's import to the end of its first event.
  */
 import { randomUUID } from 'node:crypto';
@@ -99,7 +98,7 @@ export async function functionColdStart(): Promise<string> {
             lines.push(target(`${bundle.name}: zip ≤ 1 MB (${kib(zip)})`, zip <= 1024 * 1024));
         }
         rows.push([
-          'peer (SDK core + SNS)',
+          'peer (SDK core + DynamoDB + SNS)',
           `${kib(await dirSize(dirname(peerFile)))} unzipped`,
           ms(peer.initMs),
           ms(peer.firstEventMs),

@@ -1,12 +1,16 @@
 /**
- * The peer Lambda handler: the same work as our worker for an SQS event (read the status, accept or
- * reject, write who decided into the changed connections' descriptions, publish the outcome to SNS), written on the official Huawei SDK core and the SNS client the
- * way their examples do. Bundled with the same esbuild settings as our functions.
+ * The peer Lambda handler: the same work as our worker for an SQS event (read each connection's last
+ * decision from the ledger table, read the status, accept or reject, write who decided into the
+ * changed connections' descriptions, record the applied decision in the ledger, publish the outcome to
+ * SNS), written on the official Huawei SDK core and the AWS SDK's DynamoDB and SNS clients the way their
+ * examples do: one awaited call after another. Bundled with the same esbuild settings as our functions.
  */
+import { DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { peerClient } from './vpcep-client.ts';
 
 const sns = new SNSClient({});
+const dynamodb = new DynamoDBClient({});
 const env = process.env;
 const client = peerClient(
   env.HUAWEICLOUD_VPCEP_ENDPOINT ?? '',
@@ -26,6 +30,23 @@ export async function handler(event: { Records: Array<{ messageId: string; body:
   for (const record of event.Records) {
     const decision = JSON.parse(record.body) as Decision;
     const wanted = decision.action === 'accept' ? 'accepted' : 'rejected';
+    const decidedAt = new Date().toISOString();
+    const target = `vpcep:${decision.target.serviceId}`;
+    for (const endpoint of decision.endpoints) {
+      // The connection's newest applied decision, as our ledger keeps it (lib/ledger/keys.ts).
+      await dynamodb.send(
+        new QueryCommand({
+          TableName: env.LEDGER_TABLE_NAME,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          ExpressionAttributeValues: {
+            ':pk': { S: `CONN#${target}#${endpoint}` },
+            ':sk': { S: 'DECISION#' },
+          },
+          ScanIndexForward: false,
+          Limit: 1,
+        }),
+      );
+    }
     const list = await client.listServiceConnections(decision.target.serviceId, { limit: 1000, offset: 0 });
     const results = [];
     for (const endpoint of decision.endpoints) {
@@ -45,6 +66,20 @@ export async function handler(event: { Records: Array<{ messageId: string; body:
       await client.updateConnectionsDescription(
         decision.target.serviceId,
         changed.map((id) => ({ id, description: `${decision.action} (decision ${decision.id})` })),
+      );
+    for (const endpoint of changed)
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: env.LEDGER_TABLE_NAME,
+          Item: {
+            pk: { S: `CONN#${target}#${endpoint}` },
+            sk: { S: `DECISION#${decidedAt}#${decision.id}` },
+            decisionId: { S: decision.id },
+            action: { S: decision.action },
+            decidedAt: { S: decidedAt },
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
     const status = results.every((r) => r.status === wanted) ? 'succeeded' : 'failed';
     await sns.send(

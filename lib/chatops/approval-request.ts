@@ -7,7 +7,6 @@
  */
 import type { Action } from '../decision/schema.ts';
 import { VpcepApprovalError } from '../errors.ts';
-import { RULE } from '../rules/evaluate.ts';
 import type { ApprovalRequestEvent } from '../sweeper/sweep.ts';
 import type { ButtonValue } from './payloads.ts';
 
@@ -20,12 +19,10 @@ export type ApprovalFacts = {
   /** When the connection was requested, as Huawei reported it, or `unknown`. */
   requestedAt: string;
   /**
-   * On the target's autoAccept list: exactly when the rule that asked is `maxConnectionsPerAccount`
-   * (an autoAccept-listed account under its limit is accepted without asking).
+   * On the endpoint service's whitelist in Huawei Cloud (who may create endpoints at all); undefined
+   * when the sweep could not read it. The rule line says why people are asked.
    */
-  whitelisted: boolean;
-  /** On the target's whitelist in Huawei Cloud (who may create endpoints at all), when it was read. */
-  onServiceWhitelist: boolean | undefined;
+  whitelisted: boolean | undefined;
   rule: string;
   reason: string;
   approvalsRequired: number;
@@ -38,8 +35,7 @@ export function approvalFacts(event: ApprovalRequestEvent): ApprovalFacts {
     endpointId: event.endpointId,
     consumer: event.domainId ?? 'unknown',
     requestedAt: event.createdAt ?? 'unknown',
-    whitelisted: event.rule === RULE.maxConnectionsPerAccount,
-    onServiceWhitelist: event.whitelisted,
+    whitelisted: event.whitelisted,
     rule: event.rule,
     reason: event.reason,
     approvalsRequired: event.approvalsRequired,
@@ -65,11 +61,7 @@ export function approvalLines(facts: ApprovalFacts): Array<[string, string]> {
     ['Endpoint', facts.endpointId],
     ['Consumer account', facts.consumer],
     ['Requested at', facts.requestedAt],
-    ['Whitelisted', facts.whitelisted ? 'yes (on autoAccept, but at its connection limit)' : 'no'],
-    [
-      'On the service whitelist',
-      facts.onServiceWhitelist === undefined ? 'unknown' : facts.onServiceWhitelist ? 'yes' : 'no',
-    ],
+    ['Whitelisted', facts.whitelisted === undefined ? 'unknown' : facts.whitelisted ? 'yes' : 'no'],
     ['Rule', `${facts.rule}: ${facts.reason}`],
     ...(facts.approvalsRequired > 1
       ? [['Approvals needed', `${facts.approvalsRequired} different approvers to accept`] as [string, string]]

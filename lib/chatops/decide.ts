@@ -182,8 +182,8 @@ async function approve(
         async enqueue(_approval, approvedBy) {
           await deps.queue.enqueue({
             ...decision,
-            reason: `${decision.reason ?? 'approved in chat'}; approved by ${approvedBy.join(' and ')}`,
             approvedBy,
+            reason: `${decision.reason ?? 'approved in chat'}; approved by ${approvedBy.join(' and ')}`,
           });
         },
       },

@@ -7,6 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors.ts';
+import type { HttpResponse } from '../http/api-gateway.ts';
 import { type DeliveryAnswers, PENDING_ANSWER } from '../ledger/delivery-answers.ts';
 import type { DeliveryKey, Ledger } from '../ledger/ledger.ts';
 
@@ -62,6 +63,24 @@ export async function deliverOnce<T>(
   }
   await deps.answers.settle(key, answer);
   return { kind: 'first', answer };
+}
+
+const HttpAnswerSchema = z.object({ statusCode: z.number(), body: z.optional(z.unknown()) });
+
+/**
+ * A chat request's HTTP answer, given once: a repeat gets the first delivery's answer back (and
+ * `onRepeat` is told), and a repeat while the first is still at work gets `inProgress`.
+ */
+export async function answerOnce(
+  key: DeliveryKey,
+  work: () => Promise<HttpResponse>,
+  deps: DeliveryOnceDeps,
+  answers: { inProgress: HttpResponse; onRepeat: () => void },
+): Promise<HttpResponse> {
+  const delivered = await deliverOnce(key, work, HttpAnswerSchema, deps);
+  if (delivered.kind === 'in_progress') return answers.inProgress;
+  if (delivered.kind === 'repeat') answers.onRepeat();
+  return { statusCode: delivered.answer.statusCode, body: delivered.answer.body };
 }
 
 /**

@@ -69,7 +69,9 @@ export function outcomeText(outcome: Outcome): string {
     (r) =>
       `- ${e(r.endpointId)}: ${e(r.status)}${r.changed ? '' : ' (unchanged)'}${r.error ? ` — ${e(r.error.code)}` : ''}`,
   );
-  const by = outcome.requestedBy ? `, by ${e(outcome.requestedBy)}` : '';
+  const by =
+    (outcome.requestedBy ? `, by ${e(outcome.requestedBy)}` : '') +
+    (outcome.approvedBy?.length ? `, approved by ${e(outcome.approvedBy.join(' and '))}` : '');
   return [
     `${e(outcome.action ?? 'decision')} on ${e(target)}: ${e(outcome.status)} (decision ${e(outcome.decisionId ?? 'unknown')}${by})`,
     ...lines,

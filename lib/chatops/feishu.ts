@@ -17,7 +17,7 @@ import type { HttpRequest, HttpResponse } from '../http/api-gateway.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, handleChatCommand } from './decide.ts';
-import { type DeliveryOnceDeps, deliverOnce, feishuDeliveryKey } from './delivery-once.ts';
+import { answerOnce, type DeliveryOnceDeps, feishuDeliveryKey } from './delivery-once.ts';
 import { type FeishuMessage, feishuReply } from './feishu-messages.ts';
 import { type FeishuEvent, FeishuEventSchema, parseJsonAs } from './payloads.ts';
 
@@ -95,13 +95,11 @@ export async function handleFeishuRequest(request: HttpRequest, given: FeishuDep
   };
   if (deps.delivery === undefined) return work();
   // Feishu redelivers an event for hours, to any container: the ledger makes it act once.
-  const delivered = await deliverOnce(feishuDeliveryKey(eventId), work, AnswerSchema, deps.delivery);
-  if (delivered.kind === 'in_progress') return json(200, {});
-  if (delivered.kind === 'repeat') logger.info('repeated Feishu event answered as the first', { eventId });
-  return { statusCode: delivered.answer.statusCode, body: delivered.answer.body };
+  return answerOnce(feishuDeliveryKey(eventId), work, deps.delivery, {
+    inProgress: json(200, {}),
+    onRepeat: () => logger.info('repeated Feishu event answered as the first', { eventId }),
+  });
 }
-
-const AnswerSchema = z.object({ statusCode: z.number(), body: z.optional(z.unknown()) });
 
 async function messageCommand(
   event: FeishuEvent,

@@ -100,7 +100,9 @@ export function slackOutcomeMessage(outcome: Outcome): SlackMessage {
         : ` — ${e(r.error.code)}${r.error.requestId ? ` (request ${e(r.error.requestId)})` : ''}`;
     return `• \`${e(r.endpointId)}\` ${e(r.status)}${r.changed ? '' : ' (unchanged)'}${error}`;
   });
-  const by = outcome.requestedBy ? `, by ${e(outcome.requestedBy)}` : '';
+  const by =
+    (outcome.requestedBy ? `, by ${e(outcome.requestedBy)}` : '') +
+    (outcome.approvedBy?.length ? `, approved by ${e(outcome.approvedBy.join(' and '))}` : '');
   const head = `${icon} ${e(outcome.action ?? 'decision')} on ${e(target)}: *${e(outcome.status)}* (decision ${e(outcome.decisionId ?? 'unknown')}${by})`;
   const issues = (outcome.issues ?? []).map((i) => `• ${e(i.path)}: ${e(i.message)}`);
   const denial = outcome.denial === undefined ? [] : [`• ${e(outcome.denial.message)}`];

@@ -4,14 +4,13 @@
  * ephemeral message (slash command) or a 200 with the reply posted to `response_url` (button).
  */
 
-import * as z from 'zod/mini';
 import { verifySlackRequest } from '../auth/slack.ts';
 import { ConfigError, RequestRefusedError } from '../errors.ts';
 import type { HttpRequest, HttpResponse } from '../http/api-gateway.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, type ChatReply, handleChatCommand } from './decide.ts';
-import { type DeliveryOnceDeps, deliverOnce, slackDeliveryKey } from './delivery-once.ts';
+import { answerOnce, type DeliveryOnceDeps, slackDeliveryKey } from './delivery-once.ts';
 import { ButtonValueSchema, parseJsonAs, SlackBlockActionsSchema } from './payloads.ts';
 import { type SlackMessage, slackReply } from './slack-messages.ts';
 
@@ -59,13 +58,11 @@ export async function handleSlackRequest(request: HttpRequest, given: SlackDeps)
     payload === null ? form.get('trigger_id') : parseJsonAs(SlackBlockActionsSchema, payload)?.trigger_id;
   if (deps.delivery === undefined || triggerId == null) return work();
   // Slack resends a request it thinks went unanswered, maybe to another container: it acts once.
-  const delivered = await deliverOnce(slackDeliveryKey({ triggerId }), work, AnswerSchema, deps.delivery);
-  if (delivered.kind === 'in_progress') return { statusCode: 200, body: undefined };
-  if (delivered.kind === 'repeat') logger.info('repeated Slack request answered as the first');
-  return { statusCode: delivered.answer.statusCode, body: delivered.answer.body };
+  return answerOnce(slackDeliveryKey({ triggerId }), work, deps.delivery, {
+    inProgress: { statusCode: 200, body: undefined },
+    onRepeat: () => logger.info('repeated Slack request answered as the first'),
+  });
 }
-
-const AnswerSchema = z.object({ statusCode: z.number(), body: z.optional(z.unknown()) });
 
 async function slashCommand(
   form: URLSearchParams,

@@ -77,6 +77,8 @@ export function outcomeDocument(outcome: TicketOutcome, marker: string): TicketD
   if (problems.length > 0) blocks.push({ kind: 'bullets', items: problems });
   const who: Inline[] = [text(`Decision ${oneLine(outcome.decisionId ?? 'unknown', 128)}`)];
   if (outcome.requestedBy !== undefined) who.push(text(`, decided by ${oneLine(outcome.requestedBy, 256)}`));
+  if (outcome.approvedBy !== undefined && outcome.approvedBy.length > 0)
+    who.push(text(`, approved by ${oneLine(outcome.approvedBy.join(' and '), 512)}`));
   if (outcome.reason !== undefined && oneLine(outcome.reason) !== '')
     who.push(text(`. Reason: ${oneLine(outcome.reason, 1024)}`));
   blocks.push(paragraph(...who));

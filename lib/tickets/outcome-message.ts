@@ -36,6 +36,7 @@ export const TicketOutcomeSchema = z.looseObject({
   results: z._default(z.array(EndpointResultSchema), []),
   reason: optionalText,
   requestedBy: optionalText,
+  approvedBy: z.optional(z.array(str)),
   source: z.optional(SourceSchema),
   dryRun: z.optional(z.boolean()),
   issues: z.optional(z.array(z.looseObject({ path: str, message: str }))),

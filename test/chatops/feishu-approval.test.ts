@@ -43,6 +43,7 @@ const event = (overrides: Partial<ApprovalRequestEvent> = {}): ApprovalRequestEv
   endpointId: ENDPOINT_ID,
   domainId: 'a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b',
   createdAt: '2026-11-26T09:00:00.000Z',
+  whitelisted: true,
   rule: 'maxConnectionsPerAccount',
   reason: 'account a7f0 is in autoAccept but holds 5 accepted connections (limit 5)',
   approvalsRequired: 2,

@@ -46,6 +46,7 @@ function event(overrides: Partial<ApprovalRequestEvent> = {}): ApprovalRequestEv
     endpointId: ENDPOINT_ID,
     domainId: 'a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b',
     createdAt: '2026-11-26T09:00:00.000Z',
+    whitelisted: false,
     rule: 'askPeople',
     reason: 'no rule decides it',
     approvalsRequired: 1,
@@ -99,16 +100,23 @@ describe('postSlackApproval', () => {
     expect(text).not.toContain('Approvals needed');
   });
 
-  it('says whitelisted when the account is on autoAccept at its limit, and how many must approve', async () => {
+  it("says whitelisted when the account is on the service's whitelist, and how many must approve", async () => {
     const server = await startSlack();
     await postSlackApproval(
-      approvalFacts(event({ rule: 'maxConnectionsPerAccount', approvalsRequired: 2 })),
+      approvalFacts(event({ whitelisted: true, rule: 'maxConnectionsPerAccount', approvalsRequired: 2 })),
       deps(server.url).deps,
     );
 
     const text = fieldsText(server.captured[0] as Captured);
     expect(text).toContain('*Whitelisted*\nyes');
     expect(text).toContain('*Approvals needed*\n2 different approvers');
+  });
+
+  it('says the whitelist is unknown when the sweep could not read it', async () => {
+    const server = await startSlack();
+    await postSlackApproval(approvalFacts(event({ whitelisted: undefined })), deps(server.url).deps);
+
+    expect(fieldsText(server.captured[0] as Captured)).toContain('*Whitelisted*\nunknown');
   });
 
   it('escapes fields, so a consumer account or reason cannot mention the channel or link', async () => {

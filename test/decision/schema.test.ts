@@ -100,6 +100,19 @@ describe('parseDecision', () => {
       'reason',
       'must be at most 1024 characters',
     ],
+    ['approvedBy as text', { ...aDecision(), approvedBy: 'alice' }, 'approvedBy', 'must be an array'],
+    [
+      'an empty approvedBy',
+      { ...aDecision(), approvedBy: [] },
+      'approvedBy',
+      'must name at least one approver',
+    ],
+    [
+      'an empty approver',
+      { ...aDecision(), approvedBy: ['alice', ''] },
+      'approvedBy[1]',
+      'must not be empty',
+    ],
   ])('says what is expected for %s', (_, input, path, message) => {
     expect(issuesOf(input)).toContainEqual({ path, message });
   });

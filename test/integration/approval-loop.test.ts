@@ -331,20 +331,24 @@ describe('two-person approval through the chat functions', () => {
       const outcome = await stack.waitForOutcome(
         (o) => o.target?.type === 'vpcep' && o.results[0]?.endpointId === endpointId,
       );
-      expect(outcome).toMatchObject({ status: 'succeeded', requestedBy: 'slack:U0BOB' });
+      expect(outcome).toMatchObject({
+        status: 'succeeded',
+        requestedBy: 'slack:U0BOB',
+        approvedBy: ['slack:U0ALICE', 'slack:U0BOB'],
+      });
+      // Who approved is on record, and written onto the connection itself.
+      const ledger = dynamoDbLedger({ client: stack.ledger.client, tableName: stack.ledger.tableName });
+      const [applied] = await ledger.history(target, { endpointId });
+      expect(applied).toMatchObject({
+        decisionId: outcome.decisionId,
+        approvedBy: ['slack:U0ALICE', 'slack:U0BOB'],
+      });
+      expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, endpointId)?.description).toContain(
+        'slack:U0ALICE',
+      );
       // Dated by the time Slack signed Bob's click with, not by when the worker got to it.
       expect(outcome.decidedAt).toBe(new Date(Number(signedAt.get('U0BOB')) * 1000).toISOString());
       expect(outcome.reason).toContain('approved by slack:U0ALICE and slack:U0BOB');
-      expect(outcome.approvedBy).toEqual(['slack:U0ALICE', 'slack:U0BOB']);
-      // The ledger's audit trail names both approvers, not only the one whose click queued it.
-      const ledger = dynamoDbLedger({ client: stack.ledger.client, tableName: stack.ledger.tableName });
-      expect(await ledger.history(`vpcep:${serviceId}`, { endpointId })).toEqual([
-        expect.objectContaining({
-          action: 'accept',
-          requestedBy: 'slack:U0BOB',
-          approvedBy: ['slack:U0ALICE', 'slack:U0BOB'],
-        }),
-      ]);
       expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, endpointId)?.status).toBe('accepted');
     } finally {
       await slackApi.close();
