@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLE_OPTIONS } from '../scripts/esbuild-options.ts';
 import { startSimulator } from '../simulator/index.ts';
-import { DEMO } from '../simulator/main.ts';
+import { DEMO, simulatorEnv } from '../simulator/main.ts';
 import { median, ms, ratio, table, timeProcess } from './lib/measure.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,11 +28,7 @@ export async function cliColdStart(): Promise<string> {
   const out = await mkdtemp(join(tmpdir(), 'vpcep-bench-cli-'));
   const env = {
     PATH: process.env.PATH,
-    HUAWEICLOUD_SDK_AK: DEMO.ak,
-    HUAWEICLOUD_SDK_SK: DEMO.sk,
-    HUAWEICLOUD_SDK_PROJECT_ID: DEMO.projectId,
-    HUAWEICLOUD_REGION: DEMO.region,
-    HUAWEICLOUD_VPCEP_ENDPOINT: sim.url,
+    ...simulatorEnv(sim.url),
   };
   const runners: Array<[string, string[]]> = [
     [

@@ -8,7 +8,7 @@ import { parseDecision } from '../lib/decision/schema.ts';
 import { executeDecision } from '../lib/executor/execute.ts';
 import { createRuntime } from '../lib/runtime.ts';
 import { startSimulator } from '../simulator/index.ts';
-import { DEMO } from '../simulator/main.ts';
+import { DEMO, simulatorEnv } from '../simulator/main.ts';
 import { ms, ratio, table, target, timed } from './lib/measure.ts';
 import { peerClient } from './peer/vpcep-client.ts';
 
@@ -28,11 +28,7 @@ export async function decisionThroughput(): Promise<string> {
   try {
     seedPending();
     const config = loadConfig({
-      HUAWEICLOUD_SDK_AK: DEMO.ak,
-      HUAWEICLOUD_SDK_SK: DEMO.sk,
-      HUAWEICLOUD_SDK_PROJECT_ID: DEMO.projectId,
-      HUAWEICLOUD_REGION: DEMO.region,
-      HUAWEICLOUD_VPCEP_ENDPOINT: sim.url,
+      ...simulatorEnv(sim.url),
     });
     const runtime = await createRuntime(config);
     const parsed = parseDecision({

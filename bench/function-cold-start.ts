@@ -18,7 +18,7 @@ import { bundleFunctions } from '../scripts/bundle-functions.ts';
 import { BUNDLE_OPTIONS } from '../scripts/esbuild-options.ts';
 import { EXAMPLE_PARAMS, paramArgs } from '../scripts/package.ts';
 import { type Simulator, startSimulator } from '../simulator/index.ts';
-import { DEMO } from '../simulator/main.ts';
+import { DEMO, simulatorEnv } from '../simulator/main.ts';
 import { kib, median, ms, ratio, table, target, timeProcess } from './lib/measure.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -149,11 +149,7 @@ function benchWorld(
     OUTCOME_TOPIC_ARN: topicArn,
     DECISION_QUEUE_URL: queueUrl,
     WEBHOOK_BEARER_TOKEN: BENCH_TOKEN,
-    HUAWEICLOUD_SDK_AK: DEMO.ak,
-    HUAWEICLOUD_SDK_SK: DEMO.sk,
-    HUAWEICLOUD_SDK_PROJECT_ID: DEMO.projectId,
-    HUAWEICLOUD_REGION: DEMO.region,
-    HUAWEICLOUD_VPCEP_ENDPOINT: sim.url,
+    ...simulatorEnv(sim.url),
     VPCEP_APPROVAL_LOG_LEVEL: 'warn',
     VPCEP_APPROVAL_HTTP_CLIENT: 'node', // as serverless.yml deploys it
   };

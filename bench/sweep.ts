@@ -21,7 +21,7 @@ import { huaweiListing } from '../lib/sweeper/huawei-listing.ts';
 import { type SweepReport, sweep } from '../lib/sweeper/sweep.ts';
 import { startLedgerEmulator } from '../local/ledger-emulator.ts';
 import { startSimulator } from '../simulator/index.ts';
-import { DEMO } from '../simulator/main.ts';
+import { DEMO, simulatorEnv } from '../simulator/main.ts';
 import { ms, ratio, table, target, timed } from './lib/measure.ts';
 import { peerClient } from './peer/vpcep-client.ts';
 
@@ -57,11 +57,7 @@ export async function sweepAtScale(): Promise<string> {
         permissions: [TRUSTED],
       });
     const config = loadConfig({
-      HUAWEICLOUD_SDK_AK: DEMO.ak,
-      HUAWEICLOUD_SDK_SK: DEMO.sk,
-      HUAWEICLOUD_SDK_PROJECT_ID: DEMO.projectId,
-      HUAWEICLOUD_REGION: DEMO.region,
-      HUAWEICLOUD_VPCEP_ENDPOINT: sim.url,
+      ...simulatorEnv(sim.url),
       VPCEP_APPROVAL_HTTP_CLIENT: 'node',
     });
     const runtime = await createRuntime(config);

@@ -11,7 +11,7 @@ import { parseDecision } from '../lib/decision/schema.ts';
 import { executeDecision } from '../lib/executor/execute.ts';
 import { createRuntime } from '../lib/runtime.ts';
 import { type Simulator, startSimulator } from '../simulator/index.ts';
-import { DEMO } from '../simulator/main.ts';
+import { DEMO, simulatorEnv } from '../simulator/main.ts';
 import type { TargetKind } from '../simulator/state.ts';
 import { ms, ratio, table, target, timed } from './lib/measure.ts';
 import { peerClient } from './peer/vpcep-client.ts';
@@ -65,12 +65,7 @@ async function runScenario(s: Scenario): Promise<string> {
   let ours: Run;
   try {
     const config = loadConfig({
-      HUAWEICLOUD_SDK_AK: DEMO.ak,
-      HUAWEICLOUD_SDK_SK: DEMO.sk,
-      HUAWEICLOUD_SDK_PROJECT_ID: DEMO.projectId,
-      HUAWEICLOUD_REGION: DEMO.region,
-      HUAWEICLOUD_VPCEP_ENDPOINT: sim.url,
-      HUAWEICLOUD_APIG_ENDPOINT: sim.url,
+      ...simulatorEnv(sim.url),
     });
     const runtime = await createRuntime(config);
     const parsed = parseDecision({

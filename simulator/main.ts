@@ -39,16 +39,27 @@ export function seedDemo(sim: Pick<Simulator, 'seed'>): void {
   });
 }
 
+/** The settings that point our code (or the peer's) at a simulator, with the demo project and region. */
+export function simulatorEnv(
+  url: string,
+  ak: string = DEMO.ak,
+  sk: string = DEMO.sk,
+): Record<string, string> {
+  return {
+    HUAWEICLOUD_VPCEP_ENDPOINT: url,
+    HUAWEICLOUD_APIG_ENDPOINT: url,
+    HUAWEICLOUD_SDK_AK: ak,
+    HUAWEICLOUD_SDK_SK: sk,
+    HUAWEICLOUD_SDK_PROJECT_ID: DEMO.projectId,
+    HUAWEICLOUD_REGION: DEMO.region,
+  };
+}
+
 /** The environment lines that point the CLI at a simulator (paste them, or `export $(…)`). */
 export function cliEnvironment(url: string, ak: string, sk: string): string {
-  return [
-    `HUAWEICLOUD_VPCEP_ENDPOINT=${url}`,
-    `HUAWEICLOUD_APIG_ENDPOINT=${url}`,
-    `HUAWEICLOUD_SDK_AK=${ak}`,
-    `HUAWEICLOUD_SDK_SK=${sk}`,
-    `HUAWEICLOUD_SDK_PROJECT_ID=${DEMO.projectId}`,
-    `HUAWEICLOUD_REGION=${DEMO.region}`,
-  ].join('\n');
+  return Object.entries(simulatorEnv(url, ak, sk))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('\n');
 }
 
 if (import.meta.main) {
