@@ -115,10 +115,11 @@ export async function executeDecision(
   } else {
     // Which connections a later decision already governs, read from the ledger while the status is read:
     // both reads change nothing, so neither waits for the other; a refused endpoint gets no action call.
-    const refusals =
-      deps.ledger === undefined
-        ? Promise.resolve(new Map<string, EndpointResult>())
-        : refusedByLedger(decision, timing.decidedAt, deps.ledger, execution.concurrency);
+    const { ledger } = deps;
+    const refusals = async () =>
+      ledger === undefined
+        ? new Map<string, EndpointResult>()
+        : refusedByLedger(decision, timing.decidedAt, ledger, execution.concurrency);
     const { acted, refused } = await runDecision(decision, refusals, run, dryRun);
     const actedById = new Map(acted.map((r) => [r.endpointId, r]));
     results = decision.endpoints.map((id) => refused.get(id) ?? (actedById.get(id) as EndpointResult));
@@ -139,7 +140,6 @@ export async function executeDecision(
         metrics: deps.metrics ?? noMetrics,
       };
       // Independent of each other: one round trip, not two, before the outcome leaves.
-      const ledger = deps.ledger;
       await Promise.all([
         deps.describe === false ? undefined : writeProvenance(context, client, admission.api, deadlineAt),
         ledger === undefined ? undefined : recordApplied(context, ledger),
@@ -202,20 +202,25 @@ type Run = {
  */
 async function runDecision(
   decision: Decision,
-  refusals: Promise<Map<string, EndpointResult>>,
+  refusals: () => Promise<Map<string, EndpointResult>>,
   run: Run,
   dryRun: boolean,
 ): Promise<{ acted: EndpointResult[]; refused: Map<string, EndpointResult> }> {
   const { client } = run.deps;
   // One endpoint: ask for it by id. More: read the whole list once (paged), not one read per endpoint.
   const single = decision.endpoints.length === 1 ? decision.endpoints[0] : undefined;
-  const [refused, read] = await Promise.all([
-    refusals,
-    listConnections(client, run.api, {
-      deadlineAt: run.deadlineAt,
-      ...(single === undefined ? {} : { endpointId: single }),
-    }),
-  ]);
+  // The ledger is read once the status request has left (or failed to): on a cold start its client then
+  // loads while Huawei's answer is on its way, not before the request can leave.
+  let left = () => {};
+  const statusRequestLeft = new Promise<void>((resolve) => {
+    left = resolve;
+  });
+  const reading = listConnections(client, run.api, {
+    deadlineAt: run.deadlineAt,
+    onSent: left,
+    ...(single === undefined ? {} : { endpointId: single }),
+  }).finally(left);
+  const [refused, read] = await Promise.all([statusRequestLeft.then(refusals), reading]);
   const endpoints = decision.endpoints.filter((id) => !refused.has(id));
   if (endpoints.length === 0) return { acted: [], refused };
   if (!read.ok) return { acted: endpoints.map((id) => failedResult(id, read.error, 0, undefined)), refused };
