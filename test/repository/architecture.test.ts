@@ -46,6 +46,27 @@ function loadedWith(entry: string): string[] {
   return [...loaded];
 }
 
+/**
+ * The import loops among `files`, each written as the path that closes it (`a → b → a`). Every import
+ * counts, `import type` and `import()` too: a loop of either still ties the modules into one.
+ */
+function loops(files: string[], edges: (file: string) => string[] = (file) => importsOf(file)): string[] {
+  const known = new Set(files);
+  const state = new Map<string, 'open' | 'done'>();
+  const found: string[] = [];
+  const visit = (file: string, stack: string[]) => {
+    state.set(file, 'open');
+    const path = [...stack, file];
+    for (const next of edges(file).filter((i) => known.has(i))) {
+      if (state.get(next) === 'open') found.push([...path.slice(path.indexOf(next)), next].join(' → '));
+      else if (!state.has(next)) visit(next, path);
+    }
+    state.set(file, 'done');
+  };
+  for (const file of files) if (!state.has(file)) visit(file, []);
+  return found;
+}
+
 /** Every `file → import` pair of `files` whose import matches `forbidden`. */
 function arrows(files: string[], forbidden: RegExp, options: ImportOptions = {}): string[] {
   return files.flatMap((file) =>
@@ -93,6 +114,15 @@ describe('the arrows that must never exist', () => {
     const forbidden =
       /^lib\/(rules\/schema\.ts|rules\/evaluate\.ts|ledger\/|sweeper\/|tickets\/|chatops\/|cli\/(help|loop-commands|ledger-client)\.ts)/;
     expect(loadedWith('lib/cli/main.ts').filter((f) => forbidden.test(f))).toEqual([]);
+  });
+
+  it('finds an import loop when there is one (the check itself can fail)', () => {
+    const graph: Record<string, string[]> = { a: ['b'], b: ['c'], c: ['a', 'd'], d: [], e: ['e'] };
+    expect(loops(Object.keys(graph), (file) => graph[file] ?? [])).toEqual(['a → b → c → a', 'e → e']);
+  });
+
+  it('lib/ modules import one another without loops', () => {
+    expect(loops(sources('lib'))).toEqual([]);
   });
 
   it('the executor returns an outcome and never publishes it', () => {
