@@ -10,7 +10,7 @@ import type { Logger } from '../../lib/log.ts';
 import { parseRules } from '../../lib/rules/schema.ts';
 import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
 import { type ApprovalRequestEvent, type SweepDeps, sweep } from '../../lib/sweeper/sweep.ts';
-import { jiraApprovalIssueRaiser } from '../../lib/tickets/approval-issue-raiser.ts';
+import { CLAIM_LEASE_MS, jiraApprovalIssueRaiser } from '../../lib/tickets/approval-issue-raiser.ts';
 import { loadJiraApprovalConfig, loadTicketConfig } from '../../lib/tickets/config.ts';
 import { DEFAULT_RETRY, fetchSend } from '../../lib/tickets/http.ts';
 import { createJiraClient } from '../../lib/tickets/jira.ts';
@@ -292,6 +292,44 @@ describe('exactly one approval issue per connection, whatever fails', () => {
 
     expect(settled).toEqual({ key: jira.created[0]?.key, created: false });
     expect((await ledger.approvalIssue(TARGET, FIRST_EP, 'jira'))?.key).toBe(jira.created[0]?.key);
+    expect(jira.created).toHaveLength(1);
+  });
+});
+
+describe('a claim on the approval issue without a key', () => {
+  it('is left alone within its lease, then taken over by one raiser, which opens the issue once', async () => {
+    const { raise } = container();
+    // No answer and no issue: Jira may or may not have created it, so the claim stays.
+    jira.failNext(isCreate, { status: 502, body: {} });
+    await expect(raise(firstRequest(FIRST_EP))).rejects.toMatchObject({ code: 'TICKET_OUTCOME_UNKNOWN' });
+
+    now = new Date(now.getTime() + 5 * 60 * 1000);
+    await expect(raise(firstRequest(FIRST_EP))).rejects.toMatchObject({ code: 'TICKET_ISSUE_UNSETTLED' });
+    expect(jira.created).toHaveLength(0);
+
+    now = new Date(now.getTime() + CLAIM_LEASE_MS);
+    const [a, b] = [container(), container()];
+    const raised = await Promise.allSettled([
+      a.raise(firstRequest(FIRST_EP)),
+      b.raise(firstRequest(FIRST_EP)),
+    ]);
+
+    expect(jira.created).toHaveLength(1);
+    expect(raised.filter((r) => r.status === 'fulfilled' && r.value?.created)).toHaveLength(1);
+    expect((await a.ledger.approvalIssue(TARGET, FIRST_EP, 'jira'))?.key).toBe(jira.created[0]?.key);
+  });
+
+  it('is given back when Jira refuses the creation, so the next raise opens the issue at once', async () => {
+    const { raise, ledger } = container();
+    jira.failNext(isCreate, {
+      status: 400,
+      body: { errors: { issuetype: 'The issue type selected is invalid.' } },
+    });
+
+    await expect(raise(firstRequest(FIRST_EP))).rejects.toMatchObject({ code: 'TICKET_REFUSED' });
+    expect(await ledger.approvalIssue(TARGET, FIRST_EP, 'jira')).toBeUndefined();
+
+    expect(await raise(firstRequest(FIRST_EP))).toEqual({ key: 'NET-101', created: true });
     expect(jira.created).toHaveLength(1);
   });
 });
