@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OutcomeSchema } from '../../lib/decision/outcome.ts';
+import { OutcomeSchema } from '../../lib/decision/outcome-schema.ts';
 import { type DecisionInput, parseDecision } from '../../lib/decision/schema.ts';
 import { type ExecuteOptions, type ExecutorDeps, executeDecision } from '../../lib/executor/execute.ts';
 import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
