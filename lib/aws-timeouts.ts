@@ -1,5 +1,5 @@
 /**
- * Time limits for every AWS SDK call (SQS, SNS, SSM). A service that accepts the connection and never
+ * Time limits for every AWS SDK call (SQS, SNS, SSM, DynamoDB). A service that accepts the connection and never
  * answers must fail the call in time for the function to answer 503 (and the caller to retry), not
  * run into the Lambda or API Gateway timeout and surface as a 500.
  */

@@ -38,8 +38,6 @@ export type RunnerEffects = {
    * decision is recorded. Without it, only expiry is judged.
    */
   ledger?: Pick<Ledger, 'lastDecision' | 'recordDecision'>;
-  /** Called as a run starts: the time to start loading what the run will need besides Huawei's client. */
-  onRunStart?: () => void;
 };
 
 export function decisionRunner(
@@ -69,7 +67,6 @@ export function decisionRunner(
   };
   return {
     async execute(decision, deadlineAt, context = {}) {
-      effects.onRunStart?.();
       const [huawei, { executeDecision }] = await Promise.all([client(), import('./executor/execute.ts')]);
       const outcome = await executeDecision(
         decision,

@@ -18,11 +18,16 @@ export function workerDeps(
   effects: Effects = {},
 ): (deadlineAt: number) => WorkerDeps {
   const loop = functionLedger(config.ledgerTableName, effects);
+  let requestsWritten = 0;
   const runner = decisionRunner(config, {
     ...observe,
     ledger: loop.ledger,
-    onRunStart: () => loop.warmUp(),
-    onRequestWritten: () => publisher.warmUp(),
+    onRequestWritten: () => {
+      // The container's first request is a status read, beside which the executor reads the ledger: the
+      // ledger's client loads during that wait, the topic's (needed only at the end) during the next one.
+      requestsWritten += 1;
+      if (requestsWritten > 1) publisher.warmUp();
+    },
   });
   const publisher = outcomePublisher({
     topicArn: config.topicArn,

@@ -3,6 +3,7 @@
  * every other command's start-up.
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { AWS_CLIENT_LIMITS } from '../aws-timeouts.ts';
 import { dynamoDbLedger } from '../ledger/dynamodb.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 
@@ -25,7 +26,7 @@ export function cliLedger(
  * (`AWS_ENDPOINT_URL_DYNAMODB`, for DynamoDB Local) and static keys when set; otherwise the SDK's chain.
  */
 export function cliDynamoDbClient(env: Readonly<Record<string, string | undefined>>): DynamoDBClient {
-  const config: DynamoDBClientConfig = {};
+  const config: DynamoDBClientConfig = { ...AWS_CLIENT_LIMITS };
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (region !== undefined) config.region = region;
   const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL;

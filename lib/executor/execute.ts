@@ -1,5 +1,6 @@
 /**
- * Runs one decision: admission (target, policy), read the current statuses, act only where needed
+ * Runs one decision: admission (target, policy), its dates (expired: no call at all), the current
+ * statuses read beside the ledger's last decisions (superseded: no action call), act only where needed
  * (bounded concurrency), optionally wait for `creating` to settle, and report an outcome fit to leave
  * the system (no secret in it, within SNS's size). Never throws for an API failure: failures become
  * per-endpoint results.
@@ -24,7 +25,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { type MetricsRecorder, noMetrics } from '../metrics.ts';
 import { recordApplied, writeProvenance } from './after-acting.ts';
-import { judgeBeforeActing } from './freshness-step.ts';
+import { judgeTiming, refusedByLedger } from './freshness-step.ts';
 import { chunkCalls, type EndpointPlan, indexConnections, planEndpoints } from './plan.ts';
 import { changedResult, failedResult, notFoundResult, unchangedResult } from './results.ts';
 import { settle } from './settle.ts';
@@ -84,14 +85,10 @@ export async function executeDecision(
   }
 
   const { execution } = deps.config;
-  const verdict = await judgeBeforeActing(decision, options.carrierTime ?? startedAt, startedAt, {
-    concurrency: execution.concurrency,
-    ...(deps.ledger === undefined ? {} : { ledger: deps.ledger }),
-    ...(deps.maxDecisionAgeMs === undefined ? {} : { maxDecisionAgeMs: deps.maxDecisionAgeMs }),
-  });
-  if (verdict.kind === 'future') {
+  const timing = judgeTiming(decision, options.carrierTime ?? startedAt, startedAt, deps.maxDecisionAgeMs);
+  if (timing.kind === 'future') {
     // A date ahead of the clock is bad input, not a state of the connections: refused before any call.
-    const issues = [{ path: 'decidedAt', message: verdict.message }];
+    const issues = [{ path: 'decidedAt', message: timing.message }];
     return fitOutcome({ ...invalidOutcome(decision, issues, startedAt), ...echoOf(decision) }, { secrets });
   }
   const requestIds: string[] = [];
@@ -112,27 +109,29 @@ export async function executeDecision(
   };
   const dryRun = options.dryRun === true;
   let results: EndpointResult[];
-  if (verdict.kind === 'expired') {
+  if (timing.kind === 'expired') {
     logger.warn('decision expired', { decisionId: decision.id });
-    results = verdict.results;
+    results = timing.results;
   } else {
-    const acted =
-      verdict.act.length === 0 ? [] : await runDecision({ ...decision, endpoints: verdict.act }, run, dryRun);
+    // Which connections a later decision already governs, read from the ledger while the status is read:
+    // both reads change nothing, so neither waits for the other; a refused endpoint gets no action call.
+    const { ledger } = deps;
+    const refusals = async () =>
+      ledger === undefined
+        ? new Map<string, EndpointResult>()
+        : refusedByLedger(decision, timing.decidedAt, ledger, execution.concurrency);
+    const { acted, refused } = await runDecision(decision, refusals, run, dryRun);
     const actedById = new Map(acted.map((r) => [r.endpointId, r]));
-    results = decision.endpoints.map(
-      (id) => verdict.refused.get(id) ?? (actedById.get(id) as EndpointResult),
-    );
-    if (verdict.refused.size > 0)
+    results = decision.endpoints.map((id) => refused.get(id) ?? (actedById.get(id) as EndpointResult));
+    if (refused.size > 0)
       logger.warn('decision refused on some connections', {
         decisionId: decision.id,
-        refused: [...verdict.refused.values()]
-          .slice(0, 50)
-          .map((r) => ({ id: r.endpointId, status: r.status })),
+        refused: [...refused.values()].slice(0, 50).map((r) => ({ id: r.endpointId, status: r.status })),
       });
     if (!dryRun && acted.length > 0) {
       const context = {
         decision,
-        decidedAt: verdict.decidedAt,
+        decidedAt: timing.decidedAt,
         approvedBy: options.approvedBy ?? decision.approvedBy ?? [],
         results: acted,
         requestIds: byEndpoint,
@@ -141,7 +140,6 @@ export async function executeDecision(
         metrics: deps.metrics ?? noMetrics,
       };
       // Independent of each other: one round trip, not two, before the outcome leaves.
-      const ledger = deps.ledger;
       await Promise.all([
         deps.describe === false ? undefined : writeProvenance(context, client, admission.api, deadlineAt),
         ledger === undefined ? undefined : recordApplied(context, ledger),
@@ -198,25 +196,43 @@ type Run = {
   requestIds: Map<string, string[]>;
 };
 
-async function runDecision(decision: Decision, run: Run, dryRun: boolean): Promise<EndpointResult[]> {
+/**
+ * Reads the statuses while the ledger's refusals arrive, then acts on the endpoints not refused. The
+ * refused ones are returned as the ledger judged them, and have no result of their own here.
+ */
+async function runDecision(
+  decision: Decision,
+  refusals: () => Promise<Map<string, EndpointResult>>,
+  run: Run,
+  dryRun: boolean,
+): Promise<{ acted: EndpointResult[]; refused: Map<string, EndpointResult> }> {
   const { client } = run.deps;
   // One endpoint: ask for it by id. More: read the whole list once (paged), not one read per endpoint.
   const single = decision.endpoints.length === 1 ? decision.endpoints[0] : undefined;
-  const read = await listConnections(client, run.api, {
-    deadlineAt: run.deadlineAt,
-    ...(single === undefined ? {} : { endpointId: single }),
+  // The ledger is read once the status request has left (or failed to): on a cold start its client then
+  // loads while Huawei's answer is on its way, not before the request can leave.
+  let left = () => {};
+  const statusRequestLeft = new Promise<void>((resolve) => {
+    left = resolve;
   });
-  if (!read.ok) return decision.endpoints.map((id) => failedResult(id, read.error, 0, undefined));
-  if (read.requestId !== undefined)
-    for (const id of decision.endpoints) noteRequestId(run, id, read.requestId);
+  const reading = listConnections(client, run.api, {
+    deadlineAt: run.deadlineAt,
+    onSent: left,
+    ...(single === undefined ? {} : { endpointId: single }),
+  }).finally(left);
+  const [refused, read] = await Promise.all([statusRequestLeft.then(refusals), reading]);
+  const endpoints = decision.endpoints.filter((id) => !refused.has(id));
+  if (endpoints.length === 0) return { acted: [], refused };
+  if (!read.ok) return { acted: endpoints.map((id) => failedResult(id, read.error, 0, undefined)), refused };
+  if (read.requestId !== undefined) for (const id of endpoints) noteRequestId(run, id, read.requestId);
 
-  const plans = planEndpoints(decision.action, decision.endpoints, indexConnections(read.body));
-  if (dryRun) return plans.map(dryRunResult);
+  const plans = planEndpoints(decision.action, endpoints, indexConnections(read.body));
+  if (dryRun) return { acted: plans.map(dryRunResult), refused };
 
   const acted = await act(decision, plans, run);
   const { settleTimeoutMs, settlePollMs } = run.deps.config.execution;
-  if (decision.action !== 'accept' || settleTimeoutMs === 0) return acted;
-  return settle(acted, {
+  if (decision.action !== 'accept' || settleTimeoutMs === 0) return { acted, refused };
+  const settled = await settle(acted, {
     client,
     api: run.api,
     deadlineAt: Math.min(run.deadlineAt, run.clock().getTime() + settleTimeoutMs),
@@ -224,6 +240,7 @@ async function runDecision(decision: Decision, run: Run, dryRun: boolean): Promi
     clock: run.clock,
     sleep: run.deps.sleep,
   });
+  return { acted: settled, refused };
 }
 
 /** Makes the action calls the plan needs, at most `concurrency` at once, and maps their answers. */

@@ -1,7 +1,9 @@
 /**
  * Before acting: is the decision still the word to act on? Expiry concerns the whole decision and is
- * judged without the ledger; whether a later decision was already applied is judged per connection,
- * from the ledger's last record for it. Refused endpoints get no call of any kind.
+ * judged first, from the clock alone: an expired decision gets no call of any kind. Whether a later
+ * decision was already applied is judged per connection, from the ledger's last record for it; the
+ * executor runs that read beside its status read (both change nothing), and a superseded endpoint gets
+ * no action call.
  */
 import pLimit from 'p-limit';
 import {
@@ -17,68 +19,62 @@ import { VpcepApprovalError } from '../errors.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { failedResult } from './results.ts';
 
-export type FreshnessSettings = {
-  ledger?: Pick<Ledger, 'lastDecision'>;
-  maxDecisionAgeMs?: number;
-  concurrency: number;
-};
-
-/** The verdict for the decision: either refused as a whole, or which endpoints remain to act on. */
-export type FreshnessVerdict =
+/** The verdict on the decision as a whole, from its dates and the clock. */
+export type TimingVerdict =
   | { kind: 'future'; message: string }
   | { kind: 'expired'; results: EndpointResult[] }
-  | { kind: 'current'; decidedAt: string; act: string[]; refused: Map<string, EndpointResult> };
+  | { kind: 'current'; decidedAt: string };
 
-export async function judgeBeforeActing(
+export function judgeTiming(
   decision: Decision,
   carrierTime: Date,
   now: Date,
-  settings: FreshnessSettings,
-): Promise<FreshnessVerdict> {
+  maxDecisionAgeMs: number = DEFAULT_MAX_DECISION_AGE_MS,
+): TimingVerdict {
   const decidedAt = resolveDecidedAt(decision.decidedAt, carrierTime);
   const timing = {
     id: decision.id,
     decidedAt,
     ...(decision.expiresAt === undefined ? {} : { expiresAt: decision.expiresAt }),
   };
-  const whole = judgeDecision(timing, {
-    now,
-    maxAgeMs: settings.maxDecisionAgeMs ?? DEFAULT_MAX_DECISION_AGE_MS,
-  });
+  const whole = judgeDecision(timing, { now, maxAgeMs: maxDecisionAgeMs });
   if (whole.status === 'future') return { kind: 'future', message: whole.message };
   if (whole.status === 'expired')
     return { kind: 'expired', results: decision.endpoints.map((id) => refusedResult(id, whole)) };
+  return { kind: 'current', decidedAt };
+}
 
+/**
+ * The endpoints a later decision already governs (`superseded`), or whose last decision could not be
+ * read (`failed`, retryable: without it we cannot tell this one is current, so we fail closed and the
+ * queue delivers it again once the ledger answers). Never rejects.
+ */
+export async function refusedByLedger(
+  decision: Decision,
+  decidedAt: string,
+  ledger: Pick<Ledger, 'lastDecision'>,
+  concurrency: number,
+): Promise<Map<string, EndpointResult>> {
   const refused = new Map<string, EndpointResult>();
-  const { ledger } = settings;
-  if (ledger !== undefined) {
-    const target = targetKey(decision.target);
-    const limit = pLimit(settings.concurrency);
-    const decided = Date.parse(decidedAt);
-    await Promise.all(
-      decision.endpoints.map((endpointId) =>
-        limit(async () => {
-          let last: LastApplied | undefined;
-          try {
-            last = await ledger.lastDecision(target, endpointId);
-          } catch (error) {
-            // Fail closed: without the last decision we cannot tell this one is current. Retryable, so
-            // the queue delivers it again once the ledger answers.
-            refused.set(endpointId, failedResult(endpointId, ledgerError(error), 0, undefined));
-            return;
-          }
-          if (last !== undefined && last.decisionId !== decision.id && Date.parse(last.decidedAt) > decided)
-            refused.set(endpointId, refusedResult(endpointId, { status: 'superseded', by: last }));
-        }),
-      ),
-    );
-  }
-  return {
-    kind: 'current',
-    decidedAt,
-    act: decision.endpoints.filter((id) => !refused.has(id)),
-    refused,
-  };
+  const target = targetKey(decision.target);
+  const limit = pLimit(concurrency);
+  const decided = Date.parse(decidedAt);
+  await Promise.all(
+    decision.endpoints.map((endpointId) =>
+      limit(async () => {
+        let last: LastApplied | undefined;
+        try {
+          last = await ledger.lastDecision(target, endpointId);
+        } catch (error) {
+          refused.set(endpointId, failedResult(endpointId, ledgerError(error), 0, undefined));
+          return;
+        }
+        if (last !== undefined && last.decisionId !== decision.id && Date.parse(last.decidedAt) > decided)
+          refused.set(endpointId, refusedResult(endpointId, { status: 'superseded', by: last }));
+      }),
+    ),
+  );
+  return refused;
 }
 
 /** A `superseded` or `expired` endpoint: no call made, and why in the error's message. */

@@ -60,6 +60,8 @@ export type ApiCall = {
   deadlineAt: number;
   /** Fields every log line about this call carries, such as the decision id. */
   logFields?: Record<string, unknown>;
+  /** Told each time a request of this call has been handed to the network: what runs now overlaps the wait. */
+  onSent?: () => void;
 };
 
 export type ApiResult<T> =
@@ -192,6 +194,7 @@ export function createHuaweiClient(deps: ClientDeps): HuaweiClient {
         headers: authHeaders(apiCall, body),
         body,
         signal: AbortSignal.timeout(timeoutMs),
+        onWritten: apiCall.onSent,
       });
     } catch (error) {
       return { ok: false, error: toApprovalError(error) };

@@ -31,7 +31,13 @@ export function connectionsUrl(target: ApiTarget, suffix = ''): URL {
 export async function listConnections(
   client: HuaweiClient,
   target: ApiTarget,
-  options: { deadlineAt: number; endpointId?: string; op?: string },
+  options: {
+    deadlineAt: number;
+    endpointId?: string;
+    op?: string;
+    /** Told when a page's request has left (see ApiCall.onSent). */
+    onSent?: () => void;
+  },
 ): Promise<ConnectionsResult> {
   const limit = target.descriptor.maxPageSize;
   const connections: Connection[] = [];
@@ -43,6 +49,7 @@ export async function listConnections(
       op,
       deadlineAt: options.deadlineAt,
       ...(options.endpointId === undefined ? {} : { query: { id: options.endpointId } }),
+      ...(options.onSent === undefined ? {} : { onSent: options.onSent }),
     });
     attempts += result.attempts;
     if (!result.ok) return { ...result, attempts, requestIds };
@@ -106,7 +113,7 @@ export function readConnectionsPage(
   client: HuaweiClient,
   target: ApiTarget,
   page: number,
-  options: { op: string; deadlineAt: number; query?: Record<string, string> },
+  options: { op: string; deadlineAt: number; query?: Record<string, string>; onSent?: () => void },
 ): Promise<ApiResult<unknown>> {
   const limit = target.descriptor.maxPageSize;
   const url = connectionsUrl(target);
@@ -119,6 +126,7 @@ export function readConnectionsPage(
     url,
     projectId: target.projectId,
     deadlineAt: options.deadlineAt,
+    ...(options.onSent === undefined ? {} : { onSent: options.onSent }),
   });
 }
 

@@ -34,6 +34,7 @@ export function createNodeTransport(options: TransportOptions): Transport {
         });
         // 'finish': the request's last bytes are with the OS; what runs now overlaps the wait.
         if (options.onRequestWritten !== undefined) req.once('finish', options.onRequestWritten);
+        if (raw.onWritten !== undefined) req.once('finish', raw.onWritten);
         req.on('socket', (socket) => {
           if (!socket.connecting) return;
           // A reused keep-alive socket is already connected; a new one gets the connect timeout.

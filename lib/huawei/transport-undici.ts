@@ -44,6 +44,7 @@ export function createUndiciTransport(options: TransportOptions, dispatcher?: Di
         // undici's request API does not tell when the bytes are written; here the request is dispatched
         // to its pool, and what runs next overlaps connecting and the wait alike.
         options.onRequestWritten?.();
+        raw.onWritten?.();
         // undici does not abort a request still waiting for its connection (a stalled TCP connect or TLS
         // handshake runs on to the connect timeout), so the abort is raced here; the request is left to
         // undici, which drops it once its connect fails.

@@ -21,6 +21,8 @@ export type RawRequest = {
   body: Uint8Array | undefined;
   /** Cuts this attempt: the per-request timeout combined with the decision's deadline. */
   signal: AbortSignal;
+  /** Told when this request has been handed to the network, as `onRequestWritten` is for every request. */
+  onWritten?: (() => void) | undefined;
 };
 
 export type RawResponse = {

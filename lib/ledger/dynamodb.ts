@@ -12,6 +12,7 @@ import {
   type QueryCommandInput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { AWS_CLIENT_LIMITS } from '../aws-timeouts.ts';
 import { ValidationError, VpcepApprovalError } from '../errors.ts';
 import { fromItem, type Item, toAttribute, toItem } from './attributes.ts';
 import { conditionalPut, ledgerCall } from './call.ts';
@@ -59,9 +60,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const DELIVERY_KIND = /^[a-z0-9-]{1,32}$/;
 const MAX_DELIVERY_ID = 512;
 
-/** The SDK client with its standard configuration (region, credentials, AWS_ENDPOINT_URL_DYNAMODB). */
+/**
+ * The SDK client with its standard configuration (region, credentials, AWS_ENDPOINT_URL_DYNAMODB) and
+ * the time limits of every AWS call: a table that never answers fails the call, closed, in seconds.
+ */
 export function defaultDynamoDbClient(): DynamoDBClient {
-  return new DynamoDBClient({});
+  return new DynamoDBClient({ ...AWS_CLIENT_LIMITS });
 }
 
 export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {

@@ -19,16 +19,10 @@ export type LazyLedger = {
   ledger: Ledger;
   answers: DeliveryAnswers;
   approvals: ApprovalStore;
-  /**
-   * Starts loading the SDK client now, in the background, so that its load overlaps the run's other
-   * start-up (the Huawei client, the executor) instead of following it. A failure is left for the
-   * first ledger call to report.
-   */
-  warmUp(): void;
 };
 
 export function lazyLedger(options: LazyLedgerOptions): LazyLedger {
-  let loaded: Promise<Omit<LazyLedger, 'warmUp'>> | undefined;
+  let loaded: Promise<LazyLedger> | undefined;
   const load = () => {
     loaded ??= Promise.all([
       import('./dynamodb.ts'),
@@ -75,12 +69,5 @@ export function lazyLedger(options: LazyLedgerOptions): LazyLedger {
     claimDecision: async (...args) => (await load()).approvals.claimDecision(...args),
     releaseDecision: async (...args) => (await load()).approvals.releaseDecision(...args),
   };
-  return {
-    ledger,
-    answers,
-    approvals,
-    warmUp() {
-      load().catch(() => undefined);
-    },
-  };
+  return { ledger, answers, approvals };
 }

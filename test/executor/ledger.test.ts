@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OutcomeSchema } from '../../lib/decision/outcome-schema.ts';
 import { type DecisionInput, parseDecision } from '../../lib/decision/schema.ts';
 import { type ExecuteOptions, type ExecutorDeps, executeDecision } from '../../lib/executor/execute.ts';
@@ -108,6 +109,28 @@ describe('executeDecision with the ledger', () => {
       [second, 'accepted'],
     ]);
     expect(actionCalls() - before).toBe(1);
+  });
+
+  it('reads the ledger beside the status read, not before it', async () => {
+    seed([ENDPOINT_ID]);
+    const real = dynamo.client();
+    // The ledger's Query answers only once Huawei has seen the status read: a run that waited for the
+    // ledger before reading would find the endpoint's last decision unreadable, and fail it.
+    const client = {
+      send: async (command: Parameters<typeof real.send>[0]) => {
+        if (command instanceof QueryCommand)
+          await vi.waitUntil(() => h.sim.countCalls('vpcep.list') > 0, { timeout: 2000, interval: 5 });
+        return real.send(command);
+      },
+    } as typeof real;
+
+    const outcome = await run(aDecision(), {
+      ledger: dynamoDbLedger({ client, tableName: dynamo.tableName }),
+    });
+
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.results[0]).toMatchObject({ status: 'accepted', changed: true });
+    expect(actionCalls()).toBe(1);
   });
 
   it('applies a replay of the last decision again without a call (current, not superseded)', async () => {

@@ -52,6 +52,44 @@ describe.each<HttpClientKind>(['node', 'undici'])('the %s transport', (kind) => 
   });
 });
 
+describe.each<HttpClientKind>(['node', 'undici'])('the %s transport, per request', (kind) => {
+  it("tells the request's own onWritten once it is on its way, before the answer comes back", async () => {
+    let tell = () => {};
+    let told = false;
+    // The server answers only once the request has been told, or after 2 s that it has not.
+    server = createServer((req, res) => {
+      req.resume();
+      const answer = () => res.end(told ? 'told' : 'not told');
+      const timer = setTimeout(answer, 2_000);
+      tell = () => {
+        clearTimeout(timer);
+        answer();
+      };
+      if (told) tell();
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const url = new URL(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/x`);
+    const transport = await createTransport(kind, { connectTimeoutMs: 1_000, connectionsPerHost: 1 });
+    try {
+      const response = await transport.send({
+        method: 'GET',
+        url,
+        headers: {},
+        body: undefined,
+        signal: AbortSignal.timeout(10_000),
+        onWritten: () => {
+          told = true;
+          tell();
+        },
+      });
+      expect(response.body).toBe('told');
+    } finally {
+      await transport.close();
+    }
+  });
+});
+
 describe.each<HttpClientKind>(['node', 'undici'])(
   'the %s transport, against a server that misbehaves',
   (kind) => {

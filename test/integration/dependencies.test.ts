@@ -41,14 +41,14 @@ afterEach(() => {
 });
 
 /** The SDK's standard configuration, as Lambda gives it, with each service pointed where the test says. */
-function awsEnvironment(endpoints: { sqs?: string; sns?: string; ssm?: string }) {
+function awsEnvironment(endpoints: { sqs?: string; sns?: string; ssm?: string; dynamodb?: string }) {
   vi.stubEnv('AWS_REGION', 'us-east-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
   if (endpoints.sqs) vi.stubEnv('AWS_ENDPOINT_URL_SQS', endpoints.sqs);
   if (endpoints.sns) vi.stubEnv('AWS_ENDPOINT_URL_SNS', endpoints.sns);
   if (endpoints.ssm) vi.stubEnv('AWS_ENDPOINT_URL_SSM', endpoints.ssm);
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.url);
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', endpoints.dynamodb ?? dynamo.url);
 }
 
 function webhookEnv(extra: Record<string, string> = {}) {
@@ -116,6 +116,28 @@ describe('the webhook when a dependency fails or hangs', () => {
       expect(lines.join('\n')).not.toContain('dependency-token-0123456789abcdefghijkl');
     } finally {
       await sns.close();
+    }
+  }, 30_000);
+
+  it('answers 503 within the invocation when DynamoDB accepts the ledger call and never answers', async () => {
+    const dynamodb = await silentService();
+    awsEnvironment({ dynamodb: dynamodb.url });
+    const lines: string[] = [];
+    const calls = sim.countCalls('vpcep.action');
+    try {
+      const handler = createWebhookHandler(webhookEnv(), { write: (l) => lines.push(l) });
+
+      const result = await handler(
+        decisionEvent('HANG-DDB-1', 'wait=true'),
+        localContext('decision-webhook', 29_000),
+      );
+
+      expect(result).toMatchObject({ statusCode: 503 });
+      expect(JSON.parse(String(result.body))).toMatchObject({ error: 'unavailable' });
+      expect(dynamodb.accepted()).toBeGreaterThan(0);
+      expect(sim.countCalls('vpcep.action')).toBe(calls);
+    } finally {
+      await dynamodb.close();
     }
   }, 30_000);
 

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
 import type { SimOp } from '../../simulator/index.ts';
 import { runCliWith } from '../helpers/cli.ts';
 import {
@@ -26,6 +27,9 @@ const ACTIONS: Partial<Record<SimOp, string[]>> = {
   'vpcep.describe': ['vpcep:endpointServices:updateConnectionDescription'],
   'apig.list': ['apig:instance:listVpcEndpoint', 'apig:instance:get'],
   'apig.action': ['apig:instance:acceptOrRejectVpcEndpointConnection', 'apig:instance:get'],
+  // ListServicePermissionsDetails and ListEndpointPermissions: the sweeper reads the whitelist.
+  'vpcep.permissions': ['vpcep:endpointServices:listPermissions'],
+  'apig.permissions': ['apig:instance:listVpcEndpointPermission', 'apig:instance:get'],
 };
 
 let h: Harness;
@@ -44,7 +48,7 @@ async function policyActions(file: string): Promise<string[]> {
 }
 
 describe('the Huawei IAM policy for the AK/SK', () => {
-  it('allows every call a VPCEP and an APIG decision and status make, and nothing else', async () => {
+  it('allows every call a sweep, a VPCEP and an APIG decision and status make, and nothing else', async () => {
     const apigEndpoints = endpointIds(2);
     h.sim.seed({
       kind: 'vpcep',
@@ -58,6 +62,14 @@ describe('the Huawei IAM policy for the AK/SK', () => {
       targetId: INSTANCE_ID,
       connections: apigEndpoints.map((id) => ({ id })),
     });
+    // The sweeper's reads while the connections wait: pending ones, accepted ones per account, the whitelist.
+    const listPending = huaweiListing({
+      client: h.runtime.client,
+      huawei: h.config.huawei,
+      deadlineMs: 10_000,
+    });
+    for (const target of [`vpcep:${SERVICE_ID}`, `apig:${INSTANCE_ID}`])
+      expect((await listPending(target, { countAccepted: true })).pending.length).toBeGreaterThan(0);
     const decide = (decision: unknown) =>
       runCliWith(['decide', '--file', '-'], h.env, JSON.stringify(decision));
     expect((await decide(aDecision())).code).toBe(0);
