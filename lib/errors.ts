@@ -43,6 +43,8 @@ export type HuaweiErrorCode = string & { readonly __from: 'huawei' };
 export type DeliveryErrorCode =
   | 'TICKET_REFUSED'
   | 'TICKET_UNAVAILABLE'
+  | 'TICKET_OUTCOME_UNKNOWN'
+  | 'TICKET_ISSUE_UNSETTLED'
   | 'TICKET_REF_INVALID'
   | 'FEISHU_TOKEN_REFUSED'
   | 'FEISHU_REFUSED'
@@ -242,6 +244,29 @@ export class TicketUnavailableError extends VpcepApprovalError {
   constructor(message: string, cause?: unknown) {
     super('TICKET_UNAVAILABLE', message, { retryable: true, statusCode: 503, cause });
     this.name = 'TicketUnavailableError';
+  }
+}
+
+/**
+ * A request that must not be repeated blindly (creating an issue) got no answer that says it was not
+ * acted on — the connection dropped, timed out, or a 5xx other than 503: it may have been done. Not
+ * retried in process; whoever sent it looks for what it made before trying again.
+ */
+export class TicketOutcomeUnknownError extends VpcepApprovalError {
+  constructor(message: string, cause?: unknown) {
+    super('TICKET_OUTCOME_UNKNOWN', message, { retryable: true, statusCode: 503, cause });
+    this.name = 'TicketOutcomeUnknownError';
+  }
+}
+
+/**
+ * A connection's approval issue is claimed but has no key, and Jira shows none yet (or could not be
+ * searched): another raise may be opening it. Nothing is created; a later raise settles it.
+ */
+export class TicketIssueUnsettledError extends VpcepApprovalError {
+  constructor(message: string, cause?: unknown) {
+    super('TICKET_ISSUE_UNSETTLED', message, { retryable: true, statusCode: 503, cause });
+    this.name = 'TicketIssueUnsettledError';
   }
 }
 

@@ -4,7 +4,8 @@
  */
 import { type Config, requireCredentials, secretValues } from './config.ts';
 import { type AttemptEvent, createHuaweiClient, type HuaweiClient } from './huawei/client.ts';
-import { createTransport, type Transport } from './huawei/transport.ts';
+import { createTransport } from './huawei/create-transport.ts';
+import type { Transport } from './huawei/transport.ts';
 import { createJsonLogger, type Logger } from './log.ts';
 
 export type Runtime = { client: HuaweiClient; close(): Promise<void> };

@@ -1,6 +1,7 @@
 /**
  * A Jira stand-in on 127.0.0.1, for the local stack and the tests: Cloud (v3, basic email + API token)
- * or Data Center (v2, bearer PAT), with issues, comments, transitions and issue creation, recording
+ * or Data Center (v2, bearer PAT), with issues, comments, transitions, issue creation and a JQL search
+ * of created issues by project and label (the subset the approval issues use), recording
  * every request and refusing any other credentials. Faults are scripted per request (`failNext`), so
  * retries and refusals are real HTTP answers. `startRecordingServer` is the generic part, shared with
  * the tests' ServiceNow stand-in: it can set response headers (Retry-After).
@@ -15,7 +16,8 @@ export type Recorded = {
   body: unknown;
 };
 export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
-export type Fault = { match: (r: Recorded) => boolean; reply: Reply };
+/** With `afterHandling`, the request is handled (an issue created) and only its answer is replaced: a lost answer. */
+export type Fault = { match: (r: Recorded) => boolean; reply: Reply; afterHandling?: boolean };
 
 export async function startRecordingServer(handle: (r: Recorded) => Reply) {
   const recorded: Recorded[] = [];
@@ -32,7 +34,9 @@ export async function startRecordingServer(handle: (r: Recorded) => Reply) {
       const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, text, body };
       recorded.push(request);
       const faultAt = faults.findIndex((f) => f.match(request));
-      const reply = faultAt === -1 ? handle(request) : (faults.splice(faultAt, 1)[0] as Fault).reply;
+      const fault = faultAt === -1 ? undefined : (faults.splice(faultAt, 1)[0] as Fault);
+      const handled = fault === undefined || fault.afterHandling === true ? handle(request) : undefined;
+      const reply = fault?.reply ?? (handled as Reply);
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
       res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
     });
@@ -44,9 +48,12 @@ export async function startRecordingServer(handle: (r: Recorded) => Reply) {
     url: `http://127.0.0.1:${port}`,
     server,
     recorded,
-    /** The next request matching `match` gets `reply` instead of the normal answer. */
-    failNext(match: (r: Recorded) => boolean, reply: Reply) {
-      faults.push({ match, reply });
+    /**
+     * The next request matching `match` gets `reply` instead of the normal answer; with
+     * `afterHandling`, it is handled first, as a server that acted and whose answer was lost.
+     */
+    failNext(match: (r: Recorded) => boolean, reply: Reply, options: { afterHandling?: boolean } = {}) {
+      faults.push({ match, reply, ...options });
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -96,6 +103,35 @@ export async function startJiraStandIn(options: JiraStandInOptions) {
     const path = url.pathname.slice(api.length);
     if (r.method === 'GET' && path === '/myself')
       return { status: 200, body: { ...me, displayName: 'Approvals bot' } };
+    if (r.method === 'GET' && options.flavour === 'cloud' && path === '/search')
+      // Cloud removed the old search; only the enhanced one (`/search/jql`) answers.
+      return {
+        status: 410,
+        body: { errorMessages: ['The requested API has been removed. Please use /rest/api/3/search/jql.'] },
+      };
+    if (r.method === 'GET' && path === (options.flavour === 'cloud' ? '/search/jql' : '/search')) {
+      const query = parseJql(url.searchParams.get('jql') ?? '');
+      if (typeof query === 'string') return { status: 400, body: { errorMessages: [query] } };
+      const found = created.filter(
+        (c) =>
+          (query.project === undefined || (c.fields.project as { key?: string }).key === query.project) &&
+          (query.labels === undefined || ((c.fields.labels as string[]) ?? []).includes(query.labels)),
+      );
+      const max = Number(url.searchParams.get('maxResults') ?? 50);
+      const ordered = query.newestFirst ? [...found].reverse() : found;
+      const issues = ordered.slice(0, max).map((c) => ({
+        id: String(10_001 + created.indexOf(c)),
+        key: c.key,
+        fields: { labels: c.fields.labels },
+      }));
+      return {
+        status: 200,
+        body:
+          options.flavour === 'cloud'
+            ? { issues, isLast: true }
+            : { startAt: 0, maxResults: max, total: found.length, issues },
+      };
+    }
     if (r.method === 'POST' && path === '/issue') {
       const { fields, properties } = r.body as { fields: Record<string, unknown>; properties?: unknown };
       const project = (fields.project as { key: string }).key;
@@ -174,4 +210,24 @@ export async function startJiraStandIn(options: JiraStandInOptions) {
     return { status: 405, body: { errorMessages: ['Method not allowed'] } };
   });
   return { ...server, api, comments, transitioned, created, me };
+}
+
+/**
+ * The JQL the stand-in understands: `field = "value"` clauses on `project` and `labels` joined by AND,
+ * and an optional `ORDER BY created ASC|DESC`. Anything else is answered as Jira answers bad JQL.
+ */
+function parseJql(jql: string): { project?: string; labels?: string; newestFirst: boolean } | string {
+  const [where = '', order] = jql.split(/\s+ORDER\s+BY\s+/i);
+  const query: { project?: string; labels?: string; newestFirst: boolean } = { newestFirst: false };
+  if (order !== undefined) {
+    const by = /^created(?:\s+(ASC|DESC))?$/i.exec(order.trim());
+    if (by === null) return `Error in the JQL Query: cannot order by '${order}'`;
+    query.newestFirst = by[1]?.toUpperCase() === 'DESC';
+  }
+  for (const clause of where.split(/\s+AND\s+/i)) {
+    const match = /^(project|labels)\s*=\s*(?:"([^"\\]*)"|([A-Za-z0-9_.-]+))$/.exec(clause.trim());
+    if (match === null) return `Error in the JQL Query: the stand-in does not understand '${clause}'`;
+    query[match[1] as 'project' | 'labels'] = match[2] ?? match[3];
+  }
+  return query;
 }

@@ -66,7 +66,8 @@ export function sweeperDeps(
     },
     // The topic always hears of a request; the chats and Jira where they are configured, each tried
     // even if another failed. Any failure makes the sweep withdraw the request and raise it again at
-    // the next sweep (the Jira raiser finds the issue it opened in the ledger and opens no other).
+    // the next sweep (the Jira raiser finds the issue it opened, in the ledger or by its label in Jira,
+    // and opens no other).
     async raiseApprovalRequest(event: ApprovalRequestEvent) {
       await toTopic(event);
       const raised = await Promise.allSettled([toChats?.(event), toJira?.(event)]);

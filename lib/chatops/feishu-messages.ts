@@ -4,6 +4,7 @@ import { targetKey } from '../decision/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import type { ChatReply } from './decide.ts';
 import { escapeFeishuText as e, escapeLarkMd } from './escape.ts';
+import type { ApprovalResult } from './two-person.ts';
 
 export type FeishuMessage = { msg_type: 'text' | 'interactive'; content: string };
 
@@ -12,6 +13,14 @@ export const text = (body: string): FeishuMessage => ({
   msg_type: 'text',
   content: JSON.stringify({ text: e(body) }),
 });
+
+/**
+ * A two-person approval click's answer: a text message to the card's chat (the toast answers the
+ * clicking user alone).
+ */
+export function feishuApprovalReply(result: ApprovalResult): FeishuMessage {
+  return text(result.text);
+}
 
 export function feishuReply(reply: ChatReply): FeishuMessage {
   if (reply.kind === 'status')

@@ -3,10 +3,10 @@
 import type { Outcome } from '../decision/outcome.ts';
 import { targetKey } from '../decision/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
-import { slackApprovalReply } from './approval-replies.ts';
 import type { ChatReply } from './decide.ts';
 import { escapeSlack as e } from './escape.ts';
 import type { ButtonValue } from './payloads.ts';
+import type { ApprovalResult } from './two-person.ts';
 
 export type SlackMessage = {
   response_type?: 'ephemeral' | 'in_channel';
@@ -30,6 +30,17 @@ export function slackReply(reply: ChatReply): SlackMessage {
       // Replies quote what the user typed; escaped so it shows as typed rather than as markup.
       return { response_type: 'ephemeral', text: e(reply.text) };
   }
+}
+
+/**
+ * What a two-person approval click answers. Waiting, queued and already-decided are told to the
+ * channel (everyone deciding needs to see that one approval is in and another is needed); a refusal
+ * only to the user who clicked.
+ */
+export function slackApprovalReply(result: ApprovalResult): SlackMessage {
+  return result.kind === 'refused'
+    ? { response_type: 'ephemeral', replace_original: false, text: e(result.text) }
+    : { response_type: 'in_channel', replace_original: false, text: e(result.text) };
 }
 
 const MAX_LISTED = 20;

@@ -1,5 +1,4 @@
 /** What the CLI needs from its process, injected so tests run it in-process. */
-import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../errors.ts';
 
 export type CliIo = {
@@ -23,7 +22,9 @@ export async function readInput(file: string | undefined, io: CliIo): Promise<st
     );
   let text: string;
   try {
-    text = file === '-' ? await io.readStdin() : await readFile(file, 'utf8');
+    // node:fs/promises only for a path: a decision piped on stdin does not load it.
+    text =
+      file === '-' ? await io.readStdin() : await (await import('node:fs/promises')).readFile(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ValidationError(

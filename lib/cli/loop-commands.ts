@@ -9,11 +9,11 @@ import { ConfigError, toApprovalError, ValidationError } from '../errors.ts';
 import type { AppliedDecision } from '../ledger/ledger.ts';
 import { normalizeTarget } from '../ledger/records.ts';
 import { evaluateTarget, type RuleVerdict } from '../rules/evaluate.ts';
-import { DEFAULT_TARGET, RULES_VARIABLE, rulesFor } from '../rules/schema.ts';
+import { DEFAULT_TARGET, parseRules, RULES_VARIABLE, rulesFor } from '../rules/schema.ts';
 import { createLogger, createRuntime } from '../runtime.ts';
 import { huaweiListing } from '../sweeper/huawei-listing.ts';
 import type { CliIo } from './io.ts';
-import { LEDGER_TABLE_VARIABLE, loadLoopSettings, loadRules } from './loop-config.ts';
+import { LEDGER_TABLE_VARIABLE, loadLoopSettings } from './loop-config.ts';
 import { emit, type OutputMode, printable, table } from './output.ts';
 import { usageError } from './report.ts';
 
@@ -40,7 +40,7 @@ export async function pendingCommand(
   options: { clock: () => Date; logLevel: (config: Config) => Config },
 ): Promise<number> {
   const config = loadConfig(io.env);
-  const rules = loadRules(io.env);
+  const rules = parseRules(io.env[RULES_VARIABLE]);
   const targets = pendingTargets(targetText, config, [...rules.targets.keys()]);
   for (const target of targets) {
     const resolution = resolveTarget(target, config.huawei);

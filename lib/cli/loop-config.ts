@@ -1,12 +1,12 @@
 /**
- * The approval loop's settings the CLI reads besides lib/config.ts: the ledger table, the rules, the
- * decision age limit and provenance. Each is optional: without LEDGER_TABLE_NAME every command but
- * `history` works as before.
+ * The approval loop's settings the CLI reads besides lib/config.ts: the ledger table, the decision age
+ * limit and provenance (the rules, which only `pending` reads, are parsed there). Each is optional:
+ * without LEDGER_TABLE_NAME every command but `history` works as before.
  */
 import { parseMaxDecisionAge } from '../decision/freshness.ts';
 import { ConfigError } from '../errors.ts';
 import { DESCRIBE_VARIABLE, parseDescribe } from '../executor/after-acting.ts';
-import { parseRules, RULES_VARIABLE, type Rules } from '../rules/schema.ts';
+import { RULES_VARIABLE } from '../rules/variable.ts';
 
 export const LEDGER_TABLE_VARIABLE = 'LEDGER_TABLE_NAME';
 export const MAX_AGE_VARIABLE = 'VPCEP_APPROVAL_MAX_DECISION_AGE_MS';
@@ -45,8 +45,4 @@ export function loadLoopSettings(env: Readonly<Record<string, string | undefined
     describe: parseDescribe(env[DESCRIBE_VARIABLE]),
     maxDecisionAgeMs: parseMaxDecisionAge(env[MAX_AGE_VARIABLE]),
   };
-}
-
-export function loadRules(env: Readonly<Record<string, string | undefined>>): Rules {
-  return parseRules(env[RULES_VARIABLE]);
 }

@@ -15,7 +15,7 @@ export function reportIssues(error: ValidationError, io: CliIo): void {
 }
 
 /** 2 for input and configuration (nothing was called), 1 for anything else. */
-export function reportError(error: unknown, io: CliIo, usage: string): number {
+export async function reportError(error: unknown, io: CliIo): Promise<number> {
   if (error instanceof ValidationError) {
     reportIssues(error, io);
     return 2;
@@ -26,7 +26,9 @@ export function reportError(error: unknown, io: CliIo, usage: string): number {
   }
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-    io.stderr(`${(error as Error).message}\n\n${usage}`);
+    // The usage text is loaded only when it is shown.
+    const { USAGE } = await import('./help.ts');
+    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
   const approval = toApprovalError(error);

@@ -8,7 +8,7 @@
  *   anyway, so the functions need not load a second network stack at cold start. Measured here
  *   (Node 24, minified bundles, built-ins loaded by require): load and first request ≈ 34 ms with
  *   undici, ≈ 17 ms with node:http/https.
- * `VPCEP_APPROVAL_HTTP_CLIENT` chooses; only the chosen module is loaded.
+ * `VPCEP_APPROVAL_HTTP_CLIENT` chooses; `createTransport` (create-transport.ts) loads only that module.
  */
 import { ResponseTooLargeError } from '../errors.ts';
 
@@ -50,11 +50,6 @@ export type TransportOptions = {
 };
 
 export type HttpClientKind = 'undici' | 'node';
-
-export async function createTransport(kind: HttpClientKind, options: TransportOptions): Promise<Transport> {
-  if (kind === 'node') return (await import('./transport-node.ts')).createNodeTransport(options);
-  return (await import('./transport-undici.ts')).createUndiciTransport(options);
-}
 
 /** Huawei's answers are small (a full connection page is well under 1 MB); a body past this is cut. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;

@@ -43,6 +43,7 @@ import {
   normalizeTarget,
   readAppliedDecision,
   readApprovalIssue,
+  readApprovalIssueRecord,
   readApprovalRequest,
 } from './records.ts';
 
@@ -122,6 +123,24 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
       start = page.LastEvaluatedKey;
     } while (start !== undefined && (limit === undefined || items.length < limit));
     return items;
+  }
+
+  /** A connection's issue record's key, its target and endpoint normalized as every record's are. */
+  function issueKey(at: { target: string; endpointId: string; system: string }) {
+    const target = normalizeTarget(at.target);
+    const endpointId = at.endpointId.toLowerCase();
+    return { pk: connectionPk(target, endpointId), sk: issueSk(at.system), target, endpointId };
+  }
+
+  /** A write whose condition decides: true when written, false when the condition held it back. */
+  async function conditionalWrite(what: string, run: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await ledgerCall(what, run);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   const nowSeconds = () => Math.floor(clock().getTime() / 1000);
@@ -288,29 +307,99 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
       }
     },
 
-    async recordApprovalIssue(issue: ApprovalIssue): Promise<RecordOnce<ApprovalIssue>> {
-      const target = normalizeTarget(issue.target);
-      const endpointId = issue.endpointId.toLowerCase();
-      const stored: ApprovalIssue = {
-        ...issue,
-        target,
-        endpointId,
-        createdAt: isoTime(issue.createdAt, 'createdAt'),
-      };
-      const pk = connectionPk(target, endpointId);
-      const sk = issueSk(issue.system);
-      const item = toItem({ pk, sk, type: 'issue', ...stored });
-      const put = await putOnce('recordApprovalIssue', item, 'attribute_not_exists(pk)');
+    async claimApprovalIssue(claim) {
+      const { pk, sk, target, endpointId } = issueKey(claim);
+      const claimedAt = isoTime(claim.claimedAt, 'claimedAt');
+      const item = toItem({ pk, sk, type: 'issue', target, endpointId, system: claim.system, claimedAt });
+      const put = await putOnce('claimApprovalIssue', item, 'attribute_not_exists(pk)');
       if (put.written) return { first: true };
-      const existing = put.existing ?? (await getItem('recordApprovalIssue', pk, sk));
+      const existing = put.existing ?? (await getItem('claimApprovalIssue', pk, sk));
       if (existing === undefined) throw lostRace('approval issue');
-      return { first: false, existing: readApprovalIssue(existing) };
+      return { first: false, existing: readApprovalIssueRecord(existing) };
+    },
+
+    async takeOverApprovalIssueClaim(claim, staleClaimedAt) {
+      const { pk, sk } = issueKey(claim);
+      return conditionalWrite('takeOverApprovalIssueClaim', () =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: pk }, sk: { S: sk } },
+            UpdateExpression: 'SET claimedAt = :claimedAt',
+            // Only that very claim, and only while no key was recorded on it: one caller wins.
+            ConditionExpression: 'claimedAt = :stale AND attribute_not_exists(#key)',
+            ExpressionAttributeNames: { '#key': 'key' },
+            ExpressionAttributeValues: {
+              ':claimedAt': { S: isoTime(claim.claimedAt, 'claimedAt') },
+              ':stale': { S: isoTime(staleClaimedAt, 'staleClaimedAt') },
+            },
+          }),
+        ),
+      );
+    },
+
+    async releaseApprovalIssueClaim(claim) {
+      const { pk, sk } = issueKey(claim);
+      return conditionalWrite('releaseApprovalIssueClaim', () =>
+        client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: pk }, sk: { S: sk } },
+            ConditionExpression: 'claimedAt = :claimedAt AND attribute_not_exists(#key)',
+            ExpressionAttributeNames: { '#key': 'key' },
+            ExpressionAttributeValues: { ':claimedAt': { S: isoTime(claim.claimedAt, 'claimedAt') } },
+          }),
+        ),
+      );
+    },
+
+    async recordApprovalIssue(issue: ApprovalIssue): Promise<RecordOnce<ApprovalIssue>> {
+      const { pk, sk, target, endpointId } = issueKey(issue);
+      const createdAt = isoTime(issue.createdAt, 'createdAt');
+      try {
+        // An update, not a put: it keeps the claim's claimedAt, and writes the record whole when there
+        // was no claim. Conditioned on no key yet, so the first key recorded stands.
+        await ledgerCall('recordApprovalIssue', () =>
+          client.send(
+            new UpdateItemCommand({
+              TableName: tableName,
+              Key: { pk: { S: pk }, sk: { S: sk } },
+              UpdateExpression:
+                'SET #key = :key, createdAt = :createdAt, #type = :type, #target = :target, endpointId = :endpointId, #system = :system',
+              ConditionExpression: 'attribute_not_exists(#key)',
+              ExpressionAttributeNames: {
+                '#key': 'key',
+                '#type': 'type',
+                '#target': 'target',
+                '#system': 'system',
+              },
+              ExpressionAttributeValues: {
+                ':key': { S: issue.key },
+                ':createdAt': { S: createdAt },
+                ':type': { S: 'issue' },
+                ':target': { S: target },
+                ':endpointId': { S: endpointId },
+                ':system': { S: issue.system },
+              },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          ),
+        );
+        return { first: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing =
+          (error.Item === undefined ? undefined : fromItem(error.Item)) ??
+          (await getItem('recordApprovalIssue', pk, sk));
+        if (existing === undefined) throw lostRace('approval issue');
+        return { first: false, existing: readApprovalIssue(existing) };
+      }
     },
 
     async approvalIssue(targetText, endpointId, system) {
-      const target = normalizeTarget(targetText);
-      const item = await getItem('approvalIssue', connectionPk(target, endpointId), issueSk(system));
-      return item === undefined ? undefined : readApprovalIssue(item);
+      const { pk, sk } = issueKey({ target: targetText, endpointId, system });
+      const item = await getItem('approvalIssue', pk, sk);
+      return item === undefined ? undefined : readApprovalIssueRecord(item);
     },
 
     async recordDelivery(key: DeliveryKey, answer: unknown, ttlMs: number): Promise<RecordOnce<unknown>> {

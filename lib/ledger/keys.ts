@@ -10,6 +10,10 @@
  * | delivery id       | `DELIVERY#<kind>#<id>`           | `DELIVERY`                          | —                                                     | seen + its window|
  * | approval issue    | `CONN#<target>#<endpointId>`     | `ISSUE#<system>`                    | —                                                     | —  (kept: audit) |
  *
+ * An approval issue's item is written first as a claim (`claimedAt`, no `key`) before the issue is
+ * created, and its `key` is set after, so a failure between the two leaves a claim to settle rather
+ * than nothing (lib/tickets/approval-issue-raiser.ts).
+ *
  * Why this shape: a connection's last decision is one Query (its partition, `DECISION#` prefix,
  * newest first, limit 1) because `decidedAt` leads the sort key — ISO 8601 UTC with milliseconds, so
  * text order is time order. Keying on `decidedAt` and the decision id (not on the time applied) makes a

@@ -56,6 +56,9 @@ export function lazyLedger(options: LazyLedgerOptions): LazyLedger {
     withdrawApprovalRequest: async (...args) => (await load()).ledger.withdrawApprovalRequest(...args),
     claimReminder: async (...args) => (await load()).ledger.claimReminder(...args),
     recordDelivery: async (...args) => (await load()).ledger.recordDelivery(...args),
+    claimApprovalIssue: async (...args) => (await load()).ledger.claimApprovalIssue(...args),
+    takeOverApprovalIssueClaim: async (...args) => (await load()).ledger.takeOverApprovalIssueClaim(...args),
+    releaseApprovalIssueClaim: async (...args) => (await load()).ledger.releaseApprovalIssueClaim(...args),
     recordApprovalIssue: async (...args) => (await load()).ledger.recordApprovalIssue(...args),
     approvalIssue: async (...args) => (await load()).ledger.approvalIssue(...args),
   };

@@ -61,6 +61,28 @@ export type ApprovalIssue = {
 };
 
 /**
+ * What the ledger holds for a connection's issue: a claim to open it (`claimedAt`, taken before the
+ * issue is created) and, once it is known, its key. A claim without a key is an issue being opened, or
+ * one opened whose key was never recorded.
+ */
+export type ApprovalIssueRecord = {
+  target: string;
+  endpointId: string;
+  system: 'jira';
+  key?: string;
+  createdAt?: string;
+  claimedAt?: string;
+};
+
+/** A claim on opening the connection's issue, taken before it is created. */
+export type ApprovalIssueClaim = {
+  target: string;
+  endpointId: string;
+  system: 'jira';
+  claimedAt: string;
+};
+
+/**
  * A delivery to deduplicate: `kind` names the id's namespace (`webhook-id`, `hub-body`, `slack`,
  * `feishu`, `decision`), `id` the sender's id (or a body hash) in it.
  */
@@ -107,12 +129,24 @@ export type Ledger = {
     nextRemindAt: string,
   ): Promise<ApprovalRequest | undefined>;
   /**
-   * Records the issue opened for a connection, once: the first caller gets `first: true`; every later
-   * caller, in any container, gets the issue recorded first (and should not have opened another).
+   * Claims the opening of the connection's issue, once: the first caller gets `first: true` and may
+   * create it; every later caller gets the record as it stands (a key, or a claim without one).
+   */
+  claimApprovalIssue(claim: ApprovalIssueClaim): Promise<RecordOnce<ApprovalIssueRecord>>;
+  /**
+   * Takes over a claim that never got its key, if it is still the one claimed at `staleClaimedAt`:
+   * one caller wins. True when taken.
+   */
+  takeOverApprovalIssueClaim(claim: ApprovalIssueClaim, staleClaimedAt: string): Promise<boolean>;
+  /** Removes the caller's claim while it has no key (nothing was created), so a later raise may claim afresh. */
+  releaseApprovalIssueClaim(claim: ApprovalIssueClaim): Promise<boolean>;
+  /**
+   * Records the key of the issue opened for a connection, once, on its claim or without one: the first
+   * caller gets `first: true`; every later caller gets the issue recorded first.
    */
   recordApprovalIssue(issue: ApprovalIssue): Promise<RecordOnce<ApprovalIssue>>;
-  /** The issue opened for the connection in `system`, if one was recorded (a strongly consistent read). */
-  approvalIssue(target: string, endpointId: string, system: 'jira'): Promise<ApprovalIssue | undefined>;
+  /** The connection's issue record in `system` — a key, or a claim — if any (a strongly consistent read). */
+  approvalIssue(target: string, endpointId: string, system: 'jira'): Promise<ApprovalIssueRecord | undefined>;
   /**
    * Records a delivery id with the answer given to it, once within `ttlMs`: the first caller stores its
    * answer; every later caller gets the stored answer back, whatever answer it offered.

@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { toFieldIssues } from '../decision/schema.ts';
 import { ValidationError } from '../errors.ts';
 import { parseTargetKey } from '../policy.ts';
-import type { AppliedDecision, ApprovalIssue, ApprovalRequest } from './ledger.ts';
+import type { AppliedDecision, ApprovalIssue, ApprovalIssueRecord, ApprovalRequest } from './ledger.ts';
 
 const text = z.string().check(z.minLength(1));
 
@@ -45,6 +45,15 @@ const ApprovalIssueSchema = z.object({
   createdAt: text,
 });
 
+const ApprovalIssueRecordSchema = z.object({
+  target: text,
+  endpointId: text,
+  system: z.literal('jira'),
+  key: z.optional(text),
+  createdAt: z.optional(text),
+  claimedAt: z.optional(text),
+});
+
 function parseRecord<T>(schema: z.ZodMiniType<T>, values: unknown, what: string): T {
   const parsed = schema.safeParse(values);
   if (!parsed.success)
@@ -62,6 +71,10 @@ export function readApprovalRequest(values: Record<string, unknown>): ApprovalRe
 
 export function readApprovalIssue(values: Record<string, unknown>): ApprovalIssue {
   return parseRecord(ApprovalIssueSchema, values, 'approval issue');
+}
+
+export function readApprovalIssueRecord(values: Record<string, unknown>): ApprovalIssueRecord {
+  return parseRecord(ApprovalIssueRecordSchema, values, 'approval issue') as ApprovalIssueRecord;
 }
 
 /**

@@ -8,8 +8,9 @@ import * as z from 'zod/mini';
 import { formatPath } from '../decision/schema.ts';
 import { ConfigError } from '../errors.ts';
 import { parseTargetKey } from '../policy.ts';
+import { RULES_VARIABLE } from './variable.ts';
 
-export const RULES_VARIABLE = 'VPCEP_APPROVAL_RULES';
+export { RULES_VARIABLE };
 export const DEFAULT_TARGET = '*';
 
 /** A Huawei account (`domain_id`): 32 hex characters, compared lower-cased. */

@@ -5,7 +5,12 @@
  * the server asks for a longer wait than we may spend — the call throws TicketUnavailableError so the
  * event is retried by Lambda. Any other answer throws TicketRefusedError.
  */
-import { NetworkError, TicketRefusedError, TicketUnavailableError } from '../errors.ts';
+import {
+  NetworkError,
+  TicketOutcomeUnknownError,
+  TicketRefusedError,
+  TicketUnavailableError,
+} from '../errors.ts';
 import { classifyHttpStatus, toNetworkError, withRetries } from '../retry.ts';
 
 export type HttpRequest = {
@@ -66,6 +71,16 @@ export const DEFAULT_RETRY: RetryOptions = {
 };
 
 /**
+ * Whether a request may be sent again after a failure that leaves its effect unknown. `once` (creating
+ * an issue) retries only answers that say the request was not acted on — 429, 408 and 503 — and
+ * throws TicketOutcomeUnknownError at once on a network failure or another 5xx.
+ */
+export type Repeat = 'idempotent' | 'once';
+
+/** Answers that say the server did not act on the request: safe to send a `once` request again. */
+const NOT_ACTED_ON = new Set([408, 429, 503]);
+
+/**
  * Sends until a 2xx, under the project's retry loop (lib/retry.ts: which statuses and network failures
  * retry, full-jitter backoff, attempts, a server's Retry-After in place of the backoff up to
  * `maxRetryAfterMs`). `label` names the call in errors; no URL is put in one.
@@ -75,6 +90,7 @@ export async function sendWithRetries(
   request: HttpRequest,
   options: RetryOptions,
   label: string,
+  repeat: Repeat = 'idempotent',
 ): Promise<HttpAnswer> {
   const run = await withRetries<HttpAnswer>({
     maxAttempts: options.attempts,
@@ -90,6 +106,11 @@ export async function sendWithRetries(
       } catch (error) {
         // A certificate that fails verification fails again: not retried, and left to Lambda.
         if (error instanceof NetworkError && !error.retryable) throw error;
+        if (repeat === 'once')
+          throw new TicketOutcomeUnknownError(
+            `${label}: no answer (${error instanceof Error ? error.message : String(error)}); it may have been done`,
+            error,
+          );
         return {
           ok: false,
           failure: 'transient',
@@ -98,6 +119,8 @@ export async function sendWithRetries(
       }
       if (answer.status >= 200 && answer.status < 300) return { ok: true, value: answer };
       const failure = classifyHttpStatus(answer.status);
+      if (repeat === 'once' && failure !== 'terminal' && !NOT_ACTED_ON.has(answer.status))
+        throw new TicketOutcomeUnknownError(`${label}: HTTP ${answer.status}; it may have been done`);
       if (failure === 'terminal')
         throw new TicketRefusedError(
           answer.status,

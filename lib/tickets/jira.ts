@@ -12,6 +12,7 @@ import {
   type HttpAnswer,
   type HttpRequest,
   type HttpSend,
+  type Repeat,
   type RetryOptions,
   sendWithRetries,
 } from './http.ts';
@@ -25,7 +26,15 @@ export type JiraClient = {
   /** The ids of the transitions the issue can take now. */
   transitionIds(key: string): Promise<string[]>;
   transition(key: string, id: string): Promise<void>;
-  /** Creates an issue and answers its key. */
+  /**
+   * The keys of the project's issues carrying `label`, oldest first (at most SEARCH_MAX). Cloud's search
+   * is eventually consistent: an issue created moments ago may be missing.
+   */
+  issuesWithLabel(project: string, label: string): Promise<string[]>;
+  /**
+   * Creates an issue and answers its key. Not sent again after a failure that may have created it
+   * (TicketOutcomeUnknownError): the caller looks for it before creating another.
+   */
   createIssue(fields: {
     project: string;
     issueType: string;
@@ -52,7 +61,15 @@ const MyselfSchema = z.looseObject({ accountId: z.optional(z.string()), key: z.o
 const TransitionsSchema = z.looseObject({
   transitions: z._default(z.array(z.looseObject({ id: z.string() })), []),
 });
+const SearchSchema = z.looseObject({
+  issues: z._default(z.array(z.looseObject({ key: z.string().check(z.regex(JIRA_KEY)) })), []),
+});
 const CreatedSchema = z.looseObject({ key: z.string().check(z.regex(JIRA_KEY)) });
+
+/** Issues read by a label search: one is expected; more are duplicates from before, the oldest stands. */
+export const SEARCH_MAX = 10;
+const PROJECT_KEY = /^[A-Z][A-Z0-9_]+$/;
+const LABEL = /^[a-z0-9][a-z0-9._-]{0,254}$/;
 
 /** Comments read when looking for our marker: the newest page, which a redelivery lands well inside. */
 export const COMMENTS_READ = 100;
@@ -70,12 +87,13 @@ export function createJiraClient(config: JiraConfig, send: HttpSend, retry: Retr
     path: string,
     label: string,
     json?: unknown,
+    repeat: Repeat = 'idempotent',
   ): Promise<HttpAnswer> {
     const headers: Record<string, string> = { authorization, accept: 'application/json' };
     if (json !== undefined) headers['content-type'] = 'application/json';
     const request: HttpRequest = { method, url: `${api}${path}`, headers };
     if (json !== undefined) request.body = JSON.stringify(json);
-    return sendWithRetries(send, request, retry, label);
+    return sendWithRetries(send, request, retry, label, repeat);
   }
   const issuePath = (key: string) => {
     if (!JIRA_KEY.test(key)) throw new TicketRefInvalidError('not a Jira issue key');
@@ -128,20 +146,41 @@ export function createJiraClient(config: JiraConfig, send: HttpSend, retry: Retr
     async transition(key, id) {
       await call('POST', `${issuePath(key)}/transitions`, `transitioning ${key}`, { transition: { id } });
     },
+    async issuesWithLabel(project, label) {
+      // Both go into JQL: only shapes that need no escaping are let through.
+      if (!PROJECT_KEY.test(project) || !LABEL.test(label))
+        throw new TicketRefInvalidError('not a Jira project key and label');
+      const query = new URLSearchParams({
+        jql: `project = "${project}" AND labels = "${label}" ORDER BY created ASC`,
+        fields: 'labels',
+        maxResults: String(SEARCH_MAX),
+      });
+      // Cloud: the enhanced search (`/search/jql`; `/rest/api/3/search` is being removed). Data Center
+      // has only `/rest/api/2/search`, which answers the same `issues` list.
+      const path = config.api === 3 ? '/search/jql' : '/search';
+      const answer = await call('GET', `${path}?${query}`, `searching ${project} for an approval issue`);
+      return SearchSchema.parse(JSON.parse(answer.text)).issues.map((i) => i.key);
+    },
     async createIssue(fields) {
       const issueType = /^\d+$/.test(fields.issueType)
         ? { id: fields.issueType }
         : { name: fields.issueType };
-      const answer = await call('POST', '/issue', `creating an issue in ${fields.project}`, {
-        fields: {
-          project: { key: fields.project },
-          issuetype: issueType,
-          summary: fields.summary,
-          description: body(fields.description),
-          labels: fields.labels,
+      const answer = await call(
+        'POST',
+        '/issue',
+        `creating an issue in ${fields.project}`,
+        {
+          fields: {
+            project: { key: fields.project },
+            issuetype: issueType,
+            summary: fields.summary,
+            description: body(fields.description),
+            labels: fields.labels,
+          },
+          ...(fields.properties === undefined ? {} : { properties: fields.properties }),
         },
-        ...(fields.properties === undefined ? {} : { properties: fields.properties }),
-      });
+        'once',
+      );
       return CreatedSchema.parse(JSON.parse(answer.text)).key;
     },
   };

@@ -1,11 +1,12 @@
 /**
- * A pending connection opens its approval issue: when the sweeper raises an approval request and
- * JIRA_APPROVAL_PROJECT is set, one Jira issue per pending connection, whose key the caller records
- * (in the ledger). `existingKey` is asked first, so a connection seen again by the next sweep — or a
- * retried sweep — does not open a second issue.
+ * A pending connection's approval issue: when the sweeper raises an approval request and
+ * JIRA_APPROVAL_PROJECT is set, one Jira issue per pending connection, labelled so that it can be found
+ * again in Jira (`connectionLabel`). Opening it once across sweeps and containers is the raiser's part
+ * (approval-issue-raiser.ts: a ledger claim, then this search, then the creation).
  */
 import type { Target } from '../decision/schema.ts';
 import { targetFromKey, targetKey } from '../decision/schema.ts';
+import { ValidationError } from '../errors.ts';
 import type { ApprovalRequestEvent } from '../sweeper/sweep.ts';
 import { code, oneLine, paragraph, strong, type TicketDocument, text } from './document.ts';
 import type { JiraClient } from './jira.ts';
@@ -50,8 +51,6 @@ export function pendingFromApprovalRequest(
 export type OpenIssueDeps = {
   jira: JiraClient;
   approval: { project: string; issueType: string };
-  /** The key of the issue already opened for this connection, if any (the ledger's record). */
-  existingKey(connection: PendingConnection): Promise<string | undefined>;
 };
 
 export type OpenIssueResult = { key: string; created: boolean };
@@ -59,22 +58,64 @@ export type OpenIssueResult = { key: string; created: boolean };
 export const APPROVAL_LABEL = 'vpcep-approval';
 /** The issue property holding the connection, for the Automation rule's decision (docs/tickets.md). */
 export const APPROVAL_PROPERTY = 'vpcepApproval';
+/** Prefix of the label that names the connection on its issue, so the issue can be found by search. */
+export const CONNECTION_LABEL_PREFIX = 'vpcep-conn-';
 
-export async function openApprovalIssue(
+const ENDPOINT_ID = /^[a-z0-9-]{1,64}$/;
+
+/**
+ * The label that finds a connection's issue in Jira: `vpcep-conn-<endpointId>`. A label, not a JQL
+ * query on the `vpcepApproval` property: JQL can search an issue property only when an installed app
+ * (Forge `jira:entityProperty`, Connect or a Data Center plugin) has it indexed, which this function is
+ * not; labels are searchable on every Cloud and Data Center site. The endpoint id alone names the
+ * connection: a VPC endpoint connects to one endpoint service (or gateway), and its id is unique.
+ */
+export function connectionLabel(c: Pick<PendingConnection, 'endpointId'>): string {
+  const id = c.endpointId.toLowerCase();
+  if (!ENDPOINT_ID.test(id))
+    throw new ValidationError(
+      [{ path: 'endpointId', message: 'must be 1-64 of a-z 0-9 -' }],
+      'invalid approval request',
+    );
+  return `${CONNECTION_LABEL_PREFIX}${id}`;
+}
+
+/**
+ * The issue already opened in Jira for this connection (found by its label; the oldest if there are
+ * several), or undefined. Cloud's search lags creation by seconds, so a miss right after a creation
+ * proves nothing: the caller's ledger claim, not this search, keeps two raises from both creating.
+ */
+export async function findApprovalIssue(
   connection: PendingConnection,
   deps: OpenIssueDeps,
-): Promise<OpenIssueResult> {
-  const existing = await deps.existingKey(connection);
-  if (existing !== undefined) return { key: existing, created: false };
-  const key = await deps.jira.createIssue({
+): Promise<string | undefined> {
+  const [key] = await deps.jira.issuesWithLabel(deps.approval.project, connectionLabel(connection));
+  return key;
+}
+
+/** Creates the connection's issue and answers its key; a creation that may have happened is not repeated. */
+export async function createApprovalIssue(
+  connection: PendingConnection,
+  deps: OpenIssueDeps,
+): Promise<string> {
+  return deps.jira.createIssue({
     project: deps.approval.project,
     issueType: deps.approval.issueType,
     summary: approvalSummary(connection),
     description: approvalDescription(connection),
-    labels: [APPROVAL_LABEL],
+    labels: [APPROVAL_LABEL, connectionLabel(connection)],
     properties: [{ key: APPROVAL_PROPERTY, value: approvalProperty(connection) }],
   });
-  return { key, created: true };
+}
+
+/** The connection's issue as found in Jira, or a new one. */
+export async function openApprovalIssue(
+  connection: PendingConnection,
+  deps: OpenIssueDeps,
+): Promise<OpenIssueResult> {
+  const found = await findApprovalIssue(connection, deps);
+  if (found !== undefined) return { key: found, created: false };
+  return { key: await createApprovalIssue(connection, deps), created: true };
 }
 
 /** What a decision on this connection needs, in the decision's own shape. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { feishuApprovalReply, slackApprovalReply } from '../../lib/chatops/approval-replies.ts';
 import { parseChatAllowlist } from '../../lib/chatops/authorize.ts';
+import { feishuApprovalReply } from '../../lib/chatops/feishu-messages.ts';
+import { slackApprovalReply } from '../../lib/chatops/slack-messages.ts';
 import {
   approveFromChat,
   type ChatApproval,

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTransport, type HttpClientKind } from '../../lib/huawei/transport.ts';
+import { createTransport } from '../../lib/huawei/create-transport.ts';
+import type { HttpClientKind } from '../../lib/huawei/transport.ts';
 
 let server: Server | undefined;
 afterEach(() => {

@@ -74,4 +74,56 @@ describe('dynamoDbLedger: approval issues', () => {
       issues: [{ path: 'target' }],
     });
   });
+
+  it('claims a connection’s issue once; its key is recorded on the claim, and later claims get the key', async () => {
+    const [a, b] = [container(), container()];
+    const claim = {
+      target: TARGET,
+      endpointId: EP1,
+      system: 'jira' as const,
+      claimedAt: '2026-11-26T10:00:00.000Z',
+    };
+
+    const claims = await Promise.all([a.claimApprovalIssue(claim), b.claimApprovalIssue(claim)]);
+    expect(claims.filter((c) => c.first)).toHaveLength(1);
+    expect(claims.find((c) => !c.first)).toEqual({
+      first: false,
+      existing: { target: TARGET, endpointId: EP1, system: 'jira', claimedAt: claim.claimedAt },
+    });
+
+    expect(await a.recordApprovalIssue(issue())).toEqual({ first: true });
+    expect(await b.recordApprovalIssue(issue({ key: 'OPS-102' }))).toEqual({
+      first: false,
+      existing: issue(),
+    });
+    expect(await b.claimApprovalIssue({ ...claim, claimedAt: '2026-11-26T11:00:00.000Z' })).toEqual({
+      first: false,
+      existing: { ...issue(), claimedAt: claim.claimedAt },
+    });
+  });
+
+  it('takes over only that very claim, once, and releases a claim only while it has no key', async () => {
+    const [a, b] = [container(), container()];
+    const stale = '2026-11-26T10:00:00.000Z';
+    const claim = { target: TARGET, endpointId: EP1, system: 'jira' as const, claimedAt: stale };
+    await a.claimApprovalIssue(claim);
+    const later = { ...claim, claimedAt: '2026-11-26T10:20:00.000Z' };
+
+    const taken = await Promise.all([
+      a.takeOverApprovalIssueClaim(later, stale),
+      b.takeOverApprovalIssueClaim({ ...later, claimedAt: '2026-11-26T10:20:00.001Z' }, stale),
+    ]);
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    expect(await a.releaseApprovalIssueClaim(claim)).toBe(false);
+
+    const winner = taken[0] ? later : { ...later, claimedAt: '2026-11-26T10:20:00.001Z' };
+    expect(await b.releaseApprovalIssueClaim(winner)).toBe(true);
+    expect(await a.approvalIssue(TARGET, EP1, 'jira')).toBeUndefined();
+
+    await a.claimApprovalIssue(claim);
+    await a.recordApprovalIssue(issue());
+    expect(await b.releaseApprovalIssueClaim(claim)).toBe(false);
+    expect(await b.takeOverApprovalIssueClaim(later, stale)).toBe(false);
+    expect(await b.approvalIssue(TARGET, EP1, 'jira')).toEqual({ ...issue(), claimedAt: stale });
+  });
 });

@@ -51,7 +51,10 @@ describe('the local stack: a Jira approval issue decides a pending connection', 
       jira.created.filter((c) => JSON.stringify(c.properties).includes(endpoints[0] as string)),
     ).toHaveLength(1);
     const issue = jira.created.find((c) => c.key === key);
-    expect(issue?.fields).toMatchObject({ project: { key: 'NET' }, labels: ['vpcep-approval'] });
+    expect(issue?.fields).toMatchObject({
+      project: { key: 'NET' },
+      labels: ['vpcep-approval', `vpcep-conn-${endpoints[0]}`],
+    });
     const properties = (issue?.properties ?? []) as Array<{ value: Record<string, string> }>;
     const property = properties[0]?.value ?? {};
 

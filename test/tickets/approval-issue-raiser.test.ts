@@ -2,12 +2,15 @@
  * The sweeper's Jira raiser: the real sweep over the Huawei simulator, the ledger on dynalite, a Jira
  * Cloud stand-in checking the credentials. One issue per pending connection, its key in the ledger.
  */
+
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
+import { type DynamoDbSender, dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
+import type { Logger } from '../../lib/log.ts';
 import { parseRules } from '../../lib/rules/schema.ts';
 import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
 import { type ApprovalRequestEvent, type SweepDeps, sweep } from '../../lib/sweeper/sweep.ts';
-import { jiraApprovalIssueRaiser } from '../../lib/tickets/approval-issue-raiser.ts';
+import { CLAIM_LEASE_MS, jiraApprovalIssueRaiser } from '../../lib/tickets/approval-issue-raiser.ts';
 import { loadJiraApprovalConfig, loadTicketConfig } from '../../lib/tickets/config.ts';
 import { DEFAULT_RETRY, fetchSend } from '../../lib/tickets/http.ts';
 import { createJiraClient } from '../../lib/tickets/jira.ts';
@@ -48,8 +51,53 @@ afterEach(async () => {
   await Promise.all([h.close(), dynamo.close(), jira.close()]);
 });
 
+type Logged = { level: 'warn' | 'error'; message: string; fields: Record<string, unknown> };
+
+/** A logger that keeps what is logged at warn and error. */
+function logCapture() {
+  const lines: Logged[] = [];
+  const logger: Logger = {
+    debug() {},
+    info() {},
+    warn: (message, fields = {}) => lines.push({ level: 'warn', message, fields }),
+    error: (message, fields = {}) => lines.push({ level: 'error', message, fields }),
+  };
+  return { lines, logger };
+}
+
+/**
+ * The table's client, faked at `send` for one kind of write: the first write of an issue record that
+ * carries its key (a PutItem with `key`, or an UpdateItem setting `:key`) fails as DynamoDB does
+ * when it throttles; everything else reaches dynalite.
+ */
+function failingFirstIssueKeyWrite(): DynamoDbSender & { failed: number } {
+  const real = dynamo.client();
+  const fake = {
+    failed: 0,
+    async send(command: { input: unknown }) {
+      const input = command.input as {
+        Item?: Record<string, AttributeValue>;
+        Key?: Record<string, AttributeValue>;
+        ExpressionAttributeValues?: Record<string, AttributeValue>;
+      };
+      const sk = input.Item?.sk?.S ?? input.Key?.sk?.S;
+      const carriesKey =
+        input.Item?.key !== undefined || input.ExpressionAttributeValues?.[':key'] !== undefined;
+      if (sk === 'ISSUE#jira' && carriesKey && fake.failed === 0) {
+        fake.failed += 1;
+        throw Object.assign(new Error('The level of configured provisioned throughput was exceeded'), {
+          name: 'ProvisionedThroughputExceededException',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return real.send(command as Parameters<typeof real.send>[0]);
+    },
+  };
+  return fake as unknown as DynamoDbSender & { failed: number };
+}
+
 /** One container's wiring: its own ledger client and Jira client, the shared table and Jira. */
-function container() {
+function container(options: { client?: DynamoDbSender; logger?: Logger } = {}) {
   const config = loadTicketConfig({
     JIRA_BASE_URL: jira.url,
     JIRA_EMAIL,
@@ -58,12 +106,17 @@ function container() {
     JIRA_APPROVAL_ISSUE_TYPE: 'Task',
   }).jira;
   if (config?.approval === undefined) throw new Error('expected an approval project');
-  const ledger = dynamoDbLedger({ client: dynamo.client(), tableName: dynamo.tableName, clock: () => now });
+  const ledger = dynamoDbLedger({
+    client: options.client ?? dynamo.client(),
+    tableName: dynamo.tableName,
+    clock: () => now,
+  });
   const raise = jiraApprovalIssueRaiser({
     jira: createJiraClient(config, fetchSend(), { ...DEFAULT_RETRY, sleep: async () => undefined }),
     approval: config.approval,
     ledger,
     clock: () => now,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   const deps: SweepDeps = {
     listPending: huaweiListing({ client: h.runtime.client, huawei: h.config.huawei, deadlineMs: 10_000 }),
@@ -92,7 +145,10 @@ describe('the sweep with the Jira approval-issue raiser', () => {
     );
     expect([...keys].sort()).toEqual(jira.created.map((c) => c.key).sort());
     const first = jira.created.find((c) => c.key === keys[0]);
-    expect(first?.fields).toMatchObject({ project: { key: 'NET' }, labels: ['vpcep-approval'] });
+    expect(first?.fields).toMatchObject({
+      project: { key: 'NET' },
+      labels: ['vpcep-approval', `vpcep-conn-${FIRST_EP}`],
+    });
     expect(first?.properties).toEqual([
       expect.objectContaining({
         key: 'vpcepApproval',
@@ -141,6 +197,140 @@ describe('the sweep with the Jira approval-issue raiser', () => {
     expect(retried.requested).toHaveLength(2);
     expect(jira.created).toHaveLength(2);
     expect(await ledger.approvalIssue(TARGET, FIRST_EP, 'jira')).toMatchObject({ system: 'jira' });
+  });
+});
+
+/** The first approval request for a connection, as the sweep raises it. */
+function firstRequest(endpointId: string): ApprovalRequestEvent {
+  return {
+    target: TARGET,
+    endpointId,
+    domainId: STRANGER,
+    createdAt: '2026-11-26T09:50:00.000Z',
+    rule: 'askPeople',
+    reason: 'nobody knows the account',
+    approvalsRequired: 1,
+    approvers: { slack: [], feishu: [] },
+    reminder: 0,
+  };
+}
+
+/** The issues Jira holds for one connection, told apart by what they were created with. */
+function issuesFor(endpointId: string) {
+  return jira.created.filter((c) => JSON.stringify(c.properties).includes(endpointId));
+}
+
+const isSearch = (r: { method: string; path: string }) =>
+  r.method === 'GET' && r.path.startsWith('/rest/api/3/search/jql?');
+const isCreate = (r: { method: string; path: string }) =>
+  r.method === 'POST' && r.path === '/rest/api/3/issue';
+
+describe('exactly one approval issue per connection, whatever fails', () => {
+  it('opens no second issue when recording the key failed: the next sweep finds it in Jira and records it', async () => {
+    const client = failingFirstIssueKeyWrite();
+    const log = logCapture();
+    const { deps, ledger } = container({ client, logger: log.logger });
+
+    const first = await sweep([TARGET], deps);
+    expect(client.failed).toBe(1);
+    expect(first.errors).toEqual([expect.objectContaining({ code: 'LEDGER_UNAVAILABLE' })]);
+    const orphanedFor = first.errors[0]?.endpointId as string;
+    const orphan = log.lines.find((l) => l.level === 'error')?.fields.ticket;
+    expect(issuesFor(orphanedFor).map((c) => c.key)).toEqual([orphan]);
+
+    now = new Date(now.getTime() + 5 * 60 * 1000);
+    const next = await sweep([TARGET], deps);
+
+    expect(next.errors).toEqual([]);
+    expect(issuesFor(orphanedFor)).toHaveLength(1);
+    expect(jira.created).toHaveLength(2);
+    expect((await ledger.approvalIssue(TARGET, orphanedFor, 'jira'))?.key).toBe(orphan);
+  });
+
+  it('opens one issue when two raisers in two containers raise the same connection at once', async () => {
+    const [a, b] = [container(), container()];
+
+    const raised = await Promise.allSettled([
+      a.raise(firstRequest(FIRST_EP)),
+      b.raise(firstRequest(FIRST_EP)),
+    ]);
+
+    expect(issuesFor(FIRST_EP)).toHaveLength(1);
+    const key = issuesFor(FIRST_EP)[0]?.key;
+    expect(raised.filter((r) => r.status === 'fulfilled' && r.value?.created)).toHaveLength(1);
+    for (const r of raised)
+      if (r.status === 'rejected')
+        expect(r.reason).toMatchObject({ code: 'TICKET_ISSUE_UNSETTLED', retryable: true });
+      else expect(r.value?.key).toBe(key);
+    expect(await b.raise(firstRequest(FIRST_EP))).toEqual({ key, created: false });
+    expect((await a.ledger.approvalIssue(TARGET, FIRST_EP, 'jira'))?.key).toBe(key);
+    expect(jira.created).toHaveLength(1);
+  });
+
+  it('creates nothing while Jira cannot be searched and a creation may have happened; logs it; the next run records the issue', async () => {
+    const log = logCapture();
+    const { raise, ledger } = container({ logger: log.logger });
+    // Jira creates the issue, but its answer is lost on the way back.
+    jira.failNext(isCreate, { status: 504, body: {} }, { afterHandling: true });
+
+    await expect(raise(firstRequest(FIRST_EP))).rejects.toMatchObject({ retryable: true });
+    expect(jira.created).toHaveLength(1);
+
+    now = new Date(now.getTime() + 5 * 60 * 1000);
+    for (let i = 0; i < 3; i += 1) jira.failNext(isSearch, { status: 503, body: {} });
+    await expect(raise(firstRequest(FIRST_EP))).rejects.toMatchObject({ code: 'TICKET_UNAVAILABLE' });
+
+    expect(jira.created).toHaveLength(1);
+    expect(jira.recorded.filter(isCreate)).toHaveLength(1);
+    const logged = log.lines.find(
+      (l) => l.fields.error !== undefined && l.message.includes('could not be searched'),
+    );
+    expect(logged).toMatchObject({ fields: { endpointId: FIRST_EP, error: { code: 'TICKET_UNAVAILABLE' } } });
+
+    now = new Date(now.getTime() + 5 * 60 * 1000);
+    const settled = await raise(firstRequest(FIRST_EP));
+
+    expect(settled).toEqual({ key: jira.created[0]?.key, created: false });
+    expect((await ledger.approvalIssue(TARGET, FIRST_EP, 'jira'))?.key).toBe(jira.created[0]?.key);
+    expect(jira.created).toHaveLength(1);
+  });
+});
+
+describe('a claim on the approval issue without a key', () => {
+  it('is left alone within its lease, then taken over by one raiser, which opens the issue once', async () => {
+    const { raise } = container();
+    // No answer and no issue: Jira may or may not have created it, so the claim stays.
+    jira.failNext(isCreate, { status: 502, body: {} });
+    await expect(raise(firstRequest(FIRST_EP))).rejects.toMatchObject({ code: 'TICKET_OUTCOME_UNKNOWN' });
+
+    now = new Date(now.getTime() + 5 * 60 * 1000);
+    await expect(raise(firstRequest(FIRST_EP))).rejects.toMatchObject({ code: 'TICKET_ISSUE_UNSETTLED' });
+    expect(jira.created).toHaveLength(0);
+
+    now = new Date(now.getTime() + CLAIM_LEASE_MS);
+    const [a, b] = [container(), container()];
+    const raised = await Promise.allSettled([
+      a.raise(firstRequest(FIRST_EP)),
+      b.raise(firstRequest(FIRST_EP)),
+    ]);
+
+    expect(jira.created).toHaveLength(1);
+    expect(raised.filter((r) => r.status === 'fulfilled' && r.value?.created)).toHaveLength(1);
+    expect((await a.ledger.approvalIssue(TARGET, FIRST_EP, 'jira'))?.key).toBe(jira.created[0]?.key);
+  });
+
+  it('is given back when Jira refuses the creation, so the next raise opens the issue at once', async () => {
+    const { raise, ledger } = container();
+    jira.failNext(isCreate, {
+      status: 400,
+      body: { errors: { issuetype: 'The issue type selected is invalid.' } },
+    });
+
+    await expect(raise(firstRequest(FIRST_EP))).rejects.toMatchObject({ code: 'TICKET_REFUSED' });
+    expect(await ledger.approvalIssue(TARGET, FIRST_EP, 'jira')).toBeUndefined();
+
+    expect(await raise(firstRequest(FIRST_EP))).toEqual({ key: 'NET-101', created: true });
+    expect(jira.created).toHaveLength(1);
   });
 });
 

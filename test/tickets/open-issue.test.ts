@@ -33,18 +33,8 @@ function jiraOf(env: Record<string, string>) {
   return { client: createJiraClient(config, fetchSend(), DEFAULT_RETRY), approval: config.approval };
 }
 
-/** The ledger's part, as the creator sees it: a map from endpoint to issue key. */
-function memoryLedger() {
-  const keys = new Map<string, string>();
-  return {
-    keys,
-    existingKey: async (c: PendingConnection) => keys.get(c.endpointId),
-    record: (c: PendingConnection, key: string) => keys.set(c.endpointId, key),
-  };
-}
-
 describe('openApprovalIssue', () => {
-  it('creates one Jira issue for a pending connection, once, and answers its key', async () => {
+  it('creates one Jira issue for a pending connection, finds it by its label the next time, and answers its key', async () => {
     jira = await startJira({ flavour: 'cloud', issues: [] });
     const { client, approval } = jiraOf({
       JIRA_BASE_URL: jira.url,
@@ -53,21 +43,26 @@ describe('openApprovalIssue', () => {
       JIRA_APPROVAL_PROJECT: 'NET',
       JIRA_APPROVAL_ISSUE_TYPE: 'Task',
     });
-    const ledger = memoryLedger();
-    const deps = { jira: client, approval, existingKey: ledger.existingKey };
+    const deps = { jira: client, approval };
 
     const first = await openApprovalIssue(pending, deps);
-    ledger.record(pending, first.key);
     const again = await openApprovalIssue(pending, deps);
 
     expect(first).toEqual({ key: 'NET-101', created: true });
     expect(again).toEqual({ key: 'NET-101', created: false });
     expect(jira.created).toHaveLength(1);
+    const searches = jira.recorded.filter(
+      (r) => r.method === 'GET' && r.path.startsWith('/rest/api/3/search/jql?'),
+    );
+    expect(searches).toHaveLength(2);
+    expect(new URL(searches[0]?.path ?? '', jira.url).searchParams.get('jql')).toBe(
+      `project = "NET" AND labels = "vpcep-conn-${ENDPOINT_ID}" ORDER BY created ASC`,
+    );
     const fields = jira.created[0]?.fields ?? {};
     expect(fields).toMatchObject({
       project: { key: 'NET' },
       issuetype: { name: 'Task' },
-      labels: [APPROVAL_LABEL],
+      labels: [APPROVAL_LABEL, `vpcep-conn-${ENDPOINT_ID}`],
       summary: `Approve VPC endpoint ${ENDPOINT_ID} from account 0a1b2c3d4e5f67890a1b2c3d4e5f6789 on vpcep:${SERVICE_ID}`,
     });
     expect(jira.created[0]?.properties).toEqual([
@@ -109,10 +104,14 @@ describe('openApprovalIssue', () => {
 
     const result = await openApprovalIssue(
       { ...pending, whitelisted: true, consumerAccount: undefined },
-      { jira: client, approval, existingKey: async () => undefined },
+      { jira: client, approval },
     );
+    const again = await openApprovalIssue(pending, { jira: client, approval });
 
     expect(result.created).toBe(true);
+    expect(again).toEqual({ key: result.key, created: false });
+    expect(jira.created).toHaveLength(1);
+    expect(jira.recorded.filter((r) => r.path.startsWith('/rest/api/2/search?'))).toHaveLength(2);
     const request = jira.recorded.find((r) => r.method === 'POST' && r.path === '/rest/api/2/issue');
     expect(request?.headers.authorization).toBe(`Bearer ${JIRA_PAT}`);
     const fields = jira.created[0]?.fields ?? {};
@@ -142,11 +141,7 @@ describe('openApprovalIssue', () => {
 
     const connection = pendingFromApprovalRequest(event, raisedAt);
     if (connection === undefined) throw new Error('expected a connection');
-    const result = await openApprovalIssue(connection, {
-      jira: client,
-      approval,
-      existingKey: async () => undefined,
-    });
+    const result = await openApprovalIssue(connection, { jira: client, approval });
 
     expect(result.created).toBe(true);
     const description = JSON.stringify(jira.created[0]?.fields.description);
