@@ -5,7 +5,7 @@
  * schemas at every cold start for nothing.
  */
 import * as z from 'zod/mini';
-import { OUTCOME_STATUSES } from './outcome.ts';
+import { OUTCOME_STATUSES } from './outcome-status.ts';
 import { DecisionIdSchema, SourceSchema, TargetSchema } from './schema.ts';
 
 export const OutcomeStatusSchema = z.enum(OUTCOME_STATUSES);

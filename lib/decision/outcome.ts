@@ -13,19 +13,6 @@ import type {
 } from './outcome-schema.ts';
 import { type Action, type Decision, DecisionIdSchema, type Target } from './schema.ts';
 
-export const OUTCOME_STATUSES = [
-  'succeeded',
-  'partial',
-  'failed',
-  'in_progress',
-  'invalid',
-  'denied',
-  /** Every endpoint had a later decision applied already: no call was made. */
-  'superseded',
-  /** Past its `expiresAt` or the maximum decision age: no call was made. */
-  'expired',
-] as const;
-
 export type OutcomeStatus = z.output<typeof OutcomeStatusSchema>;
 export type EndpointError = z.output<typeof EndpointErrorSchema>;
 export type EndpointResult = z.output<typeof EndpointResultSchema>;
