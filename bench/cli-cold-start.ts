@@ -33,9 +33,9 @@ export async function cliColdStart(): Promise<string> {
   const runners: Array<[string, string[]]> = [
     [
       'ours, TypeScript sources (npx vpcep-approval, compile cache)',
-      [join(root, 'bin/vpcep-approval.ts'), 'decide', '--file', '-'],
+      [join(root, 'bin/vpcep-approval.js'), 'decide', '--file', '-'],
     ],
-    ['ours, esbuild bundle', [await bundle('bin/vpcep-approval.ts', out, 'ours'), 'decide', '--file', '-']],
+    ['ours, esbuild bundle', [await bundle('bin/vpcep-approval.js', out, 'ours'), 'decide', '--file', '-']],
     ['peer (SDK core), TypeScript sources', [join(root, 'bench/peer/cli.ts')]],
     ['peer (SDK core), esbuild bundle', [await bundle('bench/peer/cli.ts', out, 'peer')]],
   ];

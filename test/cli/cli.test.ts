@@ -248,7 +248,7 @@ describe('vpcep-approval status', () => {
 
 describe('the vpcep-approval executable', () => {
   it('runs on Node 24 from bin/, reading stdin and exiting with the outcome code', async () => {
-    const child = spawn(process.execPath, ['bin/vpcep-approval.ts', 'decide', '--file', '-'], {
+    const child = spawn(process.execPath, ['bin/vpcep-approval.js', 'decide', '--file', '-'], {
       env: { PATH: process.env.PATH, ...h.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
