@@ -12,11 +12,16 @@ import type { BuildOptions, Plugin } from 'esbuild';
 const builtinsViaRequire: Plugin = {
   name: 'builtins-via-require',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?[a-z0-9_/]+$/ }, (args) =>
-      (args.kind === 'import-statement' || args.kind === 'dynamic-import') && isBuiltin(args.path)
-        ? { path: args.path, namespace: 'builtin-via-require' }
-        : undefined,
-    );
+    build.onResolve({ filter: /^(node:)?[a-z0-9_/]+$/ }, (args) => {
+      if (!isBuiltin(args.path)) return undefined;
+      if (args.kind === 'dynamic-import') return { path: args.path, namespace: 'builtin-via-require' };
+      // One such module per importing file, so that it goes in its importer's chunk: shared by
+      // several, it would be a chunk of its own (~200 bytes), and each chunk is one more file the
+      // ES module loader resolves, reads and links at run time.
+      return args.kind === 'import-statement'
+        ? { path: args.path, namespace: 'builtin-via-require', suffix: `?from=${args.importer}` }
+        : undefined;
+    });
     // The require() inside resolves as a require call, which esbuild leaves to the runtime's require.
     build.onLoad({ filter: /.*/, namespace: 'builtin-via-require' }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,

@@ -4,7 +4,7 @@
  * Rules zod checks in code (duplicate endpoints, `receive` read as `accept`) are described, not encoded.
  */
 import * as z from 'zod/mini';
-import { OutcomeSchema } from './outcome.ts';
+import { OutcomeSchema } from './outcome-schema.ts';
 import { DecisionSchema } from './schema.ts';
 
 /** File name → JSON Schema document (draft 2020-12). */

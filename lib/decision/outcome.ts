@@ -1,85 +1,17 @@
 /**
  * The outcome: what happened to a decision, printed by the CLI and published by the functions.
- * `status` is derived from the per-endpoint results, never stored separately. `OutcomeSchema` is the
- * public contract (schemas/outcome.schema.json is generated from it).
+ * `status` is derived from the per-endpoint results, never stored separately. Its schema, the public
+ * contract, is in outcome-schema.ts.
  */
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
-import {
-  type Action,
-  type Decision,
-  DecisionIdSchema,
-  SourceSchema,
-  type Target,
-  TargetSchema,
-} from './schema.ts';
-
-export const OUTCOME_STATUSES = [
-  'succeeded',
-  'partial',
-  'failed',
-  'in_progress',
-  'invalid',
-  'denied',
-  /** Every endpoint had a later decision applied already: no call was made. */
-  'superseded',
-  /** Past its `expiresAt` or the maximum decision age: no call was made. */
-  'expired',
-] as const;
-
-export const OutcomeStatusSchema = z.enum(OUTCOME_STATUSES);
-
-export const EndpointErrorSchema = z.strictObject({
-  code: z.string(),
-  message: z.string(),
-  httpStatus: z.nullable(z.number()),
-  requestId: z.nullable(z.string()),
-  retryable: z.boolean(),
-});
-
-export const EndpointResultSchema = z.strictObject({
-  endpointId: z.string(),
-  /**
-   * The connection's status as last read (`accepted`, `creating`…), `not_found` when the target does not
-   * list it, or `failed` when an error stopped it.
-   */
-  status: z.string().check(z.minLength(1)),
-  /** False when no action call was made for it (already in the wanted state, or not found). */
-  changed: z.boolean(),
-  previousStatus: z.optional(z.string()),
-  domainId: z.optional(z.string()),
-  error: z.optional(EndpointErrorSchema),
-  /** Attempts of the action call that covered this endpoint; 0 when none was needed. */
-  attempts: z.number().check(z.int(), z.gte(0)),
-  /** For `superseded`: the later decision already applied to this connection. */
-  supersededBy: z.optional(z.strictObject({ decisionId: z.string(), decidedAt: z.string() })),
-});
-
-export const FieldIssueSchema = z.strictObject({ path: z.string(), message: z.string() });
-
-export const OutcomeSchema = z.strictObject({
-  decisionId: z.nullable(DecisionIdSchema),
-  action: z.optional(z.enum(['accept', 'reject'])),
-  target: z.optional(TargetSchema),
-  status: OutcomeStatusSchema,
-  results: z.array(EndpointResultSchema),
-  reason: z.optional(z.string()),
-  requestedBy: z.optional(z.string()),
-  approvedBy: z.optional(z.array(z.string())),
-  source: z.optional(SourceSchema),
-  /** The decision's `decidedAt` and `expiresAt` when it carried them. */
-  decidedAt: z.optional(z.string()),
-  expiresAt: z.optional(z.string()),
-  startedAt: z.iso.datetime(),
-  finishedAt: z.iso.datetime(),
-  dryRun: z.optional(z.literal(true)),
-  /** Why the decision is `invalid`; at most MAX_ISSUES of them. */
-  issues: z.optional(z.array(FieldIssueSchema)),
-  /** How many issues were left out to keep the outcome publishable. */
-  issuesOmitted: z.optional(z.number().check(z.int(), z.gte(1))),
-  /** Why the decision is `denied`. */
-  denial: z.optional(z.strictObject({ code: z.string(), message: z.string() })),
-});
+import type {
+  EndpointErrorSchema,
+  EndpointResultSchema,
+  OutcomeSchema,
+  OutcomeStatusSchema,
+} from './outcome-schema.ts';
+import { type Action, type Decision, DecisionIdSchema, type Target } from './schema.ts';
 
 export type OutcomeStatus = z.output<typeof OutcomeStatusSchema>;
 export type EndpointError = z.output<typeof EndpointErrorSchema>;

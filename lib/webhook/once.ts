@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { Headers } from '../auth/types.ts';
 import type { AuthScheme } from '../auth/webhook.ts';
-import { type DeliveryAnswers, PENDING_ANSWER } from '../ledger/delivery-answers.ts';
+import type { DeliveryAnswers } from '../ledger/delivery-answers.ts';
 import type { DeliveryKey, Ledger } from '../ledger/ledger.ts';
 
 export type WebhookOnceDeps = {
@@ -82,6 +82,9 @@ async function claim<T>(
   schema: z.ZodMiniType<T>,
   deps: WebhookOnceDeps,
 ): Promise<Claim<T>> {
+  // The placeholder's module carries the DynamoDB SDK: it loads here, with the ledger's first call,
+  // instead of at the function's import.
+  const { PENDING_ANSWER } = await import('../ledger/delivery-answers.ts');
   const now = (deps.clock ?? (() => new Date()))();
   const placeholder = { ...PENDING_ANSWER, claimedAt: now.toISOString() };
   const ttlMs = deps.ttlMs ?? DEFAULT_WEBHOOK_ONCE_TTL_MS;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contractSchemas } from '../../lib/decision/json-schema.ts';
-import { OutcomeSchema } from '../../lib/decision/outcome.ts';
+import { OutcomeSchema } from '../../lib/decision/outcome-schema.ts';
 import { parseDecision } from '../../lib/decision/schema.ts';
 import { untriedOutcome } from '../../lib/queue/worker.ts';
 import { aDecision } from '../helpers/factories.ts';

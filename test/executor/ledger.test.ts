@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { OutcomeSchema } from '../../lib/decision/outcome.ts';
+import { OutcomeSchema } from '../../lib/decision/outcome-schema.ts';
 import { type DecisionInput, parseDecision } from '../../lib/decision/schema.ts';
 import { type ExecuteOptions, type ExecutorDeps, executeDecision } from '../../lib/executor/execute.ts';
 import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';

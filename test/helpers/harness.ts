@@ -4,7 +4,8 @@
  * are quick; nothing else is faked.
  */
 import { type Config, loadConfig } from '../../lib/config.ts';
-import { type Outcome, OutcomeSchema } from '../../lib/decision/outcome.ts';
+import type { Outcome } from '../../lib/decision/outcome.ts';
+import { OutcomeSchema } from '../../lib/decision/outcome-schema.ts';
 import { type DecisionInput, parseDecision } from '../../lib/decision/schema.ts';
 import { type ExecuteOptions, executeDecision } from '../../lib/executor/execute.ts';
 import { createJsonLogger, type Logger } from '../../lib/log.ts';

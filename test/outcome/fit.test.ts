@@ -1,8 +1,9 @@
 import type { PublishCommand, PublishCommandInput } from '@aws-sdk/client-sns';
 import type { SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Outcome, OutcomeSchema } from '../../lib/decision/outcome.ts';
+import type { Outcome } from '../../lib/decision/outcome.ts';
 import { clip, fitOutcome, MAX_ISSUES, SNS_MAX_MESSAGE_BYTES } from '../../lib/decision/outcome-fit.ts';
+import { OutcomeSchema } from '../../lib/decision/outcome-schema.ts';
 import { publishRequest, snsMessageBytes, snsOutcomePublisher } from '../../lib/outcome/sns-publisher.ts';
 import { processDecisionRecords } from '../../lib/queue/worker.ts';
 import { aDecision, endpointIds, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OUTCOME_STATUSES, OutcomeSchema } from '../../lib/decision/outcome.ts';
+import { OutcomeSchema } from '../../lib/decision/outcome-schema.ts';
+import { OUTCOME_STATUSES } from '../../lib/decision/outcome-status.ts';
 import { toAdf } from '../../lib/tickets/adf.ts';
 import { code, oneLine, paragraph, strong, text } from '../../lib/tickets/document.ts';
 import { headline, outcomeMarker } from '../../lib/tickets/outcome-document.ts';
