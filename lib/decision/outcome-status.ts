@@ -10,7 +10,7 @@ export const OUTCOME_STATUSES = [
   'in_progress',
   'invalid',
   'denied',
-  /** Every endpoint had a later decision applied already: no call was made. */
+  /** Every endpoint had a later decision applied already: no action call was made. */
   'superseded',
   /** Past its `expiresAt` or the maximum decision age: no call was made. */
   'expired',

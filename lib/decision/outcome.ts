@@ -29,8 +29,9 @@ export function wantedStatus(action: Action): 'accepted' | 'rejected' {
 /**
  * succeeded: every endpoint in the wanted state; in_progress: nothing failed, but an accept is still
  * `creating` (it settles on its own; a later read shows it); failed: none in the wanted state; partial: some.
- * expired / superseded: every endpoint was refused so (no call made). A superseded endpoint among others
- * counts as one not brought to the wanted state: one superseded and one accepted is `partial`.
+ * expired / superseded: every endpoint was refused so (no call for an expired one, no action call for a
+ * superseded one). A superseded endpoint among others counts as one not brought to the wanted state:
+ * one superseded and one accepted is `partial`.
  */
 export function overallStatus(
   action: Action,
