@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import { ValidationError } from '../errors.ts';
 import type { HttpResponse } from '../http/api-gateway.ts';
 import type { DeliveryAnswers } from '../ledger/delivery-answers.ts';
-import type { DeliveryKey, Ledger } from '../ledger/ledger.ts';
+import { type DeliveryKey, type Ledger, PENDING_ANSWER } from '../ledger/ledger.ts';
 
 export type DeliveryOnceDeps = {
   ledger: Pick<Ledger, 'recordDelivery'>;
@@ -39,9 +39,6 @@ export async function deliverOnce<T>(
   answerSchema: z.ZodMiniType<T>,
   deps: DeliveryOnceDeps,
 ): Promise<Delivered<T>> {
-  // The placeholder's module carries the DynamoDB SDK: it loads here, with the ledger's first call,
-  // instead of at the function's import.
-  const { PENDING_ANSWER } = await import('../ledger/delivery-answers.ts');
   const claimed = await deps.ledger.recordDelivery(
     key,
     PENDING_ANSWER,

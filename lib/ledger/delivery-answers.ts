@@ -14,7 +14,7 @@ import {
 import { LedgerUnavailableError } from '../errors.ts';
 import type { DynamoDbSender } from './dynamodb.ts';
 import { DELIVERY_SK, deliveryPk } from './keys.ts';
-import type { DeliveryKey } from './ledger.ts';
+import { type DeliveryKey, PENDING_ANSWER } from './ledger.ts';
 
 export type DeliveryAnswers = {
   /** Stores the answer of a claimed delivery, in place of its placeholder. */
@@ -70,6 +70,3 @@ export function dynamoDbDeliveryAnswers(options: {
       ),
   };
 }
-
-/** The placeholder a claim carries until its answer is settled. */
-export const PENDING_ANSWER = { pending: true } as const;

@@ -88,6 +88,9 @@ export type ApprovalIssueClaim = {
  */
 export type DeliveryKey = { kind: string; id: string };
 
+/** The placeholder answer a delivery's claim carries until its real answer is settled. */
+export const PENDING_ANSWER = { pending: true } as const;
+
 export type RecordOnce<T> = { first: true } | { first: false; existing: T };
 
 export type Ledger = {

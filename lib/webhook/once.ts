@@ -11,7 +11,7 @@ import * as z from 'zod/mini';
 import type { Headers } from '../auth/types.ts';
 import type { AuthScheme } from '../auth/webhook.ts';
 import type { DeliveryAnswers } from '../ledger/delivery-answers.ts';
-import type { DeliveryKey, Ledger } from '../ledger/ledger.ts';
+import { type DeliveryKey, type Ledger, PENDING_ANSWER } from '../ledger/ledger.ts';
 
 export type WebhookOnceDeps = {
   ledger: Pick<Ledger, 'recordDelivery'>;
@@ -82,9 +82,6 @@ async function claim<T>(
   schema: z.ZodMiniType<T>,
   deps: WebhookOnceDeps,
 ): Promise<Claim<T>> {
-  // The placeholder's module carries the DynamoDB SDK: it loads here, with the ledger's first call,
-  // instead of at the function's import.
-  const { PENDING_ANSWER } = await import('../ledger/delivery-answers.ts');
   const now = (deps.clock ?? (() => new Date()))();
   const placeholder = { ...PENDING_ANSWER, claimedAt: now.toISOString() };
   const ttlMs = deps.ttlMs ?? DEFAULT_WEBHOOK_ONCE_TTL_MS;
