@@ -211,16 +211,13 @@ async function runDecision(
   const single = decision.endpoints.length === 1 ? decision.endpoints[0] : undefined;
   // The ledger is read once the status request has left (or failed to): on a cold start its client then
   // loads while Huawei's answer is on its way, not before the request can leave.
-  let left = () => {};
-  const statusRequestLeft = new Promise<void>((resolve) => {
-    left = resolve;
-  });
+  const left = Promise.withResolvers<void>();
   const reading = listConnections(client, run.api, {
     deadlineAt: run.deadlineAt,
-    onSent: left,
+    onSent: left.resolve,
     ...(single === undefined ? {} : { endpointId: single }),
-  }).finally(left);
-  const [refused, read] = await Promise.all([statusRequestLeft.then(refusals), reading]);
+  }).finally(left.resolve);
+  const [refused, read] = await Promise.all([left.promise.then(refusals), reading]);
   const endpoints = decision.endpoints.filter((id) => !refused.has(id));
   if (endpoints.length === 0) return { acted: [], refused };
   if (!read.ok) return { acted: endpoints.map((id) => failedResult(id, read.error, 0, undefined)), refused };
