@@ -31,7 +31,20 @@ export type CallErrorCode =
   | 'MALFORMED_RESPONSE'
   | 'RESPONSE_TOO_LARGE'
   | 'ACTION_NOT_CONFIRMED'
-  | 'DESCRIPTION_UNSUPPORTED';
+  | 'DESCRIPTION_UNSUPPORTED'
+  /** Another decision was being applied to the target until the deadline (lib/executor/hold.ts). */
+  | 'TARGET_BUSY';
+
+/**
+ * Why the approval authority held a connection back (lib/approval/authority.ts): no call was made.
+ * Outcomes carry these in `results[].error.code`, and in `denial.code` when every endpoint was held so.
+ */
+export type AuthorityCode =
+  | 'AWAITING_APPROVAL'
+  | 'APPROVALS_REQUIRED'
+  | 'RULES_AUTOREJECT'
+  | 'RULE_NOT_APPLICABLE'
+  | 'NOT_PENDING';
 
 /**
  * Huawei's own code (`EndPoint.0022`, `APIGW.0308`) or `HTTP_<status>`: open-ended, it comes from the
@@ -58,6 +71,7 @@ export type LedgerErrorCode = 'LEDGER_UNAVAILABLE' | 'LEDGER_CONFLICT';
 export type ErrorCode =
   | RequestErrorCode
   | CallErrorCode
+  | AuthorityCode
   | DeliveryErrorCode
   | LedgerErrorCode
   | HuaweiErrorCode;

@@ -9,12 +9,15 @@ import type { Decision, Target } from './decision/schema.ts';
 import type { HuaweiClient } from './huawei/client.ts';
 import type { Connection } from './huawei/connection-schema.ts';
 import type { Transport } from './huawei/transport.ts';
+import type { ApprovalStore } from './ledger/approvals.ts';
 import type { Ledger } from './ledger/ledger.ts';
+import type { TargetLock } from './ledger/lock.ts';
 import type { Logger } from './log.ts';
 import { type MetricsRecorder, recordApiAttempt } from './metrics.ts';
+import { NO_RULES, type Rules } from './rules/rules.ts';
 
 /** What the decision's carrier tells the run: see ExecuteOptions in lib/executor/execute.ts. */
-export type RunContext = { carrierTime?: Date | undefined; approvedBy?: readonly string[] | undefined };
+export type RunContext = { carrierTime?: Date | undefined };
 
 /** The approval loop's settings for a run: the ledger (superseded decisions, the record), provenance. */
 export type LoopSettings = { describe: boolean; maxDecisionAgeMs: number };
@@ -38,6 +41,10 @@ export type RunnerEffects = {
    * decision is recorded. Without it, only expiry is judged.
    */
   ledger?: Pick<Ledger, 'lastDecision' | 'recordDecision'>;
+  /** The approvals people gave, which the authority counts on targets that ask people. */
+  approvals?: Pick<ApprovalStore, 'votes'>;
+  /** The target lock: decisions applied one at a time per target, whatever carried them. */
+  lock?: TargetLock;
 };
 
 export function decisionRunner(
@@ -46,6 +53,8 @@ export function decisionRunner(
     secrets: readonly string[];
     /** Unset: provenance written, a day's maximum decision age (the executor's defaults). */
     loop?: LoopSettings;
+    /** The rules document (`VPCEP_APPROVAL_RULES`) the authority applies; unset, none. */
+    rules?: Rules;
   },
   effects: RunnerEffects,
 ): DecisionRunner {
@@ -77,6 +86,8 @@ export function decisionRunner(
           secrets: config.secrets,
           metrics: effects.metrics,
           ...(effects.ledger === undefined ? {} : { ledger: effects.ledger }),
+          ...(effects.lock === undefined ? {} : { lock: effects.lock }),
+          authority: { rules: config.rules ?? NO_RULES, approvals: effects.approvals },
           ...(config.loop === undefined
             ? {}
             : { describe: config.loop.describe, maxDecisionAgeMs: config.loop.maxDecisionAgeMs }),
@@ -84,7 +95,6 @@ export function decisionRunner(
         {
           deadlineAt,
           ...(context.carrierTime === undefined ? {} : { carrierTime: context.carrierTime }),
-          ...(context.approvedBy === undefined ? {} : { approvedBy: context.approvedBy }),
         },
       );
       effects.metrics.count('Decisions', 1, { status: outcome.status });

@@ -30,7 +30,7 @@ export function chatDeps(
   const ledger = functionLedger(config.ledgerTableName, effects);
   return {
     // Two-person approval where the rules ask for it; every delivery acted on once.
-    twoPerson: { rules: config.rules, store: ledger.approvals },
+    twoPerson: { rules: config.rules, store: ledger.approvals, ledger: ledger.ledger },
     delivery: { ledger: ledger.ledger, answers: ledger.answers },
     allowlist: config.allowlist,
     // Without it the chat functions answer 503 (fail closed): see lib/chatops/slack.ts, feishu.ts.

@@ -1,19 +1,28 @@
 /**
  * What the decision functions share of the approval loop: the ledger (its table required, loaded at
  * first use) and the executor's loop settings — provenance (`VPCEP_APPROVAL_DESCRIBE`) and the oldest
- * decision acted on (`VPCEP_APPROVAL_MAX_DECISION_AGE_MS`).
+ * decision acted on (`VPCEP_APPROVAL_MAX_DECISION_AGE_MS`), and the rules document the approval
+ * authority applies (`VPCEP_APPROVAL_RULES`).
  */
 import * as z from 'zod/mini';
 import { parseMaxDecisionAge } from '../../lib/decision/freshness.ts';
 import { parseDescribe } from '../../lib/executor/after-acting.ts';
 import { type LazyLedger, lazyLedger } from '../../lib/ledger/lazy.ts';
+import { parseRules, RULES_VARIABLE, type Rules } from '../../lib/rules/schema.ts';
 import type { LoopSettings } from '../../lib/runner.ts';
 import type { Effects } from './wiring.ts';
 
 export const LoopEnv = {
   VPCEP_APPROVAL_DESCRIBE: z.optional(z.string()),
   VPCEP_APPROVAL_MAX_DECISION_AGE_MS: z.optional(z.string()),
+  /** The rules document the approval authority applies before anything is executed. */
+  [RULES_VARIABLE]: z.optional(z.string()),
 };
+
+/** The rules document in force: the same for every function that executes, queues or asks. */
+export function rulesFrom(e: z.output<z.ZodMiniObject<typeof LoopEnv>>): Rules {
+  return parseRules(e[RULES_VARIABLE]);
+}
 
 export function loopFrom(e: z.output<z.ZodMiniObject<typeof LoopEnv>>): LoopSettings {
   return {

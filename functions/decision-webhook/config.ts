@@ -10,9 +10,10 @@ import {
   secretValues,
   TopicEnv,
 } from '../../lib/config.ts';
+import type { Rules } from '../../lib/rules/rules.ts';
 import type { LoopSettings } from '../../lib/runner.ts';
 import type { Env } from '../../lib/secrets.ts';
-import { LoopEnv, loopFrom } from '../commons/loop.ts';
+import { LoopEnv, loopFrom, rulesFrom } from '../commons/loop.ts';
 import type { BaseConfig } from '../commons/wiring.ts';
 
 const WebhookEnv = { ...DecisionEnv, ...QueueEnv, ...TopicEnv, ...LedgerEnv, ...LoopEnv };
@@ -24,6 +25,7 @@ export type WebhookConfig = BaseConfig &
     topicArn: string;
     ledgerTableName: string;
     loop: LoopSettings;
+    rules: Rules;
   };
 
 export function loadWebhookConfig(env: Env = process.env): WebhookConfig {
@@ -38,6 +40,7 @@ export function loadWebhookConfig(env: Env = process.env): WebhookConfig {
     topicArn: e.OUTCOME_TOPIC_ARN,
     ledgerTableName: e.LEDGER_TABLE_NAME,
     loop: loopFrom(e),
+    rules: rulesFrom(e),
     logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
     secrets: [...secretValues(core.huawei.credentials), ...webhook.values],
   };

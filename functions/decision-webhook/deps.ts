@@ -20,8 +20,14 @@ export function webhookDeps(
   observe: { logger: Logger; metrics: MetricsRecorder },
   effects: Effects = {},
 ): WebhookDepsAt {
-  const { ledger, answers } = functionLedger(config.ledgerTableName, effects);
-  const runner = decisionRunner(config, { ...observe, ledger, onRequestWritten: () => publisher.warmUp() });
+  const { ledger, answers, approvals, locks } = functionLedger(config.ledgerTableName, effects);
+  const runner = decisionRunner(config, {
+    ...observe,
+    ledger,
+    approvals,
+    lock: locks,
+    onRequestWritten: () => publisher.warmUp(),
+  });
   const queue = decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs });
   const publisher = outcomePublisher({
     topicArn: config.topicArn,
@@ -34,6 +40,8 @@ export function webhookDeps(
     allowedTargets: config.allowedTargets,
     queue,
     once: { ledger, answers },
+    rules: config.rules,
+    approvals,
     logger: observe.logger,
     async executeAndPublish(decision) {
       const outcome = await runner.execute(decision, deadlineAt);

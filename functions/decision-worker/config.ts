@@ -8,9 +8,10 @@ import {
   secretValues,
   TopicEnv,
 } from '../../lib/config.ts';
+import type { Rules } from '../../lib/rules/rules.ts';
 import type { LoopSettings } from '../../lib/runner.ts';
 import type { Env } from '../../lib/secrets.ts';
-import { LoopEnv, loopFrom } from '../commons/loop.ts';
+import { LoopEnv, loopFrom, rulesFrom } from '../commons/loop.ts';
 import type { BaseConfig } from '../commons/wiring.ts';
 
 const WorkerEnv = {
@@ -28,6 +29,7 @@ export type WorkerConfig = BaseConfig &
     maxReceiveCount: number;
     ledgerTableName: string;
     loop: LoopSettings;
+    rules: Rules;
   };
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
@@ -39,6 +41,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     maxReceiveCount: e.DECISION_MAX_RECEIVE_COUNT,
     ledgerTableName: e.LEDGER_TABLE_NAME,
     loop: loopFrom(e),
+    rules: rulesFrom(e),
     logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
     secrets: secretValues(core.huawei.credentials),
   };

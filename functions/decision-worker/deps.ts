@@ -22,6 +22,8 @@ export function workerDeps(
   const runner = decisionRunner(config, {
     ...observe,
     ledger: loop.ledger,
+    approvals: loop.approvals,
+    lock: loop.locks,
     onRequestWritten: () => {
       // The container's first request is a status read, beside which the executor reads the ledger: the
       // ledger's client loads during that wait, the topic's (needed only at the end) during the next one.

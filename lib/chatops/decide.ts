@@ -3,12 +3,15 @@
  * command into a decision on the same path as the webhook (validate → policy → queue), or read the
  * target's pending connections for `status`.
  */
+
+import { needsApprovals } from '../approval/authority.ts';
 import { chatSourceSignature } from '../auth/chat-source.ts';
 import type { HuaweiConfig } from '../config.ts';
 import { admit } from '../decision/admit.ts';
 import type { Decision, Source, Target } from '../decision/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import type { ApprovalStore } from '../ledger/approvals.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
 import { type Rules, rulesFor } from '../rules/schema.ts';
@@ -40,10 +43,11 @@ export type ChatDeps = {
   /** Pending connections of a target, for `status`. */
   readPending(target: Target): Promise<Connection[]>;
   /**
-   * The rules document and the ledger's votes: on a target whose rules set `approvalsRequired` or
-   * `approvers`, an accept waits for enough different approvers (lib/chatops/two-person.ts).
+   * The rules document, the ledger's approvals and last decisions: on a target whose rules list
+   * `approvers`, a click is a person's approval, and the decision waits for enough of them
+   * (lib/chatops/two-person.ts).
    */
-  twoPerson?: { rules: Rules; store: ApprovalStore };
+  twoPerson?: { rules: Rules; store: ApprovalStore; ledger: Pick<Ledger, 'lastDecision'> };
   logger?: Logger;
 };
 
@@ -110,7 +114,6 @@ export async function handleChatCommand(
       endpoints: command.endpoints,
       reason: command.reason ?? `requested in ${request.platform} by ${request.user}`,
       requestedBy,
-      approvedBy: [requestedBy],
       source: { ...request.source, signature },
       ...(request.receivedAt === undefined ? {} : { decidedAt: request.receivedAt.toISOString() }),
     },
@@ -120,9 +123,9 @@ export async function handleChatCommand(
     return { kind: 'error', text: admission.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
   if (!admission.ok) return { kind: 'refused', text: notAllowedTarget(command.targetKey) };
   const decision = admission.decision;
-  const rules = deps.twoPerson === undefined ? undefined : rulesFor(deps.twoPerson.rules, command.targetKey);
-  if (deps.twoPerson !== undefined && rules !== undefined && needsApprovers(rules))
-    return approve(decision, command.targetKey, request, rules, deps.twoPerson.store, deps, logger);
+  const twoPerson = deps.twoPerson;
+  if (twoPerson !== undefined && needsApprovals(rulesFor(twoPerson.rules, command.targetKey)))
+    return approve(decision, command.targetKey, request, twoPerson, deps, logger);
   try {
     await deps.queue.enqueue(decision);
   } catch (error) {
@@ -142,11 +145,6 @@ export async function handleChatCommand(
   };
 }
 
-/** Rules that name approvers or ask for more than one turn a chat decision into a vote. */
-function needsApprovers(rules: ReturnType<typeof rulesFor>): boolean {
-  return (rules.approvalsRequired ?? 1) > 1 || rules.approvers !== undefined;
-}
-
 /**
  * A vote on one connection: queued once enough different approvers agree (the last one's decision,
  * its reason naming them all). A vote covers one connection, as the request's buttons do.
@@ -155,8 +153,7 @@ async function approve(
   decision: Decision,
   targetKey: string,
   request: ChatRequest,
-  rules: ReturnType<typeof rulesFor>,
-  store: ApprovalStore,
+  twoPerson: NonNullable<ChatDeps['twoPerson']>,
   deps: ChatDeps,
   logger: Logger,
 ): Promise<ChatReply> {
@@ -175,14 +172,14 @@ async function approve(
         endpointId,
         action: decision.action,
       },
-      rules,
+      twoPerson.rules,
       {
-        store,
+        store: twoPerson.store,
+        ledger: twoPerson.ledger,
         allowlist: deps.allowlist,
         async enqueue(_approval, approvedBy) {
           await deps.queue.enqueue({
             ...decision,
-            approvedBy,
             reason: `${decision.reason ?? 'approved in chat'}; approved by ${approvedBy.join(' and ')}`,
           });
         },

@@ -1,22 +1,24 @@
 /**
- * Two-person approval of a chat decision. With `approvalsRequired: 2` in a target's rules, an accept
- * from chat records one approval and answers that it waits for a second; the decision is queued when a
- * *different* approver agrees. The votes live in the ledger (ledger/approvals.ts), so approvers may
- * click in different containers, minutes apart; the decision is claimed by one conditional write, so
- * two approvers agreeing at the same moment queue it once.
+ * Approvals from chat. On a target whose rules list `approvers`, a chat click (or typed command) on one
+ * connection is a person's approval, which the platform vouches for (it signed the request with the
+ * user's id): it is recorded in the ledger (lib/ledger/approvals.ts) as that person's, and the decision
+ * is queued once enough different people have approved in the connection's current round. The worker's
+ * gate (lib/executor/gate.ts) counts again before acting, so a queued decision that is not yet
+ * approved executes nothing whichever way it arrived.
  *
- * A reject by an allowed approver decides at once: a second pair of eyes guards against letting an
- * unknown account in, while refusing a connection is the safe side (the consumer can ask again) and
- * waiting for a second person would leave it pending. `approvers` (per target and platform) limits who
- * may decide at all, on top of the chat allowlists; an approver is `<platform>:<user>`, so the same
- * person clicking twice counts once (the same person on Slack and on Feishu counts as two identities).
+ * Counting is per person of the rules document: alice on Slack and alice on Feishu are one approval; a
+ * user who names no listed approver is refused and records nothing. A reject needs one approver: a
+ * second pair of eyes guards against letting an unknown account in, while refusing is the safe side.
  */
+import { approvalsNeeded, countApprovals } from '../approval/authority.ts';
+import { type Approval, approvalText, type ChatChannel } from '../approval/channels.ts';
 import type { Action } from '../decision/schema.ts';
-import type { ApprovalStore, ConnectionAction, Vote } from '../ledger/approvals.ts';
-import type { TargetRules } from '../rules/schema.ts';
+import type { ApprovalStore } from '../ledger/approvals.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import { personOf, type Rules, rulesFor } from '../rules/rules.ts';
 import { type ChatAllowlist, mayDecide } from './authorize.ts';
 
-export type ChatPlatform = 'slack' | 'feishu';
+export type ChatPlatform = ChatChannel;
 
 /** One click (or typed command) on one connection. */
 export type ChatApproval = {
@@ -30,92 +32,77 @@ export type ChatApproval = {
 export type ApprovalResult =
   | { kind: 'refused'; text: string }
   | { kind: 'waiting'; approvedBy: string[]; required: number; text: string }
-  | { kind: 'queued'; action: Action; approvedBy: string[]; text: string }
-  | { kind: 'already_decided'; action: Action; approvedBy: string[]; text: string };
+  | { kind: 'queued'; action: Action; approvedBy: string[]; text: string };
 
 export type TwoPersonDeps = {
   store: ApprovalStore;
+  /** The connection's last applied decision: the approvals that count came after it. */
+  ledger: Pick<Ledger, 'lastDecision'>;
   /** The chat allowlist of the click's platform. */
   allowlist: ChatAllowlist;
-  /** Queues the decision, approved by these approvers (oldest vote first). */
+  /** Queues the decision, approved by these people (`alice via slack`, oldest first). */
   enqueue(approval: ChatApproval, approvedBy: string[]): Promise<void>;
 };
 
-/** `<platform>:<user>`: how an approver is recorded and named. */
-export const approverId = (platform: ChatPlatform, user: string) => `${platform}:${user}`;
-
-/**
- * Whether the rules let this user decide on the target. Without `approvers` anyone the allowlist
- * allows may; with it, only those listed for the platform (a platform left out lists nobody).
- */
-export function isApprover(
-  approvers: TargetRules['approvers'],
+/** The listed approver this chat user is, if any. */
+export function approverOf(
+  rules: Rules,
   platform: ChatPlatform,
   user: string,
-): boolean {
-  if (approvers === undefined) return true;
-  return (approvers[platform] ?? []).includes(user);
+  target: string,
+): string | undefined {
+  const person = personOf(rules, platform, user);
+  return person !== undefined && rulesFor(rules, target).approvers?.includes(person) === true
+    ? person
+    : undefined;
 }
 
-/** The distinct approvers among the votes, oldest first, and whether they are enough. */
-export function tally(votes: readonly Vote[], required: number): { approvedBy: string[]; enough: boolean } {
-  const approvedBy = [...new Set(votes.map((v) => v.approver))];
-  return { approvedBy, enough: approvedBy.length >= required };
-}
-
-/**
- * Records the approval and queues the decision once enough distinct approvers agree. A failure to
- * queue gives the claim back and is thrown, so the next click (or the platform's retry) queues it.
- */
+/** Records the person's approval and queues the decision once enough different people approved. */
 export async function approveFromChat(
   approval: ChatApproval,
-  rules: Pick<TargetRules, 'approvalsRequired' | 'approvers'>,
+  rules: Rules,
   deps: TwoPersonDeps,
 ): Promise<ApprovalResult> {
   const { platform, user, target, endpointId, action } = approval;
-  if (!mayDecide(deps.allowlist, user, target) || !isApprover(rules.approvers, platform, user))
+  const person = approverOf(rules, platform, user, target);
+  if (!mayDecide(deps.allowlist, user, target) || person === undefined)
     return {
       kind: 'refused',
       text: `Sorry, you are not an approver for ${target}. Ask the platform team to add you.`,
     };
-  const on: ConnectionAction = { target, endpointId, action };
-  const me = approverId(platform, user);
-  // A reject needs one allowed approver (see the module comment); an accept needs approvalsRequired.
-  const required = action === 'reject' ? 1 : (rules.approvalsRequired ?? 1);
-  await deps.store.recordVote(on, me);
-  // Our own vote counts even if the read missed it (a clock gone wrong could expire it at once).
-  const votes = [...(await deps.store.votes(on)), { approver: me, votedAt: '' }];
-  const { approvedBy, enough } = tally(votes, required);
-  if (!enough) {
-    const missing = required - approvedBy.length;
+  const on = { target, endpointId, action };
+  const targetRules = rulesFor(rules, target);
+  const [mine, last] = await Promise.all([
+    deps.store.recordVote(on, { person, channel: platform, platformId: user }),
+    deps.ledger.lastDecision(target, endpointId),
+  ]);
+  const votes = await deps.store.votes(on, last?.appliedAt);
+  // Our own approval counts even if the read missed it; each is mapped through the rules in force.
+  const approvals = [...votes, mine].flatMap((vote): Approval[] => {
+    const who = personOf(rules, vote.channel, vote.platformId);
+    return who === undefined ? [] : [{ person: who, channel: vote.channel }];
+  });
+  const counted = countApprovals(approvals, targetRules.approvers ?? []);
+  const required = approvalsNeeded(targetRules, action);
+  if (counted.length < required) {
+    const names = counted.map((a) => a.person);
+    const missing = required - counted.length;
     return {
       kind: 'waiting',
-      approvedBy,
+      approvedBy: names,
       required,
-      text: `Approved by ${approvedBy.join(', ')} (${approvedBy.length} of ${required}): waiting for ${
+      text: `Approved by ${names.join(', ')} (${counted.length} of ${required}): waiting for ${
         missing > 1 ? `${missing} more approvers` : required === 2 ? 'a second approver' : 'one more approver'
       } to ${action} ${endpointId} on ${target}.`,
     };
   }
-  const deciders = approvedBy.slice(0, required);
-  const claim = await deps.store.claimDecision(on, deciders);
-  if (!claim.claimed)
-    return {
-      kind: 'already_decided',
-      action,
-      approvedBy: claim.approvedBy,
-      text: `Already decided: ${action} ${endpointId} on ${target}, approved by ${claim.approvedBy.join(' and ')}.`,
-    };
-  try {
-    await deps.enqueue(approval, deciders);
-  } catch (error) {
-    await deps.store.releaseDecision(on);
-    throw error;
-  }
+  const approvedBy = counted.slice(0, required).map(approvalText);
+  await deps.enqueue(approval, approvedBy);
+  const verb = action === 'accept' ? 'Approved' : 'Rejected';
   return {
     kind: 'queued',
     action,
-    approvedBy: deciders,
-    text: `Approved by ${deciders.join(' and ')}: queued ${action} ${endpointId} on ${target}. The result will be posted here.`,
+    approvedBy,
+    text: `${verb} by ${approvedBy.join(' and ')}: queued ${action} ${endpointId} on ${target}. The result will be posted here.`,
   };
 }

@@ -51,7 +51,7 @@ function environmentSection(): string {
 export const USAGE = `Usage: vpcep-approval <command> [options]
 
 Commands:
-  decide --file <path|-> [--dry-run]   execute a decision; prints the outcome
+  decide --file <path|-> [--dry-run] [--break-glass <why>]   execute a decision; prints the outcome
   validate --file <path|->             check a decision; prints it normalized
   status --target <vpcep:<serviceId>|apig:<instanceId>> [--endpoint <id>]
                                        list connections and their status
@@ -71,7 +71,7 @@ ${environmentSection()}
 `;
 
 const COMMANDS: Record<string, string> = {
-  decide: `Usage: vpcep-approval decide --file <path|-> [--dry-run] [--output text|json] [--quiet]
+  decide: `Usage: vpcep-approval decide --file <path|-> [--dry-run] [--break-glass <why>] [--output text|json] [--quiet]
 
 Executes a decision: reads the connections' current status, accepts or rejects only where something
 must change (a repeated decision changes nothing), and prints the outcome.
@@ -79,6 +79,8 @@ must change (a repeated decision changes nothing), and prints the outcome.
 Options:
   --file <path|->     the decision JSON; - reads stdin
   --dry-run           plan and read the status only; no action call (CHANGED says what a run would do)
+  --break-glass <why> act without the approvals the rules ask for (never against autoReject); needs
+                      LEDGER_TABLE_NAME and OUTCOME_TOPIC_ARN: recorded, and published as break_glass
 ${OUTPUT_OPTIONS}
 
 Example:

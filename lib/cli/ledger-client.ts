@@ -4,10 +4,12 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { AWS_CLIENT_LIMITS } from '../aws-timeouts.ts';
+import { type ApprovalStore, dynamoDbApprovalStore } from '../ledger/approvals.ts';
 import { dynamoDbLedger } from '../ledger/dynamodb.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import { dynamoDbTargetLock, type TargetLock } from '../ledger/lock.ts';
 
-export type CliLedger = { ledger: Ledger; close(): void };
+export type CliLedger = { ledger: Ledger; approvals: ApprovalStore; lock: TargetLock; close(): void };
 
 export function cliLedger(
   env: Readonly<Record<string, string | undefined>>,
@@ -17,6 +19,8 @@ export function cliLedger(
   const client = cliDynamoDbClient(env);
   return {
     ledger: dynamoDbLedger({ client, tableName, ...(clock === undefined ? {} : { clock }) }),
+    approvals: dynamoDbApprovalStore({ client, tableName, ...(clock === undefined ? {} : { clock }) }),
+    lock: dynamoDbTargetLock({ client, tableName, ...(clock === undefined ? {} : { clock }) }),
     close: () => client.destroy(),
   };
 }

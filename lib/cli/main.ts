@@ -5,19 +5,21 @@
  */
 import { parseArgs } from 'node:util';
 import packageJson from '../../package.json' with { type: 'json' };
-import { type Config, loadConfig } from '../config.ts';
+import { type Config, loadConfig, secretValues } from '../config.ts';
 import { admitJson } from '../decision/admit.ts';
 import { exitCodeFor, invalidOutcome } from '../decision/outcome.ts';
 import { fitOutcome } from '../decision/outcome-fit.ts';
 import { checkTargetKey, parseDecisionJson, targetKey, UuidSchema } from '../decision/schema.ts';
 import { resolveTarget } from '../decision/target.ts';
-import { ValidationError } from '../errors.ts';
+import { ConfigError, ValidationError } from '../errors.ts';
 import { executeDecision } from '../executor/execute.ts';
 import { listConnections } from '../huawei/connections.ts';
+import { NO_RULES } from '../rules/rules.ts';
+import { RULES_VARIABLE } from '../rules/variable.ts';
 import { createLogger, createRuntime } from '../runtime.ts';
 import { type CliIo, readInput } from './io.ts';
 import type { CliLedger } from './ledger-client.ts';
-import { loadLoopSettings } from './loop-config.ts';
+import { type LoopSettings, loadLoopSettings } from './loop-config.ts';
 import { connectionsText, emit, type OutputMode, outcomeText, outputMode } from './output.ts';
 import { reportError, reportIssues, usageError } from './report.ts';
 
@@ -27,6 +29,7 @@ export type CliDeps = { clock?: () => Date; sleep?: (ms: number) => Promise<void
 const OPTIONS = {
   file: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  'break-glass': { type: 'string' },
   target: { type: 'string' },
   endpoint: { type: 'string' },
   output: { type: 'string' },
@@ -73,7 +76,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       case 'validate':
         return await validate(values.file, io, mode);
       case 'decide':
-        return await decide(values.file, values['dry-run'] === true, io, mode, deps);
+        return await decide(values.file, values['dry-run'] === true, io, mode, deps, values['break-glass']);
       case 'pending': {
         const { pendingCommand } = await import('./loop-commands.ts');
         return await pendingCommand(values.target, io, mode, {
@@ -113,9 +116,17 @@ async function decide(
   io: CliIo,
   mode: OutputMode,
   deps: CliDeps,
+  breakGlass?: string,
 ): Promise<number> {
   const config = loadConfig(io.env);
   const loop = loadLoopSettings(io.env);
+  if (breakGlass !== undefined) checkBreakGlass(breakGlass, loop, io.env);
+  // The same rules the functions apply: a target that asks people is not accepted from here without them.
+  const rulesText = io.env[RULES_VARIABLE];
+  const rules =
+    rulesText === undefined || rulesText.trim() === ''
+      ? NO_RULES
+      : (await import('../rules/schema.ts')).parseRules(rulesText);
   const text = await readInput(file, io);
   const parsed = parseDecisionJson(text);
   const clock = deps.clock ?? (() => new Date());
@@ -146,10 +157,14 @@ async function decide(
         ...sleepOf(deps),
         describe: loop.describe,
         maxDecisionAgeMs: loop.maxDecisionAgeMs,
-        ...(ledger === undefined ? {} : { ledger: ledger.ledger }),
+        ...(ledger === undefined ? {} : { ledger: ledger.ledger, lock: ledger.lock }),
+        authority: { rules, approvals: ledger?.approvals },
       },
-      { dryRun },
+      { dryRun, ...(breakGlass === undefined ? {} : { breakGlass }) },
     );
+    // Break-glass leaves a trail beyond the ledger: its outcome goes to the topic as `break_glass`.
+    if (breakGlass !== undefined && !dryRun)
+      await (await import('./break-glass.ts')).publishBreakGlass(outcome, io.env, secretValues(config.huawei.credentials));
     emit(mode, io.stdout, outcome, () => outcomeText(outcome));
     if (outcome.status === 'invalid') reportIssues(new ValidationError(outcome.issues ?? []), io);
     return exitCodeFor(outcome.status);
@@ -157,6 +172,26 @@ async function decide(
     ledger?.close();
     await runtime.close();
   }
+}
+
+/** Break-glass needs a reason and a trail: the ledger records it, the topic announces it. */
+function checkBreakGlass(
+  reason: string,
+  loop: LoopSettings,
+  env: Readonly<Record<string, string | undefined>>,
+): void {
+  if (reason.trim() === '' || reason.length > 512)
+    throw usageError('needs a reason of 1-512 characters: --break-glass "<why>"', '--break-glass');
+  if (loop.tableName === undefined)
+    throw new ConfigError(
+      'LEDGER_TABLE_NAME',
+      'is needed for --break-glass: the ledger records who acted without approvals',
+    );
+  if ((env.OUTCOME_TOPIC_ARN ?? '').trim() === '')
+    throw new ConfigError(
+      'OUTCOME_TOPIC_ARN',
+      'is needed for --break-glass: its outcome is published there as break_glass',
+    );
 }
 
 async function status(

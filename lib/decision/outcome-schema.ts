@@ -46,6 +46,7 @@ export const OutcomeSchema = z.strictObject({
   results: z.array(EndpointResultSchema),
   reason: z.optional(z.string()),
   requestedBy: z.optional(z.string()),
+  /** The approvals a channel vouched for, one per person (`alice via slack`); never a sender's claim. */
   approvedBy: z.optional(z.array(z.string())),
   source: z.optional(SourceSchema),
   /** The decision's `decidedAt` and `expiresAt` when it carried them. */
@@ -60,4 +61,10 @@ export const OutcomeSchema = z.strictObject({
   issuesOmitted: z.optional(z.number().check(z.int(), z.gte(1))),
   /** Why the decision is `denied`. */
   denial: z.optional(z.strictObject({ code: z.string(), message: z.string() })),
+  /** For `awaiting_approval`: the people who approved so far in the round, and how many it needs. */
+  approvals: z.optional(
+    z.strictObject({ have: z.array(z.string()), need: z.number().check(z.int(), z.gte(1)) }),
+  ),
+  /** Acted without approvals by an operator (the CLI's `--break-glass`), and why. */
+  breakGlass: z.optional(z.strictObject({ reason: z.string() })),
 });

@@ -10,6 +10,8 @@ export const OUTCOME_STATUSES = [
   'in_progress',
   'invalid',
   'denied',
+  /** The target asks people and not enough have approved yet: no call was made. */
+  'awaiting_approval',
   /** Every endpoint had a later decision applied already: no action call was made. */
   'superseded',
   /** Past its `expiresAt` or the maximum decision age: no call was made. */

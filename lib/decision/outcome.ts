@@ -55,7 +55,7 @@ export function decisionEcho(
     {};
   if (decision.reason !== undefined) echo.reason = decision.reason;
   if (decision.requestedBy !== undefined) echo.requestedBy = decision.requestedBy;
-  if (decision.approvedBy !== undefined) echo.approvedBy = [...decision.approvedBy];
+  // `approvedBy` is not echoed: what a sender claims is no approval. The executor sets the vouched ones.
   if (decision.source !== undefined) echo.source = decision.source;
   if (decision.decidedAt !== undefined) echo.decidedAt = decision.decidedAt;
   if (decision.expiresAt !== undefined) echo.expiresAt = decision.expiresAt;

@@ -24,6 +24,8 @@ export type AfterActingContext = {
   decision: Decision;
   decidedAt: string;
   approvedBy: readonly string[];
+  /** The CLI's break-glass reason, when an operator acted without approvals. */
+  breakGlass?: string;
   results: readonly EndpointResult[];
   /** Huawei's request ids per endpoint (the read before acting and its action call). */
   requestIds: ReadonlyMap<string, readonly string[]>;
@@ -57,6 +59,7 @@ export async function writeProvenance(
     decisionId: decision.id,
     ...(decision.requestedBy === undefined ? {} : { requestedBy: decision.requestedBy }),
     approvedBy: context.approvedBy,
+    ...(context.breakGlass === undefined ? {} : { breakGlass: context.breakGlass }),
     ...(decision.source === undefined ? {} : { source: decision.source }),
     ...(decision.reason === undefined ? {} : { reason: decision.reason }),
   });
@@ -109,6 +112,7 @@ export async function recordApplied(
             endpointId: result.endpointId,
             ...(decision.requestedBy === undefined ? {} : { requestedBy: decision.requestedBy }),
             approvedBy: [...context.approvedBy],
+            ...(context.breakGlass === undefined ? {} : { breakGlass: context.breakGlass }),
             ...(decision.source === undefined ? {} : { source: sourceOf(decision.source) }),
             huaweiRequestIds: [...(context.requestIds.get(result.endpointId.toLowerCase()) ?? [])],
             status: result.status,

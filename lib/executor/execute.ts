@@ -20,12 +20,17 @@ import { fitOutcome } from '../decision/outcome-fit.ts';
 import type { Decision } from '../decision/schema.ts';
 import { HuaweiApiError, VpcepApprovalError } from '../errors.ts';
 import type { ApiCall, HuaweiClient } from '../huawei/client.ts';
+import type { Connection } from '../huawei/connection-schema.ts';
 import { type ApiTarget, connectionAction, listConnections } from '../huawei/connections.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import type { AppliedDecision, Ledger } from '../ledger/ledger.ts';
+import type { TargetLock } from '../ledger/lock.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { type MetricsRecorder, noMetrics } from '../metrics.ts';
+import { NO_RULES } from '../rules/rules.ts';
 import { recordApplied, writeProvenance } from './after-acting.ts';
 import { judgeTiming, refusedByLedger } from './freshness-step.ts';
+import { type AuthorityDeps, gateConnections, heldResult, principalOf } from './gate.ts';
+import { type HeldBy, holdTarget } from './hold.ts';
 import { chunkCalls, type EndpointPlan, indexConnections, planEndpoints } from './plan.ts';
 import { changedResult, failedResult, notFoundResult, unchangedResult } from './results.ts';
 import { settle } from './settle.ts';
@@ -52,6 +57,13 @@ export type ExecutorDeps = {
   describe?: boolean;
   /** Counts failed description and ledger writes. */
   metrics?: Pick<MetricsRecorder, 'count'>;
+  /**
+   * The approval authority's inputs: the rules in force and the approvals people gave. Without it no
+   * rules apply (no target asks people), as when `VPCEP_APPROVAL_RULES` is unset.
+   */
+  authority?: AuthorityDeps;
+  /** The target lock: no two decisions applied to a target at once, whatever carried them. */
+  lock?: TargetLock;
 };
 
 export type ExecuteOptions = {
@@ -64,8 +76,11 @@ export type ExecuteOptions = {
    * the chat request's time): its `decidedAt` when it carries none. Defaults to now.
    */
   carrierTime?: Date;
-  /** Who approved it, when people did (two-person approval): recorded and written as provenance. */
-  approvedBy?: readonly string[];
+  /**
+   * The CLI's `--break-glass "<reason>"`: act without approvals (never against `autoReject`); the
+   * reason is recorded in the ledger, written as provenance and echoed in the outcome.
+   */
+  breakGlass?: string;
 };
 
 export async function executeDecision(
@@ -109,6 +124,8 @@ export async function executeDecision(
   };
   const dryRun = options.dryRun === true;
   let results: EndpointResult[];
+  let approvedBy: string[] = [];
+  let held: Held = { awaiting: undefined, denial: undefined };
   if (timing.kind === 'expired') {
     logger.warn('decision expired', { decisionId: decision.id });
     results = timing.results;
@@ -116,11 +133,32 @@ export async function executeDecision(
     // Which connections a later decision already governs, read from the ledger while the status is read:
     // both reads change nothing, so neither waits for the other; a refused endpoint gets no action call.
     const { ledger } = deps;
+    const lastApplied = new Map<string, AppliedDecision>();
     const refusals = async () =>
       ledger === undefined
         ? new Map<string, EndpointResult>()
-        : refusedByLedger(decision, timing.decidedAt, ledger, execution.concurrency);
-    const { acted, refused } = await runDecision(decision, refusals, run, dryRun);
+        : refusedByLedger(decision, timing.decidedAt, ledger, execution.concurrency, lastApplied);
+    const hold = async (): Promise<HeldBy> =>
+      dryRun || deps.lock === undefined
+        ? { kind: 'held', release: async () => undefined }
+        : holdTarget(decision, timing.decidedAt, deps.lock, { deadlineAt, clock, sleep: deps.sleep, logger });
+    const principal = principalOf(decision, options.breakGlass);
+    const gate = (connections: Array<{ endpointId: string; current: Connection }>) =>
+      gateConnections(
+        {
+          decision,
+          principal,
+          connections,
+          roundStart: (id) => lastApplied.get(id)?.appliedAt,
+          now: clock(),
+          concurrency: execution.concurrency,
+        },
+        deps.authority ?? { rules: NO_RULES },
+      );
+    const ran = await runDecision(decision, { refusals, hold, gate }, run, dryRun);
+    const { acted, refused } = ran;
+    approvedBy = ran.approvedBy;
+    held = ran.held;
     const actedById = new Map(acted.map((r) => [r.endpointId, r]));
     results = decision.endpoints.map((id) => refused.get(id) ?? (actedById.get(id) as EndpointResult));
     if (refused.size > 0)
@@ -132,7 +170,8 @@ export async function executeDecision(
       const context = {
         decision,
         decidedAt: timing.decidedAt,
-        approvedBy: options.approvedBy ?? decision.approvedBy ?? [],
+        approvedBy,
+        ...(options.breakGlass === undefined ? {} : { breakGlass: options.breakGlass }),
         results: acted,
         requestIds: byEndpoint,
         now: clock(),
@@ -145,15 +184,23 @@ export async function executeDecision(
         ledger === undefined ? undefined : recordApplied(context, ledger),
       ]);
     }
+    await ran.release();
   }
 
   const outcome: Outcome = {
     decisionId: decision.id,
     action: decision.action,
     target: admission.resolved,
-    status: dryRun ? dryRunStatus(results) : overallStatus(decision.action, results),
+    status:
+      heldStatus(results, held) ?? (dryRun ? dryRunStatus(results) : overallStatus(decision.action, results)),
     results,
     ...decisionEcho(decision),
+    ...(approvedBy.length === 0 ? {} : { approvedBy }),
+    ...(held.awaiting === undefined ? {} : { approvals: held.awaiting }),
+    ...(held.denial !== undefined && results.every((r) => isHeld(r)) && held.awaiting === undefined
+      ? { denial: held.denial }
+      : {}),
+    ...(options.breakGlass === undefined ? {} : { breakGlass: { reason: options.breakGlass } }),
     startedAt: startedAt.toISOString(),
     finishedAt: clock().toISOString(),
   };
@@ -196,39 +243,99 @@ type Run = {
   requestIds: Map<string, string[]>;
 };
 
+/** What runDecision asks before acting: the target lock, the ledger's refusals, the authority. */
+type Checks = {
+  refusals: () => Promise<Map<string, EndpointResult>>;
+  hold: () => Promise<HeldBy>;
+  gate: (
+    connections: Array<{ endpointId: string; current: Connection }>,
+  ) => ReturnType<typeof gateConnections>;
+};
+
+/** What the authority held back: the approvals an awaiting decision has, or why it was denied. */
+type Held = {
+  awaiting: { have: string[]; need: number } | undefined;
+  denial: { code: string; message: string } | undefined;
+};
+
+type Ran = {
+  acted: EndpointResult[];
+  refused: Map<string, EndpointResult>;
+  approvedBy: string[];
+  held: Held;
+  release: () => Promise<void>;
+};
+
 /**
- * Reads the statuses while the ledger's refusals arrive, then acts on the endpoints not refused. The
- * refused ones are returned as the ledger judged them, and have no result of their own here.
+ * Reads the statuses while the target is held and the ledger's refusals arrive, asks the authority
+ * about the connections left to act on, then acts on those it allows. The refused and held ones are
+ * returned as judged, and have no action call. The caller releases the target once it has recorded.
  */
-async function runDecision(
-  decision: Decision,
-  refusals: () => Promise<Map<string, EndpointResult>>,
-  run: Run,
-  dryRun: boolean,
-): Promise<{ acted: EndpointResult[]; refused: Map<string, EndpointResult> }> {
+async function runDecision(decision: Decision, checks: Checks, run: Run, dryRun: boolean): Promise<Ran> {
   const { client } = run.deps;
   // One endpoint: ask for it by id. More: read the whole list once (paged), not one read per endpoint.
   const single = decision.endpoints.length === 1 ? decision.endpoints[0] : undefined;
   // The ledger is read once the status request has left (or failed to): on a cold start its client then
-  // loads while Huawei's answer is on its way, not before the request can leave.
+  // loads while Huawei's answer is on its way, not before the request can leave. The lock comes first:
+  // what the ledger says is final only while no other decision is being applied to the target.
   const left = Promise.withResolvers<void>();
   const reading = listConnections(client, run.api, {
     deadlineAt: run.deadlineAt,
     onSent: left.resolve,
     ...(single === undefined ? {} : { endpointId: single }),
   }).finally(left.resolve);
-  const [refused, read] = await Promise.all([left.promise.then(refusals), reading]);
+  const guarded = left.promise.then(async () => {
+    const held = await checks.hold();
+    if (held.kind === 'refused') return { refused: held.results(decision.endpoints), release: noRelease };
+    return { refused: await checks.refusals(), release: held.release };
+  });
+  const [{ refused, release }, read] = await Promise.all([guarded, reading]);
+  const ran = (acted: EndpointResult[], more: Partial<Ran> = {}): Ran => ({
+    acted,
+    refused,
+    approvedBy: [],
+    held: { awaiting: undefined, denial: undefined },
+    release,
+    ...more,
+  });
   const endpoints = decision.endpoints.filter((id) => !refused.has(id));
-  if (endpoints.length === 0) return { acted: [], refused };
-  if (!read.ok) return { acted: endpoints.map((id) => failedResult(id, read.error, 0, undefined)), refused };
+  if (endpoints.length === 0) return ran([]);
+  if (!read.ok) return ran(endpoints.map((id) => failedResult(id, read.error, 0, undefined)));
   if (read.requestId !== undefined) for (const id of endpoints) noteRequestId(run, id, read.requestId);
 
-  const plans = planEndpoints(decision.action, endpoints, indexConnections(read.body));
-  if (dryRun) return { acted: plans.map(dryRunResult), refused };
+  const planned = planEndpoints(decision.action, endpoints, indexConnections(read.body));
+  const verdicts = await checks.gate(
+    planned.flatMap((p) => (p.kind === 'act' ? [{ endpointId: p.endpointId, current: p.current }] : [])),
+  );
+  const approvedBy = new Set<string>();
+  const held: Held = { awaiting: undefined, denial: undefined };
+  const judged = new Map<string, EndpointResult>();
+  const plans = planned.filter((plan) => {
+    const verdict = verdicts.get(plan.endpointId);
+    if (plan.kind !== 'act' || verdict === undefined) return true;
+    if ('endpointId' in verdict) {
+      judged.set(plan.endpointId, verdict);
+      return false;
+    }
+    if (verdict.verdict === 'allow') {
+      for (const who of verdict.approvedBy) approvedBy.add(who);
+      return true;
+    }
+    if (verdict.verdict === 'await') held.awaiting ??= { have: verdict.have, need: verdict.need };
+    else held.denial ??= { code: verdict.code, message: verdict.message };
+    judged.set(plan.endpointId, heldResult(plan.endpointId, plan.current, verdict));
+    return false;
+  });
+  const withJudged = (acted: EndpointResult[]) => {
+    const byId = new Map(acted.map((r) => [r.endpointId, r]));
+    return endpoints.map((id) => judged.get(id) ?? (byId.get(id) as EndpointResult));
+  };
+  const more = { approvedBy: [...approvedBy], held };
+  if (dryRun) return ran(withJudged(plans.map(dryRunResult)), more);
 
   const acted = await act(decision, plans, run);
   const { settleTimeoutMs, settlePollMs } = run.deps.config.execution;
-  if (decision.action !== 'accept' || settleTimeoutMs === 0) return { acted, refused };
+  if (decision.action !== 'accept' || settleTimeoutMs === 0) return ran(withJudged(acted), more);
   const settled = await settle(acted, {
     client,
     api: run.api,
@@ -237,7 +344,35 @@ async function runDecision(
     clock: run.clock,
     sleep: run.deps.sleep,
   });
-  return { acted: settled, refused };
+  return ran(withJudged(settled), more);
+}
+
+const noRelease = async () => undefined;
+
+/** Codes of the results the authority held back (no call made). */
+const HELD_CODES = new Set([
+  'AWAITING_APPROVAL',
+  'APPROVALS_REQUIRED',
+  'RULES_AUTOREJECT',
+  'RULE_NOT_APPLICABLE',
+  'NOT_PENDING',
+]);
+
+function isHeld(result: EndpointResult): boolean {
+  return result.error !== undefined && HELD_CODES.has(result.error.code);
+}
+
+/**
+ * `awaiting_approval` or `denied` when the authority held back every endpoint: the decision made no
+ * call. Otherwise undefined, and the results decide as usual (a held endpoint counts as one not
+ * brought to the wanted state).
+ */
+function heldStatus(
+  results: readonly EndpointResult[],
+  held: Held,
+): 'awaiting_approval' | 'denied' | undefined {
+  if (results.length === 0 || !results.every(isHeld)) return undefined;
+  return held.awaiting !== undefined ? 'awaiting_approval' : 'denied';
 }
 
 /** Makes the action calls the plan needs, at most `concurrency` at once, and maps their answers. */

@@ -10,13 +10,12 @@ import {
   DEFAULT_MAX_DECISION_AGE_MS,
   type Freshness,
   judgeDecision,
-  type LastApplied,
   resolveDecidedAt,
 } from '../decision/freshness.ts';
 import type { EndpointResult } from '../decision/outcome.ts';
 import { type Decision, targetKey } from '../decision/schema.ts';
 import { VpcepApprovalError } from '../errors.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import type { AppliedDecision, Ledger } from '../ledger/ledger.ts';
 import { failedResult } from './results.ts';
 
 /** The verdict on the decision as a whole, from its dates and the clock. */
@@ -54,6 +53,8 @@ export async function refusedByLedger(
   decidedAt: string,
   ledger: Pick<Ledger, 'lastDecision'>,
   concurrency: number,
+  /** Filled with each connection's last applied decision, for the authority's round. */
+  lastApplied?: Map<string, AppliedDecision>,
 ): Promise<Map<string, EndpointResult>> {
   const refused = new Map<string, EndpointResult>();
   const target = targetKey(decision.target);
@@ -62,9 +63,10 @@ export async function refusedByLedger(
   await Promise.all(
     decision.endpoints.map((endpointId) =>
       limit(async () => {
-        let last: LastApplied | undefined;
+        let last: AppliedDecision | undefined;
         try {
           last = await ledger.lastDecision(target, endpointId);
+          if (last !== undefined) lastApplied?.set(endpointId, last);
         } catch (error) {
           refused.set(endpointId, failedResult(endpointId, ledgerError(error), 0, undefined));
           return;

@@ -12,6 +12,7 @@ export const ConnectionSchema = z.looseObject({
   id: nonEmpty,
   status: nonEmpty,
   domain_id: optionalText,
+  created_at: optionalText,
   error: z.optional(z.array(z.looseObject({ error_code: optionalText, error_message: optionalText }))),
 });
 
@@ -19,6 +20,8 @@ export type Connection = {
   id: string;
   status: string;
   domainId?: string;
+  /** When the consumer asked, as Huawei reports it: what `rejectPendingAfterHours` is judged by. */
+  createdAt?: string;
   /** Present when status is `failed`. */
   errors?: Array<{ code?: string; message?: string }>;
 };
@@ -33,6 +36,7 @@ export const ConnectionListSchema = z.looseObject({
 export function toConnection(raw: z.infer<typeof ConnectionSchema>): Connection {
   const connection: Connection = { id: raw.id, status: raw.status };
   if (raw.domain_id !== undefined) connection.domainId = raw.domain_id;
+  if (raw.created_at !== undefined) connection.createdAt = raw.created_at;
   if (raw.error !== undefined) {
     connection.errors = raw.error.map((e) => ({ code: e.error_code, message: e.error_message }));
   }

@@ -19,11 +19,13 @@ export type Provenance = {
   approvedBy?: readonly string[];
   source?: { system: string; ref?: string };
   reason?: string;
+  /** An operator acted without approvals (the CLI's `--break-glass`): why, said first. */
+  breakGlass?: string;
 };
 
 // Each variable field gets a budget, so a long name or ticket reference cannot push the decision id
 // (the key to the audit record) out of the description.
-const BUDGET = { by: 96, approvedBy: 96, system: 32, ref: 64, decisionId: 128 } as const;
+const BUDGET = { by: 96, approvedBy: 96, system: 32, ref: 64, decisionId: 128, breakGlass: 128 } as const;
 
 /** The description for a connection; at most 512 UTF-8 bytes, no `<`, `>` or control characters. */
 export function provenanceDescription(p: Provenance): string {
@@ -33,6 +35,8 @@ export function provenanceDescription(p: Provenance): string {
   if (by !== '') parts.push(`by ${by}`);
   const approvers = clean(p.approvedBy?.join(', '), BUDGET.approvedBy);
   if (approvers !== '') parts.push(`approved by ${approvers}`);
+  const breakGlass = clean(p.breakGlass, BUDGET.breakGlass);
+  if (p.breakGlass !== undefined) parts.push(`BREAK-GLASS without approvals (${breakGlass})`);
   const system = clean(p.source?.system, BUDGET.system);
   const ref = clean(p.source?.ref, BUDGET.ref);
   if (system !== '') parts.push(ref === '' ? `via ${system}` : `via ${system} ${ref}`);

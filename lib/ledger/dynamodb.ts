@@ -424,7 +424,8 @@ export function dynamoDbLedger(options: DynamoDbLedgerOptions): Ledger {
         // As JSON text: the answer is replayed byte for byte, whatever its shape.
         answer: JSON.stringify(answer ?? null),
         seenAt: seen.toISOString(),
-        [TTL_ATTRIBUTE]: expiresAt(seen.getTime(), ttlMs),
+        // An infinite window keeps the id for good: a body that signs no time must never act twice.
+        ...(Number.isFinite(ttlMs) ? { [TTL_ATTRIBUTE]: expiresAt(seen.getTime(), ttlMs) } : {}),
       });
       const now = { ':now': toAttribute(nowSeconds()) };
       const put = await putOnce('recordDelivery', item, absentOrExpired, now);

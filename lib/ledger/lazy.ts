@@ -7,6 +7,7 @@ import type { ApprovalStore } from './approvals.ts';
 import type { DeliveryAnswers } from './delivery-answers.ts';
 import type { DynamoDbSender } from './dynamodb.ts';
 import type { Ledger } from './ledger.ts';
+import type { TargetLock } from './lock.ts';
 
 export type LazyLedgerOptions = {
   tableName: string;
@@ -19,6 +20,7 @@ export type LazyLedger = {
   ledger: Ledger;
   answers: DeliveryAnswers;
   approvals: ApprovalStore;
+  locks: TargetLock;
 };
 
 export function lazyLedger(options: LazyLedgerOptions): LazyLedger {
@@ -28,7 +30,8 @@ export function lazyLedger(options: LazyLedgerOptions): LazyLedger {
       import('./dynamodb.ts'),
       import('./delivery-answers.ts'),
       import('./approvals.ts'),
-    ]).then(([dynamodb, answers, approvals]) => {
+      import('./lock.ts'),
+    ]).then(([dynamodb, answers, approvals, lock]) => {
       const client = options.client ?? dynamodb.defaultDynamoDbClient();
       const { tableName } = options;
       return {
@@ -39,6 +42,11 @@ export function lazyLedger(options: LazyLedgerOptions): LazyLedger {
         }),
         answers: answers.dynamoDbDeliveryAnswers({ client, tableName }),
         approvals: approvals.dynamoDbApprovalStore({
+          client,
+          tableName,
+          ...(options.clock === undefined ? {} : { clock: options.clock }),
+        }),
+        locks: lock.dynamoDbTargetLock({
           client,
           tableName,
           ...(options.clock === undefined ? {} : { clock: options.clock }),
@@ -69,8 +77,10 @@ export function lazyLedger(options: LazyLedgerOptions): LazyLedger {
   const approvals: ApprovalStore = {
     recordVote: async (...args) => (await load()).approvals.recordVote(...args),
     votes: async (...args) => (await load()).approvals.votes(...args),
-    claimDecision: async (...args) => (await load()).approvals.claimDecision(...args),
-    releaseDecision: async (...args) => (await load()).approvals.releaseDecision(...args),
   };
-  return { ledger, answers, approvals };
+  const locks: TargetLock = {
+    acquire: async (...args) => (await load()).locks.acquire(...args),
+    release: async (...args) => (await load()).locks.release(...args),
+  };
+  return { ledger, answers, approvals, locks };
 }

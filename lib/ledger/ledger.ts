@@ -18,8 +18,10 @@ export type AppliedDecision = {
   endpointId: string;
   /** Who asked: the decision's `requestedBy` (`alice@example.com`, `slack:U123`, `rule:autoAccept`). */
   requestedBy?: string;
-  /** Who approved it, when people did (two-person approval lists both). */
+  /** The approvals a channel vouched for, one per person (`alice via slack`). */
   approvedBy: string[];
+  /** An operator acted without approvals (the CLI's `--break-glass`), for this reason. */
+  breakGlass?: string;
   source?: { system: string; ref?: string; url?: string };
   /** Huawei's request ids of the calls that read and changed the connection. */
   huaweiRequestIds: string[];

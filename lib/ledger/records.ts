@@ -17,6 +17,7 @@ const AppliedDecisionSchema = z.object({
   endpointId: text,
   requestedBy: z.optional(z.string()),
   approvedBy: z._default(z.array(z.string()), []),
+  breakGlass: z.optional(z.string()),
   source: z.optional(
     z.object({ system: z.string(), ref: z.optional(z.string()), url: z.optional(z.string()) }),
   ),

@@ -13,7 +13,12 @@ import { VpcepApprovalError } from '../errors.ts';
 import type { ApprovalRequestEvent } from '../sweeper/sweep.ts';
 
 /** The `eventType` message attribute: what a message on the outcome topic is. */
-export const EVENT_TYPE = { outcome: 'decision.outcome', approvalRequested: 'approval.requested' } as const;
+export const EVENT_TYPE = {
+  outcome: 'decision.outcome',
+  approvalRequested: 'approval.requested',
+  /** An outcome of a decision an operator executed without approvals (the CLI's `--break-glass`). */
+  breakGlass: 'break_glass',
+} as const;
 
 export type SnsOutcomePublisher = {
   publish(outcome: Outcome): Promise<{ messageId: string | undefined }>;
@@ -36,7 +41,7 @@ export function outcomeAttributes(
   outcome: Outcome,
 ): Record<string, { DataType: 'String'; StringValue: string }> {
   const values: Record<string, string | undefined | null> = {
-    eventType: EVENT_TYPE.outcome,
+    eventType: outcome.breakGlass === undefined ? EVENT_TYPE.outcome : EVENT_TYPE.breakGlass,
     status: outcome.status,
     action: outcome.action,
     targetType: outcome.target?.type,

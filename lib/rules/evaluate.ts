@@ -34,7 +34,8 @@ export type RuleVerdict =
       rule: RuleName;
       reason: string;
       approvalsRequired: number;
-      approvers: { slack: string[]; feishu: string[] };
+      /** Names from the rules' `people`. */
+      approvers: string[];
     };
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -75,7 +76,7 @@ export function evaluateConnection(
     kind: 'ask',
     ...asked,
     approvalsRequired: rules.approvalsRequired ?? 1,
-    approvers: { slack: rules.approvers?.slack ?? [], feishu: rules.approvers?.feishu ?? [] },
+    approvers: rules.approvers ?? [],
   };
 }
 

@@ -38,7 +38,8 @@ export type ApprovalRequestEvent = {
   rule: RuleName;
   reason: string;
   approvalsRequired: number;
-  approvers: { slack: string[]; feishu: string[] };
+  /** Who may approve: names from the rules' `people`. */
+  approvers: string[];
   /** 0 for the first request, then 1, 2, … for each reminder. */
   reminder: number;
 };
@@ -101,6 +102,9 @@ export async function sweep(targets: readonly string[], deps: SweepDeps): Promis
   await Promise.all(
     targets.map(async (target) => {
       const rules = rulesFor(deps.rules, target);
+      // A rule decision is dated when its connection was seen pending (before the listing left), so a
+      // person's decision made while the sweep runs is the later one and supersedes it.
+      const seenAt = deps.clock();
       let listing: TargetListing;
       try {
         listing = await deps.listPending(target, {
@@ -131,7 +135,7 @@ export async function sweep(targets: readonly string[], deps: SweepDeps): Promis
         verdicts.map(({ connection, verdict }) =>
           limit(async () => {
             try {
-              if (verdict.kind === 'decide') await decide(target, connection, verdict, deps, report);
+              if (verdict.kind === 'decide') await decide(target, connection, verdict, seenAt, deps, report);
               else {
                 const asked = known.get(connection.endpointId.toLowerCase());
                 await ask(target, connection, verdict, asked, listing.whitelist, now, deps, report);
@@ -151,6 +155,7 @@ async function decide(
   target: string,
   connection: PendingConnection,
   verdict: Extract<RuleVerdict, { kind: 'decide' }>,
+  seenAt: Date,
   deps: SweepDeps,
   report: SweepReport,
 ): Promise<void> {
@@ -165,6 +170,7 @@ async function decide(
     reason: verdict.reason,
     requestedBy: `rule:${verdict.rule}`,
     source: { system: 'rules', ref: verdict.rule },
+    decidedAt: seenAt.toISOString(),
   });
   report.decisions.push({
     target,

@@ -29,6 +29,7 @@ const CONTRACT_HEADLINES = {
   in_progress: 'In progress',
   invalid: 'Invalid decision',
   denied: 'Denied by policy',
+  awaiting_approval: 'Awaiting approval',
   superseded: 'Superseded by a later decision',
   expired: 'Expired before it was applied',
 } satisfies Record<OutcomeStatus, string>;

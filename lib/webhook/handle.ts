@@ -5,6 +5,8 @@
  * lib/http/errors.ts turns it into the answer. With the ledger, a delivery is answered once: a repeat
  * gets the first answer, a refusal included (stored in the one error vocabulary).
  */
+
+import { ticketApprovals } from '../approval/vouch.ts';
 import type { Headers } from '../auth/types.ts';
 import {
   type AuthScheme,
@@ -15,7 +17,7 @@ import {
 import type { HuaweiConfig } from '../config.ts';
 import { admitJson } from '../decision/admit.ts';
 import type { Outcome } from '../decision/outcome.ts';
-import type { Decision } from '../decision/schema.ts';
+import { type Decision, targetKey } from '../decision/schema.ts';
 import {
   ConfigError,
   PolicyDeniedError,
@@ -25,8 +27,10 @@ import {
   ValidationError,
 } from '../errors.ts';
 import { errorResponse } from '../http/errors.ts';
+import type { ApprovalStore } from '../ledger/approvals.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
+import type { Rules } from '../rules/rules.ts';
 import {
   claimDecisionId,
   claimDelivery,
@@ -55,6 +59,10 @@ export type WebhookDeps = {
   clock?: () => Date;
   /** The ledger: each delivery answered once, each decision id acted on once, across containers. */
   once?: WebhookOnceDeps;
+  /** The rules document: which ticket systems vouch for their users' approvals (`trustedApprovers`). */
+  rules?: Rules;
+  /** Where vouched approvals are recorded, for the authority to count before anything is executed. */
+  approvals?: Pick<ApprovalStore, 'recordVote'>;
 };
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -160,6 +168,18 @@ async function handleAuthenticated(
     }
     decisionPlaceholder = claimed.placeholder;
   }
+  try {
+    await recordTicketApprovals(decision, deps, logger);
+  } catch (error) {
+    await settleQuietly(
+      () => once?.answers.release({ kind: 'decision', id: decision.id }, decisionPlaceholder),
+      logger,
+    );
+    throw new UnavailableError('the approvals could not be recorded; retry later', {
+      cause: error,
+      decisionId: decision.id,
+    });
+  }
   const decided = (status: string) =>
     once?.answers.settle({ kind: 'decision', id: decision.id }, { action: decision.action, status });
   const undecided = () => once?.answers.release({ kind: 'decision', id: decision.id }, decisionPlaceholder);
@@ -190,6 +210,29 @@ async function handleAuthenticated(
   }
   await settleQuietly(() => decided('queued'), logger);
   return { statusCode: 202, body: { decisionId: decision.id, status: 'queued' } };
+}
+
+/**
+ * The approvals a trusted ticket system vouches for (lib/approval/vouch.ts), recorded before the
+ * decision is queued or run so the authority counts them. Any other `approvedBy` is a claim, logged.
+ */
+async function recordTicketApprovals(decision: Decision, deps: WebhookDeps, logger: Logger): Promise<void> {
+  if (decision.approvedBy === undefined) return;
+  const vouched = deps.rules === undefined ? [] : ticketApprovals(decision, deps.rules);
+  if (vouched.length < decision.approvedBy.length)
+    logger.warn('approvedBy entries not vouched for are ignored', {
+      decisionId: decision.id,
+      given: decision.approvedBy.length,
+      vouched: vouched.length,
+    });
+  if (vouched.length === 0 || deps.approvals === undefined) return;
+  const target = targetKey(decision.target);
+  const { approvals } = deps;
+  await Promise.all(
+    decision.endpoints.flatMap((endpointId) =>
+      vouched.map((vote) => approvals.recordVote({ target, endpointId, action: decision.action }, vote)),
+    ),
+  );
 }
 
 /**

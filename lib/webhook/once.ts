@@ -72,9 +72,13 @@ export async function claimDelivery(key: DeliveryKey, deps: WebhookOnceDeps): Pr
   return claim(key, StoredResponseSchema, deps);
 }
 
-/** Claims a decision id; a repeat gets the first decision's action and state. */
+/**
+ * Claims a decision id; a repeat gets the first decision's action and state. Kept for good, not for
+ * the delivery window: a hub-signed or bearer body signs no time, so its bytes replayed a year later
+ * must still find the id taken and execute nothing.
+ */
 export async function claimDecisionId(id: string, deps: WebhookOnceDeps): Promise<Claim<DecisionState>> {
-  return claim({ kind: 'decision', id }, DecisionStateSchema, deps);
+  return claim({ kind: 'decision', id }, DecisionStateSchema, { ...deps, ttlMs: Number.POSITIVE_INFINITY });
 }
 
 async function claim<T>(

@@ -1,0 +1,123 @@
+/**
+ * The gate: where the executor asks the approval authority (lib/approval/authority.ts) about each
+ * connection it is about to act on, with the connection as Huawei just answered it and the approvals
+ * the ledger holds for its current round. Every function that executes (the worker, the webhook's
+ * `?wait=true`, the CLI) runs through here, so no carrier reaches the action API without its approvals.
+ */
+import pLimit from 'p-limit';
+import { type AuthorityVerdict, authorize, needsApprovals, type Principal } from '../approval/authority.ts';
+import type { Approval } from '../approval/channels.ts';
+import type { EndpointResult } from '../decision/outcome.ts';
+import { type Decision, targetKey } from '../decision/schema.ts';
+import { VpcepApprovalError } from '../errors.ts';
+import type { Connection } from '../huawei/connection-schema.ts';
+import type { ApprovalStore } from '../ledger/approvals.ts';
+import { personOf, type Rules, rulesFor } from '../rules/rules.ts';
+import { failedResult } from './results.ts';
+
+export type AuthorityDeps = {
+  /** The rules document in force (`VPCEP_APPROVAL_RULES`). */
+  rules: Rules;
+  /** The approvals people gave; without it, none is known (a target that asks people is refused). */
+  approvals?: Pick<ApprovalStore, 'votes'> | undefined;
+};
+
+/** Who is asking, as the executor knows it: never the decision's own `approvedBy`, which no one vouched for. */
+export function principalOf(decision: Decision, breakGlass: string | undefined): Principal {
+  if (breakGlass !== undefined) return { kind: 'break-glass', reason: breakGlass };
+  const requestedBy = decision.requestedBy ?? '';
+  if (requestedBy.startsWith('rule:') && decision.source?.system === 'rules')
+    return { kind: 'rule', rule: requestedBy.slice('rule:'.length) };
+  return { kind: 'carrier' };
+}
+
+export type GateInput = {
+  decision: Decision;
+  principal: Principal;
+  /** The connections to act on, as just read. */
+  connections: ReadonlyArray<{ endpointId: string; current: Connection }>;
+  /** When each connection's current round began: its last applied decision's `appliedAt`. */
+  roundStart: (endpointId: string) => string | undefined;
+  now: Date;
+  concurrency: number;
+};
+
+/** The authority's verdict per endpoint, or a failed result where the approvals could not be read. */
+export async function gateConnections(
+  input: GateInput,
+  deps: AuthorityDeps,
+): Promise<Map<string, AuthorityVerdict | EndpointResult>> {
+  const { decision, principal, now } = input;
+  const target = targetKey(decision.target);
+  const rules = rulesFor(deps.rules, target);
+  const asksPeople = principal.kind === 'carrier' && needsApprovals(rules);
+  const limit = pLimit(input.concurrency);
+  const verdicts = new Map<string, AuthorityVerdict | EndpointResult>();
+  await Promise.all(
+    input.connections.map(({ endpointId, current }) =>
+      limit(async () => {
+        let approvals: Approval[] = [];
+        if (asksPeople && deps.approvals !== undefined) {
+          try {
+            const votes = await deps.approvals.votes(
+              { target, endpointId, action: decision.action },
+              input.roundStart(endpointId),
+            );
+            // Mapped through the rules in force now: an id that no longer names a person counts for nothing.
+            approvals = votes.flatMap((vote) => {
+              const person = personOf(deps.rules, vote.channel, vote.platformId);
+              return person === undefined ? [] : [{ person, channel: vote.channel }];
+            });
+          } catch (error) {
+            verdicts.set(endpointId, failedResult(endpointId, approvalsUnavailable(error), 0, current));
+            return;
+          }
+        }
+        verdicts.set(
+          endpointId,
+          authorize({
+            principal,
+            action: decision.action,
+            rules,
+            connection: { status: current.status, domainId: current.domainId, createdAt: current.createdAt },
+            approvals,
+            now,
+          }),
+        );
+      }),
+    ),
+  );
+  return verdicts;
+}
+
+/** The result of an endpoint the authority held back: no call made, and why. */
+export function heldResult(
+  endpointId: string,
+  current: Connection,
+  verdict: Exclude<AuthorityVerdict, { verdict: 'allow' }>,
+): EndpointResult {
+  const error =
+    verdict.verdict === 'await'
+      ? {
+          code: 'AWAITING_APPROVAL',
+          message: `approved by ${verdict.have.join(', ')} (${verdict.have.length} of ${verdict.need})`,
+        }
+      : { code: verdict.code, message: verdict.message };
+  return {
+    endpointId,
+    status: current.status,
+    changed: false,
+    ...(current.domainId === undefined ? {} : { domainId: current.domainId }),
+    attempts: 0,
+    error: { ...error, httpStatus: null, requestId: null, retryable: false },
+  };
+}
+
+function approvalsUnavailable(error: unknown): VpcepApprovalError {
+  if (error instanceof VpcepApprovalError) return error;
+  return new VpcepApprovalError('LEDGER_UNAVAILABLE', 'the approvals could not be read from the ledger', {
+    retryable: true,
+    statusCode: 503,
+    cause: error,
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * The parsed rules document, and the questions every reader asks of it: a target's rules, the person a
+ * channel's id names. Apart from the parser (schema.ts), so that the executor and the functions that
+ * only read rules load neither zod's schemas nor the JSON scanner at their cold start.
+ */
+import type { Channel, TicketChannel } from '../approval/channels.ts';
+import { parseTargetKey } from '../policy.ts';
+import type { Person, TargetRules } from './schema.ts';
+
+export type { Person, TargetRules };
+
+/** The key of the defaults, which each target's own entry overrides field by field. */
+export const DEFAULT_TARGET = '*';
+
+/** The parsed document: target keys normalized (lower-cased), `"*"` kept as is. */
+export type Rules = {
+  targets: ReadonlyMap<string, TargetRules>;
+  people: ReadonlyMap<string, Person>;
+  trustedApprovers: ReadonlySet<TicketChannel>;
+};
+
+export const NO_RULES: Rules = { targets: new Map(), people: new Map(), trustedApprovers: new Set() };
+
+/** A target's rules: its own entry laid over the `"*"` defaults, field by field. */
+export function rulesFor(rules: Rules, target: string): TargetRules {
+  const key = parseTargetKey(target) ?? target.toLowerCase();
+  return { ...rules.targets.get(DEFAULT_TARGET), ...rules.targets.get(key) };
+}
+
+/** The person a channel's verified id belongs to, if the rules name one. */
+export function personOf(rules: Rules, channel: Channel, id: string): string | undefined {
+  for (const [name, person] of rules.people) if (person[channel] === id) return name;
+  return undefined;
+}
