@@ -86,8 +86,11 @@ export type LocalStack = {
   sweep(): Promise<SweepSummary>;
   /** Sweeps now and then every `intervalMs` after the last sweep ended, until stopped. */
   startSweeping(intervalMs: number): void;
-  /** One receive → worker → delete cycle, as the event source mapping does it. */
-  pollWorker(): Promise<{ delivered: number; failed: string[] }>;
+  /**
+   * One receive → worker → delete cycle, as the event source mapping does it; with `env`, by a worker
+   * whose environment adds those settings (a test's own rules document).
+   */
+  pollWorker(env?: Env): Promise<{ delivered: number; failed: string[] }>;
   /** Resolves with the first outcome (already seen or to come) that matches. */
   waitForOutcome(match: (outcome: Outcome) => boolean, timeoutMs?: number): Promise<Outcome>;
   stop(): Promise<void>;
@@ -304,7 +307,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     startSweeping: (intervalMs) => {
       if (sweeping === undefined && !sweepsStopped) sweepLater(intervalMs, 0);
     },
-    pollWorker: () => pollOnce(eventSource),
+    pollWorker: (more) => {
+      if (more === undefined) return pollOnce(eventSource);
+      // A worker configured otherwise (another rules document), as a redeployed function would be.
+      const other = createWorkerHandler({ ...env, ...more, AWS_LAMBDA_FUNCTION_NAME: 'decision-worker' }, overrides);
+      return pollOnce({ ...eventSource, handler: (event: SQSEvent, context: Context) => other(event, context) });
+    },
     waitForOutcome(match, timeoutMs = 10_000) {
       const seen = outcomes.find(match);
       if (seen !== undefined) return Promise.resolve(seen);

@@ -31,6 +31,11 @@ export type ChatRequest = {
    * Feishu's event `create_time`): the decision's `decidedAt`, which orders it against other decisions.
    */
   receivedAt?: Date;
+  /**
+   * A finer time the platform signed for the user's act (a Slack button's `action_ts`, in
+   * microseconds), which dates the decision in place of `receivedAt`.
+   */
+  actedAt?: string;
 };
 
 export type ChatDeps = {
@@ -115,7 +120,11 @@ export async function handleChatCommand(
       reason: command.reason ?? `requested in ${request.platform} by ${request.user}`,
       requestedBy,
       source: { ...request.source, signature },
-      ...(request.receivedAt === undefined ? {} : { decidedAt: request.receivedAt.toISOString() }),
+      ...(request.actedAt !== undefined
+        ? { decidedAt: request.actedAt }
+        : request.receivedAt === undefined
+          ? {}
+          : { decidedAt: request.receivedAt.toISOString() }),
     },
     deps,
   );

@@ -17,7 +17,7 @@ export const SlackBlockActionsSchema = z.looseObject({
   response_url: z.url({ protocol: /^https?$/ }),
   team: z.optional(z.looseObject({ id: z.optional(text) })),
   channel: z.optional(z.looseObject({ id: z.optional(text) })),
-  actions: z.array(z.looseObject({ value: text })).check(z.minLength(1)),
+  actions: z.array(z.looseObject({ value: text, action_ts: z.optional(text) })).check(z.minLength(1)),
 });
 
 /** Feishu/Lark events, schema 2.0 (and the url_verification challenge, which has no header). */

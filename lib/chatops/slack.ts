@@ -118,6 +118,7 @@ async function buttonPress(
         url: payload.response_url,
       },
       receivedAt,
+      ...actedAt(payload.actions[0]?.action_ts, receivedAt),
     },
     deps,
   );
@@ -128,4 +129,18 @@ async function buttonPress(
     logger.warn('could not acknowledge the Slack button', { error });
   }
   return { statusCode: 200, body: undefined };
+}
+
+/**
+ * The click's own time, `action_ts` (`1764928800.123456`, signed with the body): it orders two clicks
+ * within one second, which the request's whole-second timestamp cannot. Used only when it agrees with
+ * the signed request time within Slack's five-minute window.
+ */
+function actedAt(actionTs: string | undefined, receivedAt: Date): { actedAt?: string } {
+  const match = /^(\d{9,11})\.(\d{1,6})$/.exec(actionTs ?? '');
+  if (match === null) return {};
+  const seconds = Number(match[1]);
+  if (Math.abs(seconds * 1000 - receivedAt.getTime()) > 5 * 60 * 1000) return {};
+  const fraction = (match[2] ?? '').padEnd(6, '0');
+  return { actedAt: new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, `.${fraction}Z`) };
 }

@@ -164,7 +164,11 @@ async function decide(
     );
     // Break-glass leaves a trail beyond the ledger: its outcome goes to the topic as `break_glass`.
     if (breakGlass !== undefined && !dryRun)
-      await (await import('./break-glass.ts')).publishBreakGlass(outcome, io.env, secretValues(config.huawei.credentials));
+      await (await import('./break-glass.ts')).publishBreakGlass(
+        outcome,
+        io.env,
+        secretValues(config.huawei.credentials),
+      );
     emit(mode, io.stdout, outcome, () => outcomeText(outcome));
     if (outcome.status === 'invalid') reportIssues(new ValidationError(outcome.issues ?? []), io);
     return exitCodeFor(outcome.status);

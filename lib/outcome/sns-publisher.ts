@@ -108,6 +108,25 @@ export function snsApprovalRequestPublisher(
   };
 }
 
+/**
+ * A client from an explicit environment (the CLI's, which a test passes in): region, endpoint
+ * (`AWS_ENDPOINT_URL_SNS`) and static keys when set; otherwise the SDK's own chain.
+ */
+export function snsClientFromEnv(env: Readonly<Record<string, string | undefined>>): SNSClient {
+  const config: ConstructorParameters<typeof SNSClient>[0] = { ...AWS_CLIENT_LIMITS };
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (region !== undefined) config.region = region;
+  const endpoint = env.AWS_ENDPOINT_URL_SNS ?? env.AWS_ENDPOINT_URL;
+  if (endpoint !== undefined) config.endpoint = endpoint;
+  if (env.AWS_ACCESS_KEY_ID !== undefined && env.AWS_SECRET_ACCESS_KEY !== undefined)
+    config.credentials = {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN === undefined ? {} : { sessionToken: env.AWS_SESSION_TOKEN }),
+    };
+  return new SNSClient(config);
+}
+
 /** The SDK client with its standard configuration (region, credentials, AWS_ENDPOINT_URL_SNS). */
 export function defaultSnsClient(): SnsSender {
   return new SNSClient({ ...AWS_CLIENT_LIMITS });

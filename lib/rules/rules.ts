@@ -5,9 +5,20 @@
  */
 import type { Channel, TicketChannel } from '../approval/channels.ts';
 import { parseTargetKey } from '../policy.ts';
-import type { Person, TargetRules } from './schema.ts';
 
-export type { Person, TargetRules };
+/** One person: their id on each channel that can vouch for them (checked by schema.ts). */
+export type Person = Partial<Record<Channel, string>>;
+
+/** One target's rules, as schema.ts checks them (account ids lower-cased). */
+export type TargetRules = {
+  autoAccept?: string[] | undefined;
+  autoReject?: string[] | undefined;
+  maxConnectionsPerAccount?: number | undefined;
+  rejectPendingAfterHours?: number | undefined;
+  approvalsRequired?: number | undefined;
+  /** Names from `people`: who may approve on this target. */
+  approvers?: string[] | undefined;
+};
 
 /** The key of the defaults, which each target's own entry overrides field by field. */
 export const DEFAULT_TARGET = '*';

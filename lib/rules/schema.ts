@@ -10,10 +10,10 @@ import { formatPath } from '../decision/schema.ts';
 import { ConfigError } from '../errors.ts';
 import { parseTargetKey } from '../policy.ts';
 import { duplicateKeyPaths } from './duplicate-keys.ts';
-import { DEFAULT_TARGET, NO_RULES, type Rules, rulesFor } from './rules.ts';
+import { DEFAULT_TARGET, NO_RULES, type Person, type Rules, rulesFor, type TargetRules } from './rules.ts';
 import { RULES_VARIABLE } from './variable.ts';
 
-export { DEFAULT_TARGET, NO_RULES, personOf, type Rules, rulesFor } from './rules.ts';
+export { DEFAULT_TARGET, NO_RULES, type Person, personOf, type Rules, rulesFor, type TargetRules } from './rules.ts';
 export { RULES_VARIABLE };
 
 /** A Huawei account (`domain_id`): 32 hex characters, compared lower-cased. */
@@ -41,7 +41,6 @@ export const PersonSchema = z.strictObject({
   ),
   wecom: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be a WeCom userid'))),
 });
-export type Person = z.output<typeof PersonSchema>;
 
 export const TargetRulesSchema = z.strictObject({
   autoAccept: z.optional(domains),
@@ -64,7 +63,6 @@ export const RulesDocumentSchema = z.strictObject({
   targets: z.record(z.string(), TargetRulesSchema),
 });
 
-export type TargetRules = z.output<typeof TargetRulesSchema>;
 
 /** What the per-platform approvers of earlier versions become: the message that refuses them shows it. */
 const NEW_APPROVERS_FORM =

@@ -34,7 +34,7 @@ const event: ApprovalRequestEvent = {
   rule: 'askPeople',
   reason: 'no rule decides it',
   approvalsRequired: 1,
-  approvers: { slack: [], feishu: [] },
+  approvers: [],
   reminder: 0,
 };
 

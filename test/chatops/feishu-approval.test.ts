@@ -47,7 +47,7 @@ const event = (overrides: Partial<ApprovalRequestEvent> = {}): ApprovalRequestEv
   rule: 'maxConnectionsPerAccount',
   reason: 'account a7f0 is in autoAccept but holds 5 accepted connections (limit 5)',
   approvalsRequired: 2,
-  approvers: { slack: [], feishu: [] },
+  approvers: [],
   reminder: 0,
   ...overrides,
 });

@@ -50,7 +50,7 @@ function event(overrides: Partial<ApprovalRequestEvent> = {}): ApprovalRequestEv
     rule: 'askPeople',
     reason: 'no rule decides it',
     approvalsRequired: 1,
-    approvers: { slack: [], feishu: [] },
+    approvers: [],
     reminder: 0,
     ...overrides,
   };

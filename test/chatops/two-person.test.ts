@@ -1,20 +1,29 @@
+/**
+ * Approvals from chat against dynalite: a click is a person's approval, counted per person of the
+ * rules document and per round of the connection; the decision is queued once enough people agree.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseChatAllowlist } from '../../lib/chatops/authorize.ts';
 import { feishuApprovalReply } from '../../lib/chatops/feishu-messages.ts';
 import { slackApprovalReply } from '../../lib/chatops/slack-messages.ts';
-import {
-  approveFromChat,
-  type ChatApproval,
-  isApprover,
-  type TwoPersonDeps,
-  tally,
-} from '../../lib/chatops/two-person.ts';
+import { approveFromChat, type ChatApproval, type TwoPersonDeps } from '../../lib/chatops/two-person.ts';
 import { type ApprovalStore, dynamoDbApprovalStore } from '../../lib/ledger/approvals.ts';
+import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
+import { parseRules } from '../../lib/rules/schema.ts';
 import { type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
 import { ENDPOINT_ID, SERVICE_ID } from '../helpers/factories.ts';
 
 const TARGET = `vpcep:${SERVICE_ID}`;
 const HOUR = 60 * 60 * 1000;
+const people = {
+  alice: { slack: 'U0ALICE', feishu: 'ou_alice' },
+  bob: { slack: 'U0BOB' },
+  carol: { slack: 'U0CAROL' },
+  dave: { slack: 'U0DAVE' },
+};
+const twoOf = (approvers: string[], required = 2) =>
+  parseRules(JSON.stringify({ people, targets: { [TARGET]: { approvalsRequired: required, approvers } } }));
+const twoPerson = twoOf(['alice', 'bob', 'carol']);
 
 let dynamo: LocalDynamo;
 let now: Date;
@@ -37,10 +46,14 @@ function container(windowMs?: number): ApprovalStore {
   });
 }
 
+const ledger = () =>
+  dynamoDbLedger({ client: dynamo.client(), tableName: dynamo.tableName, clock: () => now });
+
 function deps(store: ApprovalStore, overrides: Partial<TwoPersonDeps> = {}): TwoPersonDeps {
   return {
     store,
-    allowlist: parseChatAllowlist('SLACK_ALLOWED_USERS', 'U0ALICE U0BOB U0CAROL ou_alice ou_bob'),
+    ledger: ledger(),
+    allowlist: parseChatAllowlist('SLACK_ALLOWED_USERS', 'U0ALICE U0BOB U0CAROL ou_alice'),
     enqueue: async (approval, approvedBy) => {
       queued.push({ approval, approvedBy });
     },
@@ -57,155 +70,155 @@ const click = (user: string, fields: Partial<ChatApproval> = {}): ChatApproval =
   ...fields,
 });
 
-const twoPerson = { approvalsRequired: 2 };
+/** A decision applied to the connection: the round of approvals before it is over. */
+async function applied(action: 'accept' | 'reject') {
+  await ledger().recordDecision({
+    decisionId: `applied-${action}-${now.getTime()}`,
+    action,
+    target: TARGET,
+    endpointId: ENDPOINT_ID,
+    approvedBy: [],
+    huaweiRequestIds: [],
+    appliedAt: now.toISOString(),
+    decidedAt: now.toISOString(),
+  });
+}
+
+const later = (minutes: number) => {
+  now = new Date(now.getTime() + minutes * 60 * 1000);
+};
 
 describe('approveFromChat', () => {
   it('records the first accept and waits for a second approver, queueing nothing', async () => {
     const result = await approveFromChat(click('U0ALICE'), twoPerson, deps(container()));
 
-    expect(result).toMatchObject({ kind: 'waiting', approvedBy: ['slack:U0ALICE'], required: 2 });
+    expect(result).toMatchObject({ kind: 'waiting', approvedBy: ['alice'], required: 2 });
     expect(result.text).toContain('waiting for a second approver');
     expect(queued).toHaveLength(0);
   });
 
-  it('queues the decision when a different approver agrees, in another container, with both named', async () => {
+  it('queues the decision when a different person agrees, in another container, with both named', async () => {
     await approveFromChat(click('U0ALICE'), twoPerson, deps(container()));
-    now = new Date(now.getTime() + 10 * 60 * 1000);
+    later(10);
 
     const result = await approveFromChat(click('U0BOB'), twoPerson, deps(container()));
 
-    expect(result).toMatchObject({
-      kind: 'queued',
-      action: 'accept',
-      approvedBy: ['slack:U0ALICE', 'slack:U0BOB'],
-    });
-    expect(result.text).toContain('slack:U0ALICE and slack:U0BOB');
-    expect(queued).toEqual([{ approval: click('U0BOB'), approvedBy: ['slack:U0ALICE', 'slack:U0BOB'] }]);
+    expect(result).toMatchObject({ kind: 'queued', approvedBy: ['alice via slack', 'bob via slack'] });
+    expect(result.text).toContain('alice via slack and bob via slack');
+    expect(queued).toEqual([{ approval: click('U0BOB'), approvedBy: ['alice via slack', 'bob via slack'] }]);
   });
 
-  it('counts the same approver twice once, even from two containers', async () => {
+  it('counts one person on two platforms once: alice on Slack and on Feishu is one approval', async () => {
     await approveFromChat(click('U0ALICE'), twoPerson, deps(container()));
-    const again = await approveFromChat(click('U0ALICE'), twoPerson, deps(container()));
+    later(1);
 
-    expect(again).toMatchObject({ kind: 'waiting', approvedBy: ['slack:U0ALICE'] });
+    const onFeishu = await approveFromChat(
+      click('ou_alice', { platform: 'feishu' }),
+      twoPerson,
+      deps(container(), { allowlist: parseChatAllowlist('FEISHU_ALLOWED_USERS', 'ou_alice') }),
+    );
+
+    expect(onFeishu).toMatchObject({ kind: 'waiting', approvedBy: ['alice'] });
     expect(queued).toHaveLength(0);
   });
 
-  it('queues once when two approvers agree at the same moment in two containers', async () => {
-    const [a, b] = await Promise.all([
-      approveFromChat(click('U0ALICE'), twoPerson, deps(container())),
-      approveFromChat(click('U0BOB'), twoPerson, deps(container())),
-    ]);
-
-    expect(queued).toHaveLength(1);
-    // At least one saw both votes; if both did, the claim lets only one queue.
-    expect([a.kind, b.kind].filter((k) => k === 'queued')).toHaveLength(1);
-  });
-
-  it('answers a later accept that the decision was already made, by whom, and queues nothing more', async () => {
+  it('counts the same person clicking twice once, even from two containers', async () => {
     await approveFromChat(click('U0ALICE'), twoPerson, deps(container()));
-    await approveFromChat(click('U0BOB'), twoPerson, deps(container()));
+    const again = await approveFromChat(click('U0ALICE'), twoPerson, deps(container()));
 
-    const late = await approveFromChat(click('U0CAROL'), twoPerson, deps(container()));
-
-    expect(late).toMatchObject({ kind: 'already_decided', approvedBy: ['slack:U0ALICE', 'slack:U0BOB'] });
-    expect(queued).toHaveLength(1);
+    expect(again).toMatchObject({ kind: 'waiting', approvedBy: ['alice'] });
+    expect(queued).toHaveLength(0);
   });
 
-  it('decides a reject by one allowed approver at once, even with approvalsRequired 2', async () => {
-    const result = await approveFromChat(
-      click('U0ALICE', { action: 'reject' }),
-      twoPerson,
-      deps(container()),
-    );
+  it('does not reuse an approval given before a decision was applied: a new round starts', async () => {
+    await approveFromChat(click('U0ALICE'), twoPerson, deps(container()));
+    later(1);
+    await applied('reject');
+    later(1);
 
-    expect(result).toMatchObject({ kind: 'queued', action: 'reject', approvedBy: ['slack:U0ALICE'] });
-    expect(queued).toHaveLength(1);
+    const bob = await approveFromChat(click('U0BOB'), twoPerson, deps(container()));
+
+    expect(bob).toMatchObject({ kind: 'waiting', approvedBy: ['bob'] });
+    expect(queued).toHaveLength(0);
   });
 
-  it('does not count an approval of the other action: an accept and a reject are separate votes', async () => {
+  it('counts nothing from someone no longer listed as an approver', async () => {
+    await approveFromChat(click('U0ALICE'), twoPerson, deps(container()));
+    later(1);
+
+    const bob = await approveFromChat(click('U0BOB'), twoOf(['bob', 'carol']), deps(container()));
+
+    expect(bob).toMatchObject({ kind: 'waiting', approvedBy: ['bob'] });
+  });
+
+  it('decides a reject by one approver at once, and a second reject after it is not blocked', async () => {
+    const first = await approveFromChat(click('U0ALICE', { action: 'reject' }), twoPerson, deps(container()));
+    later(1);
+    await applied('reject');
+    later(1);
+    const second = await approveFromChat(click('U0BOB', { action: 'reject' }), twoPerson, deps(container()));
+
+    expect(first).toMatchObject({ kind: 'queued', action: 'reject', approvedBy: ['alice via slack'] });
+    expect(second).toMatchObject({ kind: 'queued', action: 'reject', approvedBy: ['bob via slack'] });
+    expect(queued.map((q) => q.approval.user)).toEqual(['U0ALICE', 'U0BOB']);
+  });
+
+  it('does not count an approval of the other action: an accept and a reject are separate', async () => {
     await approveFromChat(click('U0ALICE'), twoPerson, deps(container()));
     await approveFromChat(click('U0BOB', { action: 'reject' }), twoPerson, deps(container()));
 
     const accept = await approveFromChat(click('U0CAROL'), twoPerson, deps(container()));
 
     expect(queued.map((q) => q.approval.action)).toEqual(['reject', 'accept']);
-    expect(accept).toMatchObject({ approvedBy: ['slack:U0ALICE', 'slack:U0CAROL'] });
+    expect(accept).toMatchObject({ approvedBy: ['alice via slack', 'carol via slack'] });
   });
 
-  it('queues at once with approvalsRequired 1 (the default)', async () => {
-    const result = await approveFromChat(click('U0ALICE'), {}, deps(container()));
+  it('queues at once with one approval required', async () => {
+    const result = await approveFromChat(click('U0ALICE'), twoOf(['alice'], 1), deps(container()));
 
     expect(result.kind).toBe('queued');
     expect(queued).toHaveLength(1);
   });
 
-  it("refuses a user not in the target's approvers, though on the chat allowlist, and records no vote", async () => {
+  it('does not combine an approval older than the window with a new one', async () => {
+    await approveFromChat(click('U0ALICE'), twoPerson, deps(container(HOUR)));
+    later(61);
+
+    const bob = await approveFromChat(click('U0BOB'), twoPerson, deps(container(HOUR)));
+
+    expect(bob).toMatchObject({ kind: 'waiting', approvedBy: ['bob'] });
+  });
+
+  it("refuses a user who is not one of the target's approvers, though on the chat allowlist, and records nothing", async () => {
     const store = container();
-    const rules = { approvalsRequired: 2, approvers: { slack: ['U0ALICE', 'U0BOB'] } };
+    const refused = await approveFromChat(
+      click('U0DAVE'),
+      twoPerson,
+      deps(store, {
+        allowlist: parseChatAllowlist('SLACK_ALLOWED_USERS', 'U0DAVE'),
+      }),
+    );
+    const unknown = await approveFromChat(
+      click('U0ZED'),
+      twoPerson,
+      deps(store, {
+        allowlist: parseChatAllowlist('SLACK_ALLOWED_USERS', 'U0ZED'),
+      }),
+    );
 
-    const refused = await approveFromChat(click('U0CAROL'), rules, deps(store));
-
-    expect(refused.kind).toBe('refused');
+    expect(refused).toMatchObject({ kind: 'refused' });
+    expect(unknown).toMatchObject({ kind: 'refused' });
     expect(await store.votes({ target: TARGET, endpointId: ENDPOINT_ID, action: 'accept' })).toEqual([]);
-    // A Feishu user is refused too: the approvers list no one on Feishu.
-    const feishu = await approveFromChat(click('ou_alice', { platform: 'feishu' }), rules, deps(store));
-    expect(feishu.kind).toBe('refused');
   });
 
   it('refuses a listed approver who is not on the chat allowlist (both must allow)', async () => {
     const result = await approveFromChat(
-      click('U0DAVE'),
-      { approvers: { slack: ['U0DAVE'] } },
-      deps(container()),
+      click('U0BOB'),
+      twoPerson,
+      deps(container(), { allowlist: parseChatAllowlist('SLACK_ALLOWED_USERS', 'U0ALICE') }),
     );
 
     expect(result.kind).toBe('refused');
-    expect(queued).toHaveLength(0);
-  });
-
-  it('does not combine a vote older than the window with a new one', async () => {
-    await approveFromChat(click('U0ALICE'), twoPerson, deps(container(HOUR)));
-    now = new Date(now.getTime() + 2 * HOUR);
-
-    const result = await approveFromChat(click('U0BOB'), twoPerson, deps(container(HOUR)));
-
-    expect(result).toMatchObject({ kind: 'waiting', approvedBy: ['slack:U0BOB'] });
-    expect(queued).toHaveLength(0);
-  });
-
-  it('gives the claim back when queueing fails, so the next approval queues the decision', async () => {
-    await approveFromChat(click('U0ALICE'), twoPerson, deps(container()));
-    const failing = deps(container(), {
-      enqueue: async () => {
-        throw new Error('queue down');
-      },
-    });
-    await expect(approveFromChat(click('U0BOB'), twoPerson, failing)).rejects.toThrow('queue down');
-
-    const retried = await approveFromChat(click('U0BOB'), twoPerson, deps(container()));
-
-    expect(retried).toMatchObject({ kind: 'queued', approvedBy: ['slack:U0ALICE', 'slack:U0BOB'] });
-    expect(queued).toHaveLength(1);
-  });
-});
-
-describe('isApprover and tally', () => {
-  it('lets anyone decide without approvers, and only those listed for the platform with them', () => {
-    expect(isApprover(undefined, 'slack', 'U0ANY')).toBe(true);
-    expect(isApprover({ slack: ['U0ALICE'] }, 'slack', 'U0ALICE')).toBe(true);
-    expect(isApprover({ slack: ['U0ALICE'] }, 'slack', 'U0BOB')).toBe(false);
-    expect(isApprover({ slack: ['U0ALICE'] }, 'feishu', 'U0ALICE')).toBe(false);
-  });
-
-  it('counts distinct approvers, oldest first', () => {
-    const votes = [
-      { approver: 'slack:A', votedAt: '1' },
-      { approver: 'slack:A', votedAt: '2' },
-      { approver: 'feishu:B', votedAt: '3' },
-    ];
-    expect(tally(votes, 2)).toEqual({ approvedBy: ['slack:A', 'feishu:B'], enough: true });
-    expect(tally(votes.slice(0, 2), 2)).toEqual({ approvedBy: ['slack:A'], enough: false });
   });
 });
 

@@ -31,6 +31,7 @@ describe('the JSON Schema files of the contracts', () => {
       'in_progress',
       'invalid',
       'denied',
+      'awaiting_approval',
       'superseded',
       'expired',
     ]);

@@ -202,14 +202,15 @@ describe('executeDecision with the ledger', () => {
     expect(h.sim.calls).toHaveLength(0);
   });
 
-  it('records who asked, who approved, the source, the request ids and the times', async () => {
+  it("records who asked, the source, the request ids and the times, and never a sender's approvedBy", async () => {
     seed([ENDPOINT_ID]);
     const carrierNow = new Date(Date.now());
 
-    await run(
-      aDecision({ decidedAt: new Date(carrierNow.getTime() - 5000).toISOString() }),
-      {},
-      { approvedBy: ['slack:U1', 'feishu:ou_2'] },
+    const outcome = await run(
+      aDecision({
+        decidedAt: new Date(carrierNow.getTime() - 5000).toISOString(),
+        approvedBy: ['slack:U1', 'feishu:ou_2'],
+      }),
     );
     await run(aDecision({ id: 'CHG-9', action: 'reject' }), {}, { carrierTime: carrierNow });
 
@@ -220,9 +221,11 @@ describe('executeDecision with the ledger', () => {
     ]);
     expect(history[0]).toMatchObject({
       requestedBy: 'alice@example.com',
-      approvedBy: ['slack:U1', 'feishu:ou_2'],
+      // What the sender claims is no approval: no channel vouched for it.
+      approvedBy: [],
       source: { system: 'jira', ref: 'CHG-1042' },
     });
+    expect(outcome.approvedBy).toBeUndefined();
     expect(history[0]?.huaweiRequestIds.length).toBeGreaterThanOrEqual(2);
     // The decision without decidedAt is dated by its carrier.
     expect(history[1]?.decidedAt).toBe(carrierNow.toISOString());

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/errors.ts';
 import { evaluateConnection, evaluateTarget, type PendingConnection } from '../../lib/rules/evaluate.ts';
-import { parseRules, rulesFor, type TargetRules } from '../../lib/rules/schema.ts';
+import { parseRules, personOf, rulesFor, type TargetRules } from '../../lib/rules/schema.ts';
 
 const SERVICE = '4189d3c2-8882-4871-a3c2-d380272eed88';
 const TARGET = `vpcep:${SERVICE}`;
@@ -30,6 +30,7 @@ describe('parseRules', () => {
   it('reads the document, normalizing target keys and account ids', () => {
     const rules = parseRules(
       JSON.stringify({
+        people: { alice: { slack: 'U0123ABCD', feishu: 'ou_7d8a6e6df7621556ce0d21922b676706' }, bob: {} },
         targets: {
           [`VPCEP:${SERVICE.toUpperCase()}`]: {
             autoAccept: [TRUSTED.toUpperCase()],
@@ -37,7 +38,7 @@ describe('parseRules', () => {
             maxConnectionsPerAccount: 5,
             rejectPendingAfterHours: 72,
             approvalsRequired: 2,
-            approvers: { slack: ['U0123ABCD'], feishu: ['ou_7d8a6e6df7621556ce0d21922b676706'] },
+            approvers: ['alice', 'bob'],
           },
           '*': { approvalsRequired: 1, rejectPendingAfterHours: 168 },
         },
@@ -51,8 +52,9 @@ describe('parseRules', () => {
   it('lays a target entry over the "*" defaults field by field', () => {
     const rules = parseRules(
       JSON.stringify({
+        people: { dana: { slack: 'U0DEFAULT' } },
         targets: {
-          '*': { rejectPendingAfterHours: 168, approvers: { slack: ['U0DEFAULT'] } },
+          '*': { rejectPendingAfterHours: 168, approvers: ['dana'] },
           [TARGET]: { autoAccept: [TRUSTED], rejectPendingAfterHours: 72 },
         },
       }),
@@ -61,11 +63,11 @@ describe('parseRules', () => {
     expect(rulesFor(rules, TARGET)).toEqual({
       autoAccept: [TRUSTED],
       rejectPendingAfterHours: 72,
-      approvers: { slack: ['U0DEFAULT'] },
+      approvers: ['dana'],
     });
     expect(rulesFor(rules, 'apig:0123456789abcdef0123456789abcdef')).toEqual({
       rejectPendingAfterHours: 168,
-      approvers: { slack: ['U0DEFAULT'] },
+      approvers: ['dana'],
     });
   });
 
@@ -99,10 +101,86 @@ describe('parseRules', () => {
       ).message,
     ).toContain('listed twice');
     expect(
-      configError(JSON.stringify({ targets: { '*': { approvers: { slack: ['alice'] } } } })).message,
-    ).toContain('targets["*"].approvers.slack[0]: must be a Slack user ID');
+      configError(JSON.stringify({ people: { alice: { slack: 'alice' } }, targets: {} })).message,
+    ).toContain('people["alice"].slack: must be a Slack user ID');
     expect(configError('{"targets":').message).toContain('not valid JSON');
     expect(configError('{"target":{}}').message).toContain('target: unknown field');
+  });
+});
+
+describe('parseRules: people and approvers', () => {
+  const people = {
+    alice: { slack: 'U0ALICE', feishu: 'ou_alice', jira: '5b10ac8d82e05b22cc7d4ef5' },
+    bob: { slack: 'U0BOB' },
+  };
+
+  it('names people once and lists them by name as approvers', () => {
+    const rules = parseRules(
+      JSON.stringify({
+        people,
+        trustedApprovers: ['jira'],
+        targets: { [TARGET]: { approvalsRequired: 2, approvers: ['alice', 'bob'] } },
+      }),
+    );
+
+    expect(rulesFor(rules, TARGET)).toEqual({ approvalsRequired: 2, approvers: ['alice', 'bob'] });
+    expect(personOf(rules, 'feishu', 'ou_alice')).toBe('alice');
+    expect(personOf(rules, 'jira', '5b10ac8d82e05b22cc7d4ef5')).toBe('alice');
+    expect(personOf(rules, 'slack', 'U0NOBODY')).toBeUndefined();
+    expect([...rules.trustedApprovers]).toEqual(['jira']);
+  });
+
+  it('refuses the per-platform approvers of earlier versions, showing the form that replaces them', () => {
+    const error = configError(
+      JSON.stringify({ targets: { [TARGET]: { approvers: { slack: ['U0ALICE'] } } } }),
+    );
+
+    expect(error.message).toContain(
+      `targets["${TARGET}"].approvers: approvers is now a list of names from "people"`,
+    );
+    expect(error.message).toContain('"approvers": ["alice"]');
+  });
+
+  it('refuses a key that appears twice anywhere, naming its path, where JSON.parse would keep the second', () => {
+    const text = `{"people": {"alice": {"slack": "U0ALICE", "slack": "U0MALLORY"}}, "targets": {"${TARGET}": {"autoAccept": [], "autoAccept": ["${TRUSTED}"]}}}`;
+
+    const error = configError(text);
+
+    expect(error.message).toContain('people["alice"].slack: the key appears twice');
+    expect(error.message).toContain(`targets["${TARGET}"].autoAccept: the key appears twice`);
+  });
+
+  it('refuses more approvals than approvers, an approver not in people, and one id for two people', () => {
+    expect(
+      configError(
+        JSON.stringify({
+          people,
+          targets: { [TARGET]: { approvalsRequired: 3, approvers: ['alice', 'bob'] } },
+        }),
+      ).message,
+    ).toContain(`targets["${TARGET}"].approvalsRequired: 3 approvals cannot be reached with 2 approvers`);
+    expect(
+      configError(JSON.stringify({ people, targets: { '*': { approvalsRequired: 2 } } })).message,
+    ).toContain('targets["*"].approvalsRequired: 2 approvals cannot be reached with 0 approvers');
+    expect(
+      configError(JSON.stringify({ people, targets: { [TARGET]: { approvers: ['alice', 'carol'] } } }))
+        .message,
+    ).toContain(`targets["${TARGET}"].approvers[1]: "carol" is not in people`);
+    expect(
+      configError(JSON.stringify({ people: { ...people, mallory: { slack: 'U0ALICE' } }, targets: {} }))
+        .message,
+    ).toContain('people["mallory"].slack: U0ALICE already belongs to alice');
+  });
+
+  it('counts the "*" approvers towards a target that sets only approvalsRequired', () => {
+    const rules = parseRules(
+      JSON.stringify({
+        people,
+        targets: { '*': { approvers: ['alice', 'bob'] }, [TARGET]: { approvalsRequired: 2 } },
+      }),
+    );
+
+    expect(rulesFor(rules, TARGET)).toEqual({ approvers: ['alice', 'bob'], approvalsRequired: 2 });
   });
 });
 
@@ -113,7 +191,7 @@ describe('evaluateConnection', () => {
     maxConnectionsPerAccount: 2,
     rejectPendingAfterHours: 72,
     approvalsRequired: 2,
-    approvers: { slack: ['U0123ABCD'] },
+    approvers: ['alice', 'bob'],
   };
 
   it('accepts a trusted account under its limit', () => {
@@ -159,7 +237,7 @@ describe('evaluateConnection', () => {
       rule: 'askPeople',
       reason: 'no rule decides it',
       approvalsRequired: 2,
-      approvers: { slack: ['U0123ABCD'], feishu: [] },
+      approvers: ['alice', 'bob'],
     });
     expect(evaluateConnection({}, pending(undefined, 'not a time'), none, now)).toMatchObject({
       kind: 'ask',

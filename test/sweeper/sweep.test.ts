@@ -62,7 +62,8 @@ function deps(rules: string, overrides: Partial<SweepDeps> = {}): SweepDeps {
 }
 
 const TRUST = JSON.stringify({
-  targets: { [TARGET]: { autoAccept: [TRUSTED], approvers: { slack: ['U0123ABCD'] } } },
+  people: { alice: { slack: 'U0123ABCD' } },
+  targets: { [TARGET]: { autoAccept: [TRUSTED], approvers: ['alice'] } },
 });
 
 describe('sweep', () => {
@@ -78,6 +79,8 @@ describe('sweep', () => {
         reason: `account ${TRUSTED} is in autoAccept`,
         requestedBy: 'rule:autoAccept',
         source: { system: 'rules', ref: 'autoAccept' },
+        // Dated when the sweep saw it pending: a person's decision during the sweep is the later one.
+        decidedAt: now.toISOString(),
       },
     ]);
     expect(raised).toEqual([
@@ -91,7 +94,7 @@ describe('sweep', () => {
         rule: 'askPeople',
         reason: 'no rule decides it',
         approvalsRequired: 1,
-        approvers: { slack: ['U0123ABCD'], feishu: [] },
+        approvers: ['alice'],
         reminder: 0,
       },
     ]);

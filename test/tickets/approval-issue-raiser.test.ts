@@ -23,7 +23,10 @@ const TARGET = `vpcep:${SERVICE_ID}`;
 const STRANGER = '0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a';
 const HOUR = 60 * 60 * 1000;
 const [FIRST_EP, SECOND_EP] = endpointIds(2) as [string, string];
-const RULES = JSON.stringify({ targets: { [TARGET]: { approvers: { slack: ['U0123ABCD'] } } } });
+const RULES = JSON.stringify({
+  people: { alice: { slack: 'U0123ABCD' } },
+  targets: { [TARGET]: { approvers: ['alice'] } },
+});
 
 let h: Harness;
 let dynamo: LocalDynamo;
@@ -175,7 +178,7 @@ describe('the sweep with the Jira approval-issue raiser', () => {
       rule: 'askPeople',
       reason: 'asked again',
       approvalsRequired: 1,
-      approvers: { slack: [], feishu: [] },
+      approvers: [],
       reminder: 0,
     });
 
@@ -210,7 +213,7 @@ function firstRequest(endpointId: string): ApprovalRequestEvent {
     rule: 'askPeople',
     reason: 'nobody knows the account',
     approvalsRequired: 1,
-    approvers: { slack: [], feishu: [] },
+    approvers: [],
     reminder: 0,
   };
 }
