@@ -176,6 +176,40 @@ describe('handleSlackRequest', () => {
     expect(responded[0]?.message.text).toMatch(/^Queued: reject/);
   });
 
+  it("dates a button press by the click's action_ts to the microsecond, not the request's whole second", async () => {
+    const { deps, sqs } = world();
+    const timestamp = Math.floor(Date.now() / 1000);
+    const press = (actionTs: string) =>
+      buttonPress(
+        { action: 'reject', target: `vpcep:${SERVICE_ID}`, endpoint: ENDPOINT_ID },
+        {
+          actions: [
+            {
+              action_id: 'vpcep_reject',
+              value: JSON.stringify({
+                action: 'reject',
+                target: `vpcep:${SERVICE_ID}`,
+                endpoint: ENDPOINT_ID,
+              }),
+              action_ts: actionTs,
+            },
+          ],
+        },
+      );
+
+    await answer(signedSlack(press(`${timestamp}.123456`), { timestamp }), deps);
+    await answer(signedSlack(press(`${timestamp}.123457`), { timestamp }), deps);
+    // An action_ts far from the signed time is not believed: the request's time dates it.
+    await answer(signedSlack(press(`${timestamp - 3600}.000001`), { timestamp }), deps);
+
+    const second = new Date(timestamp * 1000).toISOString().slice(0, 19);
+    expect(queued(sqs).map((d) => d.decidedAt)).toEqual([
+      `${second}.123456Z`,
+      `${second}.123457Z`,
+      new Date(timestamp * 1000).toISOString(),
+    ]);
+  });
+
   it('answers 401 to an unsigned or tampered request and 503 when Slack is not configured', async () => {
     const { deps, sqs } = world();
     const body = slashCommand({ text: `accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}` });
