@@ -6,9 +6,12 @@
  * Outcomes and approval requests are printed as they are published. Ctrl-C (or SIGTERM) stops it and
  * frees every port.
  */
+
+import { randomBytes } from 'node:crypto';
 import { parseRateLimits } from '../simulator/index.ts';
 import { DEMO, seedDemo } from '../simulator/main.ts';
 import { startChatCapture } from './chat-capture.ts';
+import { feishuClickCommand, slackClickCommand } from './demo-clicks.ts';
 import { PortInUseError } from './listen.ts';
 import { type LocalStack, startLocalStack } from './stack.ts';
 
@@ -57,11 +60,33 @@ const chat =
         process.stdout.write(`chat message posted (Slack stand-in): ${JSON.stringify(message)}\n`),
       )
     : undefined;
+// Two people approve the unknown account's connection: alice (Slack and Feishu, and Jira through its
+// Automation rule) and bob (Slack). The chat secrets sign the clicks the banner prints.
+const PEOPLE = {
+  alice: { slack: 'U0ALICE', feishu: 'ou_alice', jira: 'local-alice' },
+  bob: { slack: 'U0BOB' },
+} as const;
+const chatSecrets = {
+  SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET ?? randomBytes(16).toString('hex'),
+  SLACK_ALLOWED_USERS: env.SLACK_ALLOWED_USERS ?? `${PEOPLE.alice.slack} ${PEOPLE.bob.slack}`,
+  FEISHU_ENCRYPT_KEY: env.FEISHU_ENCRYPT_KEY ?? randomBytes(16).toString('hex'),
+  FEISHU_VERIFICATION_TOKEN: env.FEISHU_VERIFICATION_TOKEN ?? randomBytes(16).toString('hex'),
+  FEISHU_ALLOWED_USERS: env.FEISHU_ALLOWED_USERS ?? PEOPLE.alice.feishu,
+};
 const loopEnv = {
   VPCEP_APPROVAL_WATCH_TARGETS: loopTarget,
   VPCEP_APPROVAL_RULES: JSON.stringify({
-    targets: { [loopTarget]: { autoAccept: [LOOP.trusted.domainId] } },
+    people: PEOPLE,
+    trustedApprovers: ['jira'],
+    targets: {
+      [loopTarget]: {
+        autoAccept: [LOOP.trusted.domainId],
+        approvalsRequired: 2,
+        approvers: ['alice', 'bob'],
+      },
+    },
   }),
+  ...chatSecrets,
   ...(chat === undefined
     ? {}
     : {
@@ -131,7 +156,7 @@ The sweeper accepts the connection from trusted account ${LOOP.trusted.domainId}
 involved (its outcome prints below), and asks about the one from ${LOOP.unknown.domainId}: its
 approval request prints below${chat === undefined ? '' : ', with the chat message posted for it'}.
 
-${jiraWalkthrough()}Accept the seeded connections (queued; the outcome prints below when the worker publishes it):
+${twoPersonWalkthrough()}${jiraWalkthrough()}Accept the seeded connections (queued; the outcome prints below when the worker publishes it):
 
 curl -sS -X POST '${stack.webhookUrl}' \\
   -H 'content-type: application/json' \\
@@ -140,6 +165,45 @@ curl -sS -X POST '${stack.webhookUrl}' \\
 
 Add ?wait=true to the URL to execute inline and get the outcome in the answer. Ctrl-C stops.
 `);
+
+/**
+ * Two-person approval of the unknown account's connection: alice clicks Accept in Slack, then in Feishu
+ * (the same person: it still waits), then bob in Slack, and the worker accepts it.
+ */
+function twoPersonWalkthrough(): string {
+  if (stack.sim === undefined) return '';
+  const click = (user: string) => ({
+    user,
+    action: 'accept' as const,
+    target: loopTarget,
+    endpointId: LOOP.unknown.endpointId,
+  });
+  const responseUrl = `${chat?.apiBase ?? 'https://hooks.slack.com'}/actions/T0LOCAL/approval`;
+  const slack = (user: string) =>
+    slackClickCommand(click(user), {
+      url: stack.url,
+      signingSecret: chatSecrets.SLACK_SIGNING_SECRET,
+      responseUrl,
+    });
+  const feishu = feishuClickCommand(click(PEOPLE.alice.feishu), {
+    url: stack.url,
+    encryptKey: chatSecrets.FEISHU_ENCRYPT_KEY,
+    verificationToken: chatSecrets.FEISHU_VERIFICATION_TOKEN,
+  });
+  return `Its rules ask two people, alice and bob. Approve as alice in Slack (it waits for a second person):
+
+${slack(PEOPLE.alice.slack)}
+
+as alice again, in Feishu (the same person: it still waits for bob):
+
+${feishu}
+
+and as bob in Slack: both have approved, and the worker accepts the connection (its outcome prints below):
+
+${slack(PEOPLE.bob.slack)}
+
+`;
+}
 
 /** With the Jira stand-in: the approval issue the sweep opens, decided as a Jira Automation rule would. */
 function jiraWalkthrough(): string {
@@ -151,11 +215,14 @@ function jiraWalkthrough(): string {
     target: { type: 'vpcep', serviceId: LOOP.serviceId },
     endpoints: [LOOP.unknown.endpointId],
     requestedBy: 'Alice Approver',
+    // What Jira Automation sends as {{initiator.accountId}}: alice, in the rules' people.
+    approvedBy: [`jira:${PEOPLE.alice.jira}`],
     source: { system: 'jira', ref: key, url: `${stack.jira.url}/browse/${key}` },
   };
   const user = `${stack.env.JIRA_EMAIL}:${stack.env.JIRA_API_TOKEN}`;
-  return `That approval request also opens Jira issue ${key} on the stand-in. Approve it as a Jira Automation
-rule would; the outcome is then commented on ${key}, which moves to Done:
+  return `That approval request also opens Jira issue ${key} on the stand-in. Approving it there, as a Jira Automation
+rule would, counts as alice's approval (the rules trust Jira): with bob's it accepts the connection, and the
+outcome is then commented on ${key}, which moves to Done:
 
 curl -sS -X POST '${stack.webhookUrl}' \\
   -H 'content-type: application/json' \\

@@ -310,8 +310,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     pollWorker: (more) => {
       if (more === undefined) return pollOnce(eventSource);
       // A worker configured otherwise (another rules document), as a redeployed function would be.
-      const other = createWorkerHandler({ ...env, ...more, AWS_LAMBDA_FUNCTION_NAME: 'decision-worker' }, overrides);
-      return pollOnce({ ...eventSource, handler: (event: SQSEvent, context: Context) => other(event, context) });
+      const other = createWorkerHandler(
+        { ...env, ...more, AWS_LAMBDA_FUNCTION_NAME: 'decision-worker' },
+        overrides,
+      );
+      return pollOnce({
+        ...eventSource,
+        handler: (event: SQSEvent, context: Context) => other(event, context),
+      });
     },
     waitForOutcome(match, timeoutMs = 10_000) {
       const seen = outcomes.find(match);

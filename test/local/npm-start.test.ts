@@ -1,8 +1,9 @@
 /** `npm start` as a person runs it: a child process, stopped by a signal, on a port that may be taken. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/packaging.ts';
 
@@ -128,4 +129,39 @@ describe('npm start', () => {
     expect(output.stdout.match(/^approval requested: /gm)).toHaveLength(1);
     child.kill('SIGTERM');
   }, 60_000);
+
+  it('shows two-person approval end to end: the printed clicks of alice (Slack, then Feishu: once) and bob accept', async () => {
+    const { child, output } = npmStart({ PORT: '0', SWEEP_INTERVAL_MS: '1000' });
+    const text = await banner(child, output);
+    const clicks = text.match(/^body='[\s\S]*?--data-raw "\$body"$/gm) ?? [];
+    expect(clicks).toHaveLength(3);
+    const [aliceSlack, aliceFeishu, bobSlack] = clicks as [string, string, string];
+    const run = async (script: string) => (await promisify(execFile)('sh', ['-c', script])).stdout;
+    const accepted = () =>
+      /^outcome published: .*"status":"succeeded".*6fa459ea-ee8a-4ca4-894e-db77e160355e/m.test(output.stdout);
+    await until(() => /^approval requested: /m.test(output.stdout));
+
+    await run(aliceSlack);
+    expect(JSON.parse(await run(aliceFeishu))).toMatchObject({
+      toast: { content: expect.stringContaining('(1 of 2)') },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(accepted()).toBe(false);
+    await run(bobSlack);
+    await until(accepted);
+
+    const outcome = output.stdout
+      .split('\n')
+      .find((l) => accepted() && l.includes('6fa459ea') && l.startsWith('outcome published:'));
+    expect(JSON.parse((outcome ?? '').slice('outcome published: '.length))).toMatchObject({
+      status: 'succeeded',
+      approvedBy: ['alice via slack', 'bob via slack'],
+    });
+    child.kill('SIGTERM');
+  }, 60_000);
 });
+
+/** Waits until the condition holds (checked every 100 ms), within the test's own time limit. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 100));
+}

@@ -46,7 +46,7 @@ const request: ApprovalRequestEvent = {
   rule: 'askPeople',
   reason: 'no rule decides it',
   approvalsRequired: 1,
-  approvers: { slack: [], feishu: [] },
+  approvers: [],
   reminder: 0,
 };
 
