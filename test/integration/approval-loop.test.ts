@@ -71,7 +71,10 @@ describe('the approval sweeper', () => {
 
     const summary = await invoke(sweeper);
     expect(summary).toMatchObject({ targets: 1, pending: 1, decisions: 1, requested: 0, errors: [] });
-    await stack.pollWorker();
+    // The worker applies the same rules: the authority allows the rule's accept only where it holds.
+    await stack.pollWorker({
+      VPCEP_APPROVAL_RULES: JSON.stringify({ targets: { [target]: { autoAccept: [TRUSTED] } } }),
+    });
     const outcome = await stack.waitForOutcome((o) => o.decisionId === `rules:accept:${endpointId}`);
 
     expect(outcome).toMatchObject({
@@ -283,7 +286,10 @@ describe('two-person approval through the chat functions', () => {
       ...stack.env,
       SLACK_SIGNING_SECRET: SLACK_SECRET,
       SLACK_ALLOWED_USERS: 'U0ALICE U0BOB',
-      VPCEP_APPROVAL_RULES: JSON.stringify({ targets: { [target]: { approvalsRequired: 2 } } }),
+      VPCEP_APPROVAL_RULES: JSON.stringify({
+        people: { alice: { slack: 'U0ALICE' }, bob: { slack: 'U0BOB' } },
+        targets: { [target]: { approvalsRequired: 2, approvers: ['alice', 'bob'] } },
+      }),
     };
     const [first, second] = [
       createSlackHandler(env, stack.overrides),
@@ -321,34 +327,34 @@ describe('two-person approval through the chat functions', () => {
         expect.stringContaining('waiting for a second approver'),
       ]);
       expect(slackApi.captured[0]?.body).toMatchObject({ response_type: 'in_channel' });
-      expect(await stack.pollWorker()).toMatchObject({ delivered: 0 });
+      expect(await stack.pollWorker(env)).toMatchObject({ delivered: 0 });
 
       expect((await second(click('U0BOB', 'trigger-bob'), context())).statusCode).toBe(200);
       expect(slackApi.captured[1]?.body).toMatchObject({
-        text: expect.stringMatching(/^Approved by slack:U0ALICE and slack:U0BOB: queued accept/),
+        text: expect.stringMatching(/^Approved by alice via slack and bob via slack: queued accept/),
       });
-      await stack.pollWorker();
+      await stack.pollWorker(env);
       const outcome = await stack.waitForOutcome(
         (o) => o.target?.type === 'vpcep' && o.results[0]?.endpointId === endpointId,
       );
       expect(outcome).toMatchObject({
         status: 'succeeded',
         requestedBy: 'slack:U0BOB',
-        approvedBy: ['slack:U0ALICE', 'slack:U0BOB'],
+        approvedBy: ['alice via slack', 'bob via slack'],
       });
       // Who approved is on record, and written onto the connection itself.
       const ledger = dynamoDbLedger({ client: stack.ledger.client, tableName: stack.ledger.tableName });
       const [applied] = await ledger.history(target, { endpointId });
       expect(applied).toMatchObject({
         decisionId: outcome.decisionId,
-        approvedBy: ['slack:U0ALICE', 'slack:U0BOB'],
+        approvedBy: ['alice via slack', 'bob via slack'],
       });
       expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, endpointId)?.description).toContain(
-        'slack:U0ALICE',
+        'alice via slack',
       );
       // Dated by the time Slack signed Bob's click with, not by when the worker got to it.
       expect(outcome.decidedAt).toBe(new Date(Number(signedAt.get('U0BOB')) * 1000).toISOString());
-      expect(outcome.reason).toContain('approved by slack:U0ALICE and slack:U0BOB');
+      expect(outcome.reason).toContain('approved by alice via slack and bob via slack');
       expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, endpointId)?.status).toBe('accepted');
     } finally {
       await slackApi.close();

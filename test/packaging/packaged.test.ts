@@ -117,10 +117,13 @@ describe('serverless package', () => {
       'kms:Decrypt',
     ]);
     expect(actions('DecisionWorkerRole')).not.toContain('sqs:SendMessage');
-    // The worker reads a connection's last decision and records the applied one: nothing else.
+    // The worker reads a connection's last decision and approvals, records the applied one, and holds
+    // the target while it applies it: nothing else (no UpdateItem).
     expect(actions('DecisionWorkerRole').filter((a) => a.startsWith('dynamodb:'))).toEqual([
       'dynamodb:PutItem',
       'dynamodb:Query',
+      'dynamodb:GetItem',
+      'dynamodb:DeleteItem',
     ]);
   });
 
