@@ -16,6 +16,7 @@ function render(property: unknown, issue: { summary: string; initiator: string }
     'issue.key': 'NET-101',
     'now.format("yyyyMMddHHmmss")': '20261126100000',
     'issue.url': 'https://acme.atlassian.net/browse/NET-101',
+    'initiator.accountId': '5b10ac8d82e05b22cc7d4ef5',
   };
   const json: Record<string, string> = {
     'issue.summary': issue.summary,
