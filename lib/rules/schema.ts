@@ -13,7 +13,15 @@ import { duplicateKeyPaths } from './duplicate-keys.ts';
 import { DEFAULT_TARGET, NO_RULES, type Person, type Rules, rulesFor, type TargetRules } from './rules.ts';
 import { RULES_VARIABLE } from './variable.ts';
 
-export { DEFAULT_TARGET, NO_RULES, type Person, personOf, type Rules, rulesFor, type TargetRules } from './rules.ts';
+export {
+  DEFAULT_TARGET,
+  NO_RULES,
+  type Person,
+  personOf,
+  type Rules,
+  rulesFor,
+  type TargetRules,
+} from './rules.ts';
 export { RULES_VARIABLE };
 
 /** A Huawei account (`domain_id`): 32 hex characters, compared lower-cased. */
@@ -62,7 +70,6 @@ export const RulesDocumentSchema = z.strictObject({
   trustedApprovers: z.optional(z.array(z.enum(['jira'], 'must be "jira"'))),
   targets: z.record(z.string(), TargetRulesSchema),
 });
-
 
 /** What the per-platform approvers of earlier versions become: the message that refuses them shows it. */
 const NEW_APPROVERS_FORM =

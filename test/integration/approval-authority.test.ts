@@ -158,7 +158,7 @@ describe('who vouches for an approval', () => {
         isBase64Encoded: true,
       };
       expect((await handler(event, localContext('chatops-slack', 10_000))).statusCode).toBe(200);
-      expect((slack.captured[0]?.body as { text: string }).text).toContain(
+      expect((slack.captured[0]?.body as { text: string } | undefined)?.text).toContain(
         'alice via jira and bob via slack',
       );
     } finally {
