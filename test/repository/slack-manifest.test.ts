@@ -14,7 +14,7 @@ const SCOPE_OF: Readonly<Record<string, string>> = { 'chat.postMessage': 'chat:w
 const called = readdirSync(new URL('../../lib/chatops/', import.meta.url))
   .filter((f) => f.endsWith('.ts'))
   .flatMap((f) =>
-    [...read(`lib/chatops/${f}`).matchAll(/apiBase\}\/([a-z]+\.[A-Za-z]+)`/g)].map((m) => m[1]),
+    [...read(`lib/chatops/${f}`).matchAll(/apiBase\}\/([a-z]+\.[A-Za-z]+)`/g)].map((m) => m[1] as string),
   );
 
 const botScopes = (() => {
