@@ -9,6 +9,7 @@ import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { DEMO } from '../../simulator/main.ts';
 import { startCaptureServer } from '../helpers/capture-server.ts';
 import { signOutcomeSource } from '../helpers/chat.ts';
+import { DEPLOYER_POLICY, uncoveredResourceTypes } from '../helpers/deployer-policy.ts';
 import { JIRA_API_TOKEN, JIRA_EMAIL, startJira } from '../helpers/jira.ts';
 import {
   DEPLOY_PARAMS,
@@ -125,6 +126,15 @@ describe('serverless package', () => {
       'dynamodb:GetItem',
       'dynamodb:DeleteItem',
     ]);
+  });
+
+  it('holds only resource types deploy/deployer-policy.json lets a deployer create, update and delete', async () => {
+    const template = JSON.parse(
+      await readFile(join(packaged.dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+    const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+    expect(types).toContain('AWS::Lambda::Function');
+    expect(uncoveredResourceTypes(DEPLOYER_POLICY, types)).toEqual([]);
   });
 
   it('alarms on every function, the DLQ and the notifier failures; encrypts the topic and queues; throttles the API', async () => {

@@ -1,6 +1,7 @@
-/** examples/ works as the README says: each decision validates, and runs against the demo targets. */
+/** examples/ works as docs/cli.md says: each decision validates, and runs against the demo targets. */
 import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTicketRef, ticketSystemOf } from '../../lib/tickets/ref.ts';
 import { type Simulator, startSimulator } from '../../simulator/index.ts';
 import { cliEnvironment, DEMO, seedDemo } from '../../simulator/main.ts';
 import { runCliWith } from '../helpers/cli.ts';
@@ -26,6 +27,22 @@ afterAll(async () => {
 describe('examples/', () => {
   it('holds a decision for each case: VPCEP accept and reject, APIG, a dry run', () => {
     expect(files).toEqual(['apig-accept.json', 'dry-run.json', 'vpcep-accept.json', 'vpcep-reject.json']);
+  });
+
+  it.each(files)('%s names a ticket the ticket notifier would write back to', async (file) => {
+    const { source } = JSON.parse(await readFile(new URL(file, dir), 'utf8'));
+    if (ticketSystemOf(source) === undefined) return;
+    // The ref alone decides: the examples' source.url, when there is one, is on the base given here.
+    const base = source.url === undefined ? 'https://tickets.example.com' : new URL(source.url).origin;
+    expect(parseTicketRef(source, base)).toMatchObject({ ok: true });
+  });
+
+  it('holds a ServiceNow example the notifier accepts, and would catch one it refuses', async () => {
+    const { source } = JSON.parse(await readFile(new URL('vpcep-reject.json', dir), 'utf8'));
+    expect(source.system).toBe('servicenow');
+    expect(parseTicketRef({ ...source, ref: 'CHG0031043' }, 'https://acme.service-now.com')).toMatchObject({
+      ok: false,
+    });
   });
 
   it.each(files)('%s passes vpcep-approval validate with the printed environment', async (file) => {

@@ -1,7 +1,7 @@
 /**
  * deploy/huawei-iam-policy.json grants what the code calls, and the test finds out what it calls by
  * running decisions and reading the simulator's log — so an API call added later fails here until the
- * policy (and the README's table) say which IAM action allows it.
+ * policy (and the table in docs/deploy.md) say which IAM action allows it.
  */
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
