@@ -178,13 +178,17 @@ export async function executeDecision(
         logger,
         metrics: deps.metrics ?? noMetrics,
       };
-      // Independent of each other: one round trip, not two, before the outcome leaves.
-      await Promise.all([
-        deps.describe === false ? undefined : writeProvenance(context, client, admission.api, deadlineAt),
-        ledger === undefined ? undefined : recordApplied(context, ledger),
-      ]);
-    }
-    await ran.release();
+      // Independent of each other: one round trip, not two, before the outcome leaves. The target is
+      // held until the ledger says what Huawei was told.
+      try {
+        await Promise.all([
+          deps.describe === false ? undefined : writeProvenance(context, client, admission.api, deadlineAt),
+          ledger === undefined ? undefined : recordApplied(context, ledger),
+        ]);
+      } finally {
+        await ran.release();
+      }
+    } else await ran.release();
   }
 
   const outcome: Outcome = {

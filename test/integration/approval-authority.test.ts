@@ -23,7 +23,7 @@ const STRANGER = '0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a';
 const HUB_SECRET = 'hub-secret-for-authority-tests';
 const ALICE_JIRA = '5b10ac8d82e05b22cc7d4ef5';
 /** Services whose rules ask two people, whose rules trust an account, and without rules. */
-const TWO_PERSON = Array.from({ length: 4 }, () => randomUUID());
+const TWO_PERSON = Array.from({ length: 7 }, () => randomUUID());
 const RULED = randomUUID();
 const FREE = Array.from({ length: 3 }, () => randomUUID());
 
@@ -207,6 +207,96 @@ describe('who vouches for an approval', () => {
       status: 'denied',
       denial: { code: 'APPROVALS_REQUIRED' },
     });
+    expect(statusOf(serviceId, endpointId)?.status).toBe('pendingAcceptance');
+  });
+});
+
+/** A Slack button press by `user`, through a Slack function built with `env` (the stack's, by default). */
+async function slackClick(
+  user: string,
+  action: 'accept' | 'reject',
+  serviceId: string,
+  endpointId: string,
+  env: Record<string, string | undefined> = stack.env,
+): Promise<string> {
+  const slack = await startCaptureServer();
+  try {
+    const signed = signedSlack(
+      buttonPress(
+        { action, target: `vpcep:${serviceId}`, endpoint: endpointId },
+        { user: { id: user }, response_url: `${slack.url}/actions/T0001/${randomUUID()}` },
+      ),
+    );
+    const base = await fixture('http-api-post-decisions.json');
+    const handler = createSlackHandler(env, stack.overrides);
+    await handler(
+      {
+        ...base,
+        rawPath: '/chatops/slack',
+        headers: { ...base.headers, ...signed.headers },
+        body: signed.body.toString('base64'),
+        isBase64Encoded: true,
+      },
+      localContext('chatops-slack', 10_000),
+    );
+    return (slack.captured[0]?.body as { text?: string } | undefined)?.text ?? '';
+  } finally {
+    await slack.close();
+  }
+}
+
+describe('approvals through the chat functions', () => {
+  it('does not reuse an accept approval given before a reject: the reject ends the round', async () => {
+    const serviceId = TWO_PERSON[3] as string;
+    const endpointId = pendingOn(serviceId);
+
+    expect(await slackClick('U0ALICE', 'accept', serviceId, endpointId)).toContain('(1 of 2)');
+    expect(await slackClick('U0BOB', 'reject', serviceId, endpointId)).toContain('Rejected by bob via slack');
+    await stack.pollWorker();
+    await stack.waitForOutcome((o) => o.results[0]?.endpointId === endpointId && o.action === 'reject');
+    expect(statusOf(serviceId, endpointId)?.status).toBe('rejected');
+
+    // Bob changes his mind: alice's accept was given in the round the reject ended, so it does not count.
+    expect(await slackClick('U0BOB', 'accept', serviceId, endpointId)).toContain('Approved by bob (1 of 2)');
+    expect(await stack.pollWorker()).toMatchObject({ delivered: 0 });
+    expect(statusOf(serviceId, endpointId)?.status).toBe('rejected');
+  });
+
+  it('queues a second reject after a first one was applied: the safe action is never blocked', async () => {
+    const serviceId = TWO_PERSON[4] as string;
+    const endpointId = pendingOn(serviceId);
+
+    expect(await slackClick('U0ALICE', 'reject', serviceId, endpointId)).toContain('queued reject');
+    await stack.pollWorker();
+    await stack.waitForOutcome((o) => o.results[0]?.endpointId === endpointId && o.action === 'reject');
+    const again = await slackClick('U0BOB', 'reject', serviceId, endpointId);
+
+    expect(again).toContain('Rejected by bob via slack: queued reject');
+  });
+
+  it('counts nothing from an approver the rules no longer list', async () => {
+    const serviceId = TWO_PERSON[5] as string;
+    const endpointId = pendingOn(serviceId);
+    const withoutAlice = {
+      ...RULES,
+      people: { ...RULES.people, carol: { slack: 'U0CAROL' } },
+      targets: {
+        ...RULES.targets,
+        [`vpcep:${serviceId}`]: { approvalsRequired: 2, approvers: ['bob', 'carol'] },
+      },
+    };
+    const env = {
+      ...stack.env,
+      VPCEP_APPROVAL_RULES: JSON.stringify(withoutAlice),
+      SLACK_ALLOWED_USERS: 'U0ALICE U0BOB U0CAROL',
+    };
+
+    await slackClick('U0ALICE', 'accept', serviceId, endpointId);
+    // Alice is taken off the approvers; bob approves, and the worker runs under the new rules.
+    const bob = await slackClick('U0BOB', 'accept', serviceId, endpointId, env);
+    await stack.pollWorker({ VPCEP_APPROVAL_RULES: JSON.stringify(withoutAlice) });
+
+    expect(bob).toContain('Approved by bob (1 of 2)');
     expect(statusOf(serviceId, endpointId)?.status).toBe('pendingAcceptance');
   });
 });
