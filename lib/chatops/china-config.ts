@@ -5,6 +5,7 @@
  * accepted, except on the loopback address, so a typo cannot send tokens in clear over the network.
  */
 import * as z from 'zod/mini';
+import { type ChatAllowlist, parseChatAllowlist } from './authorize.ts';
 import { SourceKeyEnv } from './config.ts';
 
 const text = z.optional(z.string());
@@ -98,3 +99,37 @@ export const WecomEventEnv = {
   ),
   WECOM_ALLOWED_USERS: text,
 };
+
+export type DingtalkEventConfig = DingtalkApiSettings & {
+  sourceSigningKey: string | undefined;
+  cardApiSecret: string | undefined;
+  allowlist: ChatAllowlist;
+  sessionWebhookPrefix: string;
+};
+
+export function dingtalkEventFrom(e: Parsed<typeof DingtalkEventEnv>): DingtalkEventConfig {
+  return {
+    ...dingtalkApiFrom(e),
+    sourceSigningKey: e.CHATOPS_SOURCE_SIGNING_KEY,
+    cardApiSecret: e.DINGTALK_CARD_API_SECRET,
+    allowlist: parseChatAllowlist('DINGTALK_ALLOWED_USERS', e.DINGTALK_ALLOWED_USERS),
+    sessionWebhookPrefix: e.DINGTALK_SESSION_WEBHOOK_PREFIX,
+  };
+}
+
+export type WecomEventConfig = WecomApiSettings & {
+  sourceSigningKey: string | undefined;
+  token: string | undefined;
+  encodingAesKey: string | undefined;
+  allowlist: ChatAllowlist;
+};
+
+export function wecomEventFrom(e: Parsed<typeof WecomEventEnv>): WecomEventConfig {
+  return {
+    ...wecomApiFrom(e),
+    sourceSigningKey: e.CHATOPS_SOURCE_SIGNING_KEY,
+    token: e.WECOM_TOKEN,
+    encodingAesKey: e.WECOM_ENCODING_AES_KEY,
+    allowlist: parseChatAllowlist('WECOM_ALLOWED_USERS', e.WECOM_ALLOWED_USERS),
+  };
+}

@@ -16,7 +16,7 @@ import type { ApprovalStore, ConnectionAction, Vote } from '../ledger/approvals.
 import type { TargetRules } from '../rules/schema.ts';
 import { type ChatAllowlist, mayDecide } from './authorize.ts';
 
-export type ChatPlatform = 'slack' | 'feishu';
+export type ChatPlatform = 'slack' | 'feishu' | 'dingtalk' | 'wecom';
 
 /** One click (or typed command) on one connection. */
 export type ChatApproval = {

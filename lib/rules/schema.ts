@@ -25,6 +25,10 @@ const ApproversSchema = z.strictObject({
   feishu: z.optional(
     z.array(z.string().check(z.regex(/^ou_[0-9a-zA-Z]+$/, 'must be a Feishu open ID (ou_…)'))),
   ),
+  dingtalk: z.optional(
+    z.array(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a DingTalk userId'))),
+  ),
+  wecom: z.optional(z.array(z.string().check(z.regex(/^[A-Za-z0-9_@.-]{1,64}$/, 'must be a WeCom UserID')))),
 });
 
 export const TargetRulesSchema = z.strictObject({
