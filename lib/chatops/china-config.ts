@@ -79,15 +79,19 @@ export function wecomApiFrom(e: Parsed<typeof WecomApiEnv>): WecomApiSettings {
  */
 export const DINGTALK_SESSION_WEBHOOK_PREFIX = 'https://oapi.dingtalk.com/robot/';
 
-export const DingtalkEventEnv = {
-  ...SourceKeyEnv,
-  ...DingtalkApiEnv,
-  DINGTALK_CARD_API_SECRET: text,
-  DINGTALK_ALLOWED_USERS: text,
+export const DingtalkSessionEnv = {
   DINGTALK_SESSION_WEBHOOK_PREFIX: z._default(
     z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
     DINGTALK_SESSION_WEBHOOK_PREFIX,
   ),
+};
+
+export const DingtalkEventEnv = {
+  ...SourceKeyEnv,
+  ...DingtalkApiEnv,
+  ...DingtalkSessionEnv,
+  DINGTALK_CARD_API_SECRET: text,
+  DINGTALK_ALLOWED_USERS: text,
 };
 
 export const WecomEventEnv = {

@@ -46,7 +46,7 @@ export function ledgerOn(dynamo: LocalDynamo, clock: () => Date) {
       ledger.recordApprovalRequest({
         target: TARGET,
         endpointId,
-        rule: 'approvalRequired',
+        rule: 'askPeople',
         raisedAt: now.toISOString(),
         remindAt: new Date(now.getTime() + 86_400_000).toISOString(),
         reminders: 0,
