@@ -34,7 +34,8 @@ export type WecomDeps = Omit<ChatDeps, 'sourceKey'> & {
 type Configured = WecomDeps & ChatDeps & { token: string; key: Buffer; corpId: string };
 
 const DEFAULT_BUDGET_MS = 4_000;
-const empty: HttpResponse = { statusCode: 200, body: '', headers: { 'content-type': 'text/plain' } };
+/** An empty 200: WeCom takes it as "received, no reply" (a body would be read as an encrypted reply). */
+const empty: HttpResponse = { statusCode: 200, body: undefined };
 
 /** A field of WeCom's flat XML, CDATA or not; undefined when absent. No entities are expanded. */
 export function xmlField(xml: string, name: string): string | undefined {
@@ -87,7 +88,8 @@ export async function handleWecomRequest(request: HttpRequest, given: WecomDeps)
     throw new RequestRefusedError('unauthorized', 'authentication failed');
   }
   // The URL check: the plaintext, exactly, without quotes or a newline.
-  if (echostr !== undefined) return { ...empty, body: opened.message };
+  if (echostr !== undefined)
+    return { statusCode: 200, body: opened.message, headers: { 'content-type': 'text/plain' } };
   return cardEvent(opened.message, deps, logger);
 }
 

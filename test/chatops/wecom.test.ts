@@ -165,6 +165,8 @@ describe('WeCom card clicks', () => {
     const thirdContainer = await answer(click, { ...deps, delivery: ledgerOn(dynamo, () => NOW).delivery });
 
     expect([first.statusCode, again.statusCode, thirdContainer.statusCode]).toEqual([200, 200, 200]);
+    // An empty body: WeCom would read any text as an encrypted passive reply.
+    expect(toHttpApiResult(again).body).toBe('');
     expect(queued(sqs)).toHaveLength(1);
     expect(
       logger.lines.filter((l) => l.message === 'repeated WeCom event acknowledged, not acted on again'),
