@@ -1,16 +1,25 @@
 /**
  * Cold start to the chat acknowledgement: each packaged chat function in a fresh process, from spawn
- * to its answer (Node's own start included), for a Slack slash command and a Feishu card button that
- * queue a decision on fauxqs. Target ≤ 1 s here, well inside the 3 s both platforms allow.
+ * to its answer (Node's own start included), for a Slack slash command, a Feishu card button, a
+ * DingTalk card click and a WeCom card click that queue a decision on fauxqs. Targets here: ≤ 1 s for
+ * Slack, Feishu (3 s allowed) and DingTalk (2 s allowed), ≤ 2 s for WeCom (5 s allowed).
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFauxqs } from 'fauxqs';
 import { encryptFeishuBody, feishuSignature } from '../lib/auth/feishu.ts';
+import { approvalCardId } from '../lib/chatops/card-id.ts';
+import { dynamoDbLedger } from '../lib/ledger/dynamodb.ts';
 import { startLedgerEmulator } from '../local/ledger-emulator.ts';
 import { bundleFunctions } from '../scripts/bundle-functions.ts';
 import { DEMO } from '../simulator/main.ts';
+import {
+  BENCH_DINGTALK_SECRET,
+  BENCH_WECOM,
+  dingtalkClickEvent,
+  wecomClickEvent,
+} from './lib/china-events.ts';
 import { median, ms, ratio, table, target, timeProcess } from './lib/measure.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -82,6 +91,19 @@ export async function chatAck(): Promise<string> {
     region: 'us-east-1',
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
   });
+  // DingTalk and WeCom clicks count only on an approval request the sweeper raised and still holds.
+  const endpointId = randomUUID();
+  const cardTarget = `vpcep:${DEMO.serviceId}`;
+  const now = new Date();
+  await dynamoDbLedger({ client: ledger.client, tableName: ledger.tableName }).recordApprovalRequest({
+    target: cardTarget,
+    endpointId,
+    rule: 'askPeople',
+    raisedAt: now.toISOString(),
+    remindAt: new Date(now.getTime() + 86_400_000).toISOString(),
+    reminders: 0,
+  });
+  const cardId = approvalCardId(cardTarget, endpointId, now);
   const env = {
     PATH: process.env.PATH,
     LEDGER_TABLE_NAME: ledger.tableName,
@@ -98,22 +120,47 @@ export async function chatAck(): Promise<string> {
     FEISHU_ENCRYPT_KEY: FEISHU_KEY,
     FEISHU_VERIFICATION_TOKEN: FEISHU_TOKEN,
     FEISHU_ALLOWED_USERS: 'ou_alice',
+    DINGTALK_CARD_API_SECRET: BENCH_DINGTALK_SECRET,
+    DINGTALK_ALLOWED_USERS: 'alice01',
+    WECOM_TOKEN: BENCH_WECOM.token,
+    WECOM_ENCODING_AES_KEY: BENCH_WECOM.aesKey,
+    WECOM_CORP_ID: BENCH_WECOM.corpId,
+    WECOM_ALLOWED_USERS: 'alice',
     CHATOPS_SOURCE_SIGNING_KEY: 'bench-chatops-source-signing-key-0001',
     VPCEP_APPROVAL_LOG_LEVEL: 'warn',
     VPCEP_APPROVAL_HTTP_CLIENT: 'node',
   };
+  type Answer = { statusCode?: number; body?: string };
   const runners = [
     {
       name: 'chatops-slack',
+      limitMs: 3000,
+      targetMs: 1000,
       event: slackEvent,
       ok: (r: { statusCode?: number; body?: string }) =>
         r.statusCode === 200 && (r.body ?? '').includes('Queued'),
     },
     {
       name: 'chatops-feishu',
+      limitMs: 3000,
+      targetMs: 1000,
       event: feishuEvent,
       ok: (r: { statusCode?: number; body?: string }) =>
         r.statusCode === 200 && (r.body ?? '').includes('success'),
+    },
+    {
+      name: 'chatops-dingtalk',
+      limitMs: 2000,
+      targetMs: 1000,
+      event: () => dingtalkClickEvent(cardId, 'alice01'),
+      ok: (r: Answer) => r.statusCode === 200 && (r.body ?? '').includes('Queued'),
+    },
+    {
+      name: 'chatops-wecom',
+      limitMs: 5000,
+      targetMs: 2000,
+      event: () => wecomClickEvent(cardId, 'alice'),
+      ok: (r: Answer) => r.statusCode === 200,
     },
   ];
   try {
@@ -139,13 +186,18 @@ export async function chatAck(): Promise<string> {
         events.push(parsed.firstEventMs);
       }
       const wall = median(walls);
-      rows.push([runner.name, ms(wall), ms(median(events)), ratio(wall / 3000)]);
-      lines.push(target(`${runner.name}: cold start to acknowledgement ≤ 1 s (${ms(wall)})`, wall <= 1000));
+      rows.push([runner.name, ms(wall), ms(median(events)), ratio(wall / runner.limitMs)]);
+      lines.push(
+        target(
+          `${runner.name}: cold start to acknowledgement ≤ ${runner.targetMs / 1000} s (${ms(wall)})`,
+          wall <= runner.targetMs,
+        ),
+      );
     }
     return [
       table(
         `Chat acknowledgement from a cold process (median of ${RUNS}; spawn to answer, Node's start included; the decision queued on fauxqs)`,
-        ['function', 'spawn → answer', 'import + event', 'share of the 3 s limit'],
+        ['function', 'spawn → answer', 'import + event', 'share of the platform limit'],
         rows,
       ),
       ...lines,

@@ -63,6 +63,10 @@ export type DeliveryErrorCode =
   | 'FEISHU_REFUSED'
   | 'SLACK_REFUSED'
   | 'SLACK_UNAVAILABLE'
+  | 'DINGTALK_TOKEN_REFUSED'
+  | 'DINGTALK_REFUSED'
+  | 'WECOM_TOKEN_REFUSED'
+  | 'WECOM_REFUSED'
   | 'CHAT_POST_FAILED';
 
 /** The approval loop's ledger (DynamoDB) could not be read or written, or a write lost a race. */

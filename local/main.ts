@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { parseRateLimits } from '../simulator/index.ts';
 import { DEMO, seedDemo } from '../simulator/main.ts';
 import { startChatCapture } from './chat-capture.ts';
+import { clickCurl, startChinaStandIn } from './china-stand-in.ts';
 import { feishuClickCommand, slackClickCommand } from './demo-clicks.ts';
 import { PortInUseError } from './listen.ts';
 import { type LocalStack, startLocalStack } from './stack.ts';
@@ -20,7 +21,9 @@ const quiet = process.env.VPCEP_APPROVAL_LOG_LEVEL === undefined;
 if (quiet) process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([k]) =>
-    /^(HUAWEICLOUD_|VPCEP_APPROVAL_|WEBHOOK_|SLACK_|FEISHU_|CHATOPS_|JIRA_|SERVICENOW_)/.test(k),
+    /^(HUAWEICLOUD_|VPCEP_APPROVAL_|WEBHOOK_|SLACK_|FEISHU_|DINGTALK_|WECOM_|CHATOPS_|JIRA_|SERVICENOW_)/.test(
+      k,
+    ),
   ),
 );
 const port = Number(process.env.PORT ?? 3000);
@@ -60,10 +63,27 @@ const chat =
         process.stdout.write(`chat message posted (Slack stand-in): ${JSON.stringify(message)}\n`),
       )
     : undefined;
+// DingTalk and WeCom likewise: each card raised prints a curl that clicks Accept as the platform would.
+const CHINA_USER = 'localalice';
+let apiUrl = '';
+const china =
+  env.DINGTALK_APP_KEY === undefined && env.WECOM_CORP_ID === undefined
+    ? await startChinaStandIn(CHINA_USER, (platform, cardId, secrets) =>
+        process.stdout.write(
+          `${platform} card ${cardId} raised (stand-in); click Accept as ${CHINA_USER} (valid 5 minutes):\n${clickCurl(platform, apiUrl, cardId, CHINA_USER, secrets)}\n`,
+        ),
+      )
+    : undefined;
 // Two people approve the unknown account's connection: alice (Slack and Feishu, and Jira through its
 // Automation rule) and bob (Slack). The chat secrets sign the clicks the banner prints.
 const PEOPLE = {
-  alice: { slack: 'U0ALICE', feishu: 'ou_alice', jira: 'local-alice' },
+  alice: {
+    slack: 'U0ALICE',
+    feishu: 'ou_alice',
+    jira: 'local-alice',
+    dingtalk: CHINA_USER,
+    wecom: CHINA_USER,
+  },
   bob: { slack: 'U0BOB' },
 } as const;
 const chatSecrets = {
@@ -87,6 +107,7 @@ const loopEnv = {
     },
   }),
   ...chatSecrets,
+  ...china?.env,
   ...(chat === undefined
     ? {}
     : {
@@ -115,12 +136,14 @@ try {
 } catch (error) {
   // One line a person can act on, not a stack trace.
   await chat?.stop();
+  await china?.stop();
   console.error(
     error instanceof PortInUseError ? error.message : `the local stack failed to start: ${String(error)}`,
   );
   process.exit(1);
 }
 
+apiUrl = stack.url;
 if (stack.sim !== undefined) {
   seedDemo(stack.sim);
   stack.sim.seed({
@@ -145,6 +168,7 @@ const decision = {
 console.log(`vpcep-approval local stack (listening on 127.0.0.1 only)
   webhook     POST ${stack.webhookUrl}
   chat-ops    POST ${stack.url}/chatops/slack, ${stack.url}/chatops/feishu (set SLACK_* / FEISHU_* to use them)
+              POST ${stack.url}/chatops/dingtalk, GET|POST ${stack.url}/chatops/wecom${china === undefined ? '' : ` (DingTalk and WeCom APIs: stand-in at ${china.url})`}
   huawei      ${stack.sim === undefined ? 'real Huawei Cloud (credentials from the environment)' : `simulator at ${stack.sim.url} (VPCEP service ${DEMO.serviceId} and APIG gateway ${DEMO.instanceId}, two pending connections each)`}
   jira        ${stack.jira === undefined ? `${stack.env.JIRA_BASE_URL} (JIRA_BASE_URL)` : `stand-in at ${stack.jira.url} (project NET; user ${stack.env.JIRA_EMAIL}, token ${stack.env.JIRA_API_TOKEN})`}
   queue       ${stack.queue.url}
@@ -239,7 +263,7 @@ const stop = (signal: NodeJS.Signals) => {
   // A second signal while stopping means "now".
   if (stopping) process.exit(1);
   stopping = true;
-  void Promise.all([stack.stop(), chat?.stop()]).then(
+  void Promise.all([stack.stop(), chat?.stop(), china?.stop()]).then(
     () => process.exit(0),
     (error: unknown) => {
       console.error(`stopping after ${signal} failed: ${String(error)}`);

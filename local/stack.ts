@@ -11,8 +11,10 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SNSEvent, SQSEvent } from 'aws-lambda';
 import { createSweeperHandler, type SweepSummary } from '../functions/approval-sweeper.ts';
+import { createDingtalkHandler } from '../functions/chatops-dingtalk.ts';
 import { createFeishuHandler } from '../functions/chatops-feishu.ts';
 import { createSlackHandler } from '../functions/chatops-slack.ts';
+import { createWecomHandler } from '../functions/chatops-wecom.ts';
 import type { Effects } from '../functions/commons/wiring.ts';
 import { createWebhookHandler } from '../functions/decision-webhook.ts';
 import { createWorkerHandler } from '../functions/decision-worker.ts';
@@ -59,7 +61,7 @@ export type LocalStackOptions = {
 
 export type LocalStack = {
   webhookUrl: string;
-  /** The base URL of the HTTP API: /decisions, /chatops/slack, /chatops/feishu. */
+  /** The base URL of the HTTP API: /decisions, /chatops/slack, /chatops/feishu, /chatops/dingtalk, /chatops/wecom. */
   url: string;
   env: Env;
   sim: Simulator | undefined;
@@ -174,6 +176,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const worker = createWorkerHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'decision-worker' }, overrides);
   const slack = createSlackHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'chatops-slack' }, overrides);
   const feishu = createFeishuHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'chatops-feishu' }, overrides);
+  const dingtalk = createDingtalkHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'chatops-dingtalk' }, overrides);
+  const wecom = createWecomHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'chatops-wecom' }, overrides);
   const notifier = createNotifierHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'outcome-notifier' }, overrides);
   const sweeper = createSweeperHandler({ ...env, AWS_LAMBDA_FUNCTION_NAME: 'approval-sweeper' }, overrides);
   const sweep = () => sweeper({}, localContext('approval-sweeper', 120_000));
@@ -203,6 +207,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         handler: feishu,
         context: () => localContext('chatops-feishu', 10_000),
       },
+      {
+        method: 'POST',
+        path: '/chatops/dingtalk',
+        handler: dingtalk,
+        context: () => localContext('chatops-dingtalk', 10_000),
+      },
+      ...['GET', 'POST'].map((method) => ({
+        method,
+        path: '/chatops/wecom',
+        handler: wecom,
+        context: () => localContext('chatops-wecom', 10_000),
+      })),
     ],
     options.port ?? 3000,
   ).catch(async (error: unknown) => {
@@ -355,7 +371,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 }
 
-const CHAT_SYSTEMS = ['slack', 'feishu', 'lark'];
+const CHAT_SYSTEMS = ['slack', 'feishu', 'lark', 'dingtalk', 'wecom'];
 const TICKET_SYSTEMS = ['jira', 'jsm', 'servicenow'];
 
 /** Invokes a notifier as SNS would, reporting a failure instead of stopping the tap. */

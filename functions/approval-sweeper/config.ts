@@ -5,6 +5,14 @@
 import * as z from 'zod/mini';
 import { type ApprovalChatConfig, loadApprovalChatConfig } from '../../lib/chatops/approval-config.ts';
 import {
+  DingtalkApiEnv,
+  type DingtalkApiSettings,
+  dingtalkApiFrom,
+  WecomApiEnv,
+  type WecomApiSettings,
+  wecomApiFrom,
+} from '../../lib/chatops/china-config.ts';
+import {
   chatSecrets,
   FeishuApiEnv,
   type FeishuApiSettings,
@@ -36,6 +44,8 @@ const SweeperEnv = {
   ...QueueEnv,
   ...TopicEnv,
   ...FeishuApiEnv,
+  ...DingtalkApiEnv,
+  ...WecomApiEnv,
   [WATCH_VARIABLE]: z.string({ error: 'required by this function: the targets to sweep' }),
   [RULES_VARIABLE]: z.optional(z.string()),
   /** People are reminded of a request still pending this long after it (or the last reminder). */
@@ -53,6 +63,8 @@ export type SweeperConfig = BaseConfig &
     topicArn: string;
     chats: ApprovalChatConfig;
     feishuApi: FeishuApiSettings;
+    dingtalkApi: DingtalkApiSettings;
+    wecomApi: WecomApiSettings;
     /** Jira approval issues, when JIRA_APPROVAL_PROJECT is set (lib/tickets/approval-issue-raiser.ts). */
     jiraApproval: JiraApprovalConfig | undefined;
   };
@@ -73,6 +85,8 @@ export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
     topicArn: e.OUTCOME_TOPIC_ARN,
     chats: loadApprovalChatConfig(present),
     feishuApi: feishuApiFrom(e),
+    dingtalkApi: dingtalkApiFrom(e),
+    wecomApi: wecomApiFrom(e),
     jiraApproval: tickets.jira,
     logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
     secrets: [

@@ -5,6 +5,7 @@
  */
 import { approvalChats } from '../../lib/chatops/approval-config.ts';
 import { raiseInChats } from '../../lib/chatops/approval-request.ts';
+import { dingtalkApiFor, wecomApiFor } from '../../lib/chatops/china-notify.ts';
 import { feishuApiFor } from '../../lib/chatops/feishu-notify.ts';
 import { DecisionSchema } from '../../lib/decision/schema.ts';
 import { defaultDynamoDbClient, dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
@@ -41,7 +42,11 @@ export function sweeperDeps(
     tableName: config.ledgerTableName,
     clock,
   });
-  const chats = approvalChats(config.chats, feishuApiFor(config.feishuApi));
+  const chats = approvalChats(config.chats, feishuApiFor(config.feishuApi), {
+    dingtalkApi: dingtalkApiFor(config.dingtalkApi),
+    wecomApi: wecomApiFor(config.wecomApi),
+    rules: config.rules,
+  });
   const toChats = chats.length === 0 ? undefined : raiseInChats(chats);
   const toJira =
     config.jiraApproval === undefined

@@ -1,5 +1,6 @@
-/** What both chat functions share: a decision's way to the queue, and `status` reads within chat's 3 s. */
+/** What the chat functions share: a decision's way to the queue, and `status` reads within chat's 3 s. */
 import type { ChatAllowlist } from '../../lib/chatops/authorize.ts';
+import type { OpenRequest } from '../../lib/chatops/china-common.ts';
 import type { ChatDeps } from '../../lib/chatops/decide.ts';
 import type { DeliveryOnceDeps } from '../../lib/chatops/delivery-once.ts';
 import type { Config } from '../../lib/config.ts';
@@ -25,7 +26,11 @@ export function chatDeps(
   },
   observe: { logger: Logger; metrics: MetricsRecorder },
   effects: Effects,
-): Omit<ChatDeps, 'sourceKey'> & { sourceKey: string | undefined; delivery: DeliveryOnceDeps } {
+): Omit<ChatDeps, 'sourceKey'> & {
+  sourceKey: string | undefined;
+  delivery: DeliveryOnceDeps;
+  openRequest: OpenRequest;
+} {
   const runner = decisionRunner(config, observe);
   const ledger = functionLedger(config.ledgerTableName, effects);
   return {
@@ -40,5 +45,11 @@ export function chatDeps(
     queue: decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs }),
     readPending: (target) => runner.readPending(target, Date.now() + STATUS_BUDGET_MS),
     logger: observe.logger,
+    // DingTalk and WeCom clicks count only on a request the sweeper raised and still holds open. Read
+    // from the ledger's index: a request raised a moment ago may be missing, never one long closed.
+    openRequest: async (target, endpointId) =>
+      (await ledger.ledger.approvalRequests(target)).some(
+        (r) => r.endpointId.toLowerCase() === endpointId.toLowerCase(),
+      ),
   };
 }

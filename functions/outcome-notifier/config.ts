@@ -1,6 +1,15 @@
 /** The outcome notifier's settings: where Slack answers may go, and the Feishu/Lark app that posts back. */
 import type * as z from 'zod/mini';
 import {
+  DingtalkApiEnv,
+  type DingtalkApiSettings,
+  DingtalkSessionEnv,
+  dingtalkApiFrom,
+  WecomApiEnv,
+  type WecomApiSettings,
+  wecomApiFrom,
+} from '../../lib/chatops/china-config.ts';
+import {
   chatSecrets,
   FeishuApiEnv,
   type FeishuApiSettings,
@@ -12,13 +21,25 @@ import { LogEnv, parseEnv } from '../../lib/config.ts';
 import type { Env } from '../../lib/secrets.ts';
 import type { BaseConfig } from '../commons/wiring.ts';
 
-const NotifierEnv = { ...LogEnv, ...SourceKeyEnv, ...SlackResponseEnv, ...FeishuApiEnv };
+const NotifierEnv = {
+  ...LogEnv,
+  ...SourceKeyEnv,
+  ...SlackResponseEnv,
+  ...FeishuApiEnv,
+  ...DingtalkApiEnv,
+  ...DingtalkSessionEnv,
+  ...WecomApiEnv,
+};
 
 export type NotifierConfig = BaseConfig & {
   /** Without it nothing is posted: outcomes' chat sources are checked against it. */
   sourceSigningKey: string | undefined;
   slackUrlPrefix: string;
   feishu: FeishuApiSettings;
+  dingtalk: DingtalkApiSettings;
+  wecom: WecomApiSettings;
+  /** Where a typed DingTalk command's sessionWebhook may point (lib/chatops/china-config.ts). */
+  dingtalkSessionPrefix: string;
 };
 
 export function loadNotifierConfig(env: Env = process.env): NotifierConfig {
@@ -27,6 +48,9 @@ export function loadNotifierConfig(env: Env = process.env): NotifierConfig {
     sourceSigningKey: e.CHATOPS_SOURCE_SIGNING_KEY,
     slackUrlPrefix: e.SLACK_RESPONSE_URL_PREFIX,
     feishu: feishuApiFrom(e),
+    dingtalk: dingtalkApiFrom(e),
+    wecom: wecomApiFrom(e),
+    dingtalkSessionPrefix: e.DINGTALK_SESSION_WEBHOOK_PREFIX,
     logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
     notices: [],
     secrets: chatSecrets(e),

@@ -70,7 +70,10 @@ export function approvalLines(facts: ApprovalFacts): Array<[string, string]> {
 }
 
 /** One chat the request goes to: posts it, or throws. */
-export type ApprovalChat = { name: 'slack' | 'feishu'; post(facts: ApprovalFacts): Promise<void> };
+export type ApprovalChat = {
+  name: 'slack' | 'feishu' | 'dingtalk' | 'wecom';
+  post(facts: ApprovalFacts): Promise<void>;
+};
 
 /**
  * Posts the request to every configured chat. Every chat is tried; if any failed, the error names them

@@ -79,6 +79,9 @@ export function parseCommand(text: string): ChatCommand {
  * A decision id from the platform's own request identity (Slack's trigger_id, Feishu's event id): a
  * redelivered request gets the same id, so the FIFO queue drops it; a new command gets a new one.
  */
-export function decisionIdFor(platform: 'slack' | 'feishu', requestKey: string): string {
+export function decisionIdFor(
+  platform: 'slack' | 'feishu' | 'dingtalk' | 'wecom',
+  requestKey: string,
+): string {
   return `${platform}:${createHash('sha256').update(requestKey).digest('hex').slice(0, 32)}`;
 }

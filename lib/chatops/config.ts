@@ -110,6 +110,11 @@ export function chatSecrets(e: Partial<Record<string, unknown>>): string[] {
     'FEISHU_ENCRYPT_KEY',
     'FEISHU_VERIFICATION_TOKEN',
     'FEISHU_APP_SECRET',
+    'DINGTALK_APP_SECRET',
+    'DINGTALK_CARD_API_SECRET',
+    'WECOM_CORP_SECRET',
+    'WECOM_TOKEN',
+    'WECOM_ENCODING_AES_KEY',
   ]
     .map((name) => e[name])
     .filter((v): v is string => typeof v === 'string');

@@ -17,10 +17,10 @@ import type { DecisionQueue } from '../queue/enqueue.ts';
 import { type Rules, rulesFor } from '../rules/schema.ts';
 import { type ChatAllowlist, mayDecide } from './authorize.ts';
 import { type ChatCommand, COMMAND_HELP, decisionIdFor } from './command.ts';
-import { type ApprovalResult, approveFromChat } from './two-person.ts';
+import { type ApprovalResult, approveFromChat, type ChatPlatform } from './two-person.ts';
 
 export type ChatRequest = {
-  platform: 'slack' | 'feishu';
+  platform: ChatPlatform;
   user: string;
   /** The platform's identity of this request (trigger id, event id): the decision id derives from it. */
   requestKey: string;

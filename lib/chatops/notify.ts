@@ -25,6 +25,9 @@ export type NotifyDeps = {
   sourceKey: string | undefined;
   /** Feishu/Lark delivery, when configured. */
   feishu?: (outcome: Outcome) => Promise<'sent' | 'dropped'>;
+  /** DingTalk and WeCom delivery, when their apps are configured (china-notify.ts). */
+  dingtalk?: (outcome: Outcome) => Promise<'sent' | 'dropped'>;
+  wecom?: (outcome: Outcome) => Promise<'sent' | 'dropped'>;
   logger?: Logger;
   sleep?: (ms: number) => Promise<void>;
   /** Backoff jitter; Math.random unless a test fixes it. */
@@ -40,12 +43,15 @@ const NOT_ABORTED = new AbortController().signal;
 
 export type NotifyResult = 'sent' | 'skipped' | 'dropped';
 
+/** The chats an outcome is posted back to (and the SNS filter's `sourceSystem` values). */
+const CHAT_SYSTEMS: ReadonlySet<string> = new Set(['slack', 'feishu', 'lark', 'dingtalk', 'wecom']);
+
 export { TransientNotifyError };
 
 export async function notifyOutcome(outcome: Outcome, deps: NotifyDeps): Promise<NotifyResult> {
   const logger = deps.logger ?? silentLogger;
   const system = outcome.source?.system;
-  if (system !== 'slack' && system !== 'feishu' && system !== 'lark') return 'skipped';
+  if (system === undefined || !CHAT_SYSTEMS.has(system)) return 'skipped';
   if (deps.sourceKey === undefined) {
     logger.error('chat outcomes are not posted: set CHATOPS_SOURCE_SIGNING_KEY', {
       decisionId: outcome.decisionId,
@@ -56,6 +62,8 @@ export async function notifyOutcome(outcome: Outcome, deps: NotifyDeps): Promise
     logger.warn('not posting: the chat source is unsigned or altered', { decisionId: outcome.decisionId });
     return 'dropped';
   }
+  if (system === 'dingtalk') return deps.dingtalk === undefined ? 'skipped' : deps.dingtalk(outcome);
+  if (system === 'wecom') return deps.wecom === undefined ? 'skipped' : deps.wecom(outcome);
   if (system !== 'slack') return deps.feishu === undefined ? 'skipped' : deps.feishu(outcome);
   const url = slackResponseUrl(outcome.source?.url, deps.slackUrlPrefix);
   if (url === undefined) {

@@ -29,8 +29,14 @@ export function toHttpApiResult(response: HttpResponse): HttpApiResult {
   return {
     statusCode: response.statusCode,
     headers: { 'content-type': 'application/json', ...response.headers },
-    // An undefined body is an empty 200, which is how Slack wants a button press acknowledged.
-    body: response.body === undefined ? '' : JSON.stringify(response.body),
+    // An undefined body is an empty 200, which is how Slack wants a button press acknowledged; a
+    // text/plain string goes as is (WeCom's URL check wants the bare plaintext).
+    body:
+      response.body === undefined
+        ? ''
+        : typeof response.body === 'string' && response.headers?.['content-type']?.startsWith('text/plain')
+          ? response.body
+          : JSON.stringify(response.body),
   };
 }
 

@@ -83,9 +83,9 @@ describe('npm start', () => {
     const printed = await banner(child, output);
     const ports = [...printed.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
     const distinct = [...new Set(ports)];
-    // The webhook, the simulator, the Jira stand-in, the SQS/SNS emulator, the ledger and the Slack
-    // stand-in, each listening now.
-    expect(distinct).toHaveLength(6);
+    // The webhook, the simulator, the Jira stand-in, the SQS/SNS emulator, the ledger, the Slack
+    // stand-in and the DingTalk/WeCom stand-in, each listening now.
+    expect(distinct).toHaveLength(7);
     for (const port of distinct) expect(await refused(port), `port ${port} open`).toBe(false);
 
     child.kill('SIGTERM');

@@ -57,8 +57,10 @@ describe('serverless package', () => {
   it('writes one zip per function holding only its own bundle, each under 1 MB, importing node:http by require', async () => {
     expect(packaged.zips.map((z) => z.name).sort()).toEqual([
       'approvalSweeper',
+      'chatopsDingtalk',
       'chatopsFeishu',
       'chatopsSlack',
+      'chatopsWecom',
       'decisionWebhook',
       'decisionWorker',
       'outcomeNotifier',
@@ -147,9 +149,9 @@ describe('serverless package', () => {
     const onCall = 'arn:aws:sns:eu-west-1:123456789012:on-call';
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([onCall]);
 
-    // Errors and Throttles for each of the seven functions, on the function's own name.
+    // Errors and Throttles for each of the nine functions, on the function's own name.
     const functions = Object.keys(resources).filter((k) => resources[k]?.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(9);
     for (const fn of functions)
       for (const metric of ['Errors', 'Throttles'])
         expect(
@@ -200,7 +202,7 @@ describe('serverless package', () => {
     const filters = Object.values(resources)
       .filter((r) => r.Type === 'AWS::SNS::Subscription')
       .map((r) => r.Properties.FilterPolicy);
-    expect(filters).toContainEqual({ sourceSystem: ['slack', 'feishu', 'lark'] });
+    expect(filters).toContainEqual({ sourceSystem: ['slack', 'feishu', 'lark', 'dingtalk', 'wecom'] });
     expect(filters).toContainEqual({
       eventType: ['decision.outcome'],
       sourceSystem: ['jira', 'jsm', 'servicenow'],

@@ -1,0 +1,14 @@
+/** The DingTalk function's settings: its app and card secrets and who may decide, Huawei Cloud, the queue. */
+import {
+  type DingtalkEventConfig,
+  DingtalkEventEnv,
+  dingtalkEventFrom,
+} from '../../lib/chatops/china-config.ts';
+import type { Env } from '../../lib/secrets.ts';
+import { type ChatFunctionConfig, loadChatFunctionConfig } from '../commons/chat-config.ts';
+
+export type DingtalkConfig = ChatFunctionConfig & DingtalkEventConfig;
+
+export function loadDingtalkConfig(env: Env = process.env): DingtalkConfig {
+  return loadChatFunctionConfig(env, DingtalkEventEnv, dingtalkEventFrom);
+}

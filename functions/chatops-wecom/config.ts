@@ -1,0 +1,10 @@
+/** The WeCom function's settings: its callback secrets and who may decide, Huawei Cloud, the queue. */
+import { type WecomEventConfig, WecomEventEnv, wecomEventFrom } from '../../lib/chatops/china-config.ts';
+import type { Env } from '../../lib/secrets.ts';
+import { type ChatFunctionConfig, loadChatFunctionConfig } from '../commons/chat-config.ts';
+
+export type WecomConfig = ChatFunctionConfig & WecomEventConfig;
+
+export function loadWecomConfig(env: Env = process.env): WecomConfig {
+  return loadChatFunctionConfig(env, WecomEventEnv, wecomEventFrom);
+}
