@@ -10,6 +10,34 @@ import type { SsmPathReader } from './secrets-ssm.ts';
 
 export type Env = Record<string, string | undefined>;
 
+/**
+ * The variables that hold secrets: deployed, they live in SSM as SecureStrings (never in a parameter
+ * or the template), `npm run setup` reads them without echo, and docs/configuration.md marks them.
+ * Each function also cuts their values out of its logs (its config's `secrets`, tested against this).
+ */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'HUAWEICLOUD_SDK_AK',
+  'HUAWEICLOUD_SDK_SK',
+  'HUAWEICLOUD_SDK_SECURITY_TOKEN',
+  'HUAWEICLOUD_AUTH_TOKEN',
+  'WEBHOOK_SIGNING_SECRET',
+  'WEBHOOK_SIGNING_SECRET_PREVIOUS',
+  'WEBHOOK_HUB_SECRET',
+  'WEBHOOK_HUB_SECRET_PREVIOUS',
+  'WEBHOOK_BEARER_TOKEN',
+  'WEBHOOK_BEARER_TOKEN_PREVIOUS',
+  'CHATOPS_SOURCE_SIGNING_KEY',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_BOT_TOKEN',
+  'FEISHU_APP_SECRET',
+  'FEISHU_ENCRYPT_KEY',
+  'FEISHU_VERIFICATION_TOKEN',
+  'JIRA_API_TOKEN',
+  'JIRA_PAT',
+  'SERVICENOW_PASSWORD',
+  'SERVICENOW_CLIENT_SECRET',
+]);
+
 /** Only names that could be environment variables are taken from the path. */
 const VARIABLE = /^[A-Z][A-Z0-9_]*$/;
 

@@ -14,6 +14,9 @@ import type { BaseConfig } from '../commons/wiring.ts';
 
 const NotifierEnv = { ...LogEnv, ...SourceKeyEnv, ...SlackResponseEnv, ...FeishuApiEnv };
 
+/** Every variable this function reads: its SSM parameters and its part of docs/configuration.md. */
+export const NotifierVariables = NotifierEnv;
+
 export type NotifierConfig = BaseConfig & {
   /** Without it nothing is posted: outcomes' chat sources are checked against it. */
   sourceSigningKey: string | undefined;
