@@ -1,7 +1,7 @@
 /**
- * `npm run docs`: writes docs/configuration.md from the code's own
- * configuration (scripts/config-catalog.ts). test/repository/config-docs.test.ts fails when it is
- * stale, so a variable added to a function's schema, or a parameter to serverless.yml, shows up here.
+ * `npm run docs`: writes docs/configuration.md and deploy/ssm-parameters.json (each function's SSM
+ * read permission, deploy/read-secrets.cjs) from the code's own configuration (scripts/config-catalog.ts).
+ * test/repository/config-docs.test.ts fails when either is stale, so a variable added to a function's schema, or a parameter to serverless.yml, shows up here.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -11,12 +11,14 @@ import {
   type ParameterInfo,
   parameterCatalog,
   ROOT,
+  ssmParameters,
   type VariableInfo,
   variableCatalog,
 } from './config-catalog.ts';
 import { PARAMETER_DESCRIPTIONS, VARIABLE_DESCRIPTIONS } from './config-descriptions.ts';
 
 export const CONFIGURATION_PAGE = 'docs/configuration.md';
+export const SSM_PARAMETERS_FILE = 'deploy/ssm-parameters.json';
 
 const code = (s: string) => `\`${s.replaceAll('|', '\\|')}\``;
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -96,11 +98,26 @@ function rawPage(): string {
     row(['---', '---', '---', '---', '---', '---', '---']),
     ...variableCatalog().map(variableRow),
     '',
+    '## What each function may read from SSM',
+    '',
+    'Each function’s role may read (`ssm:GetParameters`) only these names under the stage’s path, and the',
+    'function asks for exactly these: the Slack or ticket notifier cannot read the Huawei keys',
+    '(deploy/ssm-parameters.json, generated with this page, read by deploy/read-secrets.cjs).',
+    '',
+    row(['function', 'SSM parameters']),
+    row(['---', '---']),
+    ...Object.entries(ssmParameters()).map(([fn, names]) => row([fn, names.map(code).join(', ')])),
+    '',
     '',
   ].join('\n');
 }
 
 if (import.meta.main) {
   writeFileSync(join(ROOT, CONFIGURATION_PAGE), configurationPage());
-  console.log(`wrote ${CONFIGURATION_PAGE}`);
+  writeFileSync(join(ROOT, SSM_PARAMETERS_FILE), `${JSON.stringify(ssmParameters(), null, 2)}\n`);
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'biome'), ['format', '--write', SSM_PARAMETERS_FILE], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  console.log(`wrote ${CONFIGURATION_PAGE} and ${SSM_PARAMETERS_FILE}`);
 }

@@ -2,13 +2,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SECRET_VARIABLES } from '../../lib/secrets.ts';
-import { parameterCatalog, ROOT, variableCatalog } from '../../scripts/config-catalog.ts';
+import { parameterCatalog, ROOT, ssmParameters, variableCatalog } from '../../scripts/config-catalog.ts';
 import { PARAMETER_DESCRIPTIONS, VARIABLE_DESCRIPTIONS } from '../../scripts/config-descriptions.ts';
-import { CONFIGURATION_PAGE, configurationPage } from '../../scripts/generate-config-docs.ts';
+import {
+  CONFIGURATION_PAGE,
+  configurationPage,
+  SSM_PARAMETERS_FILE,
+} from '../../scripts/generate-config-docs.ts';
 
 describe('docs/configuration.md', () => {
   it('is current (run npm run docs)', () => {
     expect(readFileSync(join(ROOT, CONFIGURATION_PAGE), 'utf8')).toBe(configurationPage());
+  });
+
+  it("comes with deploy/ssm-parameters.json, each function's variables: what its role may read", () => {
+    expect(JSON.parse(readFileSync(join(ROOT, SSM_PARAMETERS_FILE), 'utf8'))).toEqual(ssmParameters());
   });
 
   it('describes every variable and parameter the code has, and nothing it no longer has', () => {
