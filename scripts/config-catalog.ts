@@ -10,29 +10,34 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as z from 'zod/mini';
-import { SweeperVariables } from '../functions/approval-sweeper/config.ts';
-import { FeishuVariables } from '../functions/chatops-feishu/config.ts';
-import { SlackVariables } from '../functions/chatops-slack/config.ts';
-import { WebhookVariables } from '../functions/decision-webhook/config.ts';
-import { WorkerVariables } from '../functions/decision-worker/config.ts';
-import { NotifierVariables } from '../functions/outcome-notifier/config.ts';
-import { TicketNotifierVariables } from '../functions/ticket-notifier/config.ts';
+import { loadSweeperConfig, SweeperVariables } from '../functions/approval-sweeper/config.ts';
+import { FeishuVariables, loadFeishuConfig } from '../functions/chatops-feishu/config.ts';
+import { loadSlackConfig, SlackVariables } from '../functions/chatops-slack/config.ts';
+import type { BaseConfig, ConfigSource } from '../functions/commons/wiring.ts';
+import { loadWebhookConfig, WebhookVariables } from '../functions/decision-webhook/config.ts';
+import { loadWorkerConfig, WorkerVariables } from '../functions/decision-worker/config.ts';
+import { loadNotifierConfig, NotifierVariables } from '../functions/outcome-notifier/config.ts';
+import { loadTicketNotifierConfig, TicketNotifierVariables } from '../functions/ticket-notifier/config.ts';
 import { SECRET_VARIABLES } from '../lib/secrets.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 type Shape = Readonly<Record<string, z.core.$ZodType>>;
 
-/** The functions by their serverless.yml names, each with every variable it reads. */
-export const FUNCTION_VARIABLES: Readonly<Record<string, Shape>> = {
-  decisionWebhook: WebhookVariables,
-  decisionWorker: WorkerVariables,
-  chatopsSlack: SlackVariables,
-  chatopsFeishu: FeishuVariables,
-  approvalSweeper: SweeperVariables,
-  outcomeNotifier: NotifierVariables,
-  ticketNotifier: TicketNotifierVariables,
+/** The functions by their serverless.yml names: how each loads its configuration, and every variable it reads. */
+export const FUNCTIONS: Readonly<Record<string, ConfigSource<BaseConfig> & { variables: Shape }>> = {
+  decisionWebhook: { load: loadWebhookConfig, variables: WebhookVariables },
+  decisionWorker: { load: loadWorkerConfig, variables: WorkerVariables },
+  chatopsSlack: { load: loadSlackConfig, variables: SlackVariables },
+  chatopsFeishu: { load: loadFeishuConfig, variables: FeishuVariables },
+  approvalSweeper: { load: loadSweeperConfig, variables: SweeperVariables },
+  outcomeNotifier: { load: loadNotifierConfig, variables: NotifierVariables },
+  ticketNotifier: { load: loadTicketNotifierConfig, variables: TicketNotifierVariables },
 };
+
+export const FUNCTION_VARIABLES: Readonly<Record<string, Shape>> = Object.fromEntries(
+  Object.entries(FUNCTIONS).map(([fn, f]) => [fn, f.variables]),
+);
 
 /** Read by every function's wiring (lib/secrets.ts) before its own configuration; never from SSM. */
 export const WIRING_VARIABLES = ['SECRETS_SSM_PATH', 'POWERTOOLS_PARAMETERS_MAX_AGE'] as const;
