@@ -111,7 +111,10 @@ export async function setup(argv: string[]): Promise<number> {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) return (console.log(USAGE), 0);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   if (values.stage === undefined || !STAGE.test(values.stage))
     throw new Refused(`--stage is required: letters, digits and -\n${USAGE}`);
   const stage = values.stage;
