@@ -14,7 +14,12 @@ import type { Logger } from './log.ts';
 import { type MetricsRecorder, recordApiAttempt } from './metrics.ts';
 
 /** What the decision's carrier tells the run: see ExecuteOptions in lib/executor/execute.ts. */
-export type RunContext = { carrierTime?: Date | undefined; approvedBy?: readonly string[] | undefined };
+export type RunContext = {
+  carrierTime?: Date | undefined;
+  approvedBy?: readonly string[] | undefined;
+  /** Reads and reports, acts on nothing, records nothing. */
+  dryRun?: boolean;
+};
 
 /** The approval loop's settings for a run: the ledger (superseded decisions, the record), provenance. */
 export type LoopSettings = { describe: boolean; maxDecisionAgeMs: number };
@@ -85,6 +90,7 @@ export function decisionRunner(
           deadlineAt,
           ...(context.carrierTime === undefined ? {} : { carrierTime: context.carrierTime }),
           ...(context.approvedBy === undefined ? {} : { approvedBy: context.approvedBy }),
+          ...(context.dryRun === true ? { dryRun: true } : {}),
         },
       );
       effects.metrics.count('Decisions', 1, { status: outcome.status });

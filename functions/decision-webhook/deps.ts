@@ -35,8 +35,8 @@ export function webhookDeps(
     queue,
     once: { ledger, answers },
     logger: observe.logger,
-    async executeAndPublish(decision) {
-      const outcome = await runner.execute(decision, deadlineAt);
+    async executeAndPublish(decision, options = {}) {
+      const outcome = await runner.execute(decision, deadlineAt, options.dryRun ? { dryRun: true } : {});
       await publisher.publish(outcome);
       return outcome;
     },
