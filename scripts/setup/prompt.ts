@@ -25,6 +25,8 @@ export function terminalPrompt(
   });
   const terminal = (input as { isTTY?: boolean }).isTTY === true;
   const lines = createInterface({ input, output: echo, terminal });
+  // Its own prompt is never used: a redraw (after a backspace) writes only the answer, through `echo`.
+  lines.setPrompt('');
   const queued: string[] = [];
   const waiting: Array<(line: string | undefined) => void> = [];
   let ended = false;
