@@ -72,7 +72,10 @@ async function collect(stage: string, fromEnv: boolean) {
     if (fromEnv)
       for (const { name } of parameterCatalog()) {
         const value = process.env[paramEnvName(name)]?.trim();
-        if (value) params[name] = value;
+        if (!value) continue;
+        const reason = checkParameter(name, value);
+        if (reason === undefined) params[name] = value;
+        else problems.push(`parameter ${name} ${reason} (${paramEnvName(name)})`);
       }
     for (const q of parameterQuestions()) {
       const value = prompt

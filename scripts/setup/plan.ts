@@ -45,8 +45,13 @@ export function parameterQuestions(): Question[] {
 /** `huaweiRegion` → `HUAWEI_REGION`: where `--from-env` finds a parameter. */
 export const paramEnvName = (param: string) => param.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 
-/** Why a parameter's value would stop `serverless deploy`, or undefined. */
+/**
+ * Why a parameter's value would stop `serverless deploy`, or undefined: the required ones by their
+ * rule, and one whose default is a number (a count, seconds, a rate) must be a whole number too.
+ */
 export function checkParameter(name: string, value: string): string | undefined {
+  const numeric = /^\d+$/.test(parameterCatalog().find((p) => p.name === name)?.default ?? '');
+  if (numeric && !/^\d+$/.test(value)) return 'must be a whole number';
   return requiredParams().check(name, value);
 }
 

@@ -160,6 +160,7 @@ describe('npm run setup -- --from-env', () => {
         // Too short for a bearer token, and a Slack token that is not one.
         WEBHOOK_BEARER_TOKEN: 'short-secret-never-printed',
         SLACK_BOT_TOKEN: 'not-a-slack-token-secret-value',
+        WORKER_MAX_CONCURRENCY: 'two',
       },
       ssm.url,
     );
@@ -167,6 +168,9 @@ describe('npm run setup -- --from-env', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('parameter huaweiProjectId is required: set HUAWEI_PROJECT_ID');
     expect(result.stderr).toContain('SLACK_BOT_TOKEN: must be a Slack bot token');
+    expect(result.stderr).toContain(
+      'parameter workerMaxConcurrency must be a whole number (WORKER_MAX_CONCURRENCY)',
+    );
     expect(ssm.captured).toEqual([]);
     expect(existsSync(join(ROOT, 'deploy', 'stages', `${stage}.json`))).toBe(false);
     const output = `${result.stdout}${result.stderr}`;
