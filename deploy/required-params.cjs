@@ -8,6 +8,14 @@ const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 const TARGET = new RegExp(`^(vpcep:${UUID}|apig:[0-9a-fA-F]{32})$`);
 
 const RULES = {
+  // No default: a region other than the services' answers every call with an error, far from the cause.
+  huaweiRegion: {
+    example: 'cn-north-4',
+    check: (v) =>
+      /^[a-z]{2,}(?:-[a-z0-9]+)+$/.test(v)
+        ? undefined
+        : 'must be a Huawei Cloud region id such as cn-north-4',
+  },
   huaweiProjectId: {
     example: '0504201b6c80256b2f01c0074ea4d3f8',
     check: (v) =>
@@ -71,3 +79,10 @@ module.exports = async ({ resolveVariable }) => {
   if (problems.length > 0) throw refusal(problems.join('; '));
   return values;
 };
+
+// Their names, for docs/configuration.md and `npm run setup` (osls calls the function above only).
+module.exports.required = Object.keys(RULES);
+module.exports.examples = Object.fromEntries(
+  Object.entries(RULES).map(([name, rule]) => [name, rule.example]),
+);
+module.exports.check = (name, value) => RULES[name]?.check(value);

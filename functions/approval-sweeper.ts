@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import type { Env } from '../lib/secrets.ts';
 import { type SweepReport, sweep } from '../lib/sweeper/sweep.ts';
-import { loadSweeperConfig } from './approval-sweeper/config.ts';
+import { loadSweeperConfig, SweeperVariables } from './approval-sweeper/config.ts';
 import { sweeperDeps } from './approval-sweeper/deps.ts';
 import { createLogger } from './commons/powertools/logger.ts';
 import { createMetrics } from './commons/powertools/metrics.ts';
@@ -25,7 +25,7 @@ export type SweepSummary = Omit<SweepReport, 'decisions' | 'requested' | 'remind
 export function createSweeperHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('approval-sweeper', effects.write);
   const { metrics, recorder, publishRecorded } = createMetrics('approval-sweeper', log.logger);
-  const wired = wiring(env, log, loadSweeperConfig, (config) =>
+  const wired = wiring(env, log, { load: loadSweeperConfig, variables: SweeperVariables }, (config) =>
     sweeperDeps(config, { logger: log.logger, metrics: recorder }, effects),
   );
   return middy<Partial<ScheduledEvent>, SweepSummary, Error, Context>()

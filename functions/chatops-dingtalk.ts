@@ -7,7 +7,7 @@ import { handleDingtalkRequest } from '../lib/chatops/dingtalk.ts';
 import { type HttpApiEvent, type HttpApiResult, httpApi } from '../lib/http/api-gateway.ts';
 import { httpErrors } from '../lib/http/errors.ts';
 import type { Env } from '../lib/secrets.ts';
-import { loadDingtalkConfig } from './chatops-dingtalk/config.ts';
+import { DingtalkVariables, loadDingtalkConfig } from './chatops-dingtalk/config.ts';
 import { dingtalkDeps } from './chatops-dingtalk/deps.ts';
 import { createLogger } from './commons/powertools/logger.ts';
 import { createMetrics } from './commons/powertools/metrics.ts';
@@ -17,7 +17,7 @@ import { type Effects, wiring } from './commons/wiring.ts';
 export function createDingtalkHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('chatops-dingtalk', effects.write);
   const { metrics, recorder, publishRecorded } = createMetrics('chatops-dingtalk', log.logger, effects.write);
-  const wired = wiring(env, log, loadDingtalkConfig, (config) =>
+  const wired = wiring(env, log, { load: loadDingtalkConfig, variables: DingtalkVariables }, (config) =>
     dingtalkDeps(config, { logger: log.logger, metrics: recorder }, effects),
   );
   return middy<HttpApiEvent, HttpApiResult, Error, Context>()

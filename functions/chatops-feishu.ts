@@ -7,7 +7,7 @@ import { handleFeishuRequest } from '../lib/chatops/feishu.ts';
 import { type HttpApiEvent, type HttpApiResult, httpApi } from '../lib/http/api-gateway.ts';
 import { httpErrors } from '../lib/http/errors.ts';
 import type { Env } from '../lib/secrets.ts';
-import { loadFeishuConfig } from './chatops-feishu/config.ts';
+import { FeishuVariables, loadFeishuConfig } from './chatops-feishu/config.ts';
 import { feishuDeps } from './chatops-feishu/deps.ts';
 import { createLogger } from './commons/powertools/logger.ts';
 import { createMetrics } from './commons/powertools/metrics.ts';
@@ -17,7 +17,7 @@ import { type Effects, wiring } from './commons/wiring.ts';
 export function createFeishuHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('chatops-feishu', effects.write);
   const { metrics, recorder, publishRecorded } = createMetrics('chatops-feishu', log.logger, effects.write);
-  const wired = wiring(env, log, loadFeishuConfig, (config) =>
+  const wired = wiring(env, log, { load: loadFeishuConfig, variables: FeishuVariables }, (config) =>
     feishuDeps(config, { logger: log.logger, metrics: recorder }, effects),
   );
   return middy<HttpApiEvent, HttpApiResult, Error, Context>()

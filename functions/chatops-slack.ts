@@ -7,7 +7,7 @@ import { handleSlackRequest } from '../lib/chatops/slack.ts';
 import { type HttpApiEvent, type HttpApiResult, httpApi } from '../lib/http/api-gateway.ts';
 import { httpErrors } from '../lib/http/errors.ts';
 import type { Env } from '../lib/secrets.ts';
-import { loadSlackConfig } from './chatops-slack/config.ts';
+import { loadSlackConfig, SlackVariables } from './chatops-slack/config.ts';
 import { slackDeps } from './chatops-slack/deps.ts';
 import { createLogger } from './commons/powertools/logger.ts';
 import { createMetrics } from './commons/powertools/metrics.ts';
@@ -17,7 +17,7 @@ import { type Effects, wiring } from './commons/wiring.ts';
 export function createSlackHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('chatops-slack', effects.write);
   const { metrics, recorder, publishRecorded } = createMetrics('chatops-slack', log.logger, effects.write);
-  const wired = wiring(env, log, loadSlackConfig, (config) =>
+  const wired = wiring(env, log, { load: loadSlackConfig, variables: SlackVariables }, (config) =>
     slackDeps(config, { logger: log.logger, metrics: recorder }, effects),
   );
   return middy<HttpApiEvent, HttpApiResult, Error, Context>()

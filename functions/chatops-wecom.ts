@@ -7,7 +7,7 @@ import { handleWecomRequest } from '../lib/chatops/wecom.ts';
 import { type HttpApiEvent, type HttpApiResult, httpApi } from '../lib/http/api-gateway.ts';
 import { httpErrors } from '../lib/http/errors.ts';
 import type { Env } from '../lib/secrets.ts';
-import { loadWecomConfig } from './chatops-wecom/config.ts';
+import { loadWecomConfig, WecomVariables } from './chatops-wecom/config.ts';
 import { wecomDeps } from './chatops-wecom/deps.ts';
 import { createLogger } from './commons/powertools/logger.ts';
 import { createMetrics } from './commons/powertools/metrics.ts';
@@ -17,7 +17,7 @@ import { type Effects, wiring } from './commons/wiring.ts';
 export function createWecomHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('chatops-wecom', effects.write);
   const { metrics, recorder, publishRecorded } = createMetrics('chatops-wecom', log.logger, effects.write);
-  const wired = wiring(env, log, loadWecomConfig, (config) =>
+  const wired = wiring(env, log, { load: loadWecomConfig, variables: WecomVariables }, (config) =>
     wecomDeps(config, { logger: log.logger, metrics: recorder }, effects),
   );
   return middy<HttpApiEvent, HttpApiResult, Error, Context>()

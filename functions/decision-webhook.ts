@@ -13,14 +13,14 @@ import { handleDecisionWebhook } from '../lib/webhook/handle.ts';
 import { createLogger } from './commons/powertools/logger.ts';
 import { createMetrics } from './commons/powertools/metrics.ts';
 import { type Effects, invocationDeadline, wiring } from './commons/wiring.ts';
-import { loadWebhookConfig } from './decision-webhook/config.ts';
+import { loadWebhookConfig, WebhookVariables } from './decision-webhook/config.ts';
 import { webhookDeps } from './decision-webhook/deps.ts';
 
 /** The handler for an environment; the local stack and tests build their own with emulator clients. */
 export function createWebhookHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('decision-webhook', effects.write);
   const { metrics, recorder, publishRecorded } = createMetrics('decision-webhook', log.logger, effects.write);
-  const wired = wiring(env, log, loadWebhookConfig, (config) =>
+  const wired = wiring(env, log, { load: loadWebhookConfig, variables: WebhookVariables }, (config) =>
     webhookDeps(config, { logger: log.logger, metrics: recorder }, effects),
   );
   return middy<HttpApiEvent, HttpApiResult, Error, Context>()

@@ -19,14 +19,14 @@ import type { Env } from '../lib/secrets.ts';
 import { createLogger } from './commons/powertools/logger.ts';
 import { createMetrics } from './commons/powertools/metrics.ts';
 import { type Effects, invocationDeadline, wiring } from './commons/wiring.ts';
-import { loadWorkerConfig } from './decision-worker/config.ts';
+import { loadWorkerConfig, WorkerVariables } from './decision-worker/config.ts';
 import { workerDeps } from './decision-worker/deps.ts';
 
 /** The handler for an environment; the local stack and tests build their own with emulator clients. */
 export function createWorkerHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('decision-worker', effects.write);
   const { metrics, recorder, publishRecorded } = createMetrics('decision-worker', log.logger, effects.write);
-  const wired = wiring(env, log, loadWorkerConfig, (config) =>
+  const wired = wiring(env, log, { load: loadWorkerConfig, variables: WorkerVariables }, (config) =>
     workerDeps(config, { logger: log.logger, metrics: recorder }, effects),
   );
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()

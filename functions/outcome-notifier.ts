@@ -12,14 +12,14 @@ import type { Env } from '../lib/secrets.ts';
 import { createLogger } from './commons/powertools/logger.ts';
 import { createMetrics } from './commons/powertools/metrics.ts';
 import { type Effects, wiring } from './commons/wiring.ts';
-import { loadNotifierConfig } from './outcome-notifier/config.ts';
+import { loadNotifierConfig, NotifierVariables } from './outcome-notifier/config.ts';
 import { notifierDeps } from './outcome-notifier/deps.ts';
 
 /** The handler for an environment; the local stack and tests build their own. */
 export function createNotifierHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('outcome-notifier', effects.write);
   const { metrics, recorder, publishRecorded } = createMetrics('outcome-notifier', log.logger, effects.write);
-  const wired = wiring(env, log, loadNotifierConfig, (config) =>
+  const wired = wiring(env, log, { load: loadNotifierConfig, variables: NotifierVariables }, (config) =>
     notifierDeps(config, { logger: log.logger, metrics: recorder }),
   );
   return middy<SNSEvent, void, Error, Context>()

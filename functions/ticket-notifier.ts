@@ -14,15 +14,18 @@ import { deliverTicketOutcomes } from '../lib/tickets/deliver.ts';
 import { createLogger } from './commons/powertools/logger.ts';
 import { createMetrics } from './commons/powertools/metrics.ts';
 import { type Effects, wiring } from './commons/wiring.ts';
-import { loadTicketNotifierConfig } from './ticket-notifier/config.ts';
+import { loadTicketNotifierConfig, TicketNotifierVariables } from './ticket-notifier/config.ts';
 import { ticketNotifierDeps } from './ticket-notifier/deps.ts';
 
 /** The handler for an environment; the local stack and tests build their own. */
 export function createTicketNotifierHandler(env: Env = process.env, effects: Effects = {}) {
   const log = createLogger('ticket-notifier', effects.write);
   const { metrics, recorder, publishRecorded } = createMetrics('ticket-notifier', log.logger);
-  const wired = wiring(env, log, loadTicketNotifierConfig, (config) =>
-    ticketNotifierDeps(config, { logger: log.logger, metrics: recorder }),
+  const wired = wiring(
+    env,
+    log,
+    { load: loadTicketNotifierConfig, variables: TicketNotifierVariables },
+    (config) => ticketNotifierDeps(config, { logger: log.logger, metrics: recorder }),
   );
   return middy<SNSEvent, void, Error, Context>()
     .use(injectLambdaContext(log.powertools, { resetKeys: true }))

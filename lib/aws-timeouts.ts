@@ -10,18 +10,5 @@ export const AWS_CLIENT_LIMITS = {
   maxAttempts: 2,
 } as const;
 
-/** `work`, or a rejection once `ms` have passed: for calls that take no abort signal (Powertools Parameters). */
-export async function withinMs<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** The whole of one call, retries included; leaves the function time to answer. */
 export const AWS_CALL_TIMEOUT_MS = 2_500;

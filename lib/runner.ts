@@ -17,7 +17,11 @@ import { type MetricsRecorder, recordApiAttempt } from './metrics.ts';
 import { NO_RULES, type Rules } from './rules/rules.ts';
 
 /** What the decision's carrier tells the run: see ExecuteOptions in lib/executor/execute.ts. */
-export type RunContext = { carrierTime?: Date | undefined };
+export type RunContext = {
+  carrierTime?: Date | undefined;
+  /** Reads and reports, acts on nothing, records nothing. */
+  dryRun?: boolean;
+};
 
 /** The approval loop's settings for a run: the ledger (superseded decisions, the record), provenance. */
 export type LoopSettings = { describe: boolean; maxDecisionAgeMs: number };
@@ -95,6 +99,7 @@ export function decisionRunner(
         {
           deadlineAt,
           ...(context.carrierTime === undefined ? {} : { carrierTime: context.carrierTime }),
+          ...(context.dryRun === true ? { dryRun: true } : {}),
         },
       );
       effects.metrics.count('Decisions', 1, { status: outcome.status });

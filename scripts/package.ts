@@ -13,6 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Values for the required parameters, for packaging in tests and benchmarks (the demo targets). */
 export const EXAMPLE_PARAMS: Readonly<Record<string, string>> = {
+  huaweiRegion: 'cn-north-4',
   huaweiProjectId: '0504201b6c80256b2f01c0074ea4d3f8',
   alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:on-call',
   allowedTargets: 'vpcep:4189d3c2-8882-4871-a3c2-d380272eed88,apig:eddc4d25480b4cd6b512f270a1b8b341',

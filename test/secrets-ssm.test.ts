@@ -1,16 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ssmPathReader } from '../lib/secrets-ssm.ts';
+import { ssmParameterReader } from '../lib/secrets-ssm.ts';
 import { type CaptureAnswer, startCaptureServer } from './helpers/capture-server.ts';
 
 let ssm: Awaited<ReturnType<typeof startCaptureServer>> | undefined;
 const saved: Record<string, string | undefined> = {};
 const SDK_ENV = ['AWS_ENDPOINT_URL_SSM', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
 
-/** SSM on 127.0.0.1 (JSON protocol): answers each request with the next of `answers`. */
-async function ssmStandIn(answers: Array<{ status: number; body: unknown }>) {
-  let answered = 0;
-  ssm = await startCaptureServer((): CaptureAnswer => {
-    const { status, body } = answers[answered++] ?? { status: 500, body: { __type: 'InternalServerError' } };
+/** SSM on 127.0.0.1 (JSON protocol): answers each request with `answer(body)`. */
+async function ssmStandIn(answer: (body: { Names?: string[] }) => { status: number; body: unknown }) {
+  ssm = await startCaptureServer((request): CaptureAnswer => {
+    const { status, body } = answer(request.body as { Names?: string[] });
     return { status, body: JSON.stringify(body), contentType: 'application/x-amz-json-1.1' };
   });
   // The SDK's standard configuration, as Lambda gives it, pointed at the stand-in.
@@ -20,6 +19,22 @@ async function ssmStandIn(answers: Array<{ status: number; body: unknown }>) {
   process.env.AWS_SECRET_ACCESS_KEY = 'secret';
   return ssm.captured;
 }
+
+/** A store holding these parameters: GetParameters answers the stored ones, lists the others as invalid. */
+const store =
+  (stored: Record<string, string>) =>
+  (body: { Names?: string[] }): { status: number; body: unknown } => {
+    const names = body.Names ?? [];
+    return {
+      status: 200,
+      body: {
+        Parameters: names
+          .filter((n) => n in stored)
+          .map((n) => ({ Name: n, Value: stored[n], Type: 'SecureString' })),
+        InvalidParameters: names.filter((n) => !(n in stored)),
+      },
+    };
+  };
 
 beforeEach(() => {
   for (const name of SDK_ENV) saved[name] = process.env[name];
@@ -32,56 +47,56 @@ afterEach(() => {
   return ssm?.close();
 });
 
-describe('ssmPathReader (SSM through Powertools Parameters)', () => {
-  it('asks for decrypted values under the path and follows every page', async () => {
-    const requests = await ssmStandIn([
-      {
-        status: 200,
-        body: {
-          Parameters: [
-            { Name: '/vpcep-approval/prod/HUAWEICLOUD_SDK_AK', Value: 'ak', Type: 'SecureString' },
-          ],
-          NextToken: 'page-2',
-        },
-      },
-      {
-        status: 200,
-        body: {
-          Parameters: [
-            { Name: '/vpcep-approval/prod/HUAWEICLOUD_SDK_SK', Value: 'sk', Type: 'SecureString' },
-          ],
-        },
-      },
-    ]);
+const NAMES = Array.from({ length: 23 }, (_, i) => `VARIABLE_${i}`);
 
-    const parameters = await ssmPathReader()('/vpcep-approval/prod/');
+describe('ssmParameterReader (GetParameters by name)', () => {
+  it('asks for exactly the names under the path, decrypted, ten a call, and returns those stored', async () => {
+    const requests = await ssmStandIn(
+      store({ '/vpcep-approval/prod/VARIABLE_3': 'three', '/vpcep-approval/prod/VARIABLE_21': 'twenty-one' }),
+    );
+
+    const parameters = await ssmParameterReader(300)('/vpcep-approval/prod/', NAMES);
 
     expect(parameters).toEqual([
-      { name: 'HUAWEICLOUD_SDK_AK', value: 'ak' },
-      { name: 'HUAWEICLOUD_SDK_SK', value: 'sk' },
+      { name: '/vpcep-approval/prod/VARIABLE_3', value: 'three' },
+      { name: '/vpcep-approval/prod/VARIABLE_21', value: 'twenty-one' },
     ]);
     expect(requests.map((r) => r.headers['x-amz-target'])).toEqual([
-      'AmazonSSM.GetParametersByPath',
-      'AmazonSSM.GetParametersByPath',
+      'AmazonSSM.GetParameters',
+      'AmazonSSM.GetParameters',
+      'AmazonSSM.GetParameters',
     ]);
-    expect(requests[0]?.body).toMatchObject({ Path: '/vpcep-approval/prod/', WithDecryption: true });
-    expect(requests[0]?.body).not.toHaveProperty('NextToken');
-    expect(requests[1]?.body).toMatchObject({ Path: '/vpcep-approval/prod/', NextToken: 'page-2' });
+    const asked = requests.map((r) => r.body as { Names: string[]; WithDecryption: boolean });
+    for (const body of asked) expect(body.WithDecryption).toBe(true);
+    expect(asked.map((b) => b.Names.length).sort()).toEqual([10, 10, 3]);
+    expect(asked.flatMap((b) => b.Names).sort()).toEqual(
+      NAMES.map((n) => `/vpcep-approval/prod/${n}`).sort(),
+    );
   });
 
-  it("fails with SSM's error when the function may not read the path", async () => {
-    await ssmStandIn([
-      {
-        status: 400,
-        body: {
-          __type: 'AccessDeniedException',
-          message: 'not authorized to perform ssm:GetParametersByPath',
-        },
-      },
-    ]);
+  it('answers from its cache until maxAge has passed, then asks again', async () => {
+    const requests = await ssmStandIn(store({ '/vpcep-approval/prod/VARIABLE_0': 'zero' }));
+    let now = 1_000_000;
+    const read = ssmParameterReader(300, undefined, () => now);
 
-    await expect(ssmPathReader()('/vpcep-approval/prod/')).rejects.toMatchObject({
-      cause: expect.objectContaining({ name: 'AccessDeniedException' }),
+    await read('/vpcep-approval/prod/', ['VARIABLE_0']);
+    now += 299_000;
+    await read('/vpcep-approval/prod/', ['VARIABLE_0']);
+    expect(requests).toHaveLength(1);
+
+    now += 1_000;
+    await read('/vpcep-approval/prod/', ['VARIABLE_0']);
+    expect(requests).toHaveLength(2);
+  });
+
+  it("fails with SSM's error when the function may not read a name", async () => {
+    await ssmStandIn(() => ({
+      status: 400,
+      body: { __type: 'AccessDeniedException', message: 'not authorized to perform ssm:GetParameters' },
+    }));
+
+    await expect(ssmParameterReader(300)('/vpcep-approval/prod/', ['VARIABLE_0'])).rejects.toMatchObject({
+      name: 'AccessDeniedException',
     });
   });
 });

@@ -3,7 +3,11 @@
  * the queue and the topic, and where in chat people are asked.
  */
 import * as z from 'zod/mini';
-import { type ApprovalChatConfig, loadApprovalChatConfig } from '../../lib/chatops/approval-config.ts';
+import {
+  type ApprovalChatConfig,
+  ApprovalChatEnvSchema,
+  loadApprovalChatConfig,
+} from '../../lib/chatops/approval-config.ts';
 import {
   DingtalkApiEnv,
   type DingtalkApiSettings,
@@ -33,7 +37,7 @@ import {
 import { ConfigError } from '../../lib/errors.ts';
 import { parseRules, RULES_VARIABLE, type Rules } from '../../lib/rules/schema.ts';
 import type { Env } from '../../lib/secrets.ts';
-import { type JiraApprovalConfig, loadJiraApprovalConfig } from '../../lib/tickets/config.ts';
+import { type JiraApprovalConfig, loadJiraApprovalConfig, TicketEnv } from '../../lib/tickets/config.ts';
 import type { BaseConfig } from '../commons/wiring.ts';
 
 export const WATCH_VARIABLE = 'VPCEP_APPROVAL_WATCH_TARGETS';
@@ -50,6 +54,14 @@ const SweeperEnv = {
   [RULES_VARIABLE]: z.optional(z.string()),
   /** People are reminded of a request still pending this long after it (or the last reminder). */
   VPCEP_APPROVAL_REMIND_AFTER_HOURS: intSetting(24, 1, 24 * 30),
+};
+
+/** Every variable this function reads: its SSM parameters and its part of docs/configuration.md. */
+export const SweeperVariables = {
+  ...SweeperEnv,
+  ...ApprovalChatEnvSchema.shape,
+  // Jira only: loadJiraApprovalConfig reads the JIRA_ variables of the ticket settings.
+  ...Object.fromEntries(Object.entries(TicketEnv).filter(([name]) => name.startsWith('JIRA_'))),
 };
 
 export type SweeperConfig = BaseConfig &

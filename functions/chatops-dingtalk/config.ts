@@ -5,7 +5,10 @@ import {
   dingtalkEventFrom,
 } from '../../lib/chatops/china-config.ts';
 import type { Env } from '../../lib/secrets.ts';
-import { type ChatFunctionConfig, loadChatFunctionConfig } from '../commons/chat-config.ts';
+import { type ChatFunctionConfig, ChatFunctionEnv, loadChatFunctionConfig } from '../commons/chat-config.ts';
+
+/** Every variable this function reads: its SSM parameters and its part of docs/configuration.md. */
+export const DingtalkVariables = { ...ChatFunctionEnv, ...DingtalkEventEnv };
 
 export type DingtalkConfig = ChatFunctionConfig & DingtalkEventConfig;
 

@@ -16,7 +16,7 @@ import { parseRules, RULES_VARIABLE, type Rules } from '../../lib/rules/schema.t
 import type { Env } from '../../lib/secrets.ts';
 import type { BaseConfig } from './wiring.ts';
 
-const ChatFunctionEnv = {
+export const ChatFunctionEnv = {
   ...DecisionEnv,
   ...QueueEnv,
   ...LedgerEnv,

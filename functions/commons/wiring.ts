@@ -38,14 +38,22 @@ export type BaseConfig = {
 
 export type Wired<C, D> = { config: C; deps: D };
 
+/**
+ * How a function reads its configuration: `load` parses the environment; `variables` (its
+ * `<Name>Variables` shape) names every variable it reads, which are the SSM parameters it asks for
+ * and the only ones its role may read (deploy/ssm-parameters.json).
+ */
+export type ConfigSource<C> = { load: (env: Env) => C; variables: Readonly<Record<string, unknown>> };
+
 /** The function's configuration and deps for this invocation; a failure is retried at the next one. */
 export function wiring<C extends BaseConfig, D>(
   env: Env,
   log: FunctionLog,
-  loadConfig: (env: Env) => C,
+  config: ConfigSource<C>,
   buildDeps: (config: C) => D,
 ): () => Promise<Wired<C, D>> {
-  const source = secretsSource(env);
+  const loadConfig = config.load;
+  const source = secretsSource(env, Object.keys(config.variables));
   let built: { from: string; wired: Wired<C, D> } | undefined;
   return async () => {
     const current = await source();

@@ -1,6 +1,6 @@
 /** The decision webhook's settings: Huawei Cloud and policy (for `?wait=true`), its secrets, the queue, the topic. */
 import type { WebhookAuthConfig } from '../../lib/auth/webhook.ts';
-import { loadWebhookSecrets } from '../../lib/auth/webhook-secrets.ts';
+import { loadWebhookSecrets, WebhookSecretEnv } from '../../lib/auth/webhook-secrets.ts';
 import {
   DecisionEnv,
   decisionConfigFrom,
@@ -17,6 +17,9 @@ import { LoopEnv, loopFrom, rulesFrom } from '../commons/loop.ts';
 import type { BaseConfig } from '../commons/wiring.ts';
 
 const WebhookEnv = { ...DecisionEnv, ...QueueEnv, ...TopicEnv, ...LedgerEnv, ...LoopEnv };
+
+/** Every variable this function reads: its SSM parameters and its part of docs/configuration.md. */
+export const WebhookVariables = { ...WebhookEnv, ...WebhookSecretEnv };
 
 export type WebhookConfig = BaseConfig &
   ReturnType<typeof decisionConfigFrom> & {

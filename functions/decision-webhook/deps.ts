@@ -43,8 +43,8 @@ export function webhookDeps(
     rules: config.rules,
     approvals,
     logger: observe.logger,
-    async executeAndPublish(decision) {
-      const outcome = await runner.execute(decision, deadlineAt);
+    async executeAndPublish(decision, options = {}) {
+      const outcome = await runner.execute(decision, deadlineAt, options.dryRun ? { dryRun: true } : {});
       await publisher.publish(outcome);
       return outcome;
     },

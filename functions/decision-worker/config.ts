@@ -23,6 +23,9 @@ const WorkerEnv = {
   DECISION_MAX_RECEIVE_COUNT: intSetting(5, 1, 1000),
 };
 
+/** Every variable this function reads: its SSM parameters and its part of docs/configuration.md. */
+export const WorkerVariables = WorkerEnv;
+
 export type WorkerConfig = BaseConfig &
   ReturnType<typeof decisionConfigFrom> & {
     topicArn: string;

@@ -31,6 +31,9 @@ const NotifierEnv = {
   ...WecomApiEnv,
 };
 
+/** Every variable this function reads: its SSM parameters and its part of docs/configuration.md. */
+export const NotifierVariables = NotifierEnv;
+
 export type NotifierConfig = BaseConfig & {
   /** Without it nothing is posted: outcomes' chat sources are checked against it. */
   sourceSigningKey: string | undefined;

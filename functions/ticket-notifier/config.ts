@@ -1,8 +1,11 @@
 /** The ticket notifier's settings: the Jira (Cloud or Data Center) and ServiceNow it writes back to. */
 import { LogEnv, parseEnv } from '../../lib/config.ts';
 import type { Env } from '../../lib/secrets.ts';
-import { loadTicketConfig, type TicketConfig } from '../../lib/tickets/config.ts';
+import { loadTicketConfig, type TicketConfig, TicketEnv } from '../../lib/tickets/config.ts';
 import type { BaseConfig } from '../commons/wiring.ts';
+
+/** Every variable this function reads: its SSM parameters and its part of docs/configuration.md. */
+export const TicketNotifierVariables = { ...LogEnv, ...TicketEnv };
 
 export type TicketNotifierConfig = BaseConfig & { tickets: TicketConfig };
 

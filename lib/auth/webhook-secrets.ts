@@ -8,11 +8,27 @@
  * `WEBHOOK_SIGNING_SECRET`: base64 has neither commas nor spaces, so a space-separated list of
  * `whsec_` values there is unambiguous, and stays accepted as documented.
  */
+import * as z from 'zod/mini';
 import { ConfigError } from '../errors.ts';
 import { decodeSigningSecret } from './standard-webhooks.ts';
 import type { WebhookAuthConfig } from './webhook.ts';
 
 export const MIN_BEARER_TOKEN_LENGTH = 32;
+
+const text = z.optional(z.string());
+
+/**
+ * The variables loadWebhookSecrets reads, as a schema shape for the configuration reference and the
+ * function's SSM parameters; their values are checked by loadWebhookSecrets itself.
+ */
+export const WebhookSecretEnv = {
+  WEBHOOK_SIGNING_SECRET: text,
+  WEBHOOK_SIGNING_SECRET_PREVIOUS: text,
+  WEBHOOK_HUB_SECRET: text,
+  WEBHOOK_HUB_SECRET_PREVIOUS: text,
+  WEBHOOK_BEARER_TOKEN: text,
+  WEBHOOK_BEARER_TOKEN_PREVIOUS: text,
+};
 
 export type WebhookSecrets = {
   auth: WebhookAuthConfig;

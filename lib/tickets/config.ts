@@ -11,7 +11,8 @@ const text = z.optional(z.string());
 const url = z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) base URL' }));
 const transitionId = z.optional(z.string().check(z.regex(/^\d{1,10}$/, 'must be a numeric transition id')));
 
-const TicketEnvSchema = z.object({
+/** Every variable of the ticket write-back (and the sweeper's Jira approval issues). */
+export const TicketEnv = {
   JIRA_BASE_URL: url,
   JIRA_EMAIL: text,
   JIRA_API_TOKEN: text,
@@ -27,7 +28,9 @@ const TicketEnvSchema = z.object({
   SERVICENOW_PASSWORD: text,
   SERVICENOW_CLIENT_ID: text,
   SERVICENOW_CLIENT_SECRET: text,
-});
+};
+
+const TicketEnvSchema = z.object(TicketEnv);
 
 export type JiraAuth = { kind: 'basic'; email: string; apiToken: string } | { kind: 'bearer'; pat: string };
 

@@ -53,8 +53,8 @@ export type WebhookDeps = {
   huawei: HuaweiConfig;
   allowedTargets: ReadonlySet<string> | undefined;
   queue: DecisionQueue;
-  /** Executes and publishes; used for `?wait=true`. */
-  executeAndPublish(decision: Decision): Promise<Outcome>;
+  /** Executes and publishes; used for `?wait=true` (and `&dryRun=true`, which changes nothing). */
+  executeAndPublish(decision: Decision, options?: { dryRun?: boolean }): Promise<Outcome>;
   logger?: Logger;
   clock?: () => Date;
   /** The ledger: each delivery answered once, each decision id acted on once, across containers. */
@@ -149,8 +149,17 @@ async function handleAuthenticated(
   }
   const decision = datedBySignature(admission.decision, scheme, request.headers);
   const wait = request.query.wait === 'true';
-  logger.info('decision accepted', { decisionId: decision.id, scheme, wait });
-  const once = deps.once;
+  // A dry run reads the connections and publishes what would happen, acting on none (`npm run smoke`).
+  // It answers with its outcome, so it needs wait=true; it claims no decision id, since the real
+  // decision with that id may follow.
+  const dryRun = request.query.dryRun === 'true';
+  if (dryRun && !wait)
+    throw new RequestRefusedError(
+      'invalid_request',
+      'dryRun=true needs wait=true: a dry run answers with its outcome',
+    );
+  logger.info('decision accepted', { decisionId: decision.id, scheme, wait, ...(dryRun ? { dryRun } : {}) });
+  const once = dryRun ? undefined : deps.once;
   let decisionPlaceholder: unknown;
   if (once !== undefined) {
     let claimed: Awaited<ReturnType<typeof claimDecisionId>>;
@@ -185,7 +194,7 @@ async function handleAuthenticated(
   const undecided = () => once?.answers.release({ kind: 'decision', id: decision.id }, decisionPlaceholder);
   if (wait) {
     try {
-      const outcome = await deps.executeAndPublish(decision);
+      const outcome = await deps.executeAndPublish(decision, dryRun ? { dryRun } : {});
       await settleQuietly(() => decided(outcome.status), logger);
       return { statusCode: 200, body: outcome as unknown as Record<string, unknown> };
     } catch (error) {

@@ -192,14 +192,17 @@ describe('ticket-notifier handler with its secrets in SSM', () => {
 
   it('reads JIRA_API_TOKEN from the SSM path, writes back with it, and logs it nowhere', async () => {
     const jira = await jiraCloud();
+    const stored = '/vpcep-approval/prod/JIRA_API_TOKEN';
     const ssm = await startCaptureServer(
-      (): CaptureAnswer => ({
+      (request): CaptureAnswer => ({
         status: 200,
         contentType: 'application/x-amz-json-1.1',
         body: JSON.stringify({
-          Parameters: [
-            { Name: '/vpcep-approval/prod/JIRA_API_TOKEN', Value: JIRA_API_TOKEN, Type: 'SecureString' },
-          ],
+          Parameters: (request.body as { Names: string[] }).Names.filter((n) => n === stored).map((Name) => ({
+            Name,
+            Value: JIRA_API_TOKEN,
+            Type: 'SecureString',
+          })),
         }),
       }),
     );
@@ -217,7 +220,11 @@ describe('ticket-notifier handler with its secrets in SSM', () => {
 
     await invoke(anOutcome());
 
-    expect(ssm.captured).toHaveLength(1);
+    // It asks for its own variables by name (its role may read no other), never the Huawei keys.
+    const asked = ssm.captured.flatMap((r) => (r.body as { Names: string[] }).Names);
+    expect(asked).toContain(stored);
+    expect(asked).not.toContain('/vpcep-approval/prod/HUAWEICLOUD_SDK_SK');
+    expect(new Set(asked).size).toBe(asked.length);
     expect(jira.comments.get('OPS-42')).toHaveLength(1);
     expect(lines.join('\n')).not.toContain(JIRA_API_TOKEN);
   });

@@ -167,7 +167,7 @@ describe('the webhook when a dependency fails or hangs', () => {
         status: 400,
         body: JSON.stringify({
           __type: 'AccessDeniedException',
-          message: 'not authorized to perform ssm:GetParametersByPath',
+          message: 'not authorized to perform ssm:GetParameters',
         }),
         contentType: 'application/x-amz-json-1.1',
       }),

@@ -14,7 +14,7 @@ const without = (name: string) =>
 const fresh = () => mkdtemp(join(tmpdir(), 'vpcep-params-'));
 
 describe('serverless package refuses a stack without its required parameters', () => {
-  it.each(['huaweiProjectId', 'alarmTopicArn', 'allowedTargets', 'watchTargets'])(
+  it.each(['huaweiRegion', 'huaweiProjectId', 'alarmTopicArn', 'allowedTargets', 'watchTargets'])(
     'names %s when it is not given',
     async (name) => {
       const result = await serverlessPackage(await fresh(), without(name));

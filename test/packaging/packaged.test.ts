@@ -6,6 +6,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerTableDefinition, TTL_ATTRIBUTE } from '../../lib/ledger/keys.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { FUNCTION_VARIABLES as FUNCTION_SCHEMAS } from '../../scripts/config-catalog.ts';
 import { DEMO } from '../../simulator/main.ts';
 import { startCaptureServer } from '../helpers/capture-server.ts';
 import { signOutcomeSource } from '../helpers/chat.ts';
@@ -116,7 +117,7 @@ describe('serverless package', () => {
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
       'dynamodb:Query',
-      'ssm:GetParametersByPath',
+      'ssm:GetParameters',
       'kms:Decrypt',
     ]);
     expect(actions('DecisionWorkerRole')).not.toContain('sqs:SendMessage');
@@ -289,6 +290,85 @@ describe('the approval loop in the template', () => {
     ]);
     // The notifier never touches the ledger.
     expect(JSON.stringify(statements('OutcomeNotifierRole'))).not.toContain('dynamodb:');
+  });
+});
+
+describe('SSM least privilege in the template', () => {
+  type Resource = { Type: string; Properties: Record<string, unknown> };
+  type Statement = { Action: string | string[]; Resource: unknown };
+  let resources: Record<string, Resource>;
+  const statements = (role: string) =>
+    (
+      (resources[role]?.Properties.Policies ?? []) as Array<{ PolicyDocument: { Statement: Statement[] } }>
+    ).flatMap((p) => p.PolicyDocument.Statement);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a template
+  const prefix = 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/vpcep-approval/dev/';
+  /** The function's role, by the logical ID its Lambda function names. */
+  const roleOf = (fn: string): string => {
+    const lambda = resources[`${fn.charAt(0).toUpperCase()}${fn.slice(1)}LambdaFunction`];
+    return (
+      (lambda?.Properties.Role as { 'Fn::GetAtt': [string, string] } | undefined)?.['Fn::GetAtt'][0] ?? ''
+    );
+  };
+  /** The SSM parameter names a role may read. */
+  const readable = (role: string) =>
+    statements(role)
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('ssm:')))
+      .flatMap((s) => {
+        expect(s.Action).toBe('ssm:GetParameters');
+        return (s.Resource as Array<{ 'Fn::Sub': string }>).map((r) => {
+          expect(r['Fn::Sub'].startsWith(prefix), r['Fn::Sub']).toBe(true);
+          return r['Fn::Sub'].slice(prefix.length);
+        });
+      });
+  beforeAll(async () => {
+    const template = JSON.parse(
+      await readFile(join(packaged.dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+    resources = template.Resources;
+  });
+
+  it('gives each function a role of its own that reads exactly the variables its config schema names', () => {
+    const roles = Object.keys(FUNCTION_SCHEMAS).map(roleOf);
+    expect(new Set(roles).size).toBe(roles.length);
+    for (const [fn, variables] of Object.entries(FUNCTION_SCHEMAS))
+      expect(readable(roleOf(fn)).sort(), fn).toEqual(Object.keys(variables).sort());
+    // Nobody reads a whole path: GetParametersByPath on /vpcep-approval/<stage> reaches every name below.
+    expect(JSON.stringify(resources)).not.toContain('ssm:GetParametersByPath');
+  });
+
+  it('keeps the Huawei keys from the notifiers, and the chat and ticket secrets from the worker', () => {
+    for (const fn of ['outcomeNotifier', 'ticketNotifier']) {
+      const names = readable(roleOf(fn));
+      expect(names.length, fn).toBeGreaterThan(0);
+      for (const key of ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_AUTH_TOKEN'])
+        expect(names, fn).not.toContain(key);
+    }
+    expect(readable(roleOf('outcomeNotifier'))).toContain('CHATOPS_SOURCE_SIGNING_KEY');
+    expect(readable(roleOf('ticketNotifier'))).toContain('JIRA_API_TOKEN');
+    const worker = readable(roleOf('decisionWorker'));
+    expect(worker).toContain('HUAWEICLOUD_SDK_SK');
+    for (const secret of [
+      'WEBHOOK_SIGNING_SECRET',
+      'SLACK_SIGNING_SECRET',
+      'JIRA_API_TOKEN',
+      'SLACK_BOT_TOKEN',
+    ])
+      expect(worker).not.toContain(secret);
+    expect(readable(roleOf('chatopsSlack'))).not.toContain('FEISHU_APP_SECRET');
+    expect(readable(roleOf('chatopsFeishu'))).not.toContain('SLACK_SIGNING_SECRET');
+  });
+
+  it("keeps each role's inline policy under IAM's 10,240 characters once CloudFormation has filled it in", () => {
+    for (const fn of Object.keys(FUNCTION_SCHEMAS)) {
+      const pseudo = /\$\{AWS::(Partition|Region|AccountId)\}/g;
+      const filled = { Partition: 'aws', Region: 'ap-southeast-1', AccountId: '123456789012' };
+      const policies = JSON.stringify(resources[roleOf(fn)]?.Properties.Policies).replace(
+        pseudo,
+        (_, name: keyof typeof filled) => filled[name],
+      );
+      expect(policies.length, fn).toBeLessThan(10_240);
+    }
   });
 });
 
