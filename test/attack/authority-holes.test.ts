@@ -1,0 +1,250 @@
+/**
+ * Ways around the approval authority on a target whose rules ask two people (alice and bob), each
+ * shown through the functions as deployed: the webhook, the queue, a Slack click, the worker. Faked
+ * only at the process boundary: the Huawei simulator, fauxqs, dynalite and a Slack stand-in.
+ *
+ * Every test here states what the authority promises (docs/approval-loop.md) and fails while the
+ * hole it describes is open.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { DEMO } from '../../simulator/main.ts';
+import { startCaptureServer } from '../helpers/capture-server.ts';
+import { buttonPress, SLACK_SECRET, signedSlack } from '../helpers/slack.ts';
+import { actionCalls, post } from '../helpers/stack.ts';
+import { hubSignature } from '../helpers/webhook-signing.ts';
+
+const TRUSTED = 'a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b';
+const STRANGER = '0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a';
+const HUB_SECRET = 'hub-secret-for-attack-tests';
+const ALICE_JIRA = '5b10ac8d82e05b22cc7d4ef5';
+const TWO_PERSON = { approvalsRequired: 2, approvers: ['alice', 'bob'] };
+/** Services whose rules ask alice and bob. */
+const PLAIN = Array.from({ length: 4 }, () => randomUUID());
+/** Asks alice and bob, except for one trusted account's first connection (autoAccept, at most 1). */
+const LIMITED = randomUUID();
+
+const RULES = {
+  people: {
+    alice: { slack: 'U0ALICE', feishu: 'ou_alice', jira: ALICE_JIRA },
+    bob: { slack: 'U0BOB' },
+  },
+  trustedApprovers: ['jira'],
+  targets: {
+    ...Object.fromEntries(PLAIN.map((id) => [`vpcep:${id}`, TWO_PERSON])),
+    [`vpcep:${LIMITED}`]: { ...TWO_PERSON, autoAccept: [TRUSTED], maxConnectionsPerAccount: 1 },
+  },
+};
+
+let stack: LocalStack;
+let slack: Awaited<ReturnType<typeof startCaptureServer>>;
+beforeAll(async () => {
+  slack = await startCaptureServer();
+  stack = await startLocalStack({
+    port: 0,
+    autoPoll: false,
+    write: () => undefined,
+    env: {
+      VPCEP_APPROVAL_RULES: JSON.stringify(RULES),
+      WEBHOOK_HUB_SECRET: HUB_SECRET,
+      SLACK_SIGNING_SECRET: SLACK_SECRET,
+      SLACK_ALLOWED_USERS: 'U0ALICE U0BOB',
+    },
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+  await slack?.close();
+});
+
+/** A connection on the service, from `domainId`, pending unless `status` says otherwise. */
+function connectionOn(serviceId: string, options: { domainId?: string; status?: string } = {}): string {
+  const endpointId = randomUUID();
+  stack.sim?.seed({
+    kind: 'vpcep',
+    projectId: DEMO.projectId,
+    targetId: serviceId,
+    connections: [
+      {
+        id: endpointId,
+        domainId: options.domainId ?? STRANGER,
+        createdAt: new Date(Date.now() - 60_000).toISOString(),
+        ...(options.status === undefined ? {} : { status: options.status }),
+      },
+    ],
+  });
+  return endpointId;
+}
+
+const statusOf = (serviceId: string, endpointId: string) =>
+  stack.sim?.connection('vpcep', DEMO.projectId, serviceId, endpointId)?.status;
+const ledger = () => dynamoDbLedger({ client: stack.ledger.client, tableName: stack.ledger.tableName });
+
+const bearer = () => ({
+  'content-type': 'application/json',
+  authorization: `Bearer ${stack.env.WEBHOOK_BEARER_TOKEN}`,
+});
+const hub = (body: string) => ({
+  'content-type': 'application/json',
+  'x-hub-signature-256': hubSignature(body, HUB_SECRET),
+});
+
+function decision(id: string, serviceId: string, endpointId: string, fields: Record<string, unknown> = {}) {
+  return JSON.stringify({
+    id,
+    action: 'accept',
+    target: { type: 'vpcep', serviceId },
+    endpoints: [endpointId],
+    ...fields,
+  });
+}
+
+/** A signed Slack button press by `user`; answers the text Slack was sent back. */
+async function click(user: string, action: 'accept' | 'reject', serviceId: string, endpointId: string) {
+  const replyPath = `/actions/T0001/${randomUUID()}`;
+  const signed = signedSlack(
+    buttonPress(
+      { action, target: `vpcep:${serviceId}`, endpoint: endpointId },
+      {
+        user: { id: user },
+        actions: [
+          {
+            action_id: `vpcep_${action}`,
+            value: JSON.stringify({ action, target: `vpcep:${serviceId}`, endpoint: endpointId }),
+          },
+        ],
+        response_url: `${slack.url}${replyPath}`,
+      },
+    ),
+  );
+  const response = await fetch(`${stack.url}/chatops/slack`, {
+    method: 'POST',
+    headers: signed.headers,
+    body: signed.body,
+  });
+  expect(response.status).toBe(200);
+  const reply = slack.captured.find((c) => c.path === replyPath);
+  return (reply?.body as { text?: string } | undefined)?.text ?? '';
+}
+
+describe('a carrier without approvals', () => {
+  it("cannot block a listed approver's reject with an accept dated ahead on an accepted connection", async () => {
+    const [serviceId] = PLAIN as [string];
+    // Accepted earlier (say, alice and bob both approved); now alice wants it rejected.
+    const endpointId = connectionOn(serviceId, { status: 'accepted' });
+    const ahead = new Date(Date.now() + 4 * 60 * 1000).toISOString();
+
+    // Any holder of the webhook's bearer token, with no approval from anyone.
+    const noise = await post(
+      stack,
+      decision('NOISE-AHEAD', serviceId, endpointId, { decidedAt: ahead, requestedBy: 'mallory' }),
+      bearer(),
+      '?wait=true',
+    );
+    expect(noise.status).toBe(200);
+
+    // A reject needs one listed approver and is never blocked by an earlier record.
+    expect(await click('U0ALICE', 'reject', serviceId, endpointId)).toContain('queued reject');
+    await stack.pollWorker();
+    const rejected = await stack.waitForOutcome(
+      (o) => o.action === 'reject' && o.results[0]?.endpointId === endpointId,
+    );
+
+    expect(rejected.status).toBe('succeeded');
+    expect(statusOf(serviceId, endpointId)).toBe('rejected');
+  });
+
+  it('leaves no applied decision in the ledger when it changed nothing on a two-person target', async () => {
+    const [, , , serviceId] = PLAIN as [string, string, string, string];
+    const endpointId = connectionOn(serviceId, { status: 'accepted' });
+
+    const noise = await post(
+      stack,
+      decision('NOISE-UNCHANGED', serviceId, endpointId, { requestedBy: 'slack:U0ALICE' }),
+      bearer(),
+      '?wait=true',
+    );
+
+    expect(noise.status).toBe(200);
+    // Otherwise history says mallory's unapproved accept governs it, and it ends the round of votes.
+    expect(await ledger().history(`vpcep:${serviceId}`, { endpointId })).toEqual([]);
+  });
+});
+
+describe('a rule decision', () => {
+  it('sent by a webhook as rule:autoAccept does not accept past maxConnectionsPerAccount, where the rules ask alice and bob', async () => {
+    // The trusted account already holds its one connection; its second one is for alice and bob.
+    connectionOn(LIMITED, { domainId: TRUSTED, status: 'accepted' });
+    const endpointId = connectionOn(LIMITED, { domainId: TRUSTED });
+    const calls = actionCalls(stack);
+
+    const answer = await post(
+      stack,
+      decision('FAKE-RULE', LIMITED, endpointId, {
+        requestedBy: 'rule:autoAccept',
+        source: { system: 'rules', ref: 'autoAccept' },
+      }),
+      bearer(),
+      '?wait=true',
+    );
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).not.toBe('succeeded');
+    expect(actionCalls(stack)).toBe(calls);
+    expect(statusOf(LIMITED, endpointId)).toBe('pendingAcceptance');
+  });
+});
+
+describe('rounds', () => {
+  it('does not count a Jira approval given before a reject, delivered after it, towards the next accept', async () => {
+    const [, serviceId] = PLAIN as [string, string];
+    const endpointId = connectionOn(serviceId);
+    const aliceApprovedAt = new Date(Date.now() - 60_000).toISOString();
+
+    // Bob rejects in Slack (one approver is enough to reject).
+    expect(await click('U0BOB', 'reject', serviceId, endpointId)).toContain('queued reject');
+    await stack.pollWorker();
+    await stack.waitForOutcome((o) => o.action === 'reject' && o.results[0]?.endpointId === endpointId);
+    expect(statusOf(serviceId, endpointId)).toBe('rejected');
+
+    // Alice's approval in Jira, made a minute before the reject, arrives after it (Automation retried).
+    const late = decision('JIRA-LATE', serviceId, endpointId, {
+      approvedBy: [`jira:${ALICE_JIRA}`],
+      decidedAt: aliceApprovedAt,
+      source: { system: 'jira', ref: 'NET-9' },
+    });
+    expect((await post(stack, late, hub(late))).status).toBe(202);
+    await stack.pollWorker();
+    expect((await stack.waitForOutcome((o) => o.decisionId === 'JIRA-LATE')).status).toBe('superseded');
+
+    // The consumer asks again; bob approves. Alice's vote belonged to the round the reject ended.
+    const reply = await click('U0BOB', 'accept', serviceId, endpointId);
+    await stack.pollWorker();
+
+    expect(statusOf(serviceId, endpointId)).toBe('rejected');
+    expect(reply).toContain('1 of 2');
+  });
+
+  it('does not count the approval of an expired Jira decision', async () => {
+    const [, , serviceId] = PLAIN as [string, string, string];
+    const endpointId = connectionOn(serviceId);
+    const twoDaysAgo = new Date(Date.now() - 48 * 60 * 60 * 1000).toISOString();
+
+    const stale = decision('JIRA-STALE', serviceId, endpointId, {
+      approvedBy: [`jira:${ALICE_JIRA}`],
+      decidedAt: twoDaysAgo,
+      source: { system: 'jira', ref: 'NET-10' },
+    });
+    expect((await post(stack, stale, hub(stale))).status).toBe(202);
+    await stack.pollWorker();
+    expect((await stack.waitForOutcome((o) => o.decisionId === 'JIRA-STALE')).status).toBe('expired');
+
+    const reply = await click('U0BOB', 'accept', serviceId, endpointId);
+    await stack.pollWorker();
+
+    expect(statusOf(serviceId, endpointId)).toBe('pendingAcceptance');
+    expect(reply).toContain('1 of 2');
+  });
+});
