@@ -13,7 +13,7 @@ import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { DEMO } from '../../simulator/main.ts';
 import { startCaptureServer } from '../helpers/capture-server.ts';
 import { buttonPress, SLACK_SECRET, signedSlack } from '../helpers/slack.ts';
-import { actionCalls, post } from '../helpers/stack.ts';
+import { actionCalls, post, sendToQueue } from '../helpers/stack.ts';
 import { hubSignature } from '../helpers/webhook-signing.ts';
 
 const TRUSTED = 'a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b';
@@ -25,6 +25,8 @@ const TWO_PERSON = { approvalsRequired: 2, approvers: ['alice', 'bob'] };
 const PLAIN = Array.from({ length: 4 }, () => randomUUID());
 /** Asks alice and bob, except for one trusted account's first connection (autoAccept, at most 1). */
 const LIMITED = randomUUID();
+/** Asks alice and bob, except for one trusted account (autoAccept). */
+const RULED = randomUUID();
 
 const RULES = {
   people: {
@@ -35,6 +37,7 @@ const RULES = {
   targets: {
     ...Object.fromEntries(PLAIN.map((id) => [`vpcep:${id}`, TWO_PERSON])),
     [`vpcep:${LIMITED}`]: { ...TWO_PERSON, autoAccept: [TRUSTED], maxConnectionsPerAccount: 1 },
+    [`vpcep:${RULED}`]: { ...TWO_PERSON, autoAccept: [TRUSTED] },
   },
 };
 
@@ -194,6 +197,41 @@ describe('a rule decision', () => {
     expect(answer.body.status).not.toBe('succeeded');
     expect(actionCalls(stack)).toBe(calls);
     expect(statusOf(LIMITED, endpointId)).toBe('pendingAcceptance');
+  });
+});
+
+describe('the target lock', () => {
+  it("does not let a rule decision that read the connection before waiting for the lock accept what alice's reject just rejected", async () => {
+    const endpointId = connectionOn(RULED, { domainId: TRUSTED });
+    // Alice (through Jira, trusted) rejects the trusted account's connection; Huawei is slow to answer.
+    stack.sim?.inject({ op: 'vpcep.action', times: 1, fault: { type: 'latency', ms: 1_500 } });
+    const rejectedAt = new Date(Date.now() - 1_000).toISOString();
+    const body = decision('ALICE-REJECT', RULED, endpointId, {
+      action: 'reject',
+      approvedBy: [`jira:${ALICE_JIRA}`],
+      decidedAt: rejectedAt,
+      source: { system: 'jira', ref: 'NET-11' },
+    });
+    const rejecting = post(stack, body, hub(body), '?wait=true');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Meanwhile a sweep saw the connection still pending (the reject had not reached Huawei) and queued
+    // its autoAccept, dated when it saw it.
+    await sendToQueue(
+      stack,
+      decision(`rules:accept:${endpointId}`, RULED, endpointId, {
+        requestedBy: 'rule:autoAccept',
+        source: { system: 'rules', ref: 'autoAccept' },
+        decidedAt: new Date(Date.parse(rejectedAt) + 500).toISOString(),
+      }),
+      `vpcep:${RULED}`,
+    );
+    const [rejected] = await Promise.all([rejecting, stack.pollWorker()]);
+    const rule = await stack.waitForOutcome((o) => o.decisionId === `rules:accept:${endpointId}`);
+
+    expect(rejected.body).toMatchObject({ status: 'succeeded' });
+    // A rule acts only on a connection still pending when it acts.
+    expect(statusOf(RULED, endpointId)).toBe('rejected');
+    expect(rule.status).not.toBe('succeeded');
   });
 });
 
