@@ -12,6 +12,7 @@ import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { DEMO } from '../../simulator/main.ts';
 import { startCaptureServer } from '../helpers/capture-server.ts';
+import { cardEvent, FEISHU_KEY, FEISHU_TOKEN, feishuRequest } from '../helpers/feishu.ts';
 import { buttonPress, SLACK_SECRET, signedSlack } from '../helpers/slack.ts';
 import { actionCalls, post, sendToQueue } from '../helpers/stack.ts';
 import { hubSignature } from '../helpers/webhook-signing.ts';
@@ -22,7 +23,7 @@ const HUB_SECRET = 'hub-secret-for-attack-tests';
 const ALICE_JIRA = '5b10ac8d82e05b22cc7d4ef5';
 const TWO_PERSON = { approvalsRequired: 2, approvers: ['alice', 'bob'] };
 /** Services whose rules ask alice and bob. */
-const PLAIN = Array.from({ length: 4 }, () => randomUUID());
+const PLAIN = Array.from({ length: 6 }, () => randomUUID());
 /** Asks alice and bob, except for one trusted account's first connection (autoAccept, at most 1). */
 const LIMITED = randomUUID();
 /** Asks alice and bob, except for one trusted account (autoAccept). */
@@ -54,6 +55,9 @@ beforeAll(async () => {
       WEBHOOK_HUB_SECRET: HUB_SECRET,
       SLACK_SIGNING_SECRET: SLACK_SECRET,
       SLACK_ALLOWED_USERS: 'U0ALICE U0BOB',
+      FEISHU_ENCRYPT_KEY: FEISHU_KEY,
+      FEISHU_VERIFICATION_TOKEN: FEISHU_TOKEN,
+      FEISHU_ALLOWED_USERS: 'ou_alice',
     },
   });
 }, 60_000);
@@ -283,6 +287,37 @@ describe('rounds', () => {
     await stack.pollWorker();
 
     expect(statusOf(serviceId, endpointId)).toBe('pendingAcceptance');
+    expect(reply).toContain('1 of 2');
+  });
+
+  it('does not count a Feishu click made before a reject, redelivered by Feishu after it', async () => {
+    const serviceId = PLAIN[4] as string;
+    const endpointId = connectionOn(serviceId);
+    const value = { action: 'accept', target: `vpcep:${serviceId}`, endpoint: endpointId };
+    // Alice clicked Accept two minutes ago; the first delivery failed (say, the ledger answered 503).
+    const card = cardEvent(value, { user: 'ou_alice' });
+    const aliceClick = { ...card, header: { ...card.header, create_time: String(Date.now() - 120_000) } };
+
+    // A minute later bob rejected in Slack: that ended the round alice's click belonged to.
+    expect(await click('U0BOB', 'reject', serviceId, endpointId)).toContain('queued reject');
+    await stack.pollWorker();
+    await stack.waitForOutcome((o) => o.action === 'reject' && o.results[0]?.endpointId === endpointId);
+    expect(statusOf(serviceId, endpointId)).toBe('rejected');
+
+    // Feishu redelivers alice's click now (same event, signed afresh).
+    const redelivered = feishuRequest(aliceClick);
+    const answer = await fetch(`${stack.url}/chatops/feishu`, {
+      method: 'POST',
+      headers: redelivered.headers,
+      body: redelivered.body,
+    });
+    expect(answer.status).toBe(200);
+
+    // The consumer asks again and bob approves: alice has not approved in this round.
+    const reply = await click('U0BOB', 'accept', serviceId, endpointId);
+    await stack.pollWorker();
+
+    expect(statusOf(serviceId, endpointId)).toBe('rejected');
     expect(reply).toContain('1 of 2');
   });
 });
