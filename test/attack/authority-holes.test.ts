@@ -180,6 +180,31 @@ describe('a carrier without approvals', () => {
   });
 });
 
+describe('the target lock, held by a decision that applies nothing', () => {
+  it("does not supersede alice's earlier reject while a carrier's unapproved accept holds the lock", async () => {
+    const serviceId = PLAIN[5] as string;
+    const endpointId = connectionOn(serviceId);
+    // Alice rejects in Slack; her decision waits in the queue.
+    expect(await click('U0ALICE', 'reject', serviceId, endpointId)).toContain('queued reject');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // Then a bearer sender, with no approval from anyone, sends an accept; Huawei is slow to list.
+    stack.sim?.inject({ op: 'vpcep.list', times: 1, fault: { type: 'latency', ms: 1_500 } });
+    const noise = post(stack, decision('NOISE-LOCK', serviceId, endpointId), bearer(), '?wait=true');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await stack.pollWorker();
+    const denied = await noise;
+    const reject = await stack.waitForOutcome(
+      (o) => o.action === 'reject' && o.results[0]?.endpointId === endpointId,
+    );
+
+    // The accept applied nothing (it has no approvals), so it cannot be what the reject lost to.
+    expect(denied.body).toMatchObject({ status: 'denied' });
+    expect(reject.status).not.toBe('superseded');
+    expect(statusOf(serviceId, endpointId)).toBe('rejected');
+  });
+});
+
 describe('a rule decision', () => {
   it('sent by a webhook as rule:autoAccept does not accept past maxConnectionsPerAccount, where the rules ask alice and bob', async () => {
     // The trusted account already holds its one connection; its second one is for alice and bob.
