@@ -42,6 +42,7 @@ export function webhookDeps(
     once: { ledger, answers },
     rules: config.rules,
     approvals,
+    maxDecisionAgeMs: config.loop.maxDecisionAgeMs,
     logger: observe.logger,
     async executeAndPublish(decision, options = {}) {
       const outcome = await runner.execute(decision, deadlineAt, options.dryRun ? { dryRun: true } : {});

@@ -33,6 +33,7 @@ export type AuthorityRules = {
   autoAccept?: readonly string[] | undefined;
   autoReject?: readonly string[] | undefined;
   rejectPendingAfterHours?: number | undefined;
+  maxConnectionsPerAccount?: number | undefined;
   approvalsRequired?: number | undefined;
   approvers?: readonly string[] | undefined;
 };
@@ -52,6 +53,11 @@ export type AuthorityRequest = {
   /** Approvals vouched for on this connection and action in its current round, oldest first. */
   approvals: readonly Approval[];
   now: Date;
+  /**
+   * The target's accepted connections per account (lower-cased `domain_id`), read now: needed to allow
+   * a rule's accept where `maxConnectionsPerAccount` is set; without it such an accept is refused.
+   */
+  acceptedByAccount?: ReadonlyMap<string, number> | undefined;
 };
 
 export type DenialCode = 'RULES_AUTOREJECT' | 'APPROVALS_REQUIRED' | 'RULE_NOT_APPLICABLE' | 'NOT_PENDING';
@@ -120,8 +126,13 @@ function ruleVerdict(rule: string, request: AuthorityRequest): AuthorityVerdict 
     account !== undefined && list?.includes(account) === true;
   const created = connection.createdAt === undefined ? Number.NaN : Date.parse(connection.createdAt);
   const hours = rules.rejectPendingAfterHours;
+  const limit = rules.maxConnectionsPerAccount;
+  const held = account === undefined ? undefined : request.acceptedByAccount?.get(account);
+  // The sweep counted the account's connections when it queued this; a sender of a made-up rule decision
+  // (or a stale one) has not, so the limit is judged again on what is accepted now.
+  const underLimit = limit === undefined || (request.acceptedByAccount !== undefined && (held ?? 0) < limit);
   const holds =
-    (rule === 'autoAccept' && action === 'accept' && listed(rules.autoAccept)) ||
+    (rule === 'autoAccept' && action === 'accept' && listed(rules.autoAccept) && underLimit) ||
     (rule === 'autoReject' && action === 'reject' && listed(rules.autoReject)) ||
     (rule === 'rejectPendingAfterHours' &&
       action === 'reject' &&

@@ -180,6 +180,7 @@ async function approve(
         target: targetKey,
         endpointId,
         action: decision.action,
+        actedAt: decision.decidedAt,
       },
       twoPerson.rules,
       {

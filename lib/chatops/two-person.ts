@@ -27,6 +27,8 @@ export type ChatApproval = {
   target: string;
   endpointId: string;
   action: Action;
+  /** When the user acted, as the platform signed it (ISO); unset, when it arrived. */
+  actedAt?: string | undefined;
 };
 
 export type ApprovalResult =
@@ -73,10 +75,10 @@ export async function approveFromChat(
   const on = { target, endpointId, action };
   const targetRules = rulesFor(rules, target);
   const [mine, last] = await Promise.all([
-    deps.store.recordVote(on, { person, channel: platform, platformId: user }),
+    deps.store.recordVote(on, { person, channel: platform, platformId: user, votedAt: approval.actedAt }),
     deps.ledger.lastDecision(target, endpointId),
   ]);
-  const votes = await deps.store.votes(on, last?.appliedAt);
+  const votes = await deps.store.votes(on, last?.decidedAt);
   // Our own approval counts even if the read missed it; each is mapped through the rules in force.
   const approvals = [...votes, mine].flatMap((vote): Approval[] => {
     const who = personOf(rules, vote.channel, vote.platformId);

@@ -122,7 +122,13 @@ async function decide(
   const loop = loadLoopSettings(io.env);
   if (breakGlass !== undefined) checkBreakGlass(breakGlass, loop, io.env);
   // The same rules the functions apply: a target that asks people is not accepted from here without them.
-  const rulesText = io.env[RULES_VARIABLE];
+  // With the stage's SSM path the rules are read where the functions read them.
+  const ssmPath = io.env.SECRETS_SSM_PATH;
+  const rulesEnv =
+    ssmPath === undefined || ssmPath === ''
+      ? io.env
+      : await (await import('../secrets.ts')).secretsSource(io.env, [RULES_VARIABLE])();
+  const rulesText = rulesEnv[RULES_VARIABLE];
   const rules =
     rulesText === undefined || rulesText.trim() === ''
       ? NO_RULES

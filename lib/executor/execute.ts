@@ -140,7 +140,7 @@ export async function executeDecision(
         : refusedByLedger(decision, timing.decidedAt, ledger, execution.concurrency, lastApplied);
     const hold = async (): Promise<HeldBy> =>
       dryRun || deps.lock === undefined
-        ? { kind: 'held', release: async () => undefined }
+        ? { kind: 'held', release: async () => undefined, waited: false }
         : holdTarget(decision, timing.decidedAt, deps.lock, { deadlineAt, clock, sleep: deps.sleep, logger });
     const principal = principalOf(decision, options.breakGlass);
     const gate = (connections: Array<{ endpointId: string; current: Connection }>) =>
@@ -149,9 +149,10 @@ export async function executeDecision(
           decision,
           principal,
           connections,
-          roundStart: (id) => lastApplied.get(id)?.appliedAt,
+          roundStart: (id) => lastApplied.get(id)?.decidedAt,
           now: clock(),
           concurrency: execution.concurrency,
+          countAccepted: () => acceptedByAccount(client, admission.api, deadlineAt),
         },
         deps.authority ?? { rules: NO_RULES },
       );
@@ -172,7 +173,7 @@ export async function executeDecision(
         decidedAt: timing.decidedAt,
         approvedBy,
         ...(options.breakGlass === undefined ? {} : { breakGlass: options.breakGlass }),
-        results: acted,
+        results: acted.filter((r) => !ran.unrecorded.has(r.endpointId)),
         requestIds: byEndpoint,
         now: clock(),
         logger,
@@ -267,6 +268,8 @@ type Ran = {
   refused: Map<string, EndpointResult>;
   approvedBy: string[];
   held: Held;
+  /** Endpoints already as wanted that the authority would not have let this decision change. */
+  unrecorded: ReadonlySet<string>;
   release: () => Promise<void>;
 };
 
@@ -290,15 +293,24 @@ async function runDecision(decision: Decision, checks: Checks, run: Run, dryRun:
   }).finally(left.resolve);
   const guarded = left.promise.then(async () => {
     const held = await checks.hold();
-    if (held.kind === 'refused') return { refused: held.results(decision.endpoints), release: noRelease };
-    return { refused: await checks.refusals(), release: held.release };
+    if (held.kind === 'refused')
+      return { refused: held.results(decision.endpoints), release: noRelease, waited: false };
+    return { refused: await checks.refusals(), release: held.release, waited: held.waited };
   });
-  const [{ refused, release }, read] = await Promise.all([guarded, reading]);
+  const [{ refused, release, waited }, first] = await Promise.all([guarded, reading]);
+  // Another decision was applied while this one waited for the target: what was read before is stale.
+  const read = waited
+    ? await listConnections(client, run.api, {
+        deadlineAt: run.deadlineAt,
+        ...(single === undefined ? {} : { endpointId: single }),
+      })
+    : first;
   const ran = (acted: EndpointResult[], more: Partial<Ran> = {}): Ran => ({
     acted,
     refused,
     approvedBy: [],
     held: { awaiting: undefined, denial: undefined },
+    unrecorded: new Set(),
     release,
     ...more,
   });
@@ -308,22 +320,32 @@ async function runDecision(decision: Decision, checks: Checks, run: Run, dryRun:
   if (read.requestId !== undefined) for (const id of endpoints) noteRequestId(run, id, read.requestId);
 
   const planned = planEndpoints(decision.action, endpoints, indexConnections(read.body));
+  // Every connection found is put to the authority, not only those to act on: a decision it does not
+  // allow changes nothing and is recorded nowhere, so it cannot end a round or supersede anyone.
   const verdicts = await checks.gate(
-    planned.flatMap((p) => (p.kind === 'act' ? [{ endpointId: p.endpointId, current: p.current }] : [])),
+    planned.flatMap((p) =>
+      p.current === undefined ? [] : [{ endpointId: p.endpointId, current: p.current }],
+    ),
   );
   const approvedBy = new Set<string>();
   const held: Held = { awaiting: undefined, denial: undefined };
   const judged = new Map<string, EndpointResult>();
+  const unrecorded = new Set<string>();
   const plans = planned.filter((plan) => {
     const verdict = verdicts.get(plan.endpointId);
-    if (plan.kind !== 'act' || verdict === undefined) return true;
+    if (verdict === undefined || plan.current === undefined) return true;
+    if ('verdict' in verdict && verdict.verdict === 'allow') {
+      for (const who of verdict.approvedBy) approvedBy.add(who);
+      return true;
+    }
+    if (plan.kind !== 'act') {
+      // Already as wanted: nothing to do, and this decision does not govern it.
+      unrecorded.add(plan.endpointId);
+      return true;
+    }
     if ('endpointId' in verdict) {
       judged.set(plan.endpointId, verdict);
       return false;
-    }
-    if (verdict.verdict === 'allow') {
-      for (const who of verdict.approvedBy) approvedBy.add(who);
-      return true;
     }
     if (verdict.verdict === 'await') held.awaiting ??= { have: verdict.have, need: verdict.need };
     else held.denial ??= { code: verdict.code, message: verdict.message };
@@ -334,7 +356,7 @@ async function runDecision(decision: Decision, checks: Checks, run: Run, dryRun:
     const byId = new Map(acted.map((r) => [r.endpointId, r]));
     return endpoints.map((id) => judged.get(id) ?? (byId.get(id) as EndpointResult));
   };
-  const more = { approvedBy: [...approvedBy], held };
+  const more = { approvedBy: [...approvedBy], held, unrecorded };
   if (dryRun) return ran(withJudged(plans.map(dryRunResult)), more);
 
   const acted = await act(decision, plans, run);
@@ -352,6 +374,23 @@ async function runDecision(decision: Decision, checks: Checks, run: Run, dryRun:
 }
 
 const noRelease = async () => undefined;
+
+/** The target's accepted connections per account, from one listing (a rule's accept under a limit). */
+async function acceptedByAccount(
+  client: HuaweiClient,
+  api: ApiTarget,
+  deadlineAt: number,
+): Promise<ReadonlyMap<string, number>> {
+  const read = await listConnections(client, api, { deadlineAt });
+  if (!read.ok) throw read.error;
+  const counts = new Map<string, number>();
+  for (const connection of read.body)
+    if (connection.status === 'accepted' && connection.domainId !== undefined) {
+      const account = connection.domainId.toLowerCase();
+      counts.set(account, (counts.get(account) ?? 0) + 1);
+    }
+  return counts;
+}
 
 /** Codes of the results the authority held back (no call made). */
 const HELD_CODES = new Set([

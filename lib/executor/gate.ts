@@ -36,10 +36,12 @@ export type GateInput = {
   principal: Principal;
   /** The connections to act on, as just read. */
   connections: ReadonlyArray<{ endpointId: string; current: Connection }>;
-  /** When each connection's current round began: its last applied decision's `appliedAt`. */
+  /** When each connection's current round began: its last applied decision's `decidedAt`. */
   roundStart: (endpointId: string) => string | undefined;
   now: Date;
   concurrency: number;
+  /** The target's accepted connections per account, read when a rule's accept must respect a limit. */
+  countAccepted?: () => Promise<ReadonlyMap<string, number>>;
 };
 
 /** The authority's verdict per endpoint, or a failed result where the approvals could not be read. */
@@ -53,6 +55,21 @@ export async function gateConnections(
   const asksPeople = principal.kind === 'carrier' && needsApprovals(rules);
   const limit = pLimit(input.concurrency);
   const verdicts = new Map<string, AuthorityVerdict | EndpointResult>();
+  let acceptedByAccount: ReadonlyMap<string, number> | undefined;
+  const countsLimit =
+    principal.kind === 'rule' &&
+    decision.action === 'accept' &&
+    rules.maxConnectionsPerAccount !== undefined &&
+    input.countAccepted !== undefined;
+  if (countsLimit && input.connections.length > 0) {
+    try {
+      acceptedByAccount = await input.countAccepted?.();
+    } catch (error) {
+      for (const { endpointId, current } of input.connections)
+        verdicts.set(endpointId, failedResult(endpointId, approvalsUnavailable(error), 0, current));
+      return verdicts;
+    }
+  }
   await Promise.all(
     input.connections.map(({ endpointId, current }) =>
       limit(async () => {
@@ -82,6 +99,7 @@ export async function gateConnections(
             connection: { status: current.status, domainId: current.domainId, createdAt: current.createdAt },
             approvals,
             now,
+            acceptedByAccount,
           }),
         );
       }),

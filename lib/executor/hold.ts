@@ -1,9 +1,11 @@
 /**
  * Holding the target while a decision is applied (lib/ledger/lock.ts), so decisions take effect in
- * `decidedAt` order whatever carried them. A decision that finds the target held by a later one has
- * lost the race: it is `superseded` on every endpoint, with no call. One that finds an earlier (or the
- * same) decision applying waits for it, within its deadline; past that its endpoints fail retryable
- * (`TARGET_BUSY`), so the queue delivers it again and a `?wait=true` sender retries.
+ * `decidedAt` order whatever carried them. A decision that finds the target held waits for the holder,
+ * within its deadline, whatever the holder's date: only once the holder has recorded what it applied
+ * can the ledger say whether this one lost the race (`superseded`, judged after the wait) — a holder
+ * the authority then denies applies nothing and supersedes nothing. Past the deadline its endpoints
+ * fail retryable (`TARGET_BUSY`), so the queue delivers it again and a `?wait=true` sender retries.
+ * `waited` tells the caller that the statuses it read before may be stale.
  */
 import type { EndpointResult } from '../decision/outcome.ts';
 import { type Decision, targetKey } from '../decision/schema.ts';
@@ -13,7 +15,7 @@ import type { Logger } from '../log.ts';
 import { failedResult } from './results.ts';
 
 export type HeldBy =
-  | { kind: 'held'; release: () => Promise<void> }
+  | { kind: 'held'; release: () => Promise<void>; waited: boolean }
   | { kind: 'refused'; results: (endpoints: readonly string[]) => Map<string, EndpointResult> };
 
 /** How long past its deadline a holder's lease runs: a holder that died lets go after this. */
@@ -36,6 +38,7 @@ export async function holdTarget(
   const me: LockHolder = { decisionId: decision.id, decidedAt };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let wait = FIRST_WAIT_MS;
+  let waited = false;
   for (;;) {
     let taken: Awaited<ReturnType<TargetLock['acquire']>>;
     try {
@@ -46,6 +49,7 @@ export async function holdTarget(
     if (taken.acquired)
       return {
         kind: 'held',
+        waited,
         release: () =>
           lock.release(target, me).catch((error: unknown) => {
             // Its lease ends by itself; the next decision waits a little longer.
@@ -53,12 +57,6 @@ export async function holdTarget(
           }),
       };
     const holder = taken.holder;
-    if (
-      holder !== undefined &&
-      holder.decisionId !== decision.id &&
-      Date.parse(holder.decidedAt) > Date.parse(decidedAt)
-    )
-      return refusedAll(undefined, holder);
     if (options.clock().getTime() + wait >= options.deadlineAt)
       return refusedAll(
         new VpcepApprovalError(
@@ -75,39 +73,16 @@ export async function holdTarget(
       holder: holder?.decisionId,
     });
     await sleep(wait);
+    waited = true;
     wait = Math.min(wait * 2, LONGEST_WAIT_MS);
   }
 }
 
-function refusedAll(error: VpcepApprovalError | undefined, by?: LockHolder): HeldBy {
+function refusedAll(error: VpcepApprovalError): HeldBy {
   return {
     kind: 'refused',
     results: (endpoints) =>
-      new Map(
-        endpoints.map((endpointId) => [
-          endpointId,
-          by === undefined
-            ? failedResult(endpointId, error as VpcepApprovalError, 0, undefined)
-            : supersededResult(endpointId, by),
-        ]),
-      ),
-  };
-}
-
-function supersededResult(endpointId: string, by: LockHolder): EndpointResult {
-  return {
-    endpointId,
-    status: 'superseded',
-    changed: false,
-    attempts: 0,
-    supersededBy: by,
-    error: {
-      code: 'DECISION_SUPERSEDED',
-      message: `decision ${by.decisionId}, decided at ${by.decidedAt}, was being applied to this target`,
-      httpStatus: null,
-      requestId: null,
-      retryable: false,
-    },
+      new Map(endpoints.map((endpointId) => [endpointId, failedResult(endpointId, error, 0, undefined)])),
   };
 }
 

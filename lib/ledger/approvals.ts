@@ -24,15 +24,25 @@ import type { DynamoDbSender } from './dynamodb.ts';
 import { connectionPk, TTL_ATTRIBUTE } from './keys.ts';
 import { normalizeTarget } from './records.ts';
 
-/** One approval as recorded: the person the rules named then, and the id the channel verified. */
+/**
+ * One approval as recorded: the person the rules named then, the id the channel verified, and when it
+ * was given as the channel vouches for it (a click's signed time, a ticket decision's `decidedAt`) —
+ * not when it arrived, so a click redelivered after a reject still belongs to the round before it.
+ */
 export type Vote = { person: string; channel: Channel; platformId: string; votedAt: string };
 
 export type ConnectionAction = { target: string; endpointId: string; action: Action };
 
 export type ApprovalStore = {
-  /** Records an approval now; answers it as recorded. */
-  recordVote(on: ConnectionAction, vote: Omit<Vote, 'votedAt'>): Promise<Vote>;
-  /** The approvals within the window given after `since` (ISO time; all when unset), oldest first. */
+  /** Records an approval given at `votedAt` (ISO time; now when unset); answers it as recorded. */
+  recordVote(
+    on: ConnectionAction,
+    vote: Omit<Vote, 'votedAt'> & { votedAt?: string | undefined },
+  ): Promise<Vote>;
+  /**
+   * The approvals within the window given after `since` (ISO time; all when unset), oldest first.
+   * `since` is the last applied decision's `decidedAt`: what was given before it belongs to an earlier round.
+   */
   votes(on: ConnectionAction, since?: string): Promise<Vote[]>;
 };
 
@@ -53,6 +63,8 @@ const VoteSchema = z.object({
 });
 
 const voteSkPrefix = (action: Action) => `VOTE#${action}#`;
+/** An ISO time as the ledger writes them (UTC, milliseconds), so text comparison is time comparison. */
+const canonical = (iso: string) => new Date(Date.parse(iso)).toISOString();
 
 export function dynamoDbApprovalStore(options: ApprovalStoreOptions): ApprovalStore {
   const { client, tableName } = options;
@@ -63,7 +75,14 @@ export function dynamoDbApprovalStore(options: ApprovalStoreOptions): ApprovalSt
   return {
     async recordVote(on, vote) {
       const now = clock();
-      const recorded: Vote = { ...vote, votedAt: now.toISOString() };
+      const given = vote.votedAt === undefined ? now : new Date(Date.parse(vote.votedAt));
+      const recorded: Vote = {
+        person: vote.person,
+        channel: vote.channel,
+        platformId: vote.platformId,
+        // A time the channel vouches for, to the millisecond like the ledger's decisions; never ahead of now.
+        votedAt: (Number.isNaN(given.getTime()) || given > now ? now : given).toISOString(),
+      };
       await ledgerCall('recordVote', () =>
         client.send(
           new PutItemCommand({
@@ -85,7 +104,8 @@ export function dynamoDbApprovalStore(options: ApprovalStoreOptions): ApprovalSt
       const items: Item[] = [];
       let start: Item | undefined;
       // Sort keys carry the time, so "after since" is a key range: a round's earlier records are not read.
-      const after = since === undefined ? voteSkPrefix(on.action) : `${voteSkPrefix(on.action)}${since}~`;
+      const after =
+        since === undefined ? voteSkPrefix(on.action) : `${voteSkPrefix(on.action)}${canonical(since)}~`;
       do {
         const page = await ledgerCall('votes', () =>
           client.send(
@@ -109,7 +129,7 @@ export function dynamoDbApprovalStore(options: ApprovalStoreOptions): ApprovalSt
       return items
         .map((item) => VoteSchema.safeParse(fromItem(item)))
         .flatMap((parsed) => (parsed.success ? [parsed.data] : []))
-        .filter((vote) => vote.expiresAt >= now && (since === undefined || vote.votedAt > since))
+        .filter((vote) => vote.expiresAt >= now && (since === undefined || vote.votedAt > canonical(since)))
         .map(({ person, channel, platformId, votedAt }) => ({ person, channel, platformId, votedAt }))
         .sort((a, b) => a.votedAt.localeCompare(b.votedAt));
     },

@@ -16,6 +16,7 @@ import {
 } from '../auth/webhook.ts';
 import type { HuaweiConfig } from '../config.ts';
 import { admitJson } from '../decision/admit.ts';
+import { DEFAULT_MAX_DECISION_AGE_MS, judgeDecision, resolveDecidedAt } from '../decision/freshness.ts';
 import type { Outcome } from '../decision/outcome.ts';
 import { type Decision, targetKey } from '../decision/schema.ts';
 import {
@@ -63,6 +64,8 @@ export type WebhookDeps = {
   rules?: Rules;
   /** Where vouched approvals are recorded, for the authority to count before anything is executed. */
   approvals?: Pick<ApprovalStore, 'recordVote'>;
+  /** `VPCEP_APPROVAL_MAX_DECISION_AGE_MS`: an approval in an expired decision is not recorded. */
+  maxDecisionAgeMs?: number;
 };
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -178,7 +181,7 @@ async function handleAuthenticated(
     decisionPlaceholder = claimed.placeholder;
   }
   try {
-    await recordTicketApprovals(decision, deps, logger);
+    await recordTicketApprovals(decision, deps, logger, (deps.clock ?? (() => new Date()))());
   } catch (error) {
     await settleQuietly(
       () => once?.answers.release({ kind: 'decision', id: decision.id }, decisionPlaceholder),
@@ -225,8 +228,25 @@ async function handleAuthenticated(
  * The approvals a trusted ticket system vouches for (lib/approval/vouch.ts), recorded before the
  * decision is queued or run so the authority counts them. Any other `approvedBy` is a claim, logged.
  */
-async function recordTicketApprovals(decision: Decision, deps: WebhookDeps, logger: Logger): Promise<void> {
+async function recordTicketApprovals(
+  decision: Decision,
+  deps: WebhookDeps,
+  logger: Logger,
+  now: Date,
+): Promise<void> {
   if (decision.approvedBy === undefined) return;
+  // Given when the ticket decision was made; an expired (or future) one vouches for nothing, so it
+  // cannot leave an approval behind for a later decision to count.
+  const givenAt = resolveDecidedAt(decision.decidedAt, now);
+  const timing = judgeDecision(
+    {
+      id: decision.id,
+      decidedAt: givenAt,
+      ...(decision.expiresAt === undefined ? {} : { expiresAt: decision.expiresAt }),
+    },
+    { now, maxAgeMs: deps.maxDecisionAgeMs ?? DEFAULT_MAX_DECISION_AGE_MS },
+  );
+  if (timing.status !== 'current') return;
   const vouched = deps.rules === undefined ? [] : ticketApprovals(decision, deps.rules);
   if (vouched.length < decision.approvedBy.length)
     logger.warn('approvedBy entries not vouched for are ignored', {
@@ -239,7 +259,9 @@ async function recordTicketApprovals(decision: Decision, deps: WebhookDeps, logg
   const { approvals } = deps;
   await Promise.all(
     decision.endpoints.flatMap((endpointId) =>
-      vouched.map((vote) => approvals.recordVote({ target, endpointId, action: decision.action }, vote)),
+      vouched.map((vote) =>
+        approvals.recordVote({ target, endpointId, action: decision.action }, { ...vote, votedAt: givenAt }),
+      ),
     ),
   );
 }
