@@ -3,8 +3,8 @@
  * shown through the functions as deployed: the webhook, the queue, a Slack click, the worker. Faked
  * only at the process boundary: the Huawei simulator, fauxqs, dynalite and a Slack stand-in.
  *
- * Every test here states what the authority promises (docs/approval-loop.md) and fails while the
- * hole it describes is open.
+ * Every test here states what the authority promises (docs/approval-loop.md); each failed on the
+ * first version of the authority, which left the way open.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
