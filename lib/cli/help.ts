@@ -10,6 +10,9 @@ const EXIT_CODES = `Exit codes:
 
 const OUTPUT_OPTIONS = `  --output text|json  text (a table) on a terminal, JSON otherwise; this forces one
   --quiet, -q         nothing on stdout and only errors on stderr: the exit code says how it went
+  --log-format text|json
+                      logs on stderr: text (warnings and errors) on a terminal, JSON lines
+                      otherwise; this forces one
   --help, -h          this page`;
 
 /**
@@ -33,7 +36,10 @@ export const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['VPCEP_APPROVAL_BACKOFF_BASE_MS, VPCEP_APPROVAL_BACKOFF_MAX_MS', 'retry backoff (200, 5000)'],
   ['VPCEP_APPROVAL_SETTLE_TIMEOUT_MS', 'wait for accepts to settle; 0 does not wait (30000)'],
   ['VPCEP_APPROVAL_SETTLE_POLL_MS', 'poll interval while waiting (1000)'],
-  ['VPCEP_APPROVAL_LOG_LEVEL', 'debug, info, warn, error (info); logs are JSON lines on stderr'],
+  [
+    'VPCEP_APPROVAL_LOG_LEVEL',
+    'debug, info, warn, error (info; unset on a terminal, warn); logs go to stderr',
+  ],
   ['VPCEP_APPROVAL_HTTP_CLIENT', 'undici or node (undici)'],
 ];
 

@@ -8,9 +8,10 @@ import { resolveTarget } from '../decision/target.ts';
 import { ConfigError, toApprovalError, ValidationError } from '../errors.ts';
 import type { AppliedDecision } from '../ledger/ledger.ts';
 import { normalizeTarget } from '../ledger/records.ts';
+import type { Logger } from '../log.ts';
 import { evaluateTarget, type RuleVerdict } from '../rules/evaluate.ts';
 import { DEFAULT_TARGET, parseRules, RULES_VARIABLE, rulesFor } from '../rules/schema.ts';
-import { createLogger, createRuntime } from '../runtime.ts';
+import { createRuntime } from '../runtime.ts';
 import { huaweiListing } from '../sweeper/huawei-listing.ts';
 import type { CliIo } from './io.ts';
 import { LEDGER_TABLE_VARIABLE, loadLoopSettings } from './loop-config.ts';
@@ -37,7 +38,7 @@ export async function pendingCommand(
   targetText: string | undefined,
   io: CliIo,
   mode: OutputMode,
-  options: { clock: () => Date; logLevel: (config: Config) => Config },
+  options: { clock: () => Date; logger: (config: Config) => Logger },
 ): Promise<number> {
   const config = loadConfig(io.env);
   const rules = parseRules(io.env[RULES_VARIABLE]);
@@ -46,7 +47,7 @@ export async function pendingCommand(
     const resolution = resolveTarget(target, config.huawei);
     if (!resolution.ok) throw new ValidationError(resolution.issues, 'incomplete target');
   }
-  const logger = createLogger(options.logLevel(config), (line) => io.stderr(`${line}\n`));
+  const logger = options.logger(config);
   const runtime = await createRuntime(config, { logger });
   try {
     const list = huaweiListing({

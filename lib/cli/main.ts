@@ -14,9 +14,10 @@ import { resolveTarget } from '../decision/target.ts';
 import { ValidationError } from '../errors.ts';
 import { executeDecision } from '../executor/execute.ts';
 import { listConnections } from '../huawei/connections.ts';
-import { createLogger, createRuntime } from '../runtime.ts';
+import { createRuntime } from '../runtime.ts';
 import { type CliIo, readInput } from './io.ts';
 import type { CliLedger } from './ledger-client.ts';
+import { cliLogger, type LogSettings } from './log.ts';
 import { loadLoopSettings } from './loop-config.ts';
 import { connectionsText, emit, type OutputMode, outcomeText, outputMode } from './output.ts';
 import { reportError, reportIssues, usageError } from './report.ts';
@@ -31,6 +32,7 @@ const OPTIONS = {
   endpoint: { type: 'string' },
   output: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  'log-format': { type: 'string' },
   version: { type: 'boolean', short: 'V' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -64,7 +66,16 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     if (!COMMANDS.includes(command)) throw usageError(`unknown command ${command}`);
     if (values.output !== undefined && values.output !== 'json' && values.output !== 'text')
       throw usageError('must be text or json', '--output');
+    const logFormat = values['log-format'];
+    if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'text')
+      throw usageError('must be text or json', '--log-format');
     const mode = outputMode({ output: values.output, quiet: values.quiet, isTTY: io.isTTY });
+    const logs: LogSettings = {
+      quiet: mode === 'quiet',
+      levelSet: (io.env.VPCEP_APPROVAL_LOG_LEVEL ?? '') !== '',
+      ...(logFormat === undefined ? {} : { format: logFormat }),
+      ...(io.stderrIsTTY === undefined ? {} : { stderrIsTTY: io.stderrIsTTY }),
+    };
     // What one command alone uses loads when it runs (the rules and the listing for `pending`, the
     // ledger for `history` and `decide`, the help text), so a fresh process does not pay for the others.
     // The executor and the Huawei client stay static: `decide` needs them, and bundled, loading them
@@ -73,12 +84,12 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       case 'validate':
         return await validate(values.file, io, mode);
       case 'decide':
-        return await decide(values.file, values['dry-run'] === true, io, mode, deps);
+        return await decide(values.file, values['dry-run'] === true, io, mode, logs, deps);
       case 'pending': {
         const { pendingCommand } = await import('./loop-commands.ts');
         return await pendingCommand(values.target, io, mode, {
           clock: deps.clock ?? (() => new Date()),
-          logLevel: (config) => quietened(config, mode),
+          logger: (config) => cliLogger(config, logs, (line) => io.stderr(`${line}\n`)),
         });
       }
       case 'history': {
@@ -86,7 +97,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
         return await historyCommand(values.target, values.endpoint, io, mode);
       }
       default:
-        return await status(values.target, values.endpoint, io, mode);
+        return await status(values.target, values.endpoint, io, mode, logs);
     }
   } catch (error) {
     return await reportError(error, io);
@@ -112,6 +123,7 @@ async function decide(
   dryRun: boolean,
   io: CliIo,
   mode: OutputMode,
+  logs: LogSettings,
   deps: CliDeps,
 ): Promise<number> {
   const config = loadConfig(io.env);
@@ -125,7 +137,7 @@ async function decide(
       emit(mode, io.stdout, fitOutcome(invalidOutcome(safeJson(text), parsed.issues, clock())), () => '');
     throw new ValidationError(parsed.issues);
   }
-  const logger = createLogger(quietened(config, mode), (line) => io.stderr(`${line}\n`));
+  const logger = cliLogger(config, logs, (line) => io.stderr(`${line}\n`));
   for (const notice of config.notices) logger.warn(notice);
   const runtime = await createRuntime(config, {
     logger,
@@ -164,6 +176,7 @@ async function status(
   endpoint: string | undefined,
   io: CliIo,
   mode: OutputMode,
+  logs: LogSettings,
 ): Promise<number> {
   const config: Config = loadConfig(io.env);
   const checked = checkTargetKey(targetText ?? '');
@@ -173,7 +186,7 @@ async function status(
     throw usageError('must be a UUID', '--endpoint');
   const resolution = resolveTarget(target, config.huawei);
   if (!resolution.ok) throw new ValidationError(resolution.issues, 'incomplete target');
-  const logger = createLogger(quietened(config, mode), (line) => io.stderr(`${line}\n`));
+  const logger = cliLogger(config, logs, (line) => io.stderr(`${line}\n`));
   const runtime = await createRuntime(config, {
     logger,
   });
@@ -212,9 +225,4 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** `--quiet` keeps the logs to errors as well. */
-function quietened(config: Config, mode: OutputMode): Config {
-  return mode === 'quiet' ? { ...config, logLevel: 'error' } : config;
 }
