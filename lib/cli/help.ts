@@ -165,3 +165,14 @@ ${EXIT_CODES}
 export function helpFor(command: string | undefined): string {
   return (command === undefined ? undefined : COMMANDS[command]) ?? USAGE;
 }
+
+/**
+ * What an argument error shows under its one line: the command's usage (its page up to the first blank
+ * line) and where the rest is; for no command or an unknown one, the list of commands.
+ */
+export function usageFor(command: string | undefined): string {
+  const page = command === undefined ? undefined : COMMANDS[command];
+  if (page === undefined)
+    return `Usage: vpcep-approval <command> [options]\nCommands: ${Object.keys(COMMANDS).join(', ')}\n'vpcep-approval --help' shows them all.\n`;
+  return `${page.slice(0, page.indexOf('\n\n'))}\n'vpcep-approval ${command} --help' shows its options and an example.\n`;
+}

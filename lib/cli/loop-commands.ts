@@ -16,7 +16,7 @@ import { huaweiListing } from '../sweeper/huawei-listing.ts';
 import type { CliIo } from './io.ts';
 import { LEDGER_TABLE_VARIABLE, loadLoopSettings } from './loop-config.ts';
 import { emit, type OutputMode, printable, table } from './output.ts';
-import { usageError } from './report.ts';
+import { TARGET_REQUIRED, usageError } from './report.ts';
 
 export type PendingRow = {
   endpointId: string;
@@ -156,7 +156,8 @@ export async function historyCommand(
   const settings = loadLoopSettings(io.env);
   if (settings.tableName === undefined)
     throw new ConfigError(LEDGER_TABLE_VARIABLE, 'must be set: history reads the ledger table');
-  const checked = checkTargetKey(targetText ?? '');
+  if (targetText === undefined) throw usageError(TARGET_REQUIRED, '--target');
+  const checked = checkTargetKey(targetText);
   if (!checked.ok) throw usageError(checked.message, '--target');
   if (endpoint !== undefined && !UuidSchema.safeParse(endpoint).success)
     throw usageError('must be a UUID', '--endpoint');
@@ -176,7 +177,7 @@ function historyText(target: string, decisions: readonly AppliedDecision[]): str
   const count = `${decisions.length} decision${decisions.length === 1 ? '' : 's'}`;
   if (decisions.length === 0) return `${printable(target)}: ${count}\n`;
   return `${printable(target)}: ${count}\n${table(
-    ['DECIDED', 'ENDPOINT', 'ACTION', 'STATUS', 'DECISION', 'ASKED BY', 'APPROVED BY', 'SOURCE'],
+    ['DECIDED', 'ENDPOINT', 'ACTION', 'STATUS', 'DECISION', 'ASKED BY', 'DECIDED BY', 'SOURCE'],
     decisions.map((d) => [
       d.decidedAt,
       d.endpointId,

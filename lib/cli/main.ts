@@ -3,51 +3,36 @@
  * state; 1 partial, failed, in_progress or denied (the outcome is still printed); 2 invalid input or configuration
  * (a message on stderr naming the field, and no API call).
  */
-import { parseArgs } from 'node:util';
 import packageJson from '../../package.json' with { type: 'json' };
 import { type Config, loadConfig } from '../config.ts';
-import { admitJson } from '../decision/admit.ts';
+import { admitDecision } from '../decision/admit.ts';
 import { exitCodeFor, invalidOutcome } from '../decision/outcome.ts';
 import { fitOutcome } from '../decision/outcome-fit.ts';
-import { checkTargetKey, parseDecisionJson, targetKey, UuidSchema } from '../decision/schema.ts';
+import { checkTargetKey, targetKey, UuidSchema } from '../decision/schema.ts';
 import { resolveTarget } from '../decision/target.ts';
 import { ValidationError } from '../errors.ts';
 import { executeDecision } from '../executor/execute.ts';
 import { listConnections } from '../huawei/connections.ts';
 import { createRuntime } from '../runtime.ts';
+import { checkCommand, parseCliArgs } from './args.ts';
+import { parseDecisionText } from './decision-input.ts';
 import { type CliIo, readInput } from './io.ts';
 import type { CliLedger } from './ledger-client.ts';
 import { cliLogger, type LogSettings } from './log.ts';
 import { loadLoopSettings } from './loop-config.ts';
 import { connectionsText, emit, type OutputMode, outcomeText, outputMode } from './output.ts';
-import { reportError, reportIssues, usageError } from './report.ts';
+import { reportError, reportIssues, TARGET_REQUIRED, usageError } from './report.ts';
 
 /** For tests: the real adapters with a different clock or sleep. */
 export type CliDeps = { clock?: () => Date; sleep?: (ms: number) => Promise<void> };
 
-const OPTIONS = {
-  file: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  target: { type: 'string' },
-  endpoint: { type: 'string' },
-  output: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-  'log-format': { type: 'string' },
-  version: { type: 'boolean', short: 'V' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-const COMMANDS = ['decide', 'validate', 'status', 'pending', 'history'];
-
 export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
+  let command: string | undefined;
   try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: OPTIONS,
-      allowPositionals: true,
-      strict: true,
-    });
-    const [command, ...extra] = positionals;
+    const parsed = parseCliArgs(argv);
+    const { values, extra } = parsed;
+    command = parsed.command;
+    if (parsed.problem !== undefined && command === undefined) throw parsed.problem;
     if (values.version === true) {
       io.stdout(`${packageJson.version}\n`);
       return 0;
@@ -62,8 +47,9 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       io.stderr((await import('./help.ts')).USAGE);
       return 2;
     }
-    if (extra.length > 0) throw usageError(`unexpected argument ${extra[0]}`);
-    if (!COMMANDS.includes(command)) throw usageError(`unknown command ${command}`);
+    if (parsed.problem !== undefined) throw parsed.problem;
+    checkCommand(command);
+    if (extra.length > 0) throw usageError('unexpected argument', extra[0]);
     if (values.output !== undefined && values.output !== 'json' && values.output !== 'text')
       throw usageError('must be text or json', '--output');
     const logFormat = values['log-format'];
@@ -100,14 +86,16 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
         return await status(values.target, values.endpoint, io, mode, logs);
     }
   } catch (error) {
-    return await reportError(error, io);
+    return await reportError(error, io, command);
   }
 }
 
 /** The same admission as `decide` (target resolved, policy applied), without any call. */
 async function validate(file: string | undefined, io: CliIo, mode: OutputMode): Promise<number> {
   const config = loadConfig(io.env);
-  const admission = admitJson(await readInput(file, io), config);
+  const parsed = parseDecisionText(await readInput(file, io));
+  if (!parsed.ok) throw new ValidationError(parsed.issues);
+  const admission = admitDecision(parsed.decision, config);
   if (!admission.ok && admission.kind === 'invalid') throw new ValidationError(admission.issues);
   if (!admission.ok) {
     io.stderr(`denied: ${admission.denial.message}\n`);
@@ -129,12 +117,12 @@ async function decide(
   const config = loadConfig(io.env);
   const loop = loadLoopSettings(io.env);
   const text = await readInput(file, io);
-  const parsed = parseDecisionJson(text);
+  const parsed = parseDecisionText(text);
   const clock = deps.clock ?? (() => new Date());
   if (!parsed.ok) {
     // Text mode leaves the field list to stderr (below); JSON carries the invalid outcome for programs.
     if (mode === 'json')
-      emit(mode, io.stdout, fitOutcome(invalidOutcome(safeJson(text), parsed.issues, clock())), () => '');
+      emit(mode, io.stdout, fitOutcome(invalidOutcome(parsed.input, parsed.issues, clock())), () => '');
     throw new ValidationError(parsed.issues);
   }
   const logger = cliLogger(config, logs, (line) => io.stderr(`${line}\n`));
@@ -179,7 +167,8 @@ async function status(
   logs: LogSettings,
 ): Promise<number> {
   const config: Config = loadConfig(io.env);
-  const checked = checkTargetKey(targetText ?? '');
+  if (targetText === undefined) throw usageError(TARGET_REQUIRED, '--target');
+  const checked = checkTargetKey(targetText);
   if (!checked.ok) throw usageError(checked.message, '--target');
   const target = checked.target;
   if (endpoint !== undefined && !UuidSchema.safeParse(endpoint).success)
@@ -206,7 +195,9 @@ async function status(
       io.stderr(`no connection ${endpoint} on ${key}\n`);
       return 1;
     }
-    emit(mode, io.stdout, { target: resolution.resolved, connections: read.body }, () =>
+    // `endpointId`, as in outcomes, pending and history; `id` stays for scripts written against it.
+    const connections = read.body.map((c) => ({ endpointId: c.id, ...c }));
+    emit(mode, io.stdout, { target: resolution.resolved, connections }, () =>
       connectionsText(key, read.body),
     );
     return 0;
@@ -217,12 +208,4 @@ async function status(
 
 function sleepOf(deps: CliDeps): { sleep?: (ms: number) => Promise<void> } {
   return deps.sleep === undefined ? {} : { sleep: deps.sleep };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

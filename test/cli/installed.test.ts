@@ -120,7 +120,7 @@ describe.skipIf(system === undefined)(TITLE, () => {
     const status = await cli(['status', '--target', TARGET, '--endpoint', ENDPOINT_ID]);
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout).connections).toEqual([
-      expect.objectContaining({ id: ENDPOINT_ID, status: 'accepted' }),
+      expect.objectContaining({ endpointId: ENDPOINT_ID, status: 'accepted' }),
     ]);
 
     const pending = await cli(['pending', '--target', TARGET]);

@@ -225,7 +225,7 @@ describe('vpcep-approval history', () => {
 
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe(`${TARGET}: 1 decision`);
-    expect(lines[1]).toMatch(/^DECIDED +ENDPOINT +ACTION +STATUS +DECISION +ASKED BY +APPROVED BY +SOURCE$/);
+    expect(lines[1]).toMatch(/^DECIDED +ENDPOINT +ACTION +STATUS +DECISION +ASKED BY +DECIDED BY +SOURCE$/);
     expect(lines[2]).toMatch(
       new RegExp(
         `^2026-11-26T10:00:00.000Z +${ENDPOINT_ID} +reject +rejected +CHG-7 +bob@example.com +slack:U1 +servicenow CHG0007$`,
