@@ -8,7 +8,7 @@
 
 import { type Config, secretValues } from '../config.ts';
 import { createJsonLogger, type LogFields, type Logger, type LogLevel, redact } from '../log.ts';
-import { printable } from './output.ts';
+import { printable, terminalSafeJson } from './output.ts';
 
 export type LogFormat = 'text' | 'json';
 
@@ -36,7 +36,8 @@ export function cliLogger(config: Config, settings: LogSettings, write: (line: s
       ? 'warn'
       : config.logLevel;
   const secrets = secretValues(config.huawei.credentials);
-  if (format === 'json') return createJsonLogger({ level, secrets, write });
+  if (format === 'json')
+    return createJsonLogger({ level, secrets, write: (line) => write(terminalSafeJson(line)) });
   return createTextLogger(level, secrets, write);
 }
 

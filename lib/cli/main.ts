@@ -21,7 +21,7 @@ import type { CliLedger } from './ledger-client.ts';
 import { cliLogger, type LogSettings } from './log.ts';
 import { loadLoopSettings } from './loop-config.ts';
 import { connectionsText, emit, type OutputMode, outcomeText, outputMode } from './output.ts';
-import { reportError, reportIssues, TARGET_REQUIRED, usageError } from './report.ts';
+import { errorLine, reportError, reportIssues, TARGET_REQUIRED, usageError } from './report.ts';
 
 /** For tests: the real adapters with a different clock or sleep. */
 export type CliDeps = { clock?: () => Date; sleep?: (ms: number) => Promise<void> };
@@ -98,7 +98,7 @@ async function validate(file: string | undefined, io: CliIo, mode: OutputMode): 
   const admission = admitDecision(parsed.decision, config);
   if (!admission.ok && admission.kind === 'invalid') throw new ValidationError(admission.issues);
   if (!admission.ok) {
-    io.stderr(`denied: ${admission.denial.message}\n`);
+    errorLine(io, `denied: ${admission.denial.message}`);
     return 1;
   }
   // The normalized decision is JSON either way: it is what a person would copy into a ticket.
@@ -186,13 +186,13 @@ async function status(
       ...(endpoint === undefined ? {} : { endpointId: endpoint }),
     });
     if (!read.ok) {
-      io.stderr(`status failed: ${read.error.code}: ${read.error.message}\n`);
+      errorLine(io, `status failed: ${read.error.code}: ${read.error.message}`);
       return 1;
     }
     const key = targetKey(resolution.resolved);
     if (endpoint !== undefined && !read.body.some((c) => c.id.toLowerCase() === endpoint.toLowerCase())) {
       // Nothing to show is an answer a script must not take for "pending": exit 1, and say so.
-      io.stderr(`no connection ${endpoint} on ${key}\n`);
+      errorLine(io, `no connection ${endpoint} on ${key}`);
       return 1;
     }
     // `endpointId`, as in outcomes, pending and history; `id` stays for scripts written against it.

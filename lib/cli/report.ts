@@ -38,10 +38,19 @@ export async function reportError(error: unknown, io: CliIo, command?: string): 
     return 2;
   }
   if (error instanceof ConfigError) {
-    io.stderr(`configuration error: ${error.message}\n`);
+    errorLine(io, `configuration error: ${error.message}`);
     return 2;
   }
   const approval = toApprovalError(error);
-  io.stderr(`error: ${approval.code}: ${approval.message}\n`);
+  errorLine(io, `error: ${approval.code}: ${approval.message}`);
   return 1;
+}
+
+/**
+ * A line on stderr, which is often a terminal: an API's message (Huawei's, the AWS SDK's) could carry
+ * escape sequences that recolour, move the cursor or retitle the window, so control characters are
+ * shown as `?`, as in the tables on stdout.
+ */
+export function errorLine(io: CliIo, text: string): void {
+  io.stderr(`${printable(text)}\n`);
 }

@@ -153,3 +153,45 @@ describe('words', () => {
     expect(h.sim.countCalls('vpcep.action')).toBe(0);
   });
 });
+
+describe('error lines on stderr', () => {
+  const ESCAPES = 'EndPoint.\u001b[31m';
+  const MESSAGE = 'bad\u001b]0;pwned\u0007 \u009b2J';
+
+  it("show control characters in Huawei's error message as ?, not as terminal escapes", async () => {
+    h.sim.inject({
+      op: 'vpcep.list',
+      times: 10,
+      fault: { type: 'status', httpStatus: 400, errorCode: ESCAPES, errorMsg: MESSAGE },
+    });
+
+    const run = await runCliWith(['status', '--target', TARGET], h.env, '', { isTTY: true });
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('status failed: ');
+    expect(run.stderr).toContain('bad?]0;pwned? ?2J');
+    for (const control of ['\u001b', '\u0007', '\u009b']) expect(run.stderr).not.toContain(control);
+  });
+
+  it('do so for any error the CLI reports, and for a configuration error', async () => {
+    const { reportError } = await import('../../lib/cli/report.ts');
+    const { ConfigError, VpcepApprovalError } = await import('../../lib/errors.ts');
+    let stderr = '';
+    const io = {
+      stdout() {},
+      stderr: (text: string) => (stderr += text),
+      readStdin: async () => '',
+      env: {},
+    };
+
+    const failed = await reportError(
+      new VpcepApprovalError('LEDGER_UNAVAILABLE', `ledger ${MESSAGE}`, { retryable: true }),
+      io,
+    );
+    const refused = await reportError(new ConfigError('LEDGER_TABLE_NAME', `no ${MESSAGE}`), io);
+
+    expect([failed, refused]).toEqual([1, 2]);
+    expect(stderr).toContain('error: LEDGER_UNAVAILABLE: ledger bad?]0;pwned? ?2J');
+    for (const control of ['\u001b', '\u0007', '\u009b']) expect(stderr).not.toContain(control);
+  });
+});
