@@ -146,7 +146,10 @@ ${EXIT_CODES}
 
 Lists the decisions applied on a target (or one connection), oldest first, from the ledger table
 named by LEDGER_TABLE_NAME: when decided, the action, the connection's status after it, the decision
-id, who asked, who approved, and the source. Without LEDGER_TABLE_NAME it exits 2 naming it.
+id, who asked, who decided, and the source. Without LEDGER_TABLE_NAME it exits 2 naming it. The
+table is reached as the AWS SDK does (AWS_REGION, AWS_PROFILE or AWS_ACCESS_KEY_ID...), or at
+AWS_ENDPOINT_URL_DYNAMODB (an endpoint on this machine, such as npm start's, needs neither region nor
+keys); when it cannot be read, it says what it tried and exits 1.
 
 Options:
   --target <key>      vpcep:<serviceId> or apig:<instanceId>
@@ -154,7 +157,7 @@ Options:
 ${OUTPUT_OPTIONS}
 
 Example:
-  LEDGER_TABLE_NAME=vpcep-approval-ledger vpcep-approval history \\
+  LEDGER_TABLE_NAME=vpcep-approval-ledger AWS_REGION=eu-west-1 vpcep-approval history \\
     --target vpcep:4189d3c2-8882-4871-a3c2-d380272eed88 --endpoint c3e1d2b4-7a6f-4e58-9b0c-1d2e3f4a5b6c
 
 ${EXIT_CODES}

@@ -162,15 +162,26 @@ export async function historyCommand(
   if (endpoint !== undefined && !UuidSchema.safeParse(endpoint).success)
     throw usageError('must be a UUID', '--endpoint');
   const key = normalizeTarget(targetKey(checked.target));
-  const { cliLedger } = await import('./ledger-client.ts');
+  const { cliLedger, ledgerAccessLines } = await import('./ledger-client.ts');
   const { ledger, close } = cliLedger(io.env, settings.tableName);
+  let decisions: AppliedDecision[];
   try {
-    const decisions = await ledger.history(key, endpoint === undefined ? {} : { endpointId: endpoint });
-    emit(mode, io.stdout, { target: key, decisions }, () => historyText(key, decisions));
-    return 0;
+    decisions = await ledger.history(key, endpoint === undefined ? {} : { endpointId: endpoint });
+  } catch (error) {
+    // What was tried, so a person can tell a wrong table from a wrong region or endpoint.
+    const failure = toApprovalError(error);
+    const cause = failure.cause instanceof Error ? `: ${failure.cause.message}` : '';
+    const lines = [
+      `history could not read the ledger: ${failure.code}: ${failure.message}${cause}`,
+      ...ledgerAccessLines(io.env, settings.tableName),
+    ];
+    io.stderr(`${lines.map(printable).join('\n')}\n`);
+    return 1;
   } finally {
     close();
   }
+  emit(mode, io.stdout, { target: key, decisions }, () => historyText(key, decisions));
+  return 0;
 }
 
 function historyText(target: string, decisions: readonly AppliedDecision[]): string {
