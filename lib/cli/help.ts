@@ -40,7 +40,7 @@ export const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
     'VPCEP_APPROVAL_LOG_LEVEL',
     'debug, info, warn, error (info; unset on a terminal, warn); logs go to stderr',
   ],
-  ['VPCEP_APPROVAL_HTTP_CLIENT', 'undici or node (undici)'],
+  ['VPCEP_APPROVAL_HTTP_CLIENT', 'node (node:http/https) or undici (node)'],
 ];
 
 function environmentSection(): string {
