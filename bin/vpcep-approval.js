@@ -11,8 +11,9 @@ import module from 'node:module';
 module.enableCompileCache?.();
 const sources = new URL('../lib/cli/entry.ts', import.meta.url);
 // Sources only where this Node can run them: Node 20 in a checkout takes the bundle, if it is built.
+// (`process.features.typescript` is 'strip' or 'transform' where it can, false or absent where not.)
 const fromSources =
-  process.features.typescript !== undefined &&
+  Boolean(process.features.typescript) &&
   module
     .createRequire(import.meta.url)('node:fs')
     .existsSync(sources);

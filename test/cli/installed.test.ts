@@ -91,6 +91,22 @@ describe.skipIf(system === undefined)(TITLE, () => {
     expect(manifest.dependencies).toBeUndefined();
   });
 
+  it('in the checkout, node bin/vpcep-approval.js on Node 20 runs the bundle instead of dying', async () => {
+    // npm pack above built dist/cli/ in the checkout; Node 20 cannot run lib/'s TypeScript.
+    const run = await runProcess(
+      system?.node as string,
+      [join(ROOT, 'bin', 'vpcep-approval.js'), '--version'],
+      {
+        env: { PATH: path },
+      },
+    );
+    expect(run.stderr).not.toContain('enableCompileCache');
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: `${JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version}\n`,
+    });
+  });
+
   it('--version prints the package version', async () => {
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
     const run = await cli(['--version']);
