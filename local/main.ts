@@ -173,7 +173,8 @@ console.log(`vpcep-approval local stack (listening on 127.0.0.1 only)
   jira        ${stack.jira === undefined ? `${stack.env.JIRA_BASE_URL} (JIRA_BASE_URL)` : `stand-in at ${stack.jira.url} (project NET; user ${stack.env.JIRA_EMAIL}, token ${stack.env.JIRA_API_TOKEN})`}
   queue       ${stack.queue.url}
   topic       ${stack.topicArn}
-  ledger      DynamoDB table ${stack.ledger.tableName} at ${stack.ledger.url} (dynalite, in process)
+  ledger      DynamoDB table ${stack.ledger.tableName} at ${stack.ledger.url} (dynalite, in process); what it recorded:
+              ${historyLine()}
   sweeper     every ${sweepIntervalMs / 1000} s over ${stack.env.VPCEP_APPROVAL_WATCH_TARGETS}${chat === undefined ? '' : `; approval requests also posted to a Slack stand-in at ${chat.apiBase}`}
 
 The sweeper accepts the connection from trusted account ${LOOP.trusted.domainId} with no person
@@ -227,6 +228,11 @@ and as bob in Slack: both have approved, and the worker accepts the connection (
 ${slack(PEOPLE.bob.slack)}
 
 `;
+}
+
+/** The CLI's `history` of the sweeper's target, read from this ledger (its endpoint needs no keys). */
+function historyLine(): string {
+  return `LEDGER_TABLE_NAME=${stack.ledger.tableName} AWS_ENDPOINT_URL_DYNAMODB=${stack.ledger.url} npx vpcep-approval history --target ${loopTarget}`;
 }
 
 /** With the Jira stand-in: the approval issue the sweep opens, decided as a Jira Automation rule would. */

@@ -1,5 +1,5 @@
 /** The esbuild settings every bundle shares: our functions, the benchmark's peer and the CLI bundle. */
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import type { BuildOptions, Plugin } from 'esbuild';
 
 /**
@@ -14,7 +14,7 @@ const builtinsViaRequire: Plugin = {
   setup(build) {
     build.onResolve({ filter: /^(node:)?[a-z0-9_/]+$/ }, (args) => {
       if (!isBuiltin(args.path)) return undefined;
-      if (args.kind === 'dynamic-import') return { path: args.path, namespace: 'builtin-via-require' };
+      if (args.kind === 'dynamic-import') return { path: args.path, namespace: 'builtin-via-import' };
       // One such module per importing file, so that it goes in its importer's chunk: shared by
       // several, it would be a chunk of its own (~200 bytes), and each chunk is one more file the
       // ES module loader resolves, reads and links at run time.
@@ -27,8 +27,27 @@ const builtinsViaRequire: Plugin = {
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',
     }));
+    // A dynamic import becomes a chunk of its own, and a chunk made from CommonJS exports only
+    // `default`: `const { request } = await import('node:http')` (the AWS SDK's instance-metadata
+    // credentials) and `(await import('node:fs/promises')).readFile` found undefined. So the chunk
+    // names the module's plain values too. Accessors (node:http's WebSocket) stay behind `default`:
+    // naming them would run the getters this plugin exists to avoid.
+    build.onLoad({ filter: /.*/, namespace: 'builtin-via-import' }, (args) => ({
+      contents: `const m = require(${JSON.stringify(args.path)});\nexport default m;\n${namedValues(args.path)}`,
+      loader: 'js',
+    }));
   },
 };
+
+const requireBuiltin = createRequire(import.meta.url);
+
+function namedValues(builtin: string): string {
+  const names = Object.entries(Object.getOwnPropertyDescriptors(requireBuiltin(builtin)))
+    .filter(([name, descriptor]) => 'value' in descriptor && /^[A-Za-z_$][\w$]*$/.test(name))
+    .map(([name]) => name)
+    .filter((name) => name !== 'default');
+  return names.length === 0 ? '' : `export const { ${names.join(', ')} } = m;\n`;
+}
 
 export const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,

@@ -10,6 +10,9 @@ const EXIT_CODES = `Exit codes:
 
 const OUTPUT_OPTIONS = `  --output text|json  text (a table) on a terminal, JSON otherwise; this forces one
   --quiet, -q         nothing on stdout and only errors on stderr: the exit code says how it went
+  --log-format text|json
+                      logs on stderr: text (warnings and errors) on a terminal, JSON lines
+                      otherwise; this forces one
   --help, -h          this page`;
 
 /**
@@ -33,8 +36,11 @@ export const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['VPCEP_APPROVAL_BACKOFF_BASE_MS, VPCEP_APPROVAL_BACKOFF_MAX_MS', 'retry backoff (200, 5000)'],
   ['VPCEP_APPROVAL_SETTLE_TIMEOUT_MS', 'wait for accepts to settle; 0 does not wait (30000)'],
   ['VPCEP_APPROVAL_SETTLE_POLL_MS', 'poll interval while waiting (1000)'],
-  ['VPCEP_APPROVAL_LOG_LEVEL', 'debug, info, warn, error (info); logs are JSON lines on stderr'],
-  ['VPCEP_APPROVAL_HTTP_CLIENT', 'undici or node (undici)'],
+  [
+    'VPCEP_APPROVAL_LOG_LEVEL',
+    'debug, info, warn, error (info; unset on a terminal, warn); logs go to stderr',
+  ],
+  ['VPCEP_APPROVAL_HTTP_CLIENT', 'node (node:http/https) or undici (node)'],
 ];
 
 function environmentSection(): string {
@@ -142,7 +148,10 @@ ${EXIT_CODES}
 
 Lists the decisions applied on a target (or one connection), oldest first, from the ledger table
 named by LEDGER_TABLE_NAME: when decided, the action, the connection's status after it, the decision
-id, who asked, who approved, and the source. Without LEDGER_TABLE_NAME it exits 2 naming it.
+id, who asked, who decided, and the source. Without LEDGER_TABLE_NAME it exits 2 naming it. The
+table is reached as the AWS SDK does (AWS_REGION, AWS_PROFILE or AWS_ACCESS_KEY_ID...), or at
+AWS_ENDPOINT_URL_DYNAMODB (an endpoint on this machine, such as npm start's, needs neither region nor
+keys); when it cannot be read, it says what it tried and exits 1.
 
 Options:
   --target <key>      vpcep:<serviceId> or apig:<instanceId>
@@ -150,7 +159,7 @@ Options:
 ${OUTPUT_OPTIONS}
 
 Example:
-  LEDGER_TABLE_NAME=vpcep-approval-ledger vpcep-approval history \\
+  LEDGER_TABLE_NAME=vpcep-approval-ledger AWS_REGION=eu-west-1 vpcep-approval history \\
     --target vpcep:4189d3c2-8882-4871-a3c2-d380272eed88 --endpoint c3e1d2b4-7a6f-4e58-9b0c-1d2e3f4a5b6c
 
 ${EXIT_CODES}
@@ -160,4 +169,15 @@ ${EXIT_CODES}
 /** A command's page, or the overview for anything else. */
 export function helpFor(command: string | undefined): string {
   return (command === undefined ? undefined : COMMANDS[command]) ?? USAGE;
+}
+
+/**
+ * What an argument error shows under its one line: the command's usage (its page up to the first blank
+ * line) and where the rest is; for no command or an unknown one, the list of commands.
+ */
+export function usageFor(command: string | undefined): string {
+  const page = command === undefined ? undefined : COMMANDS[command];
+  if (page === undefined)
+    return `Usage: vpcep-approval <command> [options]\nCommands: ${Object.keys(COMMANDS).join(', ')}\n'vpcep-approval --help' shows them all.\n`;
+  return `${page.slice(0, page.indexOf('\n\n'))}\n'vpcep-approval ${command} --help' shows its options and an example.\n`;
 }

@@ -8,6 +8,8 @@ export type CliIo = {
   env: Record<string, string | undefined>;
   /** Whether stdout is a terminal: text for a person then, JSON otherwise. */
   isTTY?: boolean;
+  /** Whether stderr is a terminal: logs as text for a person then, JSON lines otherwise. */
+  stderrIsTTY?: boolean;
 };
 
 /** A decision is small; anything larger is a mistake (or an attack) and is refused before parsing. */
@@ -63,4 +65,5 @@ export const processIo: CliIo = {
   readStdin: readAllStdin,
   env: process.env,
   isTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
 };

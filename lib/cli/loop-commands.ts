@@ -8,14 +8,15 @@ import { resolveTarget } from '../decision/target.ts';
 import { ConfigError, toApprovalError, ValidationError } from '../errors.ts';
 import type { AppliedDecision } from '../ledger/ledger.ts';
 import { normalizeTarget } from '../ledger/records.ts';
+import type { Logger } from '../log.ts';
 import { evaluateTarget, type RuleVerdict } from '../rules/evaluate.ts';
 import { DEFAULT_TARGET, parseRules, RULES_VARIABLE, rulesFor } from '../rules/schema.ts';
-import { createLogger, createRuntime } from '../runtime.ts';
+import { createRuntime } from '../runtime.ts';
 import { huaweiListing } from '../sweeper/huawei-listing.ts';
 import type { CliIo } from './io.ts';
 import { LEDGER_TABLE_VARIABLE, loadLoopSettings } from './loop-config.ts';
 import { emit, type OutputMode, printable, table } from './output.ts';
-import { usageError } from './report.ts';
+import { TARGET_REQUIRED, usageError } from './report.ts';
 
 export type PendingRow = {
   endpointId: string;
@@ -37,7 +38,7 @@ export async function pendingCommand(
   targetText: string | undefined,
   io: CliIo,
   mode: OutputMode,
-  options: { clock: () => Date; logLevel: (config: Config) => Config },
+  options: { clock: () => Date; logger: (config: Config) => Logger },
 ): Promise<number> {
   const config = loadConfig(io.env);
   const rules = parseRules(io.env[RULES_VARIABLE]);
@@ -46,7 +47,7 @@ export async function pendingCommand(
     const resolution = resolveTarget(target, config.huawei);
     if (!resolution.ok) throw new ValidationError(resolution.issues, 'incomplete target');
   }
-  const logger = createLogger(options.logLevel(config), (line) => io.stderr(`${line}\n`));
+  const logger = options.logger(config);
   const runtime = await createRuntime(config, { logger });
   try {
     const list = huaweiListing({
@@ -155,27 +156,39 @@ export async function historyCommand(
   const settings = loadLoopSettings(io.env);
   if (settings.tableName === undefined)
     throw new ConfigError(LEDGER_TABLE_VARIABLE, 'must be set: history reads the ledger table');
-  const checked = checkTargetKey(targetText ?? '');
+  if (targetText === undefined) throw usageError(TARGET_REQUIRED, '--target');
+  const checked = checkTargetKey(targetText);
   if (!checked.ok) throw usageError(checked.message, '--target');
   if (endpoint !== undefined && !UuidSchema.safeParse(endpoint).success)
     throw usageError('must be a UUID', '--endpoint');
   const key = normalizeTarget(targetKey(checked.target));
-  const { cliLedger } = await import('./ledger-client.ts');
+  const { cliLedger, ledgerAccessLines } = await import('./ledger-client.ts');
   const { ledger, close } = cliLedger(io.env, settings.tableName);
+  let decisions: AppliedDecision[];
   try {
-    const decisions = await ledger.history(key, endpoint === undefined ? {} : { endpointId: endpoint });
-    emit(mode, io.stdout, { target: key, decisions }, () => historyText(key, decisions));
-    return 0;
+    decisions = await ledger.history(key, endpoint === undefined ? {} : { endpointId: endpoint });
+  } catch (error) {
+    // What was tried, so a person can tell a wrong table from a wrong region or endpoint.
+    const failure = toApprovalError(error);
+    const cause = failure.cause instanceof Error ? `: ${failure.cause.message}` : '';
+    const lines = [
+      `history could not read the ledger: ${failure.code}: ${failure.message}${cause}`,
+      ...ledgerAccessLines(io.env, settings.tableName),
+    ];
+    io.stderr(`${lines.map(printable).join('\n')}\n`);
+    return 1;
   } finally {
     close();
   }
+  emit(mode, io.stdout, { target: key, decisions }, () => historyText(key, decisions));
+  return 0;
 }
 
 function historyText(target: string, decisions: readonly AppliedDecision[]): string {
   const count = `${decisions.length} decision${decisions.length === 1 ? '' : 's'}`;
   if (decisions.length === 0) return `${printable(target)}: ${count}\n`;
   return `${printable(target)}: ${count}\n${table(
-    ['DECIDED', 'ENDPOINT', 'ACTION', 'STATUS', 'DECISION', 'ASKED BY', 'APPROVED BY', 'SOURCE'],
+    ['DECIDED', 'ENDPOINT', 'ACTION', 'STATUS', 'DECISION', 'ASKED BY', 'DECIDED BY', 'SOURCE'],
     decisions.map((d) => [
       d.decidedAt,
       d.endpointId,

@@ -86,6 +86,14 @@ export function connectionsText(target: string, connections: readonly Connection
   )}\n`;
 }
 
+/**
+ * JSON text with DEL and the C1 controls written as `\\u` escapes: JSON.stringify escapes only those
+ * below U+0020, and U+009B is a terminal's one-character CSI. The same JSON value, safe on a terminal.
+ */
+export function terminalSafeJson(json: string): string {
+  return json.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Writes `value` as the mode asks: JSON, the given text, or nothing. */
 export function emit(
   mode: OutputMode,
@@ -94,5 +102,5 @@ export function emit(
   text: () => string,
 ): void {
   if (mode === 'quiet') return;
-  write(mode === 'json' ? `${JSON.stringify(value, null, 2)}\n` : text());
+  write(mode === 'json' ? `${terminalSafeJson(JSON.stringify(value, null, 2))}\n` : text());
 }

@@ -6,6 +6,7 @@
  * decisions from the ledger and passes the clock's time.
  */
 import * as z from 'zod/mini';
+import { humanDuration } from '../duration.ts';
 import { ConfigError } from '../errors.ts';
 
 /** `VPCEP_APPROVAL_MAX_DECISION_AGE_MS` when unset: a day. */
@@ -64,7 +65,7 @@ export function judgeDecision(decision: DecisionTiming, options: FreshnessOption
   if (decidedAt > now + skew)
     return {
       status: 'future',
-      message: `decidedAt ${decision.decidedAt} is ahead of the clock by more than ${skew} ms`,
+      message: `decidedAt ${decision.decidedAt} is ahead of the clock by more than ${humanDuration(skew)}`,
     };
   if (decision.expiresAt !== undefined && epoch(decision.expiresAt) <= now)
     return { status: 'expired', reason: 'expiresAt', message: `expired at ${decision.expiresAt}` };
@@ -72,7 +73,7 @@ export function judgeDecision(decision: DecisionTiming, options: FreshnessOption
     return {
       status: 'expired',
       reason: 'maxAge',
-      message: `decided at ${decision.decidedAt}, more than ${options.maxAgeMs} ms ago`,
+      message: `decided at ${decision.decidedAt}, more than ${humanDuration(options.maxAgeMs)} ago`,
     };
   return { status: 'current' };
 }

@@ -34,7 +34,8 @@ export function provenanceDescription(p: Provenance): string {
   const by = clean(p.requestedBy, BUDGET.by);
   if (by !== '') parts.push(`by ${by}`);
   const approvers = clean(p.approvedBy?.join(', '), BUDGET.approvedBy);
-  if (approvers !== '') parts.push(`approved by ${approvers}`);
+  // People who said no did not approve anything: a reject reads "rejected by".
+  if (approvers !== '') parts.push(`${p.action === 'accept' ? 'approved' : 'rejected'} by ${approvers}`);
   const breakGlass = clean(p.breakGlass, BUDGET.breakGlass);
   if (p.breakGlass !== undefined) parts.push(`BREAK-GLASS without approvals (${breakGlass})`);
   const system = clean(p.source?.system, BUDGET.system);

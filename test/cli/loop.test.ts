@@ -1,4 +1,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -225,7 +227,7 @@ describe('vpcep-approval history', () => {
 
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe(`${TARGET}: 1 decision`);
-    expect(lines[1]).toMatch(/^DECIDED +ENDPOINT +ACTION +STATUS +DECISION +ASKED BY +APPROVED BY +SOURCE$/);
+    expect(lines[1]).toMatch(/^DECIDED +ENDPOINT +ACTION +STATUS +DECISION +ASKED BY +DECIDED BY +SOURCE$/);
     expect(lines[2]).toMatch(
       new RegExp(
         `^2026-11-26T10:00:00.000Z +${ENDPOINT_ID} +reject +rejected +CHG-7 +bob@example.com +slack:U1 +servicenow CHG0007$`,
@@ -299,5 +301,67 @@ describe('vpcep-approval history', () => {
     expect(badTarget.stderr).toContain('--target');
     expect(badEndpoint.stderr).toContain('--endpoint');
     expect(missingTable.stderr).toContain('LEDGER_UNAVAILABLE');
+  });
+
+  it('explains a ledger it cannot reach: the variable, the region, the endpoint it tried; exit 1', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+
+    const run = await runCliWith(['history', '--target', TARGET], {
+      LEDGER_TABLE_NAME: 'vpcep-approval-ledger',
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}`,
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^history could not read the ledger: LEDGER_UNAVAILABLE: .*ECONNREFUSED/);
+    expect(lines.slice(1)).toEqual([
+      '  table        vpcep-approval-ledger (LEDGER_TABLE_NAME)',
+      '  region       eu-west-1 (AWS_REGION)',
+      `  endpoint     http://127.0.0.1:${port} (AWS_ENDPOINT_URL_DYNAMODB)`,
+      '  credentials  placeholders (none set; a DynamoDB on this machine checks none)',
+    ]);
+  });
+
+  it('without a region or an endpoint, says which to set, before any network call', async () => {
+    const run = await runCliWith(['history', '--target', TARGET], {
+      LEDGER_TABLE_NAME: 'vpcep-approval-ledger',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'never-shown-secret-value',
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      '  region       not set: set AWS_REGION to the region of the ledger table\n',
+    );
+    expect(run.stderr).toContain('  credentials  AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n');
+    expect(run.stderr).not.toContain('never-shown-secret-value');
+  });
+
+  it('reads a ledger on this machine with the table and endpoint alone, as npm start prints them', async () => {
+    const ledger = dynamoDbLedger({ client: dynamo.client(), tableName: dynamo.tableName });
+    await ledger.recordDecision({
+      decisionId: 'CHG-8',
+      action: 'accept',
+      target: TARGET,
+      endpointId: ENDPOINT_ID,
+      approvedBy: [],
+      huaweiRequestIds: [],
+      status: 'accepted',
+      appliedAt: '2026-11-26T10:00:01.000Z',
+      decidedAt: '2026-11-26T10:00:00.000Z',
+    });
+
+    const run = await runCliWith(['history', '--target', TARGET], {
+      LEDGER_TABLE_NAME: dynamo.tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+    });
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).decisions).toEqual([expect.objectContaining({ decisionId: 'CHG-8' })]);
   });
 });

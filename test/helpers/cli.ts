@@ -8,7 +8,7 @@ export async function runCliWith(
   argv: string[],
   env: Record<string, string | undefined>,
   stdin = '',
-  options: { isTTY?: boolean } = {},
+  options: { isTTY?: boolean; stderrIsTTY?: boolean } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -22,6 +22,7 @@ export async function runCliWith(
     readStdin: async () => stdin,
     env,
     ...(options.isTTY === undefined ? {} : { isTTY: options.isTTY }),
+    ...(options.stderrIsTTY === undefined ? {} : { stderrIsTTY: options.stderrIsTTY }),
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };

@@ -39,7 +39,7 @@ describe('provenanceDescription', () => {
         reason: 'account is in autoReject',
       }),
     ).toBe(
-      'rejected 2026-11-26T10:00Z by rule:autoReject approved by slack:U1, feishu:ou_2 via rules (decision sweep-1): account is in autoReject',
+      'rejected 2026-11-26T10:00Z by rule:autoReject rejected by slack:U1, feishu:ou_2 via rules (decision sweep-1): account is in autoReject',
     );
   });
 

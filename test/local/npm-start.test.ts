@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runProcess } from '../../scripts/run-process.ts';
 import { ROOT } from '../helpers/packaging.ts';
 
 const children: ChildProcess[] = [];
@@ -157,6 +158,36 @@ describe('npm start', () => {
       status: 'succeeded',
       approvedBy: ['alice via slack', 'bob via slack'],
     });
+    child.kill('SIGTERM');
+  }, 60_000);
+
+  it('prints the line that shows, with the CLI, what the ledger recorded', async () => {
+    const { child, output } = npmStart({ PORT: '0', SWEEP_INTERVAL_MS: '1000' });
+    const printed = await banner(child, output);
+    const line = printed
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.includes('npx vpcep-approval history'));
+    expect(line).toMatch(/^LEDGER_TABLE_NAME=\S+ AWS_ENDPOINT_URL_DYNAMODB=http:\/\/127\.0\.0\.1:\d+ npx /);
+    // The first sweep's automatic accept, recorded in the ledger once its outcome is out.
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (!/^outcome published: /m.test(output.stdout)) return;
+        child.off('stdout-changed', check);
+        resolve();
+      };
+      child.on('stdout-changed', check);
+      check();
+    });
+
+    // As a person pastes it into a shell in the checkout, with no AWS settings of their own.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+    const run = await runProcess('sh', ['-c', line as string], { cwd: ROOT, env });
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).decisions).toEqual([
+      expect.objectContaining({ action: 'accept', endpointId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427' }),
+    ]);
     child.kill('SIGTERM');
   }, 60_000);
 });
