@@ -85,6 +85,9 @@ export function authorize(request: AuthorityRequest): AuthorityVerdict {
   const account = connection.domainId?.toLowerCase();
   if (action === 'accept' && account !== undefined && rules.autoReject?.includes(account))
     return deny('RULES_AUTOREJECT', `account ${account} is in autoReject: change the rules to let it in`);
+  // Without the account, autoReject cannot be judged: where the rules reject some, fail closed.
+  if (action === 'accept' && account === undefined && (rules.autoReject?.length ?? 0) > 0)
+    return deny('RULES_AUTOREJECT', 'the connection names no account, and the rules reject some accounts');
   if (principal.kind === 'break-glass') return { verdict: 'allow', approvedBy: [] };
   if (principal.kind === 'rule') return ruleVerdict(principal.rule, request);
   if (!needsApprovals(rules)) return { verdict: 'allow', approvedBy: [] };
