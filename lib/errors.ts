@@ -31,7 +31,9 @@ export type CallErrorCode =
   | 'MALFORMED_RESPONSE'
   | 'RESPONSE_TOO_LARGE'
   | 'ACTION_NOT_CONFIRMED'
-  | 'DESCRIPTION_UNSUPPORTED';
+  | 'DESCRIPTION_UNSUPPORTED'
+  /** An estate region whose project IAM does not name exactly once (lib/estate/projects.ts). */
+  | 'PROJECT_NOT_FOUND';
 
 /**
  * Huawei's own code (`EndPoint.0022`, `APIGW.0308`) or `HTTP_<status>`: open-ended, it comes from the
