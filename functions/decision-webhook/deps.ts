@@ -8,7 +8,7 @@ import { outcomePublisher } from '../../lib/outcome/publish.ts';
 import { decisionQueue } from '../../lib/queue/enqueue.ts';
 import { decisionRunner } from '../../lib/runner.ts';
 import type { WebhookDeps } from '../../lib/webhook/handle.ts';
-import { functionLedger } from '../commons/loop.ts';
+import { estatePlacements, functionLedger } from '../commons/loop.ts';
 import type { Effects } from '../commons/wiring.ts';
 import type { WebhookConfig } from './config.ts';
 
@@ -21,7 +21,12 @@ export function webhookDeps(
   effects: Effects = {},
 ): WebhookDepsAt {
   const { ledger, answers } = functionLedger(config.ledgerTableName, effects);
-  const runner = decisionRunner(config, { ...observe, ledger, onRequestWritten: () => publisher.warmUp() });
+  const runner = decisionRunner(config, {
+    ...observe,
+    ledger,
+    ...estatePlacements(config, effects),
+    onRequestWritten: () => publisher.warmUp(),
+  });
   const queue = decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs });
   const publisher = outcomePublisher({
     topicArn: config.topicArn,
@@ -32,6 +37,7 @@ export function webhookDeps(
     auth: config.auth,
     huawei: config.huawei,
     allowedTargets: config.allowedTargets,
+    estate: config.estate,
     queue,
     once: { ledger, answers },
     logger: observe.logger,

@@ -135,8 +135,15 @@ async function decide(
     loop.tableName === undefined
       ? undefined
       : (await import('./ledger-client.ts')).cliLedger(io.env, loop.tableName, clock);
+  // With VPCEP_APPROVAL_ESTATE the decision is placed in its account and region first (docs/estate.md).
+  const execute =
+    config.estate === undefined
+      ? executeDecision
+      : (await import('../estate/run.ts')).estateExecutor(config.estate, config.huawei, runtime.client, {
+          clock,
+        });
   try {
-    const outcome = await executeDecision(
+    const outcome = await execute(
       parsed.decision,
       {
         client: runtime.client,

@@ -24,6 +24,7 @@ import {
   UnavailableError,
   ValidationError,
 } from '../errors.ts';
+import type { Estate } from '../estate/schema.ts';
 import { errorResponse } from '../http/errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { DecisionQueue } from '../queue/enqueue.ts';
@@ -48,6 +49,8 @@ export type WebhookDeps = {
   auth: WebhookAuthConfig;
   huawei: HuaweiConfig;
   allowedTargets: ReadonlySet<string> | undefined;
+  /** VPCEP_APPROVAL_ESTATE: which targets are allowed when set (lib/decision/admit.ts). */
+  estate?: Estate | undefined;
   queue: DecisionQueue;
   /** Executes and publishes; used for `?wait=true`. */
   executeAndPublish(decision: Decision): Promise<Outcome>;
