@@ -178,15 +178,25 @@ async function status(
   const target = checked.target;
   if (endpoint !== undefined && !UuidSchema.safeParse(endpoint).success)
     throw usageError('must be a UUID', '--endpoint');
-  const resolution = resolveTarget(target, config.huawei);
-  if (!resolution.ok) throw new ValidationError(resolution.issues, 'incomplete target');
+  const resolution = config.estate === undefined ? resolveTarget(target, config.huawei) : undefined;
+  if (resolution?.ok === false) throw new ValidationError(resolution.issues, 'incomplete target');
   const logger = createLogger(quietened(config, mode), (line) => io.stderr(`${line}\n`));
   const runtime = await createRuntime(config, {
     logger,
   });
   try {
     const deadlineAt = Date.now() + config.execution.deadlineMs;
-    const read = await listConnections(runtime.client, resolution.api, {
+    // With VPCEP_APPROVAL_ESTATE the target is read in its own account and region (docs/estate.md).
+    const where =
+      resolution?.ok === true
+        ? { client: runtime.client, api: resolution.api, resolved: resolution.resolved }
+        : await (await import('./estate-status.ts')).placeForStatus(
+            config,
+            runtime.client,
+            target,
+            deadlineAt,
+          );
+    const read = await listConnections(where.client, where.api, {
       deadlineAt,
       ...(endpoint === undefined ? {} : { endpointId: endpoint }),
     });
@@ -194,13 +204,13 @@ async function status(
       io.stderr(`status failed: ${read.error.code}: ${read.error.message}\n`);
       return 1;
     }
-    const key = targetKey(resolution.resolved);
+    const key = targetKey(where.resolved);
     if (endpoint !== undefined && !read.body.some((c) => c.id.toLowerCase() === endpoint.toLowerCase())) {
       // Nothing to show is an answer a script must not take for "pending": exit 1, and say so.
       io.stderr(`no connection ${endpoint} on ${key}\n`);
       return 1;
     }
-    emit(mode, io.stdout, { target: resolution.resolved, connections: read.body }, () =>
+    emit(mode, io.stdout, { target: where.resolved, connections: read.body }, () =>
       connectionsText(key, read.body),
     );
     return 0;

@@ -6,12 +6,12 @@ import { PolicyDeniedError } from '../errors.ts';
 import type { executeDecision } from '../executor/execute.ts';
 import type { HuaweiClient } from '../huawei/client.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
-import { listConnections } from '../huawei/connections.ts';
+import { type ApiTarget, listConnections } from '../huawei/connections.ts';
 import { memoryPlacements, type PlacementStore } from '../ledger/placements.ts';
 import { estateAccess } from './access.ts';
 import { type EstateRun, executeInEstate } from './execute.ts';
 import { estateLocator } from './locate.ts';
-import type { Estate } from './schema.ts';
+import type { Estate, EstateRegion } from './schema.ts';
 
 export function estateRun(
   estate: Estate,
@@ -35,18 +35,28 @@ export function estateRun(
   return { estate, access, locator };
 }
 
+/** Where a target is called and with which client; a target outside the estate is refused. */
+export async function placeTarget(
+  run: EstateRun,
+  target: Target,
+  deadlineAt: number,
+): Promise<{ client: HuaweiClient; api: ApiTarget; place: EstateRegion }> {
+  const place = await run.locator.locate(target, deadlineAt);
+  if (place === undefined)
+    throw new PolicyDeniedError(`target ${targetKey(target).toLowerCase()} is not in VPCEP_APPROVAL_ESTATE`);
+  const id = target.type === 'vpcep' ? target.serviceId : target.instanceId;
+  const api = await run.access.apiTarget(place, target.type, id, deadlineAt);
+  return { client: run.access.clientFor(place.account), api, place };
+}
+
 /** A target's pending connections, read in its account and region; a target outside the estate is refused. */
 export async function readPendingInEstate(
   run: EstateRun,
   target: Target,
   deadlineAt: number,
 ): Promise<Connection[]> {
-  const place = await run.locator.locate(target, deadlineAt);
-  if (place === undefined)
-    throw new PolicyDeniedError(`target ${targetKey(target).toLowerCase()} is not in VPCEP_APPROVAL_ESTATE`);
-  const id = target.type === 'vpcep' ? target.serviceId : target.instanceId;
-  const api = await run.access.apiTarget(place, target.type, id, deadlineAt);
-  const read = await listConnections(run.access.clientFor(place.account), api, { deadlineAt });
+  const { client, api } = await placeTarget(run, target, deadlineAt);
+  const read = await listConnections(client, api, { deadlineAt });
   if (!read.ok) throw read.error;
   return read.body.filter((c) => c.status === 'pendingAcceptance');
 }
