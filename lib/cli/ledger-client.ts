@@ -6,8 +6,9 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { AWS_CLIENT_LIMITS } from '../aws-timeouts.ts';
 import { dynamoDbLedger } from '../ledger/dynamodb.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import { dynamoDbPlacements, type PlacementStore } from '../ledger/placements.ts';
 
-export type CliLedger = { ledger: Ledger; close(): void };
+export type CliLedger = { ledger: Ledger; placements: PlacementStore; close(): void };
 
 export function cliLedger(
   env: Readonly<Record<string, string | undefined>>,
@@ -17,6 +18,8 @@ export function cliLedger(
   const client = cliDynamoDbClient(env);
   return {
     ledger: dynamoDbLedger({ client, tableName, ...(clock === undefined ? {} : { clock }) }),
+    // With an estate: where sweeps found discovered targets (docs/estate.md).
+    placements: dynamoDbPlacements({ client, tableName }),
     close: () => client.destroy(),
   };
 }

@@ -6,7 +6,10 @@ import { type Config, loadConfig } from '../config.ts';
 import { checkTargetKey, type Target, targetKey, UuidSchema } from '../decision/schema.ts';
 import { resolveTarget } from '../decision/target.ts';
 import { ConfigError, toApprovalError, ValidationError } from '../errors.ts';
+import { placementOf } from '../estate/locate.ts';
+import { ESTATE_VARIABLE, parseEstate } from '../estate/schema.ts';
 import type { AppliedDecision } from '../ledger/ledger.ts';
+import type { Placement, PlacementStore } from '../ledger/placements.ts';
 import { normalizeTarget } from '../ledger/records.ts';
 import { evaluateTarget, type RuleVerdict } from '../rules/evaluate.ts';
 import { DEFAULT_TARGET, parseRules, RULES_VARIABLE, rulesFor } from '../rules/schema.ts';
@@ -161,14 +164,39 @@ export async function historyCommand(
     throw usageError('must be a UUID', '--endpoint');
   const key = normalizeTarget(targetKey(checked.target));
   const { cliLedger } = await import('./ledger-client.ts');
-  const { ledger, close } = cliLedger(io.env, settings.tableName);
+  const { ledger, placements, close } = cliLedger(io.env, settings.tableName);
   try {
-    const decisions = await ledger.history(key, endpoint === undefined ? {} : { endpointId: endpoint });
-    emit(mode, io.stdout, { target: key, decisions }, () => historyText(key, decisions));
+    const [decisions, placement] = await Promise.all([
+      ledger.history(key, endpoint === undefined ? {} : { endpointId: endpoint }),
+      placementIn(io.env, key, placements),
+    ]);
+    emit(mode, io.stdout, { target: key, ...(placement === undefined ? {} : { placement }), decisions }, () =>
+      historyText(
+        placement === undefined ? key : `${key} (${placement.account}, ${placement.region})`,
+        decisions,
+      ),
+    );
     return 0;
   } finally {
     close();
   }
+}
+
+/**
+ * With VPCEP_APPROVAL_ESTATE, the target's account and region: where the estate lists it, or where a
+ * sweep found it. Undefined without an estate, or for a target no sweep has found.
+ */
+async function placementIn(
+  env: Readonly<Record<string, string | undefined>>,
+  key: string,
+  placements: PlacementStore,
+): Promise<Placement | undefined> {
+  const text = env[ESTATE_VARIABLE]?.trim();
+  if (text === undefined || text === '') return undefined;
+  const estate = parseEstate(text);
+  const listed = estate.listed.get(key.toLowerCase());
+  if (listed !== undefined) return placementOf(listed);
+  return placements.placement(key);
 }
 
 function historyText(target: string, decisions: readonly AppliedDecision[]): string {

@@ -141,6 +141,7 @@ async function decide(
       ? executeDecision
       : (await import('../estate/run.ts')).estateExecutor(config.estate, config.huawei, runtime.client, {
           clock,
+          placements: ledger?.placements,
         });
   try {
     const outcome = await execute(

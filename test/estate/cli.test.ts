@@ -86,3 +86,48 @@ describe('the CLI in an estate', () => {
     expect(status.stderr).toMatch(/not in VPCEP_APPROVAL_ESTATE/);
   });
 });
+
+describe('history in an estate', () => {
+  it('names the account and region where a sweep found the target', async () => {
+    const { startDynalite, LOCAL_AWS } = await import('../helpers/dynalite.ts');
+    const { dynamoDbPlacements } = await import('../../lib/ledger/placements.ts');
+    const dynamo = await startDynalite();
+    try {
+      const serviceId = randomUUID();
+      await dynamoDbPlacements({ client: dynamo.client(), tableName: dynamo.tableName }).remember(
+        `vpcep:${serviceId}`,
+        { account: 'payments', domainId: PAYMENTS.domainId, region: 'ap-southeast-1' },
+        new Date().toISOString(),
+      );
+      const ledgerEnv = {
+        LEDGER_TABLE_NAME: dynamo.tableName,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+        AWS_REGION: LOCAL_AWS.region,
+        AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+      };
+
+      const json = await runCliWith(['history', '--target', `vpcep:${serviceId}`, '--output', 'json'], {
+        ...env(),
+        ...ledgerEnv,
+      });
+      expect(json.code, json.stderr).toBe(0);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        placement: { account: 'payments', region: 'ap-southeast-1' },
+        decisions: [],
+      });
+      const text = await runCliWith(
+        ['history', '--target', 'vpcep:4189d3c2-8882-4871-a3c2-d380272eed88', '--output', 'text'],
+        {
+          ...env(),
+          ...ledgerEnv,
+        },
+      );
+      expect(text.stdout).toContain(
+        'vpcep:4189d3c2-8882-4871-a3c2-d380272eed88 (hub, cn-north-4): 0 decisions',
+      );
+    } finally {
+      await dynamo.close();
+    }
+  });
+});
