@@ -7,7 +7,7 @@
  * frees every port.
  */
 import { parseRateLimits } from '../simulator/index.ts';
-import { DEMO, seedDemo } from '../simulator/main.ts';
+import { DEMO, ESTATE_DEMO, estateDemoAccounts, seedDemo } from '../simulator/main.ts';
 import { startChatCapture } from './chat-capture.ts';
 import { PortInUseError } from './listen.ts';
 import { type LocalStack, startLocalStack } from './stack.ts';
@@ -43,6 +43,7 @@ const LOOP = {
   },
 } as const;
 const loopTarget = `vpcep:${LOOP.serviceId}`;
+const DISCOVERED_ENDPOINT = 'd4c3b2a1-9e8f-4a7b-b6c5-d4e3f2a1b0c9';
 const sweepIntervalMs = Number(process.env.SWEEP_INTERVAL_MS ?? 5_000);
 if (!Number.isInteger(sweepIntervalMs) || sweepIntervalMs < 500) {
   console.error(
@@ -57,10 +58,41 @@ const chat =
         process.stdout.write(`chat message posted (Slack stand-in): ${JSON.stringify(message)}\n`),
       )
     : undefined;
+/**
+ * With the simulator, a two-account, two-region estate (docs/estate.md): the demo account (the
+ * functions' own keys) holds the curl example's targets in cn-north-4 (allowed, not swept) and the
+ * loop's service in cn-east-3; the `payments` account, reached through its agency, is swept for every
+ * endpoint service it has in both regions. With real credentials, the watch list of old.
+ */
+const useSimulator = env.HUAWEICLOUD_SDK_AK === undefined && env.HUAWEICLOUD_AUTH_TOKEN === undefined;
+// Target lists of one's own mean the one-account stack: an estate beside them would be refused.
+const useEstate =
+  useSimulator &&
+  env.VPCEP_APPROVAL_WATCH_TARGETS === undefined &&
+  env.VPCEP_APPROVAL_ALLOWED_TARGETS === undefined;
+const estate = {
+  accounts: {
+    demo: {
+      domainId: ESTATE_DEMO.hub.domainId,
+      regions: {
+        [DEMO.region]: { targets: [`vpcep:${DEMO.serviceId}`, `apig:${DEMO.instanceId}`], watch: false },
+        'cn-east-3': { targets: [loopTarget] },
+      },
+    },
+    payments: {
+      domainId: ESTATE_DEMO.payments.domainId,
+      agency: ESTATE_DEMO.payments.agency,
+      regions: { [DEMO.region]: { targets: ['vpcep:*'] }, 'cn-east-3': { targets: ['vpcep:*'] } },
+    },
+  },
+};
+const where = useEstate
+  ? { VPCEP_APPROVAL_ESTATE: JSON.stringify(estate) }
+  : { VPCEP_APPROVAL_WATCH_TARGETS: loopTarget };
 const loopEnv = {
-  VPCEP_APPROVAL_WATCH_TARGETS: loopTarget,
+  ...where,
   VPCEP_APPROVAL_RULES: JSON.stringify({
-    targets: { [loopTarget]: { autoAccept: [LOOP.trusted.domainId] } },
+    targets: { [useEstate ? '*' : loopTarget]: { autoAccept: [LOOP.trusted.domainId] } },
   }),
   ...(chat === undefined
     ? {}
@@ -76,6 +108,7 @@ try {
   stack = await startLocalStack({
     port,
     env: { VPCEP_APPROVAL_LOG_LEVEL: 'warn', ...loopEnv, ...env },
+    ...(useEstate ? { simulatorAccounts: estateDemoAccounts() } : {}),
     onApprovalRequest: (request) => process.stdout.write(`approval requested: ${JSON.stringify(request)}\n`),
     // SIMULATOR_RATE_LIMIT=vpcep=10,apig=2 makes the simulator throttle like a busy gateway.
     ...(process.env.SIMULATOR_RATE_LIMIT === undefined
@@ -100,11 +133,20 @@ if (stack.sim !== undefined) {
   seedDemo(stack.sim);
   stack.sim.seed({
     kind: 'vpcep',
-    projectId: DEMO.projectId,
+    projectId: useEstate ? ESTATE_DEMO.hub.eastProjectId : DEMO.projectId,
     targetId: LOOP.serviceId,
     connections: [LOOP.trusted, LOOP.unknown].map((c) => ({ id: c.endpointId, domainId: c.domainId })),
     permissions: [LOOP.trusted.domainId],
   });
+  // In the second account, never listed: the sweep discovers it and accepts its trusted connection.
+  if (useEstate)
+    stack.sim.seed({
+      kind: 'vpcep',
+      projectId: ESTATE_DEMO.payments.projects['cn-east-3'],
+      targetId: ESTATE_DEMO.payments.serviceId,
+      connections: [{ id: DISCOVERED_ENDPOINT, domainId: LOOP.trusted.domainId }],
+      permissions: [LOOP.trusted.domainId],
+    });
 }
 stack.startSweeping(sweepIntervalMs);
 const target = stack.sim === undefined ? undefined : { type: 'vpcep', serviceId: DEMO.serviceId };
@@ -125,11 +167,18 @@ console.log(`vpcep-approval local stack (listening on 127.0.0.1 only)
   queue       ${stack.queue.url}
   topic       ${stack.topicArn}
   ledger      DynamoDB table ${stack.ledger.tableName} at ${stack.ledger.url} (dynalite, in process)
-  sweeper     every ${sweepIntervalMs / 1000} s over ${stack.env.VPCEP_APPROVAL_WATCH_TARGETS}${chat === undefined ? '' : `; approval requests also posted to a Slack stand-in at ${chat.apiBase}`}
+  sweeper     every ${sweepIntervalMs / 1000} s over ${stack.env.VPCEP_APPROVAL_WATCH_TARGETS ?? estateLine()}${chat === undefined ? '' : `; approval requests also posted to a Slack stand-in at ${chat.apiBase}`}
 
 The sweeper accepts the connection from trusted account ${LOOP.trusted.domainId} with no person
 involved (its outcome prints below), and asks about the one from ${LOOP.unknown.domainId}: its
-approval request prints below${chat === undefined ? '' : ', with the chat message posted for it'}.
+approval request prints below${chat === undefined ? '' : ', with the chat message posted for it'}.${
+  !useEstate
+    ? ''
+    : `
+It also finds service ${ESTATE_DEMO.payments.serviceId} in account payments (listed nowhere; reached
+through the agency ${ESTATE_DEMO.payments.agency}) and accepts its connection from the trusted account: that
+outcome's "placement" names payments and cn-east-3.`
+}
 
 ${jiraWalkthrough()}Accept the seeded connections (queued; the outcome prints below when the worker publishes it):
 
@@ -140,6 +189,11 @@ curl -sS -X POST '${stack.webhookUrl}' \\
 
 Add ?wait=true to the URL to execute inline and get the outcome in the answer. Ctrl-C stops.
 `);
+
+/** The estate the sweeper watches, in one line. */
+function estateLine(): string {
+  return `the estate: account demo (${DEMO.region} allowed, not swept; cn-east-3 swept), account payments (every endpoint service in ${DEMO.region} and cn-east-3, through its agency)`;
+}
 
 /** With the Jira stand-in: the approval issue the sweep opens, decided as a Jira Automation rule would. */
 function jiraWalkthrough(): string {

@@ -89,11 +89,11 @@ export class SimEstate {
 
   /**
    * Whether `credential` may act in `projectId`: a project an account declares answers only that
-   * account's keys; any other project only keys of no account (the single-account simulator).
+   * account's keys; a project no account declares, any valid keys (the single-account simulator).
    */
   mayUse(credential: SimCredential | undefined, projectId: string): boolean {
     const owner = this.ownerOf(projectId);
-    return owner === credential?.domainId?.toLowerCase();
+    return owner === undefined || owner === credential?.domainId?.toLowerCase();
   }
 
   answer(

@@ -80,7 +80,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const estate = new SimEstate(options.clock ?? (() => new Date()));
   for (const account of options.accounts ?? []) estate.addAccount(account);
   const auth = {
-    credentials: () => [...(options.credentials ?? []), ...estate.credentials()],
+    // An account's keys first: the same AK also given without an account is that account's.
+    credentials: () => [...estate.credentials(), ...(options.credentials ?? [])],
     tokens: options.tokens ?? [],
     clock: options.clock ?? (() => new Date()),
   };
