@@ -6,8 +6,8 @@
  */
 import type { HuaweiConfig } from '../config.ts';
 import type { FieldIssue } from '../errors.ts';
-import { estateVerdict } from '../estate/locate.ts';
 import type { Estate } from '../estate/schema.ts';
+import { estateVerdict } from '../estate/verdict.ts';
 import type { ApiTarget } from '../huawei/connections.ts';
 import { checkPolicy } from '../policy.ts';
 import { deniedOutcome, invalidOutcome, type Outcome, type ResolvedTarget } from './outcome.ts';

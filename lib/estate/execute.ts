@@ -13,8 +13,9 @@ import { type ExecuteOptions, type ExecutorDeps, executeDecision } from '../exec
 import { failedResult } from '../executor/results.ts';
 import type { Placement } from '../ledger/placements.ts';
 import type { EstateAccess } from './access.ts';
-import { type EstateLocator, estateVerdict, locationClash, placementOf } from './locate.ts';
+import type { EstateLocator } from './locate.ts';
 import type { Estate } from './schema.ts';
+import { estateVerdict, locationClash, placementOf } from './verdict.ts';
 
 export type EstateRun = { estate: Estate; access: EstateAccess; locator: EstateLocator };
 

@@ -11,8 +11,8 @@ import type { ApiTarget } from '../huawei/connections.ts';
 import type { PlacementStore } from '../ledger/placements.ts';
 import { discoverTargets } from './discover.ts';
 import type { EstateRun } from './execute.ts';
-import { placementOf } from './locate.ts';
 import type { EstateRegion } from './schema.ts';
+import { placementOf } from './verdict.ts';
 
 export type WatchedEstate = {
   /** Lower-cased target keys, each once. */
