@@ -5,7 +5,7 @@
  * no call to it. Everything else — dates, the ledger, acting, settling — is the executor's, unchanged.
  */
 import { secretValues } from '../config.ts';
-import { deniedOutcome, type Outcome } from '../decision/outcome.ts';
+import { decisionEcho, deniedOutcome, type Outcome } from '../decision/outcome.ts';
 import { fitOutcome } from '../decision/outcome-fit.ts';
 import type { Decision } from '../decision/schema.ts';
 import { toApprovalError } from '../errors.ts';
@@ -65,6 +65,7 @@ export async function executeInEstate(
       target: decision.target,
       status: 'failed',
       results: decision.endpoints.map((id) => failedResult(id, failure, 0, undefined)),
+      ...decisionEcho(decision),
       startedAt: startedAt.toISOString(),
       finishedAt: clock().toISOString(),
     };
