@@ -5,6 +5,7 @@
 import { chatAck } from './chat-ack.ts';
 import { cliColdStart } from './cli-cold-start.ts';
 import { decisionThroughput } from './decision-throughput.ts';
+import { estateSweep } from './estate.ts';
 import { functionColdStart } from './function-cold-start.ts';
 import { sweepAtScale } from './sweep.ts';
 import { throttled } from './throttled.ts';
@@ -17,6 +18,7 @@ const benchmarks: Array<[string, () => Promise<string>]> = [
   ['functions', functionColdStart],
   ['chat', chatAck],
   ['sweep', sweepAtScale],
+  ['estate', estateSweep],
 ];
 
 console.log(`vpcep-approval benchmarks — Node ${process.version}, ${new Date().toISOString()}`);

@@ -60,12 +60,49 @@ function refusal(message) {
   return error;
 }
 
+/**
+ * `estate`: the JSON of VPCEP_APPROVAL_ESTATE, or `ssm` when it lives under the stage's SSM path. A
+ * stage with it needs neither target list, and its functions get neither variable: AWS::NoValue leaves
+ * a variable out of the template, where an empty value would still be set.
+ */
+const NO_VALUE = { Ref: 'AWS::NoValue' };
+
+function estateFrom(raw) {
+  const value = raw == null ? '' : String(raw).trim();
+  if (value === '' || value === 'ssm') return { value, problem: undefined };
+  try {
+    const parsed = JSON.parse(value);
+    if (parsed === null || typeof parsed !== 'object' || typeof parsed.accounts !== 'object')
+      return {
+        value,
+        problem: 'parameter estate must be a JSON object with "accounts" (docs/estate.md), or ssm',
+      };
+  } catch {
+    return { value, problem: 'parameter estate must be JSON (docs/estate.md), or ssm' };
+  }
+  return { value, problem: undefined };
+}
+
+const ESTATE_REPLACES = ['allowedTargets', 'watchTargets'];
+
 module.exports = async ({ resolveVariable }) => {
   const values = {};
   const problems = [];
+  const estate = estateFrom(await resolveVariable('param:estate'));
+  if (estate.problem !== undefined) problems.push(estate.problem);
+  // The functions read the estate's JSON from the environment; `ssm` leaves it to the stage's path.
+  values.estate = estate.value === '' || estate.value === 'ssm' ? NO_VALUE : estate.value;
   for (const [name, rule] of Object.entries(RULES)) {
     const raw = await resolveVariable(`param:${name}`);
     const value = raw == null ? '' : String(raw).trim();
+    if (estate.value !== '' && ESTATE_REPLACES.includes(name)) {
+      if (value !== '')
+        problems.push(
+          `parameter ${name} must not be set with estate: the estate says which targets are allowed and swept`,
+        );
+      values[name] = NO_VALUE;
+      continue;
+    }
     if (value === '') {
       problems.push(
         `parameter ${name} is required: pass --param="${name}=${rule.example}" (or set it in the stage's params)`,

@@ -33,8 +33,11 @@ export function createSweeperHandler(env: Env = process.env, effects: Effects = 
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(publishRecorded)
     .handler(async () => {
-      const { config, deps } = await wired();
-      const report = await sweep(config.watchTargets, deps);
+      const { deps } = await wired();
+      // With an estate, what to sweep is found now (discovery); a region that cannot be read is an error.
+      const watched = await deps.watched();
+      const report = await sweep(watched.targets, deps);
+      report.errors.push(...watched.errors);
       for (const error of report.errors) log.logger.error('sweep failure', { ...error });
       recorder.count('SweepPending', report.pending);
       recorder.count('SweepDecisions', report.decisions.length);

@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { Hex32Schema, RegionSchema } from './decision/schema.ts';
 import { ConfigError } from './errors.ts';
+import { ESTATE_VARIABLE, type Estate, parseEstate } from './estate/schema.ts';
 import type { Credentials } from './huawei/client.ts';
 import { parseTargetKey } from './policy.ts';
 
@@ -41,6 +42,8 @@ export const HuaweiEnv = {
   HUAWEICLOUD_REGION: z.optional(RegionSchema),
   HUAWEICLOUD_VPCEP_ENDPOINT: baseUrl,
   HUAWEICLOUD_APIG_ENDPOINT: baseUrl,
+  /** IAM, for an estate's agencies and project lookups; Huawei's SDKs read the same name. */
+  HUAWEICLOUD_SDK_IAM_ENDPOINT: baseUrl,
 };
 
 /** How calls are made: concurrency, retries, time limits, the HTTP stack. */
@@ -58,7 +61,7 @@ export const ExecutionEnv = {
 };
 
 /** Which targets may be changed at all. */
-export const PolicyEnv = { VPCEP_APPROVAL_ALLOWED_TARGETS: text };
+export const PolicyEnv = { VPCEP_APPROVAL_ALLOWED_TARGETS: text, [ESTATE_VARIABLE]: text };
 
 /** Unset leaves the level to Powertools (POWERTOOLS_LOG_LEVEL, Lambda's log-level setting) in functions. */
 export const LogEnv = { VPCEP_APPROVAL_LOG_LEVEL: z.optional(enumSetting(LOG_LEVELS)) };
@@ -149,12 +152,16 @@ export type HuaweiConfig = {
   defaultProjectId: string | undefined;
   defaultRegion: string | undefined;
   endpoints: { vpcep: string | undefined; apig: string | undefined };
+  /** HUAWEICLOUD_SDK_IAM_ENDPOINT; unset, IAM's global endpoint (lib/estate/access.ts). */
+  iamEndpoint?: string | undefined;
 };
 
 export type Config = {
   huawei: HuaweiConfig;
   /** Lower-cased `vpcep:<id>` / `apig:<id>` keys; undefined when no allowlist is configured. */
   allowedTargets: ReadonlySet<string> | undefined;
+  /** VPCEP_APPROVAL_ESTATE: the accounts and regions targets live in (docs/estate.md). */
+  estate?: Estate | undefined;
   execution: ExecutionConfig;
   logLevel: LogLevel;
   /** Things worth telling the operator once, such as which credential won. */
@@ -170,9 +177,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** The parts of Config a function builds from the DecisionEnv variables it parsed with its own. */
 export function decisionConfigFrom(e: z.output<typeof EnvSchema>): Omit<Config, 'logLevel'> {
   const notices: string[] = [];
+  const estate = e[ESTATE_VARIABLE] === undefined ? undefined : parseEstate(e[ESTATE_VARIABLE]);
+  if (estate !== undefined && e.VPCEP_APPROVAL_ALLOWED_TARGETS !== undefined)
+    throw new ConfigError(
+      'VPCEP_APPROVAL_ALLOWED_TARGETS',
+      `must not be set with ${ESTATE_VARIABLE}: the estate says which targets are allowed`,
+    );
   return {
     huawei: huaweiFrom(e, notices),
     allowedTargets: allowlistFrom(e.VPCEP_APPROVAL_ALLOWED_TARGETS),
+    ...(estate === undefined ? {} : { estate }),
     execution: executionFrom(e),
     notices,
   };
@@ -187,6 +201,7 @@ export function huaweiFrom(e: HuaweiVariables, notices: string[]): HuaweiConfig 
     defaultProjectId: e.HUAWEICLOUD_SDK_PROJECT_ID,
     defaultRegion: e.HUAWEICLOUD_REGION,
     endpoints: { vpcep: e.HUAWEICLOUD_VPCEP_ENDPOINT, apig: e.HUAWEICLOUD_APIG_ENDPOINT },
+    ...(e.HUAWEICLOUD_SDK_IAM_ENDPOINT === undefined ? {} : { iamEndpoint: e.HUAWEICLOUD_SDK_IAM_ENDPOINT }),
   };
 }
 

@@ -33,7 +33,9 @@ export type CallErrorCode =
   | 'ACTION_NOT_CONFIRMED'
   | 'DESCRIPTION_UNSUPPORTED'
   /** Another decision was being applied to the target until the deadline (lib/executor/hold.ts). */
-  | 'TARGET_BUSY';
+  | 'TARGET_BUSY'
+  /** An estate region whose project IAM does not name exactly once (lib/estate/projects.ts). */
+  | 'PROJECT_NOT_FOUND';
 
 /**
  * Why the approval authority held a connection back (lib/approval/authority.ts): no call was made.

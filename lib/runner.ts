@@ -6,12 +6,14 @@
 import type { Config } from './config.ts';
 import type { Outcome } from './decision/outcome.ts';
 import type { Decision, Target } from './decision/schema.ts';
+import type { EstateRun } from './estate/execute.ts';
 import type { HuaweiClient } from './huawei/client.ts';
 import type { Connection } from './huawei/connection-schema.ts';
 import type { Transport } from './huawei/transport.ts';
 import type { ApprovalStore } from './ledger/approvals.ts';
 import type { Ledger } from './ledger/ledger.ts';
 import type { TargetLock } from './ledger/lock.ts';
+import type { PlacementStore } from './ledger/placements.ts';
 import type { Logger } from './log.ts';
 import { type MetricsRecorder, recordApiAttempt } from './metrics.ts';
 import { NO_RULES, type Rules } from './rules/rules.ts';
@@ -49,10 +51,12 @@ export type RunnerEffects = {
   approvals?: Pick<ApprovalStore, 'votes'>;
   /** The target lock: decisions applied one at a time per target, whatever carried them. */
   lock?: TargetLock;
+  /** With an estate: where sweeps found discovered targets (by default, only what this runner finds). */
+  placements?: PlacementStore;
 };
 
 export function decisionRunner(
-  config: Pick<Config, 'huawei' | 'execution' | 'allowedTargets'> & {
+  config: Pick<Config, 'huawei' | 'execution' | 'allowedTargets' | 'estate'> & {
     /** Every configured secret value, cut out of outcomes (an API error message may quote one). */
     secrets: readonly string[];
     /** Unset: provenance written, a day's maximum decision age (the executor's defaults). */
@@ -78,10 +82,29 @@ export function decisionRunner(
       .then((runtime) => runtime.client);
     return huaweiClient;
   };
+  // With an estate, each decision is placed in its account and region first (lib/estate/).
+  let estate: Promise<EstateRun> | undefined;
+  const estateRun = () => {
+    const described = config.estate;
+    if (described === undefined) return undefined;
+    estate ??= Promise.all([client(), import('./estate/run.ts')]).then(([huawei, { estateRun }]) =>
+      estateRun(described, config.huawei, huawei, { placements: effects.placements }),
+    );
+    return estate;
+  };
   return {
     async execute(decision, deadlineAt, context = {}) {
-      const [huawei, { executeDecision }] = await Promise.all([client(), import('./executor/execute.ts')]);
-      const outcome = await executeDecision(
+      const [huawei, { executeDecision }, placed] = await Promise.all([
+        client(),
+        import('./executor/execute.ts'),
+        estateRun(),
+      ]);
+      const run: typeof executeDecision =
+        placed === undefined
+          ? executeDecision
+          : async (...args) =>
+              (await import('./estate/execute.ts')).executeInEstate(args[0], args[1], placed, args[2]);
+      const outcome = await run(
         decision,
         {
           client: huawei,
@@ -106,6 +129,9 @@ export function decisionRunner(
       return outcome;
     },
     async readPending(target, deadlineAt) {
+      const placed = await estateRun();
+      if (placed !== undefined)
+        return (await import('./estate/run.ts')).readPendingInEstate(placed, target, deadlineAt);
       const [huawei, { readPendingConnections }] = await Promise.all([
         client(),
         import('./executor/pending.ts'),

@@ -9,7 +9,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { parseRateLimits } from '../simulator/index.ts';
-import { DEMO, seedDemo } from '../simulator/main.ts';
+import { DEMO, ESTATE_DEMO, estateDemoAccounts, seedDemo } from '../simulator/main.ts';
 import { startChatCapture } from './chat-capture.ts';
 import { clickCurl, startChinaStandIn } from './china-stand-in.ts';
 import { feishuClickCommand, slackClickCommand } from './demo-clicks.ts';
@@ -49,6 +49,7 @@ const LOOP = {
   },
 } as const;
 const loopTarget = `vpcep:${LOOP.serviceId}`;
+const DISCOVERED_ENDPOINT = 'd4c3b2a1-9e8f-4a7b-b6c5-d4e3f2a1b0c9';
 const sweepIntervalMs = Number(process.env.SWEEP_INTERVAL_MS ?? 5_000);
 if (!Number.isInteger(sweepIntervalMs) || sweepIntervalMs < 500) {
   console.error(
@@ -93,12 +94,45 @@ const chatSecrets = {
   FEISHU_VERIFICATION_TOKEN: env.FEISHU_VERIFICATION_TOKEN ?? randomBytes(16).toString('hex'),
   FEISHU_ALLOWED_USERS: env.FEISHU_ALLOWED_USERS ?? PEOPLE.alice.feishu,
 };
+/**
+ * With the simulator, a two-account, two-region estate (docs/estate.md): the demo account (the
+ * functions' own keys) holds the curl example's targets in cn-north-4 (allowed, not swept) and the
+ * loop's service in cn-east-3; the `payments` account, reached through its agency, is swept for every
+ * endpoint service it has in both regions. With real credentials, the watch list of old.
+ */
+const useSimulator = env.HUAWEICLOUD_SDK_AK === undefined && env.HUAWEICLOUD_AUTH_TOKEN === undefined;
+// Target lists of one's own mean the one-account stack: an estate beside them would be refused.
+const useEstate =
+  useSimulator &&
+  env.VPCEP_APPROVAL_WATCH_TARGETS === undefined &&
+  env.VPCEP_APPROVAL_ALLOWED_TARGETS === undefined;
+const estate = {
+  accounts: {
+    demo: {
+      domainId: ESTATE_DEMO.hub.domainId,
+      regions: {
+        [DEMO.region]: { targets: [`vpcep:${DEMO.serviceId}`, `apig:${DEMO.instanceId}`], watch: false },
+        'cn-east-3': { targets: [loopTarget] },
+      },
+    },
+    payments: {
+      domainId: ESTATE_DEMO.payments.domainId,
+      agency: ESTATE_DEMO.payments.agency,
+      regions: { [DEMO.region]: { targets: ['vpcep:*'] }, 'cn-east-3': { targets: ['vpcep:*'] } },
+    },
+  },
+};
+const where = useEstate
+  ? { VPCEP_APPROVAL_ESTATE: JSON.stringify(estate) }
+  : { VPCEP_APPROVAL_WATCH_TARGETS: loopTarget };
 const loopEnv = {
-  VPCEP_APPROVAL_WATCH_TARGETS: loopTarget,
+  ...where,
   VPCEP_APPROVAL_RULES: JSON.stringify({
     people: PEOPLE,
     trustedApprovers: ['jira'],
     targets: {
+      // In the estate, the trusted account is accepted on every target found; the loop's service asks two people.
+      ...(useEstate ? { '*': { autoAccept: [LOOP.trusted.domainId] } } : {}),
       [loopTarget]: {
         autoAccept: [LOOP.trusted.domainId],
         approvalsRequired: 2,
@@ -122,6 +156,7 @@ try {
   stack = await startLocalStack({
     port,
     env: { VPCEP_APPROVAL_LOG_LEVEL: 'warn', ...loopEnv, ...env },
+    ...(useEstate ? { simulatorAccounts: estateDemoAccounts() } : {}),
     onApprovalRequest: (request) => process.stdout.write(`approval requested: ${JSON.stringify(request)}\n`),
     // SIMULATOR_RATE_LIMIT=vpcep=10,apig=2 makes the simulator throttle like a busy gateway.
     ...(process.env.SIMULATOR_RATE_LIMIT === undefined
@@ -148,11 +183,20 @@ if (stack.sim !== undefined) {
   seedDemo(stack.sim);
   stack.sim.seed({
     kind: 'vpcep',
-    projectId: DEMO.projectId,
+    projectId: useEstate ? ESTATE_DEMO.hub.eastProjectId : DEMO.projectId,
     targetId: LOOP.serviceId,
     connections: [LOOP.trusted, LOOP.unknown].map((c) => ({ id: c.endpointId, domainId: c.domainId })),
     permissions: [LOOP.trusted.domainId],
   });
+  // In the second account, never listed: the sweep discovers it and accepts its trusted connection.
+  if (useEstate)
+    stack.sim.seed({
+      kind: 'vpcep',
+      projectId: ESTATE_DEMO.payments.projects['cn-east-3'],
+      targetId: ESTATE_DEMO.payments.serviceId,
+      connections: [{ id: DISCOVERED_ENDPOINT, domainId: LOOP.trusted.domainId }],
+      permissions: [LOOP.trusted.domainId],
+    });
 }
 stack.startSweeping(sweepIntervalMs);
 const target = stack.sim === undefined ? undefined : { type: 'vpcep', serviceId: DEMO.serviceId };
@@ -175,11 +219,18 @@ console.log(`vpcep-approval local stack (listening on 127.0.0.1 only)
   topic       ${stack.topicArn}
   ledger      DynamoDB table ${stack.ledger.tableName} at ${stack.ledger.url} (dynalite, in process); what it recorded:
               ${historyLine()}
-  sweeper     every ${sweepIntervalMs / 1000} s over ${stack.env.VPCEP_APPROVAL_WATCH_TARGETS}${chat === undefined ? '' : `; approval requests also posted to a Slack stand-in at ${chat.apiBase}`}
+  sweeper     every ${sweepIntervalMs / 1000} s over ${stack.env.VPCEP_APPROVAL_WATCH_TARGETS ?? estateLine()}${chat === undefined ? '' : `; approval requests also posted to a Slack stand-in at ${chat.apiBase}`}
 
 The sweeper accepts the connection from trusted account ${LOOP.trusted.domainId} with no person
 involved (its outcome prints below), and asks about the one from ${LOOP.unknown.domainId}: its
-approval request prints below${chat === undefined ? '' : ', with the chat message posted for it'}.
+approval request prints below${chat === undefined ? '' : ', with the chat message posted for it'}.${
+  !useEstate
+    ? ''
+    : `
+It also finds service ${ESTATE_DEMO.payments.serviceId} in account payments (listed nowhere; reached
+through the agency ${ESTATE_DEMO.payments.agency}) and accepts its connection from the trusted account: that
+outcome's "placement" names payments and cn-east-3.`
+}
 
 ${twoPersonWalkthrough()}${jiraWalkthrough()}Accept the seeded connections (queued; the outcome prints below when the worker publishes it):
 
@@ -233,6 +284,11 @@ ${slack(PEOPLE.bob.slack)}
 /** The CLI's `history` of the sweeper's target, read from this ledger (its endpoint needs no keys). */
 function historyLine(): string {
   return `LEDGER_TABLE_NAME=${stack.ledger.tableName} AWS_ENDPOINT_URL_DYNAMODB=${stack.ledger.url} npx vpcep-approval history --target ${loopTarget}`;
+}
+
+/** The estate the sweeper watches, in one line. */
+function estateLine(): string {
+  return `the estate: account demo (${DEMO.region} allowed, not swept; cn-east-3 swept), account payments (every endpoint service in ${DEMO.region} and cn-east-3, through its agency)`;
 }
 
 /** With the Jira stand-in: the approval issue the sweep opens, decided as a Jira Automation rule would. */

@@ -23,7 +23,7 @@ import { createTicketNotifierHandler } from '../functions/ticket-notifier.ts';
 import type { Outcome } from '../lib/decision/outcome.ts';
 import type { ApprovalRequestedMessage } from '../lib/outcome/sns-publisher.ts';
 import type { Env } from '../lib/secrets.ts';
-import { type RateLimits, type Simulator, startSimulator } from '../simulator/index.ts';
+import { type RateLimits, type SimAccount, type Simulator, startSimulator } from '../simulator/index.ts';
 import { DEMO } from '../simulator/main.ts';
 import {
   type AwsEmulator,
@@ -52,6 +52,8 @@ export type LocalStackOptions = {
   wrapSns?: (client: SNSClient) => Effects['sns'];
   /** The simulator's per-API rate limits (SIMULATOR_RATE_LIMIT for `npm start`). */
   simulatorRateLimits?: RateLimits;
+  /** The simulator's accounts (an estate: docs/estate.md); unset, the demo keys act in every project. */
+  simulatorAccounts?: SimAccount[];
   /** False leaves the decision queue alone until `pollWorker()` is called (tests drive it batch by batch). */
   autoPoll?: boolean;
   onApprovalRequest?: (request: ApprovalRequestedMessage) => void;
@@ -137,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sim = useSimulator
     ? await startSimulator({
         credentials: [{ ak: DEMO.ak, sk: DEMO.sk }],
+        ...(options.simulatorAccounts === undefined ? {} : { accounts: options.simulatorAccounts }),
         ...(options.simulatorRateLimits === undefined ? {} : { rateLimits: options.simulatorRateLimits }),
       })
     : undefined;
@@ -152,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           HUAWEICLOUD_REGION: DEMO.region,
           HUAWEICLOUD_VPCEP_ENDPOINT: sim.url,
           HUAWEICLOUD_APIG_ENDPOINT: sim.url,
+          HUAWEICLOUD_SDK_IAM_ENDPOINT: sim.url,
         }),
     WEBHOOK_BEARER_TOKEN: `local-${randomBytes(16).toString('hex')}`,
     WEBHOOK_SIGNING_SECRET: `whsec_${randomBytes(24).toString('base64')}`,

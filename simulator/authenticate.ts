@@ -9,15 +9,25 @@ import {
   signaturesEqual,
 } from './verify.ts';
 
-export type SimCredential = { ak: string; sk: string; securityToken?: string };
+export type SimCredential = {
+  ak: string;
+  sk: string;
+  securityToken?: string;
+  /** The account the keys belong to: its projects answer only its keys. Unset: keys of no account. */
+  domainId?: string;
+  /** Temporary keys (an agency's) stop working at this time (epoch ms). */
+  expiresAt?: number;
+};
 
 export type AuthOptions = {
-  credentials: readonly SimCredential[];
+  credentials: readonly SimCredential[] | (() => readonly SimCredential[]);
   tokens: readonly string[];
   clock: () => Date;
 };
 
-export type AuthVerdict = { ok: true } | { ok: false; status: number; code: string; message: string };
+export type AuthVerdict =
+  | { ok: true; credential?: SimCredential }
+  | { ok: false; status: number; code: string; message: string };
 
 const SKEW_MS = 15 * 60 * 1000;
 
@@ -37,8 +47,11 @@ export function authenticate(request: ReceivedRequest, options: AuthOptions): Au
   const auth = parseAuthorization(header(request, 'authorization'));
   if (auth === undefined)
     return deny('Incorrect IAM authentication information: Authorization header missing or malformed');
-  const credential = options.credentials.find((c) => c.ak === auth.access);
+  const known = typeof options.credentials === 'function' ? options.credentials() : options.credentials;
+  const credential = known.find((c) => c.ak === auth.access);
   if (credential === undefined) return deny('Incorrect IAM authentication information: AK not found');
+  if (credential.expiresAt !== undefined && options.clock().getTime() >= credential.expiresAt)
+    return deny('Incorrect IAM authentication information: the security token has expired');
   for (const required of ['host', 'x-sdk-date']) {
     if (!auth.signedHeaders.includes(required))
       return deny(`Incorrect IAM authentication information: ${required} must be signed`);
@@ -67,5 +80,5 @@ export function authenticate(request: ReceivedRequest, options: AuthOptions): Au
       `Incorrect IAM authentication information: verify aksk signature fail, canonicalRequest: ${canonical.replaceAll('\n', '|')}`,
     );
   }
-  return { ok: true };
+  return { ok: true, credential };
 }

@@ -7,7 +7,11 @@ export type SimOp =
   | 'vpcep.permissions'
   | 'apig.action'
   | 'apig.list'
-  | 'apig.permissions';
+  | 'apig.permissions'
+  | 'iam.assumeRole'
+  | 'iam.projects'
+  | 'vpcep.discover'
+  | 'apig.discover';
 
 export type Fault =
   | { type: 'status'; httpStatus: number; errorCode: string; errorMsg?: string }

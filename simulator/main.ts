@@ -4,6 +4,7 @@
  * environment lines that point the CLI at it.
  */
 import { parseArgs } from 'node:util';
+import type { SimAccount } from './estate.ts';
 import { parseRateLimits } from './rate-limit.ts';
 import type { Simulator } from './server.ts';
 import { startSimulator } from './server.ts';
@@ -22,6 +23,53 @@ export const DEMO = {
   vpcepEndpoints: ['705290f3-0d00-41f2-aedc-71f09844e879', '9a0f5a3e-2f4b-4d8e-9c1a-3b7e6d5f4c21'],
   apigEndpoints: ['c3e1d2b4-7a6f-4e58-9b0c-1d2e3f4a5b6c', 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b'],
 } as const;
+
+/**
+ * The demo estate: the demo account above as the hub (its keys are the functions' own), and a second
+ * account, `payments`, reached through its agency `vpcep-approval`, with a project in two regions.
+ * `npm start` and `npm run simulator` serve both (docs/estate.md).
+ */
+export const ESTATE_DEMO = {
+  hub: { domainId: '0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a', eastProjectId: '1a2b3c4d5e6f70819203a4b5c6d7e8f9' },
+  payments: {
+    domainId: '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d',
+    agency: 'vpcep-approval',
+    projects: {
+      'cn-north-4': '2b3c4d5e6f708192a3b4c5d6e7f80910',
+      'cn-east-3': '3c4d5e6f708192a3b4c5d6e7f8091021',
+    },
+    /** Found by the sweep (`vpcep:*`), never listed anywhere. */
+    serviceId: 'b1e2c3d4-5f60-4a7b-8c9d-0e1f2a3b4c5d',
+  },
+} as const;
+
+/** The simulator's accounts for the demo estate. */
+export function estateDemoAccounts(ak: string = DEMO.ak, sk: string = DEMO.sk): SimAccount[] {
+  return [
+    {
+      domainId: ESTATE_DEMO.hub.domainId,
+      credentials: [{ ak, sk }],
+      projects: { [DEMO.region]: DEMO.projectId, 'cn-east-3': ESTATE_DEMO.hub.eastProjectId },
+    },
+    {
+      domainId: ESTATE_DEMO.payments.domainId,
+      projects: { ...ESTATE_DEMO.payments.projects },
+      agencies: [{ name: ESTATE_DEMO.payments.agency, trusts: [ESTATE_DEMO.hub.domainId] }],
+    },
+  ];
+}
+
+/** The second account's service, found by a sweep (`vpcep:*`), with one pending connection. */
+export function seedEstateDemo(sim: Pick<Simulator, 'seed'>): void {
+  sim.seed({
+    kind: 'vpcep',
+    projectId: ESTATE_DEMO.payments.projects['cn-east-3'],
+    targetId: ESTATE_DEMO.payments.serviceId,
+    connections: [
+      { id: 'd4c3b2a1-9e8f-4a7b-b6c5-d4e3f2a1b0c9', domainId: '5d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a' },
+    ],
+  });
+}
 
 /** Seeds the demo VPCEP service and APIG gateway, each with its two pending connections. */
 export function seedDemo(sim: Pick<Simulator, 'seed'>): void {
@@ -70,18 +118,35 @@ if (import.meta.main) {
   const { values } = parseArgs({ options: { 'rate-limit': { type: 'string' } }, strict: false });
   const rateLimit = values['rate-limit'] ?? process.env.SIMULATOR_RATE_LIMIT;
   const rateLimits = typeof rateLimit === 'string' ? { rateLimits: parseRateLimits(rateLimit) } : {};
-  const sim = await startSimulator({ port, credentials: [{ ak, sk }], ...rateLimits }).catch(
-    (error: unknown) => {
-      const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
-      console.error(
-        busy
-          ? `port ${port} on 127.0.0.1 is already in use: set SIMULATOR_PORT to another port (SIMULATOR_PORT=0 picks a free one)`
-          : `simulator failed to start: ${String(error)}`,
-      );
-      process.exit(1);
-    },
-  );
+  const sim = await startSimulator({
+    port,
+    credentials: [{ ak, sk }],
+    accounts: estateDemoAccounts(ak, sk),
+    ...rateLimits,
+  }).catch((error: unknown) => {
+    const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    console.error(
+      busy
+        ? `port ${port} on 127.0.0.1 is already in use: set SIMULATOR_PORT to another port (SIMULATOR_PORT=0 picks a free one)`
+        : `simulator failed to start: ${String(error)}`,
+    );
+    process.exit(1);
+  });
   seedDemo(sim);
+  seedEstateDemo(sim);
+  const estate = JSON.stringify({
+    accounts: {
+      demo: {
+        domainId: ESTATE_DEMO.hub.domainId,
+        regions: { [DEMO.region]: { targets: [`vpcep:${DEMO.serviceId}`, `apig:${DEMO.instanceId}`] } },
+      },
+      payments: {
+        domainId: ESTATE_DEMO.payments.domainId,
+        agency: ESTATE_DEMO.payments.agency,
+        regions: { [DEMO.region]: { targets: ['vpcep:*'] }, 'cn-east-3': { targets: ['vpcep:*'] } },
+      },
+    },
+  });
   console.log(`Huawei Cloud simulator at ${sim.url}
   VPCEP service ${DEMO.serviceId}: pending ${DEMO.vpcepEndpoints.join(', ')}
   APIG gateway  ${DEMO.instanceId}: pending ${DEMO.apigEndpoints.join(', ')}
@@ -99,6 +164,12 @@ ${cliEnvironment(
 
 npx vpcep-approval status --target vpcep:${DEMO.serviceId}
 npx vpcep-approval decide --file examples/vpcep-accept.json
+
+The demo estate (docs/estate.md): a second account, payments, reached through its agency
+${ESTATE_DEMO.payments.agency}, whose service ${ESTATE_DEMO.payments.serviceId} is found by listing:
+
+HUAWEICLOUD_SDK_IAM_ENDPOINT=${sim.url} VPCEP_APPROVAL_ESTATE='${estate}' \\
+  npx vpcep-approval status --target vpcep:${ESTATE_DEMO.payments.serviceId}
 
 Ctrl-C stops.`);
   const stop = () => void sim.close().then(() => process.exit(0));

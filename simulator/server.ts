@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { authenticate, type SimCredential } from './authenticate.ts';
+import { type EstateRoute, matchEstateRoute, type SimAccount, SimEstate } from './estate.ts';
 import { type Fault, FaultPlan, type FaultRule, type SimOp } from './faults.ts';
 import { createRateLimiter, type RateLimits } from './rate-limit.ts';
 import {
@@ -29,6 +30,8 @@ export type SimulatorOptions = {
   creatingMs?: number;
   /** Per-API token buckets; past them a call gets the API's own throttle answer (see rate-limit.ts). */
   rateLimits?: RateLimits;
+  /** Accounts with their own keys, projects and agencies (simulator/estate.ts). */
+  accounts?: SimAccount[];
 };
 
 export type SimCall = {
@@ -56,6 +59,10 @@ export type Simulator = {
     targetId: string,
     endpointId: string,
   ): SimConnection | undefined;
+  /** Adds an account: its keys, its projects (whose targets then answer only its keys), its agencies. */
+  addAccount(account: SimAccount): void;
+  /** How many temporary keys IAM's agency call has issued. */
+  readonly issuedKeys: number;
   inject(rule: FaultRule): void;
   clearFaults(): void;
   calls: SimCall[];
@@ -70,8 +77,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const calls: SimCall[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  const estate = new SimEstate(options.clock ?? (() => new Date()));
+  for (const account of options.accounts ?? []) estate.addAccount(account);
   const auth = {
-    credentials: options.credentials ?? [],
+    // An account's keys first: the same AK also given without an account is that account's.
+    credentials: () => [...estate.credentials(), ...(options.credentials ?? [])],
     tokens: options.tokens ?? [],
     clock: options.clock ?? (() => new Date()),
   };
@@ -92,9 +102,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1)
       : '';
     const route = matchRoute(req.method ?? 'GET', url.pathname);
+    const estateRoute = route === undefined ? matchEstateRoute(req.method ?? 'GET', url.pathname) : undefined;
     const parsed = parseJson(body);
+    const op = route?.op ?? estateRoute?.op;
     const call: SimCall = {
-      op: route?.op,
+      op,
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
@@ -105,13 +117,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
     calls.push(call);
     if ((options.latencyMs ?? 0) > 0) await delay(options.latencyMs ?? 0);
-    const fault = faults.take(route?.op);
+    const fault = faults.take(op);
     if (fault?.type === 'latency') await delay(fault.ms);
     const lost =
       (fault?.type === 'reset' || fault?.type === 'hang') && fault.afterApply !== true ? fault : undefined;
     if (lost?.type === 'reset') return void req.socket.destroy();
     if (lost?.type === 'hang') return;
-    const reply = answer(fault, route, req, url, rawQuery, body, parsed);
+    const reply = answer(fault, route, estateRoute, req, url, rawQuery, body, parsed);
     if (fault?.type === 'reset') return void req.socket.destroy();
     if (fault?.type === 'hang') return;
     if (fault?.type === 'body') {
@@ -134,6 +146,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   function answer(
     fault: Fault | undefined,
     route: ReturnType<typeof matchRoute>,
+    estateRoute: EstateRoute | undefined,
     req: IncomingMessage,
     url: URL,
     rawQuery: string,
@@ -156,6 +169,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         body: { error_code: fault.errorCode, error_msg: fault.errorMsg ?? `injected ${fault.errorCode}` },
       };
     }
+    if (estateRoute !== undefined) {
+      if (estateRoute.projectId !== undefined && !estate.mayUse(verdict.credential, estateRoute.projectId))
+        return notYours();
+      return estate.answer(estateRoute, verdict.credential, url.searchParams, parsed, store);
+    }
     if (route === undefined)
       return {
         status: 404,
@@ -171,6 +189,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         body: { error_code: 'APIGW.0302', error_msg: 'X-Project-Id does not match the project in the path' },
       };
     }
+    if (!estate.mayUse(verdict.credential, route.projectId)) return notYours();
     if (route.describe) return describeConnections(store, route, parsed);
     if (route.permissions) return listPermissions(store, route, url.searchParams);
     return route.action
@@ -206,6 +225,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     seed: (target) => store.seed(target),
     connection: (kind, projectId, targetId, endpointId) =>
       store.connection(kind, projectId, targetId, endpointId),
+    addAccount: (account) => estate.addAccount(account),
+    get issuedKeys() {
+      return estate.issued;
+    },
     inject: (rule) => faults.add(rule),
     clearFaults: () => faults.clear(),
     calls,
@@ -218,6 +241,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** Keys of one account used on another's project: the gateway refuses them, as Huawei's does. */
+function notYours(): Reply {
+  return {
+    status: 403,
+    body: { error_code: 'APIGW.0302', error_msg: 'The IAM user is not authorized to access the project.' },
   };
 }
 

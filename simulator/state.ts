@@ -69,6 +69,14 @@ export class ConnectionStore {
     return this.#targets.get(targetKey(kind, projectId, targetId));
   }
 
+  /** The ids of every target of `kind` in the project, in the order they were first seeded. */
+  targetIds(kind: TargetKind, projectId: string): string[] {
+    const prefix = `${kind}/${projectId.toLowerCase()}/`;
+    return [...this.#targets.keys()]
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => key.slice(prefix.length));
+  }
+
   /** The target's whitelist entries (`domain_id`s or `*`), or undefined for an unknown target. */
   permissions(kind: TargetKind, projectId: string, targetId: string): ReadonlySet<string> | undefined {
     return this.#permissions.get(targetKey(kind, projectId, targetId));

@@ -35,6 +35,7 @@ import {
   TopicEnv,
 } from '../../lib/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
+import { ESTATE_VARIABLE } from '../../lib/estate/schema.ts';
 import { parseRules, RULES_VARIABLE, type Rules } from '../../lib/rules/schema.ts';
 import type { Env } from '../../lib/secrets.ts';
 import { type JiraApprovalConfig, loadJiraApprovalConfig, TicketEnv } from '../../lib/tickets/config.ts';
@@ -50,7 +51,8 @@ const SweeperEnv = {
   ...FeishuApiEnv,
   ...DingtalkApiEnv,
   ...WecomApiEnv,
-  [WATCH_VARIABLE]: z.string({ error: 'required by this function: the targets to sweep' }),
+  /** Required unless VPCEP_APPROVAL_ESTATE says what to sweep. */
+  [WATCH_VARIABLE]: z.optional(z.string()),
   [RULES_VARIABLE]: z.optional(z.string()),
   /** People are reminded of a request still pending this long after it (or the last reminder). */
   VPCEP_APPROVAL_REMIND_AFTER_HOURS: intSetting(24, 1, 24 * 30),
@@ -66,7 +68,7 @@ export const SweeperVariables = {
 
 export type SweeperConfig = BaseConfig &
   ReturnType<typeof decisionConfigFrom> & {
-    /** Lower-cased `vpcep:<serviceId>` / `apig:<instanceId>` keys. */
+    /** Lower-cased `vpcep:<serviceId>` / `apig:<instanceId>` keys; empty with an estate, swept instead. */
     watchTargets: string[];
     rules: Rules;
     reminderIntervalMs: number;
@@ -84,7 +86,7 @@ export type SweeperConfig = BaseConfig &
 export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
   const e = parseEnv(SweeperEnv, env);
   const core = decisionConfigFrom(e);
-  const watchTargets = watchTargetsFrom(e[WATCH_VARIABLE], core.allowedTargets);
+  const watchTargets = watchedFrom(e[WATCH_VARIABLE], core);
   const present = presentValues(env);
   const tickets = loadJiraApprovalConfig(present);
   return {
@@ -108,6 +110,24 @@ export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
       ...tickets.secrets,
     ],
   };
+}
+
+/** The estate's targets are found at each sweep; without one, the list says what to sweep. */
+function watchedFrom(value: string | undefined, core: ReturnType<typeof decisionConfigFrom>): string[] {
+  if (core.estate !== undefined) {
+    if (value !== undefined)
+      throw new ConfigError(
+        WATCH_VARIABLE,
+        `must not be set with ${ESTATE_VARIABLE}: the sweep watches the estate's targets`,
+      );
+    return [];
+  }
+  if (value === undefined)
+    throw new ConfigError(
+      WATCH_VARIABLE,
+      `required by this function: the targets to sweep (or set ${ESTATE_VARIABLE})`,
+    );
+  return watchTargetsFrom(value, core.allowedTargets);
 }
 
 /**

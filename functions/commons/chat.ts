@@ -9,14 +9,14 @@ import type { MetricsRecorder } from '../../lib/metrics.ts';
 import { decisionQueue } from '../../lib/queue/enqueue.ts';
 import type { Rules } from '../../lib/rules/schema.ts';
 import { decisionRunner } from '../../lib/runner.ts';
-import { functionLedger } from './loop.ts';
+import { estatePlacements, functionLedger } from './loop.ts';
 import type { Effects } from './wiring.ts';
 
 /** Chat platforms give up after 3 s; a status read must leave time to answer. */
 const STATUS_BUDGET_MS = 2_000;
 
 export function chatDeps(
-  config: Pick<Config, 'huawei' | 'execution' | 'allowedTargets'> & {
+  config: Pick<Config, 'huawei' | 'execution' | 'allowedTargets' | 'estate'> & {
     queueUrl: string;
     allowlist: ChatAllowlist;
     sourceSigningKey: string | undefined;
@@ -31,8 +31,8 @@ export function chatDeps(
   delivery: DeliveryOnceDeps;
   openRequest: OpenRequest;
 } {
-  const runner = decisionRunner(config, observe);
   const ledger = functionLedger(config.ledgerTableName, effects);
+  const runner = decisionRunner(config, { ...observe, ...estatePlacements(config, effects) });
   return {
     // Two-person approval where the rules ask for it; every delivery acted on once.
     twoPerson: { rules: config.rules, store: ledger.approvals, ledger: ledger.ledger },
@@ -41,6 +41,7 @@ export function chatDeps(
     // Without it the chat functions answer 503 (fail closed): see lib/chatops/slack.ts, feishu.ts.
     sourceKey: config.sourceSigningKey,
     allowedTargets: config.allowedTargets,
+    estate: config.estate,
     huawei: config.huawei,
     queue: decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs }),
     readPending: (target) => runner.readPending(target, Date.now() + STATUS_BUDGET_MS),

@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { parseMaxDecisionAge } from '../../lib/decision/freshness.ts';
 import { parseDescribe } from '../../lib/executor/after-acting.ts';
 import { type LazyLedger, lazyLedger } from '../../lib/ledger/lazy.ts';
+import { lazyPlacements, type PlacementStore } from '../../lib/ledger/placements.ts';
 import { parseRules, RULES_VARIABLE, type Rules } from '../../lib/rules/schema.ts';
 import type { LoopSettings } from '../../lib/runner.ts';
 import type { Effects } from './wiring.ts';
@@ -34,4 +35,16 @@ export function loopFrom(e: z.output<z.ZodMiniObject<typeof LoopEnv>>): LoopSett
 /** The function's ledger on `tableName`, through the effects' DynamoDB client when given (local, tests). */
 export function functionLedger(tableName: string, effects: Effects): LazyLedger {
   return lazyLedger({ tableName, client: effects.dynamodb, clock: effects.clock });
+}
+
+/**
+ * With an estate, where sweeps found discovered targets: read from the ledger's table, so a decision
+ * names a discovered target by id alone (lib/estate/locate.ts). Nothing without an estate.
+ */
+export function estatePlacements(
+  config: { estate?: unknown; ledgerTableName: string },
+  effects: Effects,
+): { placements?: PlacementStore } {
+  if (config.estate === undefined) return {};
+  return { placements: lazyPlacements({ tableName: config.ledgerTableName, client: effects.dynamodb }) };
 }

@@ -8,7 +8,7 @@ import { outcomePublisher } from '../../lib/outcome/publish.ts';
 import { decisionQueue } from '../../lib/queue/enqueue.ts';
 import { decisionRunner } from '../../lib/runner.ts';
 import type { WebhookDeps } from '../../lib/webhook/handle.ts';
-import { functionLedger } from '../commons/loop.ts';
+import { estatePlacements, functionLedger } from '../commons/loop.ts';
 import type { Effects } from '../commons/wiring.ts';
 import type { WebhookConfig } from './config.ts';
 
@@ -26,6 +26,7 @@ export function webhookDeps(
     ledger,
     approvals,
     lock: locks,
+    ...estatePlacements(config, effects),
     onRequestWritten: () => publisher.warmUp(),
   });
   const queue = decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs });
@@ -38,6 +39,7 @@ export function webhookDeps(
     auth: config.auth,
     huawei: config.huawei,
     allowedTargets: config.allowedTargets,
+    estate: config.estate,
     queue,
     once: { ledger, answers },
     rules: config.rules,

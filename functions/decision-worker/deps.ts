@@ -7,7 +7,7 @@ import type { MetricsRecorder } from '../../lib/metrics.ts';
 import { outcomePublisher } from '../../lib/outcome/publish.ts';
 import type { WorkerDeps } from '../../lib/queue/worker.ts';
 import { decisionRunner } from '../../lib/runner.ts';
-import { functionLedger } from '../commons/loop.ts';
+import { estatePlacements, functionLedger } from '../commons/loop.ts';
 import type { Effects } from '../commons/wiring.ts';
 import type { WorkerConfig } from './config.ts';
 
@@ -24,6 +24,7 @@ export function workerDeps(
     ledger: loop.ledger,
     approvals: loop.approvals,
     lock: loop.locks,
+    ...estatePlacements(config, effects),
     onRequestWritten: () => {
       // The container's first request is a status read, beside which the executor reads the ledger: the
       // ledger's client loads during that wait, the topic's (needed only at the end) during the next one.

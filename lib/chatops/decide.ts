@@ -9,6 +9,7 @@ import { chatSourceSignature } from '../auth/chat-source.ts';
 import type { HuaweiConfig } from '../config.ts';
 import { admit } from '../decision/admit.ts';
 import type { Decision, Source, Target } from '../decision/schema.ts';
+import type { Estate } from '../estate/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import type { ApprovalStore } from '../ledger/approvals.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -41,6 +42,8 @@ export type ChatRequest = {
 export type ChatDeps = {
   allowlist: ChatAllowlist;
   allowedTargets: ReadonlySet<string> | undefined;
+  /** VPCEP_APPROVAL_ESTATE: which targets are allowed when set (lib/decision/admit.ts). */
+  estate?: Estate | undefined;
   /** `CHATOPS_SOURCE_SIGNING_KEY`, which signs the decision's source for the notifier. */
   sourceKey: string;
   huawei: HuaweiConfig;

@@ -28,6 +28,8 @@ export const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['HUAWEICLOUD_VPCEP_ENDPOINT', 'VPCEP base URL (default https://vpcep.<region>.myhuaweicloud.com)'],
   ['HUAWEICLOUD_APIG_ENDPOINT', 'APIG base URL (default https://apig.<region>.myhuaweicloud.com)'],
   ['VPCEP_APPROVAL_ALLOWED_TARGETS', 'allowlist vpcep:<id>,apig:<id>; unset or * allows every target'],
+  ['VPCEP_APPROVAL_ESTATE', 'accounts and regions as JSON, instead of the allowlist (docs/estate.md)'],
+  ['HUAWEICLOUD_SDK_IAM_ENDPOINT', 'IAM for the estate (default https://iam.myhuaweicloud.com)'],
   ['VPCEP_APPROVAL_CONCURRENCY', 'calls in flight for one decision (16)'],
   ['VPCEP_APPROVAL_MAX_ATTEMPTS', 'attempts per call, retries included (4)'],
   ['VPCEP_APPROVAL_REQUEST_TIMEOUT_MS', 'per attempt (5000)'],

@@ -8,8 +8,15 @@ import { type ApprovalStore, dynamoDbApprovalStore } from '../ledger/approvals.t
 import { dynamoDbLedger } from '../ledger/dynamodb.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { dynamoDbTargetLock, type TargetLock } from '../ledger/lock.ts';
+import { dynamoDbPlacements, type PlacementStore } from '../ledger/placements.ts';
 
-export type CliLedger = { ledger: Ledger; approvals: ApprovalStore; lock: TargetLock; close(): void };
+export type CliLedger = {
+  ledger: Ledger;
+  approvals: ApprovalStore;
+  lock: TargetLock;
+  placements: PlacementStore;
+  close(): void;
+};
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -23,6 +30,8 @@ export function cliLedger(env: Env, tableName: string, clock?: () => Date): CliL
     ledger: dynamoDbLedger({ client, tableName, ...(clock === undefined ? {} : { clock }) }),
     approvals: dynamoDbApprovalStore({ client, tableName, ...(clock === undefined ? {} : { clock }) }),
     lock: dynamoDbTargetLock({ client, tableName, ...(clock === undefined ? {} : { clock }) }),
+    // With an estate: where sweeps found discovered targets (docs/estate.md).
+    placements: dynamoDbPlacements({ client, tableName }),
     close: () => client.destroy(),
   };
 }

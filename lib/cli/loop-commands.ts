@@ -6,7 +6,10 @@ import { type Config, loadConfig } from '../config.ts';
 import { checkTargetKey, type Target, targetKey, UuidSchema } from '../decision/schema.ts';
 import { resolveTarget } from '../decision/target.ts';
 import { ConfigError, toApprovalError, ValidationError } from '../errors.ts';
+import { ESTATE_VARIABLE, parseEstate } from '../estate/schema.ts';
+import { placementOf } from '../estate/verdict.ts';
 import type { AppliedDecision } from '../ledger/ledger.ts';
+import type { Placement, PlacementStore } from '../ledger/placements.ts';
 import { normalizeTarget } from '../ledger/records.ts';
 import type { Logger } from '../log.ts';
 import { evaluateTarget, type RuleVerdict } from '../rules/evaluate.ts';
@@ -163,10 +166,14 @@ export async function historyCommand(
     throw usageError('must be a UUID', '--endpoint');
   const key = normalizeTarget(targetKey(checked.target));
   const { cliLedger, ledgerAccessLines } = await import('./ledger-client.ts');
-  const { ledger, close } = cliLedger(io.env, settings.tableName);
+  const { ledger, placements, close } = cliLedger(io.env, settings.tableName);
   let decisions: AppliedDecision[];
+  let placement: Placement | undefined;
   try {
-    decisions = await ledger.history(key, endpoint === undefined ? {} : { endpointId: endpoint });
+    [decisions, placement] = await Promise.all([
+      ledger.history(key, endpoint === undefined ? {} : { endpointId: endpoint }),
+      placementIn(io.env, key, placements),
+    ]);
   } catch (error) {
     // What was tried, so a person can tell a wrong table from a wrong region or endpoint.
     const failure = toApprovalError(error);
@@ -180,8 +187,30 @@ export async function historyCommand(
   } finally {
     close();
   }
-  emit(mode, io.stdout, { target: key, decisions }, () => historyText(key, decisions));
+  emit(mode, io.stdout, { target: key, ...(placement === undefined ? {} : { placement }), decisions }, () =>
+    historyText(
+      placement === undefined ? key : `${key} (${placement.account}, ${placement.region})`,
+      decisions,
+    ),
+  );
   return 0;
+}
+
+/**
+ * With VPCEP_APPROVAL_ESTATE, the target's account and region: where the estate lists it, or where a
+ * sweep found it. Undefined without an estate, or for a target no sweep has found.
+ */
+async function placementIn(
+  env: Readonly<Record<string, string | undefined>>,
+  key: string,
+  placements: PlacementStore,
+): Promise<Placement | undefined> {
+  const text = env[ESTATE_VARIABLE]?.trim();
+  if (text === undefined || text === '') return undefined;
+  const estate = parseEstate(text);
+  const listed = estate.listed.get(key.toLowerCase());
+  if (listed !== undefined) return placementOf(listed);
+  return placements.placement(key);
 }
 
 function historyText(target: string, decisions: readonly AppliedDecision[]): string {

@@ -160,8 +160,16 @@ async function decide(
     loop.tableName === undefined
       ? undefined
       : (await import('./ledger-client.ts')).cliLedger(io.env, loop.tableName, clock);
+  // With VPCEP_APPROVAL_ESTATE the decision is placed in its account and region first (docs/estate.md).
+  const execute =
+    config.estate === undefined
+      ? executeDecision
+      : (await import('../estate/run.ts')).estateExecutor(config.estate, config.huawei, runtime.client, {
+          clock,
+          placements: ledger?.placements,
+        });
   try {
-    const outcome = await executeDecision(
+    const outcome = await execute(
       parsed.decision,
       {
         client: runtime.client,
@@ -226,15 +234,25 @@ async function status(
   const target = checked.target;
   if (endpoint !== undefined && !UuidSchema.safeParse(endpoint).success)
     throw usageError('must be a UUID', '--endpoint');
-  const resolution = resolveTarget(target, config.huawei);
-  if (!resolution.ok) throw new ValidationError(resolution.issues, 'incomplete target');
+  const resolution = config.estate === undefined ? resolveTarget(target, config.huawei) : undefined;
+  if (resolution?.ok === false) throw new ValidationError(resolution.issues, 'incomplete target');
   const logger = cliLogger(config, logs, (line) => io.stderr(`${line}\n`));
   const runtime = await createRuntime(config, {
     logger,
   });
   try {
     const deadlineAt = Date.now() + config.execution.deadlineMs;
-    const read = await listConnections(runtime.client, resolution.api, {
+    // With VPCEP_APPROVAL_ESTATE the target is read in its own account and region (docs/estate.md).
+    const where =
+      resolution?.ok === true
+        ? { client: runtime.client, api: resolution.api, resolved: resolution.resolved }
+        : await (await import('./estate-status.ts')).placeForStatus(
+            config,
+            runtime.client,
+            target,
+            deadlineAt,
+          );
+    const read = await listConnections(where.client, where.api, {
       deadlineAt,
       ...(endpoint === undefined ? {} : { endpointId: endpoint }),
     });
@@ -242,7 +260,7 @@ async function status(
       errorLine(io, `status failed: ${read.error.code}: ${read.error.message}`);
       return 1;
     }
-    const key = targetKey(resolution.resolved);
+    const key = targetKey(where.resolved);
     if (endpoint !== undefined && !read.body.some((c) => c.id.toLowerCase() === endpoint.toLowerCase())) {
       // Nothing to show is an answer a script must not take for "pending": exit 1, and say so.
       errorLine(io, `no connection ${endpoint} on ${key}`);
@@ -250,9 +268,7 @@ async function status(
     }
     // `endpointId`, as in outcomes, pending and history; `id` stays for scripts written against it.
     const connections = read.body.map((c) => ({ endpointId: c.id, ...c }));
-    emit(mode, io.stdout, { target: resolution.resolved, connections }, () =>
-      connectionsText(key, read.body),
-    );
+    emit(mode, io.stdout, { target: where.resolved, connections }, () => connectionsText(key, read.body));
     return 0;
   } finally {
     await runtime.close();

@@ -59,6 +59,8 @@ export const OutcomeSchema = z.strictObject({
   issues: z.optional(z.array(FieldIssueSchema)),
   /** How many issues were left out to keep the outcome publishable. */
   issuesOmitted: z.optional(z.number().check(z.int(), z.gte(1))),
+  /** The estate's account (its name there and domain id) and region the target was run in. */
+  placement: z.optional(z.strictObject({ account: z.string(), domainId: z.string(), region: z.string() })),
   /** Why the decision is `denied`. */
   denial: z.optional(z.strictObject({ code: z.string(), message: z.string() })),
   /** For `awaiting_approval`: the people who approved so far in the round, and how many it needs. */

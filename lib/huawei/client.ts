@@ -54,7 +54,13 @@ export type ApiCall = {
   op: string;
   method: 'GET' | 'POST' | 'PUT';
   url: URL;
-  projectId: string;
+  /** Sent (and signed) as `X-Project-Id`; IAM calls, which belong to no project, leave it out. */
+  projectId?: string;
+  /**
+   * The account this call acts in, when not the client's own: an estate account's keys (an agency's
+   * temporary ones carry their security token). The governor stays the host's, whoever calls it.
+   */
+  credentials?: Credentials;
   body?: unknown;
   /** Epoch ms after which no attempt starts and no wait is made. */
   deadlineAt: number;
@@ -208,9 +214,10 @@ export function createHuaweiClient(deps: ClientDeps): HuaweiClient {
   }
 
   function authHeaders(apiCall: ApiCall, body: Buffer | undefined): Record<string, string> {
-    const signed: Record<string, string> = { 'X-Project-Id': apiCall.projectId };
+    const signed: Record<string, string> = {};
+    if (apiCall.projectId !== undefined) signed['X-Project-Id'] = apiCall.projectId;
     if (body !== undefined) signed['Content-Type'] = 'application/json';
-    const { credentials } = deps;
+    const credentials = apiCall.credentials ?? deps.credentials;
     if (credentials.kind === 'token') {
       return { ...signed, 'X-Auth-Token': credentials.token, 'User-Agent': USER_AGENT };
     }
@@ -234,12 +241,18 @@ function apiError(
   logger: Logger,
   logFields: Record<string, unknown> | undefined,
 ): HuaweiApiError {
-  const fields = (body ?? {}) as {
+  const top = (body ?? {}) as {
     error_code?: unknown;
     error_msg?: unknown;
     code?: unknown;
     message?: unknown;
+    error?: unknown;
   };
+  // IAM answers Keystone's way, `{"error":{"code":403,"title","message"}}`: its message is the useful part.
+  const fields =
+    typeof top.error === 'object' && top.error !== null && top.error_code === undefined
+      ? { message: (top.error as { message?: unknown }).message }
+      : top;
   const rawCode = fields.error_code ?? fields.code;
   const code = typeof rawCode === 'string' && rawCode !== '' ? rawCode : `HTTP_${httpStatus}`;
   const rawMessage = fields.error_msg ?? fields.message;

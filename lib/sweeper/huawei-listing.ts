@@ -1,9 +1,10 @@
 /** The sweep's view of a target read from Huawei Cloud: pending connections, and accepted ones per account. */
 import type { HuaweiConfig } from '../config.ts';
-import { targetFromKey } from '../decision/schema.ts';
+import { type Target, targetFromKey } from '../decision/schema.ts';
 import { resolveTarget } from '../decision/target.ts';
 import { ValidationError } from '../errors.ts';
 import type { HuaweiClient } from '../huawei/client.ts';
+import type { ApiTarget } from '../huawei/connections.ts';
 import { listConnectionsByStatus } from '../huawei/pending.ts';
 import { listWhitelist } from '../huawei/permissions.ts';
 import type { TargetListing } from './sweep.ts';
@@ -14,6 +15,11 @@ export type HuaweiListingDeps = {
   /** Budget for listing one target, retries included. */
   deadlineMs: number;
   clock?: () => Date;
+  /**
+   * Where a target is called, and with which client: an estate's account and region
+   * (lib/estate/watch.ts). Unset, the target is resolved with `huawei` and called with `client`.
+   */
+  locate?: (targetKey: string, deadlineAt: number) => Promise<{ client: HuaweiClient; api: ApiTarget }>;
 };
 
 /**
@@ -22,22 +28,27 @@ export type HuaweiListingDeps = {
  */
 export function huaweiListing(deps: HuaweiListingDeps) {
   const clock = deps.clock ?? (() => new Date());
+  const locate = async (target: Target, targetKey: string, deadlineAt: number) => {
+    if (deps.locate !== undefined) return deps.locate(targetKey, deadlineAt);
+    const resolution = resolveTarget(target, deps.huawei);
+    if (!resolution.ok) throw new ValidationError(resolution.issues, 'cannot resolve the target');
+    return { client: deps.client, api: resolution.api };
+  };
   return async (targetKey: string, options: { countAccepted: boolean }): Promise<TargetListing> => {
     const target = targetFromKey(targetKey);
     if (target === undefined)
       throw new ValidationError([
         { path: 'target', message: 'must be vpcep:<serviceId> or apig:<instanceId>' },
       ]);
-    const resolution = resolveTarget(target, deps.huawei);
-    if (!resolution.ok) throw new ValidationError(resolution.issues, 'cannot resolve the target');
     const deadlineAt = clock().getTime() + deps.deadlineMs;
-    const pending = await listConnectionsByStatus(deps.client, resolution.api, 'pendingAcceptance', {
+    const { client, api } = await locate(target, targetKey, deadlineAt);
+    const pending = await listConnectionsByStatus(client, api, 'pendingAcceptance', {
       deadlineAt,
     });
     if (!pending.ok) throw pending.error;
     const acceptedByAccount = new Map<string, number>();
     if (options.countAccepted) {
-      const accepted = await listConnectionsByStatus(deps.client, resolution.api, 'accepted', { deadlineAt });
+      const accepted = await listConnectionsByStatus(client, api, 'accepted', { deadlineAt });
       if (!accepted.ok) throw accepted.error;
       for (const c of accepted.body) {
         const account = c.domainId?.toLowerCase();
@@ -48,7 +59,7 @@ export function huaweiListing(deps: HuaweiListingDeps) {
     // list it), the sweep goes on and reports why.
     let whitelist: Pick<TargetListing, 'whitelist' | 'whitelistError'> = {};
     if (pending.body.length > 0) {
-      const read = await listWhitelist(deps.client, resolution.api, { deadlineAt });
+      const read = await listWhitelist(client, api, { deadlineAt });
       whitelist = read.ok ? { whitelist: read.body } : { whitelistError: read.error };
     }
     return {

@@ -30,6 +30,9 @@ export type TargetListing = {
 /** What people are asked (first) or reminded of: the `approval.requested` event's content. */
 export type ApprovalRequestEvent = {
   target: string;
+  /** With an estate: the target's account (its name there) and region. */
+  account?: string;
+  region?: string;
   endpointId: string;
   domainId?: string;
   createdAt?: string;

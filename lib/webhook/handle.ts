@@ -27,6 +27,7 @@ import {
   UnavailableError,
   ValidationError,
 } from '../errors.ts';
+import type { Estate } from '../estate/schema.ts';
 import { errorResponse } from '../http/errors.ts';
 import type { ApprovalStore } from '../ledger/approvals.ts';
 import { type Logger, silentLogger } from '../log.ts';
@@ -53,6 +54,8 @@ export type WebhookDeps = {
   auth: WebhookAuthConfig;
   huawei: HuaweiConfig;
   allowedTargets: ReadonlySet<string> | undefined;
+  /** VPCEP_APPROVAL_ESTATE: which targets are allowed when set (lib/decision/admit.ts). */
+  estate?: Estate | undefined;
   queue: DecisionQueue;
   /** Executes and publishes; used for `?wait=true` (and `&dryRun=true`, which changes nothing). */
   executeAndPublish(decision: Decision, options?: { dryRun?: boolean }): Promise<Outcome>;

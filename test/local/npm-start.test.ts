@@ -112,6 +112,13 @@ describe('npm start', () => {
       });
 
     const outcome = await printed(/^outcome published: .*rules:accept:1b4e28ba/);
+    // The second account's service, listed nowhere: found by the sweep, decided in its account and region.
+    const discovered = await printed(/^outcome published: .*rules:accept:d4c3b2a1/);
+    expect(JSON.parse(discovered.slice('outcome published: '.length))).toMatchObject({
+      status: 'succeeded',
+      target: { serviceId: 'b1e2c3d4-5f60-4a7b-8c9d-0e1f2a3b4c5d', region: 'cn-east-3' },
+      placement: { account: 'payments', region: 'cn-east-3' },
+    });
     const request = await printed(/^approval requested: /);
     const posted = await printed(/^chat message posted \(Slack stand-in\): /);
 

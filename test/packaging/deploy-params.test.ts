@@ -73,4 +73,40 @@ describe('serverless package refuses a stack without its required parameters', (
       );
     }
   });
+
+  it('takes an estate instead of both target lists: its stage gets neither variable, and refuses them beside it', async () => {
+    const estate = JSON.stringify({
+      accounts: {
+        hub: {
+          domainId: '0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a',
+          regions: { 'cn-north-4': { targets: ['vpcep:*'] } },
+        },
+      },
+    });
+    const { allowedTargets: _a, watchTargets: _w, ...rest } = DEPLOY_PARAMS;
+    const printed = await run(process.execPath, [
+      join(ROOT, 'node_modules/osls/bin/serverless.js'),
+      'print',
+      '--format',
+      'json',
+      ...paramArgs({ ...rest, estate }),
+    ]);
+    expect(printed.code, printed.stderr).toBe(0);
+    const service = JSON.parse(printed.stdout);
+    const noValue = { Ref: 'AWS::NoValue' };
+    expect(service.provider.environment).toMatchObject({
+      VPCEP_APPROVAL_ESTATE: estate,
+      VPCEP_APPROVAL_ALLOWED_TARGETS: noValue,
+    });
+    expect(service.functions.approvalSweeper.environment.VPCEP_APPROVAL_WATCH_TARGETS).toEqual(noValue);
+
+    const both = await serverlessPackage(await fresh(), { ...DEPLOY_PARAMS, estate });
+    expect(both.code).not.toBe(0);
+    const output = `${both.stdout}${both.stderr}`;
+    expect(output).toContain('parameter allowedTargets must not be set with estate');
+    expect(output).toContain('parameter watchTargets must not be set with estate');
+
+    const typo = await serverlessPackage(await fresh(), { ...rest, estate: '{accounts' });
+    expect(`${typo.stdout}${typo.stderr}`).toContain('parameter estate must be JSON');
+  }, 90_000);
 });
