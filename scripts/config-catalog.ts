@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as z from 'zod/mini';
 import { loadSweeperConfig, SweeperVariables } from '../functions/approval-sweeper/config.ts';
+import { DingtalkVariables, loadDingtalkConfig } from '../functions/chatops-dingtalk/config.ts';
 import { FeishuVariables, loadFeishuConfig } from '../functions/chatops-feishu/config.ts';
 import { loadSlackConfig, SlackVariables } from '../functions/chatops-slack/config.ts';
+import { loadWecomConfig, WecomVariables } from '../functions/chatops-wecom/config.ts';
 import type { BaseConfig, ConfigSource } from '../functions/commons/wiring.ts';
 import { loadWebhookConfig, WebhookVariables } from '../functions/decision-webhook/config.ts';
 import { loadWorkerConfig, WorkerVariables } from '../functions/decision-worker/config.ts';
@@ -30,6 +32,8 @@ export const FUNCTIONS: Readonly<Record<string, ConfigSource<BaseConfig> & { var
   decisionWorker: { load: loadWorkerConfig, variables: WorkerVariables },
   chatopsSlack: { load: loadSlackConfig, variables: SlackVariables },
   chatopsFeishu: { load: loadFeishuConfig, variables: FeishuVariables },
+  chatopsDingtalk: { load: loadDingtalkConfig, variables: DingtalkVariables },
+  chatopsWecom: { load: loadWecomConfig, variables: WecomVariables },
   approvalSweeper: { load: loadSweeperConfig, variables: SweeperVariables },
   outcomeNotifier: { load: loadNotifierConfig, variables: NotifierVariables },
   ticketNotifier: { load: loadTicketNotifierConfig, variables: TicketNotifierVariables },
