@@ -5,9 +5,13 @@ export type SimOp =
   | 'vpcep.list'
   | 'vpcep.describe'
   | 'vpcep.permissions'
+  | 'vpcep.permissions.add'
+  | 'vpcep.permissions.remove'
   | 'apig.action'
   | 'apig.list'
-  | 'apig.permissions';
+  | 'apig.permissions'
+  | 'apig.permissions.add'
+  | 'apig.permissions.remove';
 
 export type Fault =
   | { type: 'status'; httpStatus: number; errorCode: string; errorMsg?: string }

@@ -10,6 +10,7 @@ import { authenticate, type SimCredential } from './authenticate.ts';
 import { type Fault, FaultPlan, type FaultRule, type SimOp } from './faults.ts';
 import { createRateLimiter, type RateLimits } from './rate-limit.ts';
 import {
+  changePermissions,
   connectionAction,
   describeConnections,
   listConnections,
@@ -56,6 +57,14 @@ export type Simulator = {
     targetId: string,
     endpointId: string,
   ): SimConnection | undefined;
+  /** The target's whitelist entries (`domain_id`s, `*`), or undefined for an unknown target. */
+  permissions(kind: TargetKind, projectId: string, targetId: string): ReadonlySet<string> | undefined;
+  /** Adds or removes whitelist entries as the console would, behind the tool's back. */
+  changePermissions(
+    key: { kind: TargetKind; projectId: string; targetId: string },
+    add: boolean,
+    domainIds: readonly string[],
+  ): boolean;
   inject(rule: FaultRule): void;
   clearFaults(): void;
   calls: SimCall[];
@@ -94,7 +103,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const route = matchRoute(req.method ?? 'GET', url.pathname);
     const parsed = parseJson(body);
     const call: SimCall = {
-      op: route?.op,
+      op: route?.permissionsChange === 'action' ? vpcepPermissionsOp(parsed) : route?.op,
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
@@ -105,7 +114,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
     calls.push(call);
     if ((options.latencyMs ?? 0) > 0) await delay(options.latencyMs ?? 0);
-    const fault = faults.take(route?.op);
+    const fault = faults.take(call.op);
     if (fault?.type === 'latency') await delay(fault.ms);
     const lost =
       (fault?.type === 'reset' || fault?.type === 'hang') && fault.afterApply !== true ? fault : undefined;
@@ -172,6 +181,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       };
     }
     if (route.describe) return describeConnections(store, route, parsed);
+    if (route.permissionsChange !== undefined) return changePermissions(store, route, parsed);
     if (route.permissions) return listPermissions(store, route, url.searchParams);
     return route.action
       ? connectionAction(store, route, parsed, { creatingMs: options.creatingMs ?? 0, schedule })
@@ -206,6 +216,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     seed: (target) => store.seed(target),
     connection: (kind, projectId, targetId, endpointId) =>
       store.connection(kind, projectId, targetId, endpointId),
+    permissions: (kind, projectId, targetId) => store.permissions(kind, projectId, targetId),
+    changePermissions: (key, add, domainIds) => store.changePermissions(key, add, domainIds),
     inject: (rule) => faults.add(rule),
     clearFaults: () => faults.clear(),
     calls,
@@ -233,6 +245,13 @@ function parseJson(body: Buffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** VPCEP's one whitelist route adds or removes by its body's `action`. */
+function vpcepPermissionsOp(body: unknown): SimOp {
+  return (body as { action?: unknown } | undefined)?.action === 'remove'
+    ? 'vpcep.permissions.remove'
+    : 'vpcep.permissions.add';
 }
 
 function endpointsOf(body: unknown): string[] | undefined {
