@@ -6,7 +6,7 @@
 import { chatSourceSignature } from '../auth/chat-source.ts';
 import type { HuaweiConfig } from '../config.ts';
 import { admit } from '../decision/admit.ts';
-import type { Decision, Source, Target } from '../decision/schema.ts';
+import { type Decision, isWhitelistDecision, type Source, type Target } from '../decision/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import type { ApprovalStore } from '../ledger/approvals.ts';
 import { type Logger, silentLogger } from '../log.ts';
@@ -120,6 +120,8 @@ export async function handleChatCommand(
     return { kind: 'error', text: admission.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
   if (!admission.ok) return { kind: 'refused', text: notAllowedTarget(command.targetKey) };
   const decision = admission.decision;
+  // A chat command names endpoints: what it builds is always a decision on connections.
+  if (isWhitelistDecision(decision)) return { kind: 'error', text: 'chat decides connections only' };
   const rules = deps.twoPerson === undefined ? undefined : rulesFor(deps.twoPerson.rules, command.targetKey);
   if (deps.twoPerson !== undefined && rules !== undefined && needsApprovers(rules))
     return approve(decision, command.targetKey, request, rules, deps.twoPerson.store, deps, logger);

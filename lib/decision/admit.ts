@@ -9,7 +9,7 @@ import type { FieldIssue } from '../errors.ts';
 import type { ApiTarget } from '../huawei/connections.ts';
 import { checkPolicy } from '../policy.ts';
 import { deniedOutcome, invalidOutcome, type Outcome, type ResolvedTarget } from './outcome.ts';
-import { type Decision, parseDecision, parseDecisionJson } from './schema.ts';
+import { type AnyDecision, parseDecision, parseDecisionJson } from './schema.ts';
 import { resolveTarget } from './target.ts';
 
 export type AdmissionContext = {
@@ -18,15 +18,15 @@ export type AdmissionContext = {
   allowedTargets: ReadonlySet<string> | undefined;
 };
 
-export type Admitted = { ok: true; decision: Decision; resolved: ResolvedTarget; api: ApiTarget };
+export type Admitted = { ok: true; decision: AnyDecision; resolved: ResolvedTarget; api: ApiTarget };
 export type Refused =
   /** Not a decision, or its target cannot be located: `input` is what was given, for the outcome's id. */
   | { ok: false; kind: 'invalid'; input: unknown; issues: FieldIssue[] }
-  | { ok: false; kind: 'denied'; decision: Decision; denial: { code: string; message: string } };
+  | { ok: false; kind: 'denied'; decision: AnyDecision; denial: { code: string; message: string } };
 export type Admission = Admitted | Refused;
 
 /** Admits a parsed decision: resolve the target, then policy. */
-export function admitDecision(decision: Decision, context: AdmissionContext): Admission {
+export function admitDecision(decision: AnyDecision, context: AdmissionContext): Admission {
   const resolution = resolveTarget(decision.target, context.huawei);
   if (!resolution.ok) return { ok: false, kind: 'invalid', input: decision, issues: resolution.issues };
   const verdict = checkPolicy(decision, context.allowedTargets);

@@ -17,7 +17,7 @@ import {
   wantedStatus,
 } from '../decision/outcome.ts';
 import { fitOutcome } from '../decision/outcome-fit.ts';
-import type { Decision } from '../decision/schema.ts';
+import { type AnyDecision, type Decision, isWhitelistDecision } from '../decision/schema.ts';
 import { HuaweiApiError, VpcepApprovalError } from '../errors.ts';
 import type { ApiCall, HuaweiClient } from '../huawei/client.ts';
 import { type ApiTarget, connectionAction, listConnections } from '../huawei/connections.ts';
@@ -69,7 +69,7 @@ export type ExecuteOptions = {
 };
 
 export async function executeDecision(
-  decision: Decision,
+  decision: AnyDecision,
   deps: ExecutorDeps,
   options: ExecuteOptions = {},
 ): Promise<Outcome> {
@@ -83,6 +83,15 @@ export async function executeDecision(
       logger.warn('decision denied by policy', { decisionId: decision.id, code: admission.denial.code });
     return fitOutcome(refusedOutcome(admission, startedAt), { secrets });
   }
+  // Decisions on accounts (permit, revoke) run apart; from here on, decisions on connections.
+  if (isWhitelistDecision(decision))
+    return (await import('./whitelist.ts')).executeWhitelistDecision(
+      decision,
+      admission,
+      deps,
+      options,
+      startedAt,
+    );
 
   const { execution } = deps.config;
   const timing = judgeTiming(decision, options.carrierTime ?? startedAt, startedAt, deps.maxDecisionAgeMs);

@@ -15,7 +15,7 @@ import {
 import type { HuaweiConfig } from '../config.ts';
 import { admitJson } from '../decision/admit.ts';
 import type { Outcome } from '../decision/outcome.ts';
-import type { Decision } from '../decision/schema.ts';
+import type { AnyDecision } from '../decision/schema.ts';
 import {
   ConfigError,
   PolicyDeniedError,
@@ -50,7 +50,7 @@ export type WebhookDeps = {
   allowedTargets: ReadonlySet<string> | undefined;
   queue: DecisionQueue;
   /** Executes and publishes; used for `?wait=true`. */
-  executeAndPublish(decision: Decision): Promise<Outcome>;
+  executeAndPublish(decision: AnyDecision): Promise<Outcome>;
   logger?: Logger;
   clock?: () => Date;
   /** The ledger: each delivery answered once, each decision id acted on once, across containers. */
@@ -197,10 +197,10 @@ async function handleAuthenticated(
  * covers; the other schemes sign no time, so the queue's sent time (or the run's) dates it later.
  */
 function datedBySignature(
-  decision: Decision,
+  decision: AnyDecision,
   scheme: AuthScheme,
   headers: WebhookRequest['headers'],
-): Decision {
+): AnyDecision {
   const timestamp = headers['webhook-timestamp'];
   if (decision.decidedAt !== undefined || scheme !== 'standard-webhooks' || timestamp === undefined)
     return decision;
