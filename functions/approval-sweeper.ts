@@ -19,6 +19,11 @@ export type SweepSummary = Omit<SweepReport, 'decisions' | 'requested' | 'remind
   decisions: number;
   requested: number;
   reminded: number;
+  /** Upkeep decisions queued, reconcile rejects queued, violations and drift reported. */
+  whitelist: number;
+  reconciled: number;
+  violations: number;
+  drift: number;
 };
 
 /** The handler for an environment; the local stack and tests build their own with emulator clients. */
@@ -34,8 +39,10 @@ export function createSweeperHandler(env: Env = process.env, effects: Effects = 
     .use(publishRecorded)
     .handler(async () => {
       const { config, deps } = await wired();
-      const report = await sweep(config.watchTargets, deps);
+      const steps = deps.targetSteps();
+      const report = await sweep(config.watchTargets, { ...deps, afterTarget: steps.run });
       for (const error of report.errors) log.logger.error('sweep failure', { ...error });
+      for (const problem of steps.report.problems) log.logger.warn('sweep step not done', { ...problem });
       recorder.count('SweepPending', report.pending);
       recorder.count('SweepDecisions', report.decisions.length);
       recorder.count('SweepRequests', report.requested.length);
@@ -46,6 +53,10 @@ export function createSweeperHandler(env: Env = process.env, effects: Effects = 
         decisions: report.decisions.length,
         requested: report.requested.length,
         reminded: report.reminded.length,
+        whitelist: steps.report.whitelist.length,
+        reconciled: steps.report.reconciled.length,
+        violations: steps.report.violations.length,
+        drift: steps.report.drift.length,
       };
       log.logger.info('swept', { ...summary, errors: report.errors.length });
       return summary;

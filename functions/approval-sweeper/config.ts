@@ -38,6 +38,10 @@ const SweeperEnv = {
   ...FeishuApiEnv,
   [WATCH_VARIABLE]: z.string({ error: 'required by this function: the targets to sweep' }),
   [RULES_VARIABLE]: z.optional(z.string()),
+  /** The functions' own account: exclusiveWhitelist never removes it (and removes nothing without it). */
+  HUAWEICLOUD_SDK_DOMAIN_ID: z.optional(
+    z.string().check(z.regex(/^[0-9a-fA-F]{32}$/, 'must be a domain_id (32 hex characters)')),
+  ),
   /** People are reminded of a request still pending this long after it (or the last reminder). */
   VPCEP_APPROVAL_REMIND_AFTER_HOURS: intSetting(24, 1, 24 * 30),
 };
@@ -47,6 +51,8 @@ export type SweeperConfig = BaseConfig &
     /** Lower-cased `vpcep:<serviceId>` / `apig:<instanceId>` keys. */
     watchTargets: string[];
     rules: Rules;
+    /** HUAWEICLOUD_SDK_DOMAIN_ID, lower-cased. */
+    ownerDomainId: string | undefined;
     reminderIntervalMs: number;
     ledgerTableName: string;
     queueUrl: string;
@@ -67,6 +73,7 @@ export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
     ...core,
     watchTargets,
     rules: parseRules(e[RULES_VARIABLE]),
+    ownerDomainId: e.HUAWEICLOUD_SDK_DOMAIN_ID?.toLowerCase(),
     reminderIntervalMs: e.VPCEP_APPROVAL_REMIND_AFTER_HOURS * 60 * 60 * 1000,
     ledgerTableName: e.LEDGER_TABLE_NAME,
     queueUrl: e.DECISION_QUEUE_URL,

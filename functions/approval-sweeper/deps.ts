@@ -6,24 +6,37 @@
 import { approvalChats } from '../../lib/chatops/approval-config.ts';
 import { raiseInChats } from '../../lib/chatops/approval-request.ts';
 import { feishuApiFor } from '../../lib/chatops/feishu-notify.ts';
-import { DecisionSchema } from '../../lib/decision/schema.ts';
+import { type AnyDecisionInput, DecisionSchema } from '../../lib/decision/schema.ts';
 import { defaultDynamoDbClient, dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
 import type { Logger } from '../../lib/log.ts';
 import { type MetricsRecorder, recordApiAttempt } from '../../lib/metrics.ts';
-import { defaultSnsClient, snsApprovalRequestPublisher } from '../../lib/outcome/sns-publisher.ts';
+import {
+  defaultSnsClient,
+  snsApprovalRequestPublisher,
+  snsSweepEventPublisher,
+} from '../../lib/outcome/sns-publisher.ts';
 import { decisionQueue } from '../../lib/queue/enqueue.ts';
 import { createRuntime } from '../../lib/runtime.ts';
 import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
+import {
+  huaweiTargetReader,
+  ownAccountLocation,
+  ownAccountResolver,
+} from '../../lib/sweeper/huawei-target.ts';
+import { targetSteps } from '../../lib/sweeper/steps.ts';
 import type { ApprovalRequestEvent, SweepDeps } from '../../lib/sweeper/sweep.ts';
 import { approvalIssueRaiserFor } from '../../lib/tickets/approval-issue-raiser.ts';
 import type { Effects } from '../commons/wiring.ts';
 import type { SweeperConfig } from './config.ts';
 
+/** The sweep's deps, and its later steps (drift, whitelist, reconcile, measures), made afresh per sweep. */
+export type SweeperDeps = SweepDeps & { targetSteps(): ReturnType<typeof targetSteps> };
+
 export function sweeperDeps(
   config: SweeperConfig,
   observe: { logger: Logger; metrics: MetricsRecorder },
   effects: Effects = {},
-): SweepDeps {
+): SweeperDeps {
   const clock = effects.clock ?? (() => new Date());
   // Built at the first listing: a configuration without credentials fails there, naming the variable.
   let client: ReturnType<typeof createRuntime> | undefined;
@@ -35,7 +48,11 @@ export function sweeperDeps(
     return client;
   };
   const queue = decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs });
-  const toTopic = snsApprovalRequestPublisher(effects.sns ?? defaultSnsClient(), config.topicArn, { clock });
+  const sns = effects.sns ?? defaultSnsClient();
+  const toTopic = snsApprovalRequestPublisher(sns, config.topicArn, { clock });
+  const enqueue = async (decision: AnyDecisionInput) => {
+    await queue.enqueue(DecisionSchema.parse(decision));
+  };
   const ledger = dynamoDbLedger({
     client: effects.dynamodb ?? defaultDynamoDbClient(),
     tableName: config.ledgerTableName,
@@ -61,9 +78,7 @@ export function sweeperDeps(
     ledger,
     rules: config.rules,
     // Checked as any decision is: the queue carries only what the worker accepts.
-    enqueue: async (decision) => {
-      await queue.enqueue(DecisionSchema.parse(decision));
-    },
+    enqueue,
     // The topic always hears of a request; the chats and Jira where they are configured, each tried
     // even if another failed. Any failure makes the sweep withdraw the request and raise it again at
     // the next sweep (the Jira raiser finds the issue it opened, in the ledger or by its label in Jira,
@@ -76,5 +91,24 @@ export function sweeperDeps(
     },
     clock,
     reminderIntervalMs: config.reminderIntervalMs,
+    targetSteps: () =>
+      targetSteps({
+        async readTarget(target) {
+          const { client } = await huawei();
+          const read = huaweiTargetReader({
+            client,
+            resolve: ownAccountResolver(config.huawei),
+            deadlineMs: config.execution.deadlineMs,
+            clock,
+          });
+          return read(target);
+        },
+        locate: ownAccountLocation(config.huawei, config.ownerDomainId),
+        ledger,
+        enqueue,
+        publish: snsSweepEventPublisher(sns, config.topicArn),
+        metrics: observe.metrics,
+        clock,
+      }),
   };
 }

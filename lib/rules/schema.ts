@@ -38,6 +38,10 @@ export const TargetRulesSchema = z.strictObject({
     z.number().check(z.refine(Number.isInteger, 'must be a whole number'), z.gte(1), z.lte(5)),
   ),
   approvers: z.optional(ApproversSchema),
+  /** Whitelist upkeep, reconcile: lib/sweeper/whitelist.ts and reconcile.ts. */
+  manageWhitelist: z.optional(z.boolean()),
+  exclusiveWhitelist: z.optional(z.boolean()),
+  reconcile: z.optional(z.boolean()),
 });
 
 export const RulesDocumentSchema = z.strictObject({
