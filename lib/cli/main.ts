@@ -29,13 +29,14 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
   target: { type: 'string' },
   endpoint: { type: 'string' },
+  rules: { type: 'string' },
   output: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   version: { type: 'boolean', short: 'V' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const COMMANDS = ['decide', 'validate', 'status', 'pending', 'history'];
+const COMMANDS = ['decide', 'validate', 'status', 'pending', 'history', 'whitelist', 'sweep'];
 
 export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
   try {
@@ -60,6 +61,8 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       io.stderr((await import('./help.ts')).USAGE);
       return 2;
     }
+    // `whitelist <target>` names its target in place; no other command takes an argument.
+    const named = command === 'whitelist' ? extra.shift() : undefined;
     if (extra.length > 0) throw usageError(`unexpected argument ${extra[0]}`);
     if (!COMMANDS.includes(command)) throw usageError(`unknown command ${command}`);
     if (values.output !== undefined && values.output !== 'json' && values.output !== 'text')
@@ -77,6 +80,20 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       case 'pending': {
         const { pendingCommand } = await import('./loop-commands.ts');
         return await pendingCommand(values.target, io, mode, {
+          clock: deps.clock ?? (() => new Date()),
+          logLevel: (config) => quietened(config, mode),
+        });
+      }
+      case 'whitelist': {
+        const { whitelistCommand } = await import('./whitelist-command.ts');
+        return await whitelistCommand(named ?? values.target, io, mode, {
+          logLevel: (config) => quietened(config, mode),
+        });
+      }
+      case 'sweep': {
+        const { sweepPlanCommand } = await import('./sweep-plan.ts');
+        const flags = { dryRun: values['dry-run'] === true, rulesFile: values.rules, target: values.target };
+        return await sweepPlanCommand(flags, io, mode, {
           clock: deps.clock ?? (() => new Date()),
           logLevel: (config) => quietened(config, mode),
         });

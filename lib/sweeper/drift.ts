@@ -138,6 +138,12 @@ export function driftRecord(view: TargetView, change: DriftChange): AppliedDecis
   };
 }
 
+/** Whether a record leaves the connection or entry as the change finds it (then it is no change). */
+export function explains(record: AppliedDecision | undefined, change: DriftChange): boolean {
+  if (change.kind === 'connection') return knownConnection(record) === change.status;
+  return knownEntry(record) === (change.status === 'added');
+}
+
 function lastDecisionOf(record: AppliedDecision | undefined): LastDecision | null {
   if (record === undefined) return null;
   return {

@@ -13,7 +13,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { MetricsRecorder } from '../metrics.ts';
 import { parseTargetKey } from '../policy.ts';
 import type { TargetRules } from '../rules/schema.ts';
-import { driftRecord, findDrift } from './drift.ts';
+import { driftRecord, explains, findDrift } from './drift.ts';
 import { SWEEP_EVENT_TYPE, type SweepEvent } from './events.ts';
 import { findViolations, reconcileDecisionId } from './reconcile.ts';
 import { lastRecords, type TargetLocation, type TargetView } from './target-view.ts';
@@ -105,13 +105,11 @@ export function targetSteps(deps: TargetStepsDeps) {
     for (const change of found.changes) {
       const key = change.kind === 'connection' ? change.endpointId : `account:${change.domainId}`;
       // The history is read from an index that may lag: the ledger's own record decides.
-      const latest = await deps.ledger.lastDecision(view.target, key);
-      const record = driftRecord(view, change);
-      if (latest !== undefined && latest.status === record.status && latest.action !== 'external') continue;
+      if (explains(await deps.ledger.lastDecision(view.target, key), change)) continue;
       const event: SweepEvent = { eventType: SWEEP_EVENT_TYPE.drift, ...about, ...change };
       // Published, then recorded: a failed record means the change is reported again, never lost.
       await deps.publish(event);
-      await deps.ledger.recordDecision(record);
+      await deps.ledger.recordDecision(driftRecord(view, change));
       report.drift.push(event);
       reported += 1;
     }
