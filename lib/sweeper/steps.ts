@@ -192,6 +192,8 @@ export function targetSteps(deps: TargetStepsDeps) {
     const dimensions = { target: view.target };
     deps.metrics?.count('PendingConnections', pending.length, dimensions);
     deps.metrics?.count('OldestPendingAgeSeconds', oldestPendingAgeSeconds, dimensions);
+    // Without the target too: its maximum over every target is what the stack's alarm watches.
+    deps.metrics?.count('OldestPendingAgeSeconds', oldestPendingAgeSeconds);
     deps.metrics?.count('Drift', drift, dimensions);
   }
 

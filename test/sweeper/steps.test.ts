@@ -305,6 +305,7 @@ describe('measures', () => {
     expect(metrics).toEqual([
       ['PendingConnections', 1],
       ['OldestPendingAgeSeconds', 90],
+      ['OldestPendingAgeSeconds', 90],
       ['Drift', 0],
     ]);
   });
