@@ -5,6 +5,7 @@
  */
 import { approvalChats } from '../../lib/chatops/approval-config.ts';
 import { raiseInChats } from '../../lib/chatops/approval-request.ts';
+import { driftChats } from '../../lib/chatops/drift-notice.ts';
 import { feishuApiFor } from '../../lib/chatops/feishu-notify.ts';
 import { type AnyDecisionInput, DecisionSchema } from '../../lib/decision/schema.ts';
 import { defaultDynamoDbClient, dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
@@ -58,7 +59,15 @@ export function sweeperDeps(
     tableName: config.ledgerTableName,
     clock,
   });
-  const chats = approvalChats(config.chats, feishuApiFor(config.feishuApi));
+  const feishuApi = feishuApiFor(config.feishuApi);
+  const chats = approvalChats(config.chats, feishuApi);
+  const toSweepTopic = snsSweepEventPublisher(sns, config.topicArn);
+  // Drift is told in the approval chats too, best effort: the topic's event is the record.
+  const toDriftChats = driftChats({
+    config: config.chats,
+    feishuApi,
+    onFailure: (chat, reason) => observe.logger.warn('could not post drift to the chat', { chat, reason }),
+  });
   const toChats = chats.length === 0 ? undefined : raiseInChats(chats);
   const toJira =
     config.jiraApproval === undefined
@@ -106,7 +115,10 @@ export function sweeperDeps(
         locate: ownAccountLocation(config.huawei, config.ownerDomainId),
         ledger,
         enqueue,
-        publish: snsSweepEventPublisher(sns, config.topicArn),
+        async publish(event) {
+          await toSweepTopic(event);
+          if (event.eventType === 'drift.detected' && event.kind !== 'baseline') await toDriftChats?.(event);
+        },
         metrics: observe.metrics,
         clock,
       }),
