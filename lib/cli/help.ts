@@ -5,7 +5,8 @@ import { LOOP_ENVIRONMENT } from './loop-config.ts';
 const EXIT_CODES = `Exit codes:
   0  every endpoint is in the wanted state (accepted / rejected)
   1  partial, failed, in_progress, denied, superseded or expired (the outcome is still printed), status
-     found no such connection, pending could not list a target, or history could not read the ledger
+     found no such connection, pending could not list a target, history could not read the ledger,
+     whitelist could not read the whitelist, or sweep --dry-run could not read a target
   2  invalid input or configuration: a message on stderr names the field; no API call was made`;
 
 const OUTPUT_OPTIONS = `  --output text|json  text (a table) on a terminal, JSON otherwise; this forces one
