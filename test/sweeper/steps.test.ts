@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AnyDecision, parseDecision } from '../../lib/decision/schema.ts';
 import { executeDecision } from '../../lib/executor/execute.ts';
 import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
-import type { Ledger } from '../../lib/ledger/ledger.ts';
+import type { AppliedDecision, Ledger } from '../../lib/ledger/ledger.ts';
 import type { MetricName } from '../../lib/metrics.ts';
 import { parseRules } from '../../lib/rules/schema.ts';
 import type { SweepEvent } from '../../lib/sweeper/events.ts';
@@ -18,7 +18,8 @@ import {
 } from '../../lib/sweeper/huawei-target.ts';
 import { targetSteps } from '../../lib/sweeper/steps.ts';
 import { sweep } from '../../lib/sweeper/sweep.ts';
-import { type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
+import { runCliWith } from '../helpers/cli.ts';
+import { LOCAL_AWS, type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
 import { endpointIds, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
@@ -157,11 +158,18 @@ describe('drift', () => {
     ]);
     expect(third.drift).toEqual([]);
     expect(metrics.filter(([name]) => name === 'Drift').map(([, v]) => v)).toEqual([0, 2, 0]);
-    // history shows them as external.
-    const history = await ledger.history(TARGET, { endpointId: S1 });
-    expect(history.map((d) => [d.action, d.requestedBy, d.status])).toEqual([
-      ['external', 'external', 'accepted'],
-    ]);
+    // `history` shows them as external.
+    const history = await runCliWith(['history', '--target', TARGET, '--endpoint', S1], {
+      ...h.env,
+      LEDGER_TABLE_NAME: dynamo.tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+      AWS_REGION: LOCAL_AWS.region,
+      AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    });
+    expect(
+      JSON.parse(history.stdout).decisions.map((d: AppliedDecision) => [d.action, d.requestedBy, d.status]),
+    ).toEqual([['external', 'external', 'accepted']]);
   });
 
   it('takes no change a decision of ours made for drift', async () => {
