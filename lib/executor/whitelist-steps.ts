@@ -5,12 +5,15 @@
  */
 import type pLimit from 'p-limit';
 import type { AccountResult, EndpointResult } from '../decision/outcome.ts';
-import type { WhitelistAction } from '../decision/schema.ts';
+import type { Decision, WhitelistAction, WhitelistDecision } from '../decision/schema.ts';
 import { VpcepApprovalError } from '../errors.ts';
 import type { HuaweiClient } from '../huawei/client.ts';
 import { type ApiTarget, connectionAction, listConnections } from '../huawei/connections.ts';
 import { listWhitelist, type Whitelist } from '../huawei/permissions.ts';
 import { changeWhitelist, MAX_ACCOUNTS_PER_CALL } from '../huawei/whitelist.ts';
+import type { Logger } from '../log.ts';
+import type { MetricsRecorder } from '../metrics.ts';
+import { writeProvenance } from './after-acting.ts';
 import { chunkCalls } from './plan.ts';
 import { changedResult, endpointError, failedResult, unchangedResult } from './results.ts';
 
@@ -153,4 +156,44 @@ export async function actOnConnections(
     ),
   );
   return { results: chosen.map((c) => results.get(c.id) as EndpointResult), byAccount };
+}
+
+/**
+ * Writes who decided and why into the VPCEP connections a permit or revoke accepted or rejected, as an
+ * accept or reject does: the decision seen as the accept or reject it made of them.
+ */
+export async function describeActed(
+  decision: WhitelistDecision,
+  results: readonly EndpointResult[],
+  context: StepContext & {
+    decidedAt: string;
+    approvedBy: readonly string[];
+    now: Date;
+    logger: Logger;
+    metrics: Pick<MetricsRecorder, 'count'>;
+  },
+): Promise<void> {
+  const acted = results.filter((r) => r.changed);
+  if (acted.length === 0) return;
+  const { accounts: _accounts, acceptPending: _acceptPending, ...common } = decision;
+  const asConnections: Decision = {
+    ...common,
+    action: decision.action === 'revoke' ? 'reject' : 'accept',
+    endpoints: acted.map((r) => r.endpointId),
+  };
+  await writeProvenance(
+    {
+      decision: asConnections,
+      decidedAt: context.decidedAt,
+      approvedBy: context.approvedBy,
+      results: acted,
+      requestIds: new Map(),
+      now: context.now,
+      logger: context.logger,
+      metrics: context.metrics,
+    },
+    context.client,
+    context.api,
+    context.deadlineAt,
+  );
 }

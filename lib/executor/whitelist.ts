@@ -23,9 +23,15 @@ import type { ApiTarget } from '../huawei/connections.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
-import type { MetricsRecorder } from '../metrics.ts';
+import { type MetricsRecorder, noMetrics } from '../metrics.ts';
 import { recordWhitelistDecision, refusedAccounts, whitelistStatus } from './whitelist-record.ts';
-import { actOnConnections, changeEntries, type StepContext, wantedEntry } from './whitelist-steps.ts';
+import {
+  actOnConnections,
+  changeEntries,
+  describeActed,
+  type StepContext,
+  wantedEntry,
+} from './whitelist-steps.ts';
 
 /**
  * The approval gate's hook for decisions on accounts: asked before anything is read or changed. A permit
@@ -49,6 +55,8 @@ export type WhitelistExecutorDeps = {
   ledger?: Pick<Ledger, 'lastDecision' | 'recordDecision'>;
   maxDecisionAgeMs?: number;
   metrics?: Pick<MetricsRecorder, 'count'>;
+  /** Write who decided into the VPCEP connections acted on (`VPCEP_APPROVAL_DESCRIBE`, default on). */
+  describe?: boolean;
   whitelistApprovalGate?: WhitelistApprovalGate;
 };
 
@@ -172,18 +180,23 @@ export async function executeWhitelistDecision(
     return endpoints === undefined ? result : { ...result, endpoints };
   });
   if (!dryRun) {
-    await recordWhitelistDecision(
-      {
-        decision,
-        target,
-        decidedAt,
-        approvedBy: options.approvedBy ?? decision.approvedBy ?? [],
-        now: clock(),
-      },
-      accounts,
-      connections.results,
-      { ...(deps.ledger === undefined ? {} : { ledger: deps.ledger }), logger, metrics: deps.metrics },
-    );
+    const about = { decidedAt, approvedBy: options.approvedBy ?? decision.approvedBy ?? [], now: clock() };
+    // Independent of each other: one round trip, not two, before the outcome leaves.
+    await Promise.all([
+      deps.describe === false
+        ? undefined
+        : describeActed(decision, connections.results, {
+            ...context,
+            ...about,
+            logger,
+            metrics: deps.metrics ?? noMetrics,
+          }),
+      recordWhitelistDecision({ decision, target, ...about }, accounts, connections.results, {
+        ...(deps.ledger === undefined ? {} : { ledger: deps.ledger }),
+        logger,
+        metrics: deps.metrics,
+      }),
+    ]);
   }
   return finish(
     accounts,

@@ -85,6 +85,10 @@ describe('revoke', () => {
       [PARTNER_ACCEPTED, 'accepted', 'rejected'],
       [PARTNER_PENDING, 'pendingAcceptance', 'rejected'],
     ]);
+    // Who decided is written into the VPCEP connections it rejected, as a reject writes it.
+    expect(h.sim.connection('vpcep', PROJECT_ID, SERVICE_ID, PARTNER_ACCEPTED)?.description).toContain(
+      'OFFBOARD-7',
+    );
     // Recorded on the account's entry and on each connection, so no later sweep takes them for drift.
     const history = await ledger.history(TARGET);
     expect(history.map((d) => [d.endpointId, d.action, d.status]).sort()).toEqual(
