@@ -43,11 +43,12 @@ export function createSweeperHandler(env: Env = process.env, effects: Effects = 
       const report = await sweep(config.watchTargets, { ...deps, afterTarget: steps.run });
       for (const error of report.errors) log.logger.error('sweep failure', { ...error });
       for (const problem of steps.report.problems) log.logger.warn('sweep step not done', { ...problem });
+      for (const error of steps.report.errors) log.logger.error('sweep step failure', { ...error });
       recorder.count('SweepPending', report.pending);
       recorder.count('SweepDecisions', report.decisions.length);
       recorder.count('SweepRequests', report.requested.length);
       recorder.count('SweepReminders', report.reminded.length);
-      recorder.count('SweepErrors', report.errors.length);
+      recorder.count('SweepErrors', report.errors.length + steps.report.errors.length);
       const summary: SweepSummary = {
         ...report,
         decisions: report.decisions.length,

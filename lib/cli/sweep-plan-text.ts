@@ -4,7 +4,8 @@ import type { SweepReport } from '../sweeper/sweep.ts';
 import { printable } from './output.ts';
 
 /** What `sweep --dry-run` prints (as JSON when piped). */
-export type SweepPlan = Omit<SweepReport, 'waiting'> & Omit<StepsReport, 'measures'> & { dryRun: true };
+export type SweepPlan = Omit<SweepReport, 'waiting'> &
+  Omit<StepsReport, 'measures' | 'errors'> & { dryRun: true };
 
 export function planText(plan: SweepPlan): string {
   const sections: Array<[string, string[]]> = [

@@ -89,9 +89,15 @@ export async function sweepPlanCommand(
     });
     const { waiting: _waiting, ...sweepPart } = report;
     const { measures: _measures, ...stepsPart } = steps.report;
-    const plan: SweepPlan = { dryRun: true, ...sweepPart, ...stepsPart };
+    const { errors: stepErrors, ...stepsRest } = stepsPart;
+    const plan: SweepPlan = {
+      dryRun: true,
+      ...sweepPart,
+      ...stepsRest,
+      errors: [...sweepPart.errors, ...stepErrors.map(({ step: _step, ...error }) => error)],
+    };
     emit(mode, io.stdout, plan, () => planText(plan));
-    return report.errors.length > 0 ? 1 : 0;
+    return plan.errors.length > 0 ? 1 : 0;
   } finally {
     cli?.close();
     await runtime.close();

@@ -5,11 +5,14 @@
  * measure the target. Drift comes first: it judges what others did before this sweep queues anything.
  * Every effect goes through the deps, so a dry run (lib/sweeper/plan.ts) runs the very same steps.
  */
+
+import pLimit from 'p-limit';
 import type { AnyDecisionInput } from '../decision/schema.ts';
 import { targetFromKey } from '../decision/schema.ts';
+import { toApprovalError } from '../errors.ts';
 import type { ListedConnection } from '../huawei/pending.ts';
 import type { Whitelist } from '../huawei/permissions.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import type { AppliedDecision, Ledger } from '../ledger/ledger.ts';
 import type { MetricsRecorder } from '../metrics.ts';
 import { parseTargetKey } from '../policy.ts';
 import type { TargetRules } from '../rules/schema.ts';
@@ -53,6 +56,8 @@ export type StepsReport = {
   measures: TargetMeasure[];
   /** Steps that could not be done as configured (they failed closed), per target. */
   problems: Array<{ target: string; message: string }>;
+  /** Steps that failed (the others ran), per target. */
+  errors: Array<{ target: string; step: string; code: string; message: string }>;
 };
 
 export function targetSteps(deps: TargetStepsDeps) {
@@ -63,6 +68,7 @@ export function targetSteps(deps: TargetStepsDeps) {
     drift: [],
     measures: [],
     problems: [],
+    errors: [],
   };
 
   async function run(targetText: string, rules: TargetRules): Promise<void> {
@@ -78,9 +84,21 @@ export function targetSteps(deps: TargetStepsDeps) {
       detectedAt: view.now.toISOString(),
     };
 
-    const drift = await reportDrift(view, about);
-    await keepWhitelist(view, rules);
-    await reconcile(view, rules, about);
+    // Each step on its own: a topic that fails drift's publish must not stop reconcile's rejects.
+    let drift = 0;
+    const step = async (name: string, run: () => Promise<void>) => {
+      try {
+        await run();
+      } catch (error) {
+        const failure = toApprovalError(error);
+        report.errors.push({ target, step: name, code: failure.code, message: failure.message });
+      }
+    };
+    await step('drift', async () => {
+      drift = await reportDrift(view, about);
+    });
+    await step('whitelist', () => keepWhitelist(view, rules));
+    await step('reconcile', () => reconcile(view, rules, about));
     measure(view, drift);
   }
 
@@ -90,14 +108,19 @@ export function targetSteps(deps: TargetStepsDeps) {
   ): Promise<number> {
     const found = findDrift(view);
     if (found.kind === 'baseline') {
-      for (const record of found.records) await deps.ledger.recordDecision(record);
       const event: SweepEvent = {
         eventType: SWEEP_EVENT_TYPE.drift,
         ...about,
         kind: 'baseline',
         counts: found.counts,
       };
+      // Published, then adopted, the baseline's own record last: a first sweep cut short anywhere
+      // adopts (and says so) again next time, rather than never.
       await deps.publish(event);
+      const limit = pLimit(16);
+      const records = found.records.slice(0, -1);
+      await Promise.all(records.map((record) => limit(() => deps.ledger.recordDecision(record))));
+      await deps.ledger.recordDecision(found.records.at(-1) as AppliedDecision);
       report.drift.push(event);
       return 0;
     }

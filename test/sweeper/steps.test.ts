@@ -63,7 +63,10 @@ afterEach(async () => {
   await Promise.all([h.close(), dynamo.close()]);
 });
 
-async function sweepOnce(rules: object, options: { owner?: string } = { owner: OWNER }) {
+async function sweepOnce(
+  rules: object,
+  options: { owner?: string; publishFails?: boolean } = { owner: OWNER },
+) {
   const steps = targetSteps({
     readTarget: huaweiTargetReader({
       client: h.runtime.client,
@@ -79,6 +82,7 @@ async function sweepOnce(rules: object, options: { owner?: string } = { owner: O
       queued.push(parsed.decision);
     },
     async publish(event) {
+      if (options.publishFails === true) throw new Error('topic down');
       events.push(event);
     },
     metrics: { count: (name, value) => metrics.push([name, value]) },
@@ -170,6 +174,20 @@ describe('drift', () => {
     expect(
       JSON.parse(history.stdout).decisions.map((d: AppliedDecision) => [d.action, d.requestedBy, d.status]),
     ).toEqual([['external', 'external', 'accepted']]);
+  });
+
+  it('goes on with the other steps when the topic fails, and adopts again at the next sweep', async () => {
+    const NEW_TRUSTED = '12341234123412341234123412341234';
+    const rules = { autoAccept: [NEW_TRUSTED], manageWhitelist: true };
+    const failed = await sweepOnce(rules, { owner: OWNER, publishFails: true });
+
+    expect(failed.errors).toEqual([
+      { target: TARGET, step: 'drift', code: 'INTERNAL_ERROR', message: 'topic down' },
+    ]);
+    expect(queued.map((d) => d.action)).toEqual(['permit']);
+    later(60_000);
+    await sweepOnce(rules);
+    expect(events.map((e) => ('kind' in e ? e.kind : e.eventType))).toEqual(['baseline']);
   });
 
   it('takes no change a decision of ours made for drift', async () => {
