@@ -2,8 +2,8 @@
  * Whitelist upkeep by the rules (`"manageWhitelist": true` on a target): each sweep permits the
  * `autoAccept` accounts missing from the whitelist; with `"exclusiveWhitelist": true` it also revokes
  * the accounts that are neither `autoAccept` nor approved before. "Approved before": the account's
- * entry was last permitted by a decision of ours, or people (or a rule) accepted one of its connections
- * now listed. Never revoked: the owner's own account, and an account with a connection still pending
+ * entry was last permitted by a decision of ours, or one of its connections now listed was last
+ * accepted by one, or was already accepted when the first sweep adopted the target. Never revoked: the owner's own account, and an account with a connection still pending
  * (people are being asked about it; once decided, the next sweep judges it). Without the owner's
  * account known, nothing is revoked: exclusivity fails closed. Every change is a queued decision.
  */
@@ -56,7 +56,11 @@ function approvedBefore(view: TargetView): string[] {
   }
   for (const c of view.connections) {
     const record = view.last.get(c.endpointId.toLowerCase());
-    if (record?.action === 'accept' && c.domainId !== undefined) approved.push(c.domainId.toLowerCase());
+    // Accepted before the tool's first sweep counts as approved too: live traffic someone let in.
+    const adoptedAccepted =
+      record?.action === 'external' && record.requestedBy === 'baseline' && record.status === 'accepted';
+    if ((record?.action === 'accept' || adoptedAccepted) && c.domainId !== undefined)
+      approved.push(c.domainId.toLowerCase());
   }
   return approved;
 }

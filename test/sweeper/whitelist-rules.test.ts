@@ -49,6 +49,26 @@ describe('planWhitelist', () => {
     expect(plan).toEqual({ permit: [A], revoke: [B] });
   });
 
+  it('keeps an account whose connection was accepted when the target was adopted, not one merely listed then', () => {
+    const adopted = (endpointId: string, status: string): AppliedDecision => ({
+      ...record(endpointId, 'external'),
+      requestedBy: 'baseline',
+      status,
+    });
+    const plan = planWhitelist(
+      { manageWhitelist: true, exclusiveWhitelist: true },
+      view({
+        whitelist: { everyone: false, accounts: new Set([OWNER, A, B]) },
+        connections: [{ endpointId: 'e-1', status: 'accepted', domainId: A }],
+        last: new Map([
+          ['e-1', adopted('e-1', 'accepted')],
+          [`account:${B}`, adopted(`account:${B}`, 'permitted')],
+        ]),
+      }),
+    );
+    expect(plan.revoke).toEqual([B]);
+  });
+
   it('keeps the owner, accounts permitted by us, and accounts whose connection we accepted', () => {
     const plan = planWhitelist(
       { autoAccept: [], manageWhitelist: true, exclusiveWhitelist: true },
