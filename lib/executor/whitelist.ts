@@ -21,8 +21,7 @@ import { targetKey, type WhitelistDecision } from '../decision/schema.ts';
 import type { HuaweiClient } from '../huawei/client.ts';
 import type { ApiTarget } from '../huawei/connections.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import type { Logger } from '../log.ts';
-import { silentLogger } from '../log.ts';
+import { type Logger, silentLogger } from '../log.ts';
 import { type MetricsRecorder, noMetrics } from '../metrics.ts';
 import { recordWhitelistDecision, refusedAccounts, whitelistStatus } from './whitelist-record.ts';
 import {
@@ -42,7 +41,7 @@ import {
 export type WhitelistApprovalGate = (
   decision: WhitelistDecision,
   target: ResolvedTarget,
-  options: ExecuteOptions,
+  options: WhitelistRunOptions,
 ) => Promise<Outcome | undefined>;
 
 /** What the executor's deps (ExecutorDeps in execute.ts) give a decision on accounts, and the gate. */
@@ -60,8 +59,8 @@ export type WhitelistExecutorDeps = {
   whitelistApprovalGate?: WhitelistApprovalGate;
 };
 
-/** As ExecuteOptions in execute.ts. */
-export type ExecuteOptions = {
+/** What ExecuteOptions in execute.ts give a decision on accounts. */
+export type WhitelistRunOptions = {
   dryRun?: boolean;
   deadlineAt?: number;
   carrierTime?: Date;
@@ -77,7 +76,7 @@ export async function executeWhitelistDecision(
   decision: WhitelistDecision,
   admitted: { resolved: ResolvedTarget; api: ApiTarget },
   deps: WhitelistExecutorDeps,
-  options: ExecuteOptions,
+  options: WhitelistRunOptions,
   startedAt: Date,
 ): Promise<Outcome> {
   const clock = deps.clock ?? (() => new Date());
