@@ -21,7 +21,7 @@ export const RegionSchema = z
 
 /** `receive` is the API's own word for accepting; the outcome always says `accept`. */
 export const ActionSchema = z.pipe(
-  z.enum(['accept', 'reject', 'receive'], 'must be accept or reject'),
+  z.enum(['accept', 'reject', 'receive'], 'must be accept, reject, permit or revoke'),
   z.transform((action): 'accept' | 'reject' => (action === 'receive' ? 'accept' : action)),
 );
 

@@ -235,6 +235,9 @@ describe('a decision on accounts', () => {
     expect(
       bad({ id: 'R', action: 'revoke', target: vpcep, accounts: [PARTNER], acceptPending: true }),
     ).toEqual([{ path: 'acceptPending', message: 'only a permit accepts pending connections' }]);
+    expect(bad({ id: 'R', action: 'allow', target: vpcep, endpoints: [PARTNER_PENDING] })).toEqual([
+      { path: 'action', message: 'must be accept, reject, permit or revoke' },
+    ]);
     expect(bad({ id: 'R', action: 'revoke', target: vpcep, accounts: ['nothex'] })).toEqual([
       { path: 'accounts[0]', message: 'must be 32 hex characters' },
     ]);
