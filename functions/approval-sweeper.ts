@@ -19,6 +19,11 @@ export type SweepSummary = Omit<SweepReport, 'decisions' | 'requested' | 'remind
   decisions: number;
   requested: number;
   reminded: number;
+  /** Upkeep decisions queued, reconcile rejects queued, violations and drift reported. */
+  whitelist: number;
+  reconciled: number;
+  violations: number;
+  drift: number;
 };
 
 /** The handler for an environment; the local stack and tests build their own with emulator clients. */
@@ -36,19 +41,26 @@ export function createSweeperHandler(env: Env = process.env, effects: Effects = 
       const { deps } = await wired();
       // With an estate, what to sweep is found now (discovery); a region that cannot be read is an error.
       const watched = await deps.watched();
-      const report = await sweep(watched.targets, deps);
+      const steps = deps.targetSteps();
+      const report = await sweep(watched.targets, { ...deps, afterTarget: steps.run });
       report.errors.push(...watched.errors);
       for (const error of report.errors) log.logger.error('sweep failure', { ...error });
+      for (const problem of steps.report.problems) log.logger.warn('sweep step not done', { ...problem });
+      for (const error of steps.report.errors) log.logger.error('sweep step failure', { ...error });
       recorder.count('SweepPending', report.pending);
       recorder.count('SweepDecisions', report.decisions.length);
       recorder.count('SweepRequests', report.requested.length);
       recorder.count('SweepReminders', report.reminded.length);
-      recorder.count('SweepErrors', report.errors.length);
+      recorder.count('SweepErrors', report.errors.length + steps.report.errors.length);
       const summary: SweepSummary = {
         ...report,
         decisions: report.decisions.length,
         requested: report.requested.length,
         reminded: report.reminded.length,
+        whitelist: steps.report.whitelist.length,
+        reconciled: steps.report.reconciled.length,
+        violations: steps.report.violations.length,
+        drift: steps.report.drift.length,
       };
       log.logger.info('swept', { ...summary, errors: report.errors.length });
       return summary;

@@ -28,7 +28,10 @@ export type MetricName =
   | 'SweepDecisions'
   | 'SweepRequests'
   | 'SweepReminders'
-  | 'SweepErrors';
+  | 'SweepErrors'
+  | 'PendingConnections'
+  | 'OldestPendingAgeSeconds'
+  | 'Drift';
 
 export const METRICS_NAMESPACE = 'VpcepApproval';
 

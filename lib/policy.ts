@@ -1,5 +1,5 @@
 /** Policy: which targets a decision may touch. Checked after validation and before any call. */
-import { type Decision, targetFromKey, targetKey } from './decision/schema.ts';
+import { type AnyDecision, targetFromKey, targetKey } from './decision/schema.ts';
 
 /** `vpcep:<uuid>` or `apig:<32 hex>` normalized (lower-cased); undefined when the text is neither. */
 export function parseTargetKey(text: string): string | undefined {
@@ -13,7 +13,7 @@ export type PolicyVerdict =
 
 /** With no allowlist configured every target is allowed; with one, only the targets it names. */
 export function checkPolicy(
-  decision: Decision,
+  decision: AnyDecision,
   allowedTargets: ReadonlySet<string> | undefined,
 ): PolicyVerdict {
   if (allowedTargets === undefined) return { allowed: true };

@@ -5,7 +5,7 @@
  */
 import type { Config } from './config.ts';
 import type { Outcome } from './decision/outcome.ts';
-import type { Decision, Target } from './decision/schema.ts';
+import type { AnyDecision, Target } from './decision/schema.ts';
 import type { EstateRun } from './estate/execute.ts';
 import type { HuaweiClient } from './huawei/client.ts';
 import type { Connection } from './huawei/connection-schema.ts';
@@ -30,7 +30,7 @@ export type LoopSettings = { describe: boolean; maxDecisionAgeMs: number };
 
 export type DecisionRunner = {
   /** Executes a decision within `deadlineAt`; API failures are in the outcome, never thrown. */
-  execute(decision: Decision, deadlineAt: number, context?: RunContext): Promise<Outcome>;
+  execute(decision: AnyDecision, deadlineAt: number, context?: RunContext): Promise<Outcome>;
   /** A target's connections waiting for a decision. */
   readPending(target: Target, deadlineAt: number): Promise<Connection[]>;
 };

@@ -5,13 +5,17 @@ export type SimOp =
   | 'vpcep.list'
   | 'vpcep.describe'
   | 'vpcep.permissions'
+  | 'vpcep.permissions.add'
+  | 'vpcep.permissions.remove'
   | 'apig.action'
   | 'apig.list'
   | 'apig.permissions'
   | 'iam.assumeRole'
   | 'iam.projects'
   | 'vpcep.discover'
-  | 'apig.discover';
+  | 'apig.discover'
+  | 'apig.permissions.add'
+  | 'apig.permissions.remove';
 
 export type Fault =
   | { type: 'status'; httpStatus: number; errorCode: string; errorMsg?: string }

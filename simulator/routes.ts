@@ -12,12 +12,24 @@ export type Route = {
   describe: boolean;
   /** GET …/permissions: the target's whitelist. */
   permissions: boolean;
+  /** POST …/permissions/action (VPCEP), …/permissions/batch-add|batch-delete (APIG): change it. */
+  permissionsChange?: 'action' | 'add' | 'remove';
 };
 
 const PERMISSION_ROUTES: Array<{ pattern: RegExp; kind: TargetKind }> = [
-  { pattern: /^\/v1\/([^/]+)\/vpc-endpoint-services\/([^/]+)\/permissions\/?$/, kind: 'vpcep' },
-  { pattern: /^\/v2\/([^/]+)\/apigw\/instances\/([^/]+)\/vpc-endpoint\/permissions\/?$/, kind: 'apig' },
+  { pattern: /^\/v1\/([^/]+)\/vpc-endpoint-services\/([^/]+)\/permissions(\/action)?\/?$/, kind: 'vpcep' },
+  {
+    pattern:
+      /^\/v2\/([^/]+)\/apigw\/instances\/([^/]+)\/vpc-endpoint\/permissions(\/batch-add|\/batch-delete)?\/?$/,
+    kind: 'apig',
+  },
 ];
+
+const CHANGES: Record<string, 'action' | 'add' | 'remove'> = {
+  '/action': 'action',
+  '/batch-add': 'add',
+  '/batch-delete': 'remove',
+};
 
 const ROUTES: Array<{ pattern: RegExp; kind: TargetKind }> = [
   {
@@ -34,15 +46,21 @@ export function matchRoute(method: string, path: string): Route | undefined {
   for (const { pattern, kind } of PERMISSION_ROUTES) {
     const m = pattern.exec(path);
     if (m === null) continue;
-    if (method !== 'GET') return undefined;
+    const change = m[3] === undefined ? undefined : CHANGES[m[3]];
+    if (method !== (change === undefined ? 'GET' : 'POST')) return undefined;
     return {
-      op: `${kind}.permissions`,
+      // VPCEP's one action route is named by its body's action once read (server.ts).
+      op:
+        change === undefined
+          ? `${kind}.permissions`
+          : `${kind}.permissions.${change === 'remove' ? 'remove' : 'add'}`,
       kind,
       projectId: m[1] as string,
       targetId: m[2] as string,
       action: false,
       describe: false,
       permissions: true,
+      ...(change === undefined ? {} : { permissionsChange: change }),
     };
   }
   for (const { pattern, kind } of ROUTES) {
@@ -129,6 +147,43 @@ export function listPermissions(store: ConnectionStore, route: Route, query: URL
   const page = all.slice(offset, offset + limit);
   if (route.kind === 'vpcep') return { status: 200, body: { permissions: page, total_count: all.length } };
   return { status: 200, body: { permissions: page, size: page.length, total: all.length } };
+}
+
+const PERMISSION_ENTRY = /^iam:domain::([0-9a-f]{32})$/;
+
+/**
+ * POST …/permissions/action (VPCEP: `{"permissions":[…],"action":"add"|"remove"}`) or
+ * …/permissions/batch-add|batch-delete (APIG: `{"permissions":[…]}`), 1 to 50 `iam:domain::<32 hex>`
+ * entries. Every entry is checked before any is applied; the answer lists the entries changed.
+ */
+export function changePermissions(store: ConnectionStore, route: Route, body: unknown): Reply {
+  const vpcep = route.kind === 'vpcep';
+  const bad = (what: string) =>
+    vpcep
+      ? error(400, 'EndPoint.0002', `Invalid parameter: ${what}.`)
+      : error(400, 'APIG.2011', `Invalid parameter value: ${what}`);
+  if (store.permissions(route.kind, route.projectId, route.targetId) === undefined)
+    return missingTarget(route.kind);
+  const { permissions, action } = (body ?? {}) as { permissions?: unknown; action?: unknown };
+  let add = route.permissionsChange === 'add';
+  if (route.permissionsChange === 'action') {
+    if (action !== 'add' && action !== 'remove') return error(400, 'EndPoint.2027', 'Invalid action.');
+    add = action === 'add';
+  }
+  if (!Array.isArray(permissions) || permissions.length === 0 || permissions.length > 50)
+    return bad('permissions');
+  const domainIds: string[] = [];
+  for (const entry of permissions) {
+    const m = typeof entry === 'string' ? PERMISSION_ENTRY.exec(entry.toLowerCase()) : null;
+    if (m === null) return bad('permissions');
+    domainIds.push(m[1] as string);
+  }
+  store.changePermissions(route, add, domainIds);
+  const entries = domainIds.map((d) => `iam:domain::${d}`);
+  return {
+    status: 200,
+    body: vpcep ? { permissions: entries } : { permissions: entries, size: entries.length },
+  };
 }
 
 export type ActionEffects = { creatingMs: number; schedule(fn: () => void, ms: number): void };

@@ -11,6 +11,7 @@ import { type EstateRoute, matchEstateRoute, type SimAccount, SimEstate } from '
 import { type Fault, FaultPlan, type FaultRule, type SimOp } from './faults.ts';
 import { createRateLimiter, type RateLimits } from './rate-limit.ts';
 import {
+  changePermissions,
   connectionAction,
   describeConnections,
   listConnections,
@@ -63,6 +64,14 @@ export type Simulator = {
   addAccount(account: SimAccount): void;
   /** How many temporary keys IAM's agency call has issued. */
   readonly issuedKeys: number;
+  /** The target's whitelist entries (`domain_id`s, `*`), or undefined for an unknown target. */
+  permissions(kind: TargetKind, projectId: string, targetId: string): ReadonlySet<string> | undefined;
+  /** Adds or removes whitelist entries as the console would, behind the tool's back. */
+  changePermissions(
+    key: { kind: TargetKind; projectId: string; targetId: string },
+    add: boolean,
+    domainIds: readonly string[],
+  ): boolean;
   inject(rule: FaultRule): void;
   clearFaults(): void;
   calls: SimCall[];
@@ -106,7 +115,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const parsed = parseJson(body);
     const op = route?.op ?? estateRoute?.op;
     const call: SimCall = {
-      op,
+      op: route?.permissionsChange === 'action' ? vpcepPermissionsOp(parsed) : op,
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
@@ -117,7 +126,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
     calls.push(call);
     if ((options.latencyMs ?? 0) > 0) await delay(options.latencyMs ?? 0);
-    const fault = faults.take(op);
+    const fault = faults.take(call.op);
     if (fault?.type === 'latency') await delay(fault.ms);
     const lost =
       (fault?.type === 'reset' || fault?.type === 'hang') && fault.afterApply !== true ? fault : undefined;
@@ -191,6 +200,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     if (!estate.mayUse(verdict.credential, route.projectId)) return notYours();
     if (route.describe) return describeConnections(store, route, parsed);
+    if (route.permissionsChange !== undefined) return changePermissions(store, route, parsed);
     if (route.permissions) return listPermissions(store, route, url.searchParams);
     return route.action
       ? connectionAction(store, route, parsed, { creatingMs: options.creatingMs ?? 0, schedule })
@@ -229,6 +239,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     get issuedKeys() {
       return estate.issued;
     },
+    permissions: (kind, projectId, targetId) => store.permissions(kind, projectId, targetId),
+    changePermissions: (key, add, domainIds) => store.changePermissions(key, add, domainIds),
     inject: (rule) => faults.add(rule),
     clearFaults: () => faults.clear(),
     calls,
@@ -264,6 +276,13 @@ function parseJson(body: Buffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** VPCEP's one whitelist route adds or removes by its body's `action`. */
+function vpcepPermissionsOp(body: unknown): SimOp {
+  return (body as { action?: unknown } | undefined)?.action === 'remove'
+    ? 'vpcep.permissions.remove'
+    : 'vpcep.permissions.add';
 }
 
 function endpointsOf(body: unknown): string[] | undefined {

@@ -82,6 +82,21 @@ export class ConnectionStore {
     return this.#permissions.get(targetKey(kind, projectId, targetId));
   }
 
+  /** Adds (or removes) whitelist entries; false for an unknown target. */
+  changePermissions(
+    key: { kind: TargetKind; projectId: string; targetId: string },
+    add: boolean,
+    domainIds: readonly string[],
+  ): boolean {
+    const permissions = this.#permissions.get(targetKey(key.kind, key.projectId, key.targetId));
+    if (permissions === undefined) return false;
+    for (const domainId of domainIds) {
+      if (add) permissions.add(domainId.toLowerCase());
+      else permissions.delete(domainId.toLowerCase());
+    }
+    return true;
+  }
+
   connection(
     kind: TargetKind,
     projectId: string,

@@ -54,6 +54,10 @@ const SweeperEnv = {
   /** Required unless VPCEP_APPROVAL_ESTATE says what to sweep. */
   [WATCH_VARIABLE]: z.optional(z.string()),
   [RULES_VARIABLE]: z.optional(z.string()),
+  /** The functions' own account: exclusiveWhitelist never removes it (and removes nothing without it). */
+  HUAWEICLOUD_SDK_DOMAIN_ID: z.optional(
+    z.string().check(z.regex(/^[0-9a-fA-F]{32}$/, 'must be a domain_id (32 hex characters)')),
+  ),
   /** People are reminded of a request still pending this long after it (or the last reminder). */
   VPCEP_APPROVAL_REMIND_AFTER_HOURS: intSetting(24, 1, 24 * 30),
 };
@@ -71,6 +75,8 @@ export type SweeperConfig = BaseConfig &
     /** Lower-cased `vpcep:<serviceId>` / `apig:<instanceId>` keys; empty with an estate, swept instead. */
     watchTargets: string[];
     rules: Rules;
+    /** HUAWEICLOUD_SDK_DOMAIN_ID, lower-cased. */
+    ownerDomainId: string | undefined;
     reminderIntervalMs: number;
     ledgerTableName: string;
     queueUrl: string;
@@ -93,6 +99,7 @@ export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
     ...core,
     watchTargets,
     rules: parseRules(e[RULES_VARIABLE]),
+    ownerDomainId: e.HUAWEICLOUD_SDK_DOMAIN_ID?.toLowerCase(),
     reminderIntervalMs: e.VPCEP_APPROVAL_REMIND_AFTER_HOURS * 60 * 60 * 1000,
     ledgerTableName: e.LEDGER_TABLE_NAME,
     queueUrl: e.DECISION_QUEUE_URL,

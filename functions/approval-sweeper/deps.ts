@@ -6,8 +6,9 @@
 import { approvalChats } from '../../lib/chatops/approval-config.ts';
 import { raiseInChats } from '../../lib/chatops/approval-request.ts';
 import { dingtalkApiFor, wecomApiFor } from '../../lib/chatops/china-notify.ts';
+import { driftChats } from '../../lib/chatops/drift-notice.ts';
 import { feishuApiFor } from '../../lib/chatops/feishu-notify.ts';
-import { DecisionSchema } from '../../lib/decision/schema.ts';
+import { type AnyDecisionInput, DecisionSchema } from '../../lib/decision/schema.ts';
 import type { EstateRun } from '../../lib/estate/execute.ts';
 import { estateRun } from '../../lib/estate/run.ts';
 import type { Estate } from '../../lib/estate/schema.ts';
@@ -16,18 +17,34 @@ import { defaultDynamoDbClient, dynamoDbLedger } from '../../lib/ledger/dynamodb
 import { memoryPlacements } from '../../lib/ledger/placements.ts';
 import type { Logger } from '../../lib/log.ts';
 import { type MetricsRecorder, recordApiAttempt } from '../../lib/metrics.ts';
-import { defaultSnsClient, snsApprovalRequestPublisher } from '../../lib/outcome/sns-publisher.ts';
+import {
+  defaultSnsClient,
+  snsApprovalRequestPublisher,
+  snsSweepEventPublisher,
+} from '../../lib/outcome/sns-publisher.ts';
 import { decisionQueue } from '../../lib/queue/enqueue.ts';
 import { createRuntime } from '../../lib/runtime.ts';
 import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
+import {
+  huaweiTargetReader,
+  ownAccountLocation,
+  ownAccountResolver,
+} from '../../lib/sweeper/huawei-target.ts';
+import { targetSteps } from '../../lib/sweeper/steps.ts';
 import type { ApprovalRequestEvent, SweepDeps } from '../../lib/sweeper/sweep.ts';
 import { approvalIssueRaiserFor } from '../../lib/tickets/approval-issue-raiser.ts';
 import { estatePlacements } from '../commons/loop.ts';
 import type { Effects } from '../commons/wiring.ts';
 import type { SweeperConfig } from './config.ts';
 
-/** The sweep's deps, and what it sweeps: the watched list, or the estate's targets found now. */
-export type SweeperDeps = SweepDeps & { watched(): Promise<WatchedTargets> };
+/**
+ * The sweep's deps, what it sweeps (the watched list, or the estate's targets found now), and its later
+ * steps (drift, whitelist, reconcile, measures), made afresh per sweep.
+ */
+export type SweeperDeps = SweepDeps & {
+  watched(): Promise<WatchedTargets>;
+  targetSteps(): ReturnType<typeof targetSteps>;
+};
 
 export type WatchedTargets = {
   targets: string[];
@@ -50,16 +67,28 @@ export function sweeperDeps(
     return client;
   };
   const queue = decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs });
-  const toTopic = snsApprovalRequestPublisher(effects.sns ?? defaultSnsClient(), config.topicArn, { clock });
+  const sns = effects.sns ?? defaultSnsClient();
+  const toTopic = snsApprovalRequestPublisher(sns, config.topicArn, { clock });
+  const enqueue = async (decision: AnyDecisionInput) => {
+    await queue.enqueue(DecisionSchema.parse(decision));
+  };
   const ledger = dynamoDbLedger({
     client: effects.dynamodb ?? defaultDynamoDbClient(),
     tableName: config.ledgerTableName,
     clock,
   });
-  const chats = approvalChats(config.chats, feishuApiFor(config.feishuApi), {
+  const feishuApi = feishuApiFor(config.feishuApi);
+  const chats = approvalChats(config.chats, feishuApi, {
     dingtalkApi: dingtalkApiFor(config.dingtalkApi),
     wecomApi: wecomApiFor(config.wecomApi),
     rules: config.rules,
+  });
+  const toSweepTopic = snsSweepEventPublisher(sns, config.topicArn);
+  // Drift is told in the approval chats too, best effort: the topic's event is the record.
+  const toDriftChats = driftChats({
+    config: config.chats,
+    feishuApi,
+    onFailure: (chat, reason) => observe.logger.warn('could not post drift to the chat', { chat, reason }),
   });
   const toChats = chats.length === 0 ? undefined : raiseInChats(chats);
   const toJira =
@@ -104,9 +133,7 @@ export function sweeperDeps(
     ledger,
     rules: config.rules,
     // Checked as any decision is: the queue carries only what the worker accepts.
-    enqueue: async (decision) => {
-      await queue.enqueue(DecisionSchema.parse(decision));
-    },
+    enqueue,
     // The topic always hears of a request; the chats and Jira where they are configured, each tried
     // even if another failed. Any failure makes the sweep withdraw the request and raise it again at
     // the next sweep (the Jira raiser finds the issue it opened, in the ledger or by its label in Jira,
@@ -120,5 +147,27 @@ export function sweeperDeps(
     },
     clock,
     reminderIntervalMs: config.reminderIntervalMs,
+    targetSteps: () =>
+      targetSteps({
+        async readTarget(target) {
+          const { client } = await huawei();
+          const read = huaweiTargetReader({
+            client,
+            resolve: ownAccountResolver(config.huawei),
+            deadlineMs: config.execution.deadlineMs,
+            clock,
+          });
+          return read(target);
+        },
+        locate: ownAccountLocation(config.huawei, config.ownerDomainId),
+        ledger,
+        enqueue,
+        async publish(event) {
+          await toSweepTopic(event);
+          if (event.eventType === 'drift.detected' && event.kind !== 'baseline') await toDriftChats?.(event);
+        },
+        metrics: observe.metrics,
+        clock,
+      }),
   };
 }

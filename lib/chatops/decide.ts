@@ -8,7 +8,7 @@ import { needsApprovals } from '../approval/authority.ts';
 import { chatSourceSignature } from '../auth/chat-source.ts';
 import type { HuaweiConfig } from '../config.ts';
 import { admit } from '../decision/admit.ts';
-import type { Decision, Source, Target } from '../decision/schema.ts';
+import { type Decision, isWhitelistDecision, type Source, type Target } from '../decision/schema.ts';
 import type { Estate } from '../estate/schema.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import type { ApprovalStore } from '../ledger/approvals.ts';
@@ -135,6 +135,8 @@ export async function handleChatCommand(
     return { kind: 'error', text: admission.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
   if (!admission.ok) return { kind: 'refused', text: notAllowedTarget(command.targetKey) };
   const decision = admission.decision;
+  // A chat command names endpoints: what it builds is always a decision on connections.
+  if (isWhitelistDecision(decision)) return { kind: 'error', text: 'chat decides connections only' };
   const twoPerson = deps.twoPerson;
   if (twoPerson !== undefined && needsApprovals(rulesFor(twoPerson.rules, command.targetKey)))
     return approve(decision, command.targetKey, request, twoPerson, deps, logger);

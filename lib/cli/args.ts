@@ -7,7 +7,7 @@ import { ValidationError } from '../errors.ts';
 import { usageError } from './report.ts';
 import { didYouMean } from './suggest.ts';
 
-export const COMMANDS = ['decide', 'validate', 'status', 'pending', 'history'] as const;
+export const COMMANDS = ['decide', 'validate', 'status', 'pending', 'history', 'whitelist', 'sweep'] as const;
 
 const OPTIONS = {
   file: 'string',
@@ -15,6 +15,7 @@ const OPTIONS = {
   'break-glass': 'string',
   target: 'string',
   endpoint: 'string',
+  rules: 'string',
   output: 'string',
   'log-format': 'string',
   quiet: 'boolean',
@@ -39,6 +40,7 @@ export type CliArgs = {
     'break-glass'?: string;
     target?: string;
     endpoint?: string;
+    rules?: string;
     output?: string;
     'log-format'?: string;
     quiet?: boolean;

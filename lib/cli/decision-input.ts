@@ -5,12 +5,13 @@
  */
 
 import {
+  type AnyDecision,
   ApigTargetSchema,
-  type Decision,
-  DecisionSchema,
+  ConnectionDecisionSchema,
   parseDecision,
   SourceSchema,
   VpcepTargetSchema,
+  WhitelistDecisionSchema,
 } from '../decision/schema.ts';
 import type { FieldIssue } from '../errors.ts';
 import { didYouMean } from './suggest.ts';
@@ -44,7 +45,7 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 }
 
 /** parseDecision for a person: JSON text in, issues explained. */
-export function parseDecisionText(text: string): { ok: true; decision: Decision } | JsonRefusal {
+export function parseDecisionText(text: string): { ok: true; decision: AnyDecision } | JsonRefusal {
   const json = parseJsonText(text);
   if (!json.ok) return { ok: false, input: undefined, issues: json.issues };
   const parsed = parseDecision(json.value);
@@ -69,7 +70,12 @@ export function explainIssues(input: unknown, issues: readonly FieldIssue[]): Fi
 
 /** The keys the schema knows at `parent` (`''`, `target`, `source`). */
 function knownKeys(input: unknown, parent: string): string[] {
-  if (parent === '') return Object.keys(DecisionSchema.shape);
+  if (parent === '') {
+    const action = valueAt(input, 'action');
+    const schema =
+      action === 'permit' || action === 'revoke' ? WhitelistDecisionSchema : ConnectionDecisionSchema;
+    return Object.keys(schema.shape);
+  }
   if (parent === 'source') return Object.keys(SourceSchema.shape);
   if (parent === 'target') {
     const type = valueAt(input, 'target.type');

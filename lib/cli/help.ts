@@ -5,7 +5,8 @@ import { LOOP_ENVIRONMENT } from './loop-config.ts';
 const EXIT_CODES = `Exit codes:
   0  every endpoint is in the wanted state (accepted / rejected)
   1  partial, failed, in_progress, denied, superseded or expired (the outcome is still printed), status
-     found no such connection, pending could not list a target, or history could not read the ledger
+     found no such connection, pending could not list a target, history could not read the ledger,
+     whitelist could not read the whitelist, or sweep --dry-run could not read a target
   2  invalid input or configuration: a message on stderr names the field; no API call was made`;
 
 const OUTPUT_OPTIONS = `  --output text|json  text (a table) on a terminal, JSON otherwise; this forces one
@@ -66,6 +67,9 @@ Commands:
   pending [--target <key>]             pending connections and what the rules would do
   history --target <key> [--endpoint <id>]
                                        decisions applied, from the ledger (LEDGER_TABLE_NAME)
+  whitelist <key>                      the accounts on a target's whitelist, marked by the rules
+  sweep --dry-run [--rules <file>] [--target <key>]
+                                       what one sweep would do with these rules; does none of it
 
 Options:
 ${OUTPUT_OPTIONS}
@@ -79,6 +83,38 @@ ${environmentSection()}
 `;
 
 const COMMANDS: Record<string, string> = {
+  whitelist: `Usage: vpcep-approval whitelist <vpcep:<serviceId>|apig:<instanceId>> [--output text|json] [--quiet]
+
+Lists the accounts on a target's whitelist (who may create endpoints on it at all), each marked with what
+the rules (VPCEP_APPROVAL_RULES) say of it: trusted (autoAccept) or refused (autoReject); and the trusted
+accounts missing from it, which manageWhitelist would add. Read only.
+
+Options:
+${OUTPUT_OPTIONS}
+
+Example:
+  vpcep-approval whitelist vpcep:4189d3c2-8882-4871-a3c2-d380272eed88
+
+${EXIT_CODES}
+`,
+  sweep: `Usage: vpcep-approval sweep --dry-run [--rules <file>] [--target <key>] [--output text|json] [--quiet]
+
+Plans one sweep and does none of it: the connections it would accept, reject or ask about, accepted ones
+it would reconcile or report, whitelist entries it would add or remove, drift it would report. Targets:
+--target, else VPCEP_APPROVAL_WATCH_TARGETS, else those the rules or the allowlist name. With
+LEDGER_TABLE_NAME the ledger is read (never written); without it every target is a first sweep.
+
+Options:
+  --dry-run           required: the sweep itself runs in the sweeper function
+  --rules <file>      a rules document to plan with, instead of VPCEP_APPROVAL_RULES
+  --target <key>      one target
+${OUTPUT_OPTIONS}
+
+Example:
+  vpcep-approval sweep --dry-run --rules rules.next.json
+
+${EXIT_CODES}
+`,
   decide: `Usage: vpcep-approval decide --file <path|-> [--dry-run] [--break-glass <why>] [--output text|json] [--quiet]
 
 Executes a decision: reads the connections' current status, accepts or rejects only where something

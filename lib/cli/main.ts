@@ -52,6 +52,8 @@ export async function runCli(argv: readonly string[], given: CliIo, deps: CliDep
     }
     if (parsed.problem !== undefined) throw parsed.problem;
     checkCommand(command);
+    // `whitelist <target>` names its target in place; no other command takes an argument.
+    const named = command === 'whitelist' ? extra.shift() : undefined;
     if (extra.length > 0) throw usageError('unexpected argument', extra[0]);
     if (values.output !== undefined && values.output !== 'json' && values.output !== 'text')
       throw usageError('must be text or json', '--output');
@@ -85,6 +87,20 @@ export async function runCli(argv: readonly string[], given: CliIo, deps: CliDep
       case 'pending': {
         const { pendingCommand } = await import('./loop-commands.ts');
         return await pendingCommand(values.target, io, mode, {
+          clock: deps.clock ?? (() => new Date()),
+          logger: (config) => cliLogger(config, logs, (line) => io.stderr(`${line}\n`)),
+        });
+      }
+      case 'whitelist': {
+        const { whitelistCommand } = await import('./whitelist-command.ts');
+        return await whitelistCommand(named ?? values.target, io, mode, {
+          logger: (config) => cliLogger(config, logs, (line) => io.stderr(`${line}\n`)),
+        });
+      }
+      case 'sweep': {
+        const { sweepPlanCommand } = await import('./sweep-plan.ts');
+        const flags = { dryRun: values['dry-run'] === true, rulesFile: values.rules, target: values.target };
+        return await sweepPlanCommand(flags, io, mode, {
           clock: deps.clock ?? (() => new Date()),
           logger: (config) => cliLogger(config, logs, (line) => io.stderr(`${line}\n`)),
         });

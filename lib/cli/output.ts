@@ -52,6 +52,20 @@ export function outcomeText(outcome: Outcome): string {
     lines.push(printable(`  ${outcome.denial.code}: ${outcome.denial.message}`));
   for (const issue of outcome.issues ?? [])
     lines.push(printable(`  ${issue.path || '(root)'}: ${issue.message}`));
+  // A permit or revoke: its accounts first, then the connections it acted on.
+  if (outcome.accounts !== undefined && outcome.accounts.length > 0)
+    lines.push(
+      table(
+        ['ACCOUNT', 'WHITELIST', 'CHANGED', 'CONNECTIONS', 'ERROR'],
+        outcome.accounts.map((a) => [
+          a.domainId,
+          a.status,
+          a.changed ? 'yes' : 'no',
+          String(a.endpoints?.length ?? 0),
+          a.error === undefined ? '-' : `${a.error.code}: ${a.error.message}`,
+        ]),
+      ),
+    );
   if (outcome.results.length > 0) {
     lines.push(
       table(

@@ -11,7 +11,7 @@ import { estateVerdict } from '../estate/verdict.ts';
 import type { ApiTarget } from '../huawei/connections.ts';
 import { checkPolicy } from '../policy.ts';
 import { deniedOutcome, invalidOutcome, type Outcome, type ResolvedTarget } from './outcome.ts';
-import { type Decision, parseDecision, parseDecisionJson } from './schema.ts';
+import { type AnyDecision, parseDecision, parseDecisionJson } from './schema.ts';
 import { resolveTarget } from './target.ts';
 
 export type AdmissionContext = {
@@ -25,21 +25,21 @@ export type AdmissionContext = {
   estate?: Estate | undefined;
 };
 
-export type Admitted = { ok: true; decision: Decision; resolved: ResolvedTarget; api: ApiTarget };
+export type Admitted = { ok: true; decision: AnyDecision; resolved: ResolvedTarget; api: ApiTarget };
 export type Refused =
   /** Not a decision, or its target cannot be located: `input` is what was given, for the outcome's id. */
   | { ok: false; kind: 'invalid'; input: unknown; issues: FieldIssue[] }
-  | { ok: false; kind: 'denied'; decision: Decision; denial: { code: string; message: string } };
+  | { ok: false; kind: 'denied'; decision: AnyDecision; denial: { code: string; message: string } };
 export type Admission = Admitted | Refused;
 /**
  * What the entry points that only queue a decision need: admitted as far as can be told without a
  * call. With an estate, a target it lists, or one a region of it may discover, passes; where it is
  * exactly is settled when the decision runs.
  */
-export type Acceptance = { ok: true; decision: Decision } | Refused;
+export type Acceptance = { ok: true; decision: AnyDecision } | Refused;
 
 /** Admits a parsed decision: resolve the target, then policy. */
-export function admitDecision(decision: Decision, context: AdmissionContext): Admission {
+export function admitDecision(decision: AnyDecision, context: AdmissionContext): Admission {
   if (context.estate !== undefined) {
     // Fail closed: an estate's target is placed (account, region, project) before it is run, never
     // resolved from the functions' own defaults.
@@ -81,7 +81,7 @@ export function admitJson(text: string, context: AdmissionContext): Acceptance {
   return accept(parsed.decision, context);
 }
 
-function accept(decision: Decision, context: AdmissionContext): Acceptance {
+function accept(decision: AnyDecision, context: AdmissionContext): Acceptance {
   if (context.estate === undefined) return admitDecision(decision, context);
   const verdict = estateVerdict(context.estate, decision.target);
   if (verdict.allowed) return { ok: true, decision };

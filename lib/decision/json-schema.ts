@@ -11,8 +11,10 @@ import { DecisionSchema } from './schema.ts';
 export function contractSchemas(): Record<string, object> {
   return {
     'decision.schema.json': render('Decision', DecisionSchema, 'input', [
-      'A decision: accept or reject these endpoint connections on this target.',
-      'Endpoint IDs must be unique (case-insensitively); action "receive" is read as "accept".',
+      'A decision: accept or reject these endpoint connections on this target, or permit or revoke these',
+      'consumer accounts on its whitelist (a revoke also rejects their connections).',
+      'Endpoint IDs and accounts must be unique (case-insensitively); action "receive" is read as "accept";',
+      '"acceptPending" is allowed on a permit only.',
     ]),
     'outcome.schema.json': render('Outcome', OutcomeSchema, 'output', [
       'What happened to a decision: one per decision, printed by the CLI and published to the topic.',

@@ -36,14 +36,34 @@ export const EndpointResultSchema = z.strictObject({
   supersededBy: z.optional(z.strictObject({ decisionId: z.string(), decidedAt: z.string() })),
 });
 
+/** What a permit or revoke did to one account on the target's whitelist. */
+export const AccountResultSchema = z.strictObject({
+  domainId: z.string(),
+  /**
+   * `permitted` or `revoked` once the whitelist read back says so, `failed` when an error stopped it,
+   * `superseded`/`expired` when refused without a call.
+   */
+  status: z.string().check(z.minLength(1)),
+  /** False when the whitelist already said so and no call was made. */
+  changed: z.boolean(),
+  error: z.optional(EndpointErrorSchema),
+  /** Attempts of the whitelist call that covered this account; 0 when none was needed. */
+  attempts: z.number().check(z.int(), z.gte(0)),
+  /** The account's connections the decision acted on (a revoke's rejects, a permit's accepts). */
+  endpoints: z.optional(z.array(z.string())),
+});
+
 export const FieldIssueSchema = z.strictObject({ path: z.string(), message: z.string() });
 
 export const OutcomeSchema = z.strictObject({
   decisionId: z.nullable(DecisionIdSchema),
-  action: z.optional(z.enum(['accept', 'reject'])),
+  action: z.optional(z.enum(['accept', 'reject', 'permit', 'revoke'])),
   target: z.optional(TargetSchema),
   status: OutcomeStatusSchema,
+  /** Per connection; for a permit or revoke, the connections it accepted or rejected. */
   results: z.array(EndpointResultSchema),
+  /** Per account, for a permit or revoke. */
+  accounts: z.optional(z.array(AccountResultSchema)),
   reason: z.optional(z.string()),
   requestedBy: z.optional(z.string()),
   /** The approvals a channel vouched for, one per person (`alice via slack`); never a sender's claim. */

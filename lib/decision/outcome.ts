@@ -6,16 +6,18 @@
 import type * as z from 'zod/mini';
 import type { FieldIssue } from '../errors.ts';
 import type {
+  AccountResultSchema,
   EndpointErrorSchema,
   EndpointResultSchema,
   OutcomeSchema,
   OutcomeStatusSchema,
 } from './outcome-schema.ts';
-import { type Action, type Decision, DecisionIdSchema, type Target } from './schema.ts';
+import { type Action, type AnyDecision, DecisionIdSchema, type Target } from './schema.ts';
 
 export type OutcomeStatus = z.output<typeof OutcomeStatusSchema>;
 export type EndpointError = z.output<typeof EndpointErrorSchema>;
 export type EndpointResult = z.output<typeof EndpointResultSchema>;
+export type AccountResult = z.output<typeof AccountResultSchema>;
 export type Outcome = z.output<typeof OutcomeSchema>;
 
 /** The target with the project and region it was actually run against. */
@@ -49,7 +51,7 @@ export function overallStatus(
 
 /** The fields every outcome of a valid decision repeats from it. */
 export function decisionEcho(
-  decision: Decision,
+  decision: AnyDecision,
 ): Pick<Outcome, 'reason' | 'requestedBy' | 'approvedBy' | 'source' | 'decidedAt' | 'expiresAt'> {
   const echo: Pick<Outcome, 'reason' | 'requestedBy' | 'approvedBy' | 'source' | 'decidedAt' | 'expiresAt'> =
     {};
@@ -72,7 +74,7 @@ export function invalidOutcome(input: unknown, issues: FieldIssue[], at: Date): 
 
 /** The outcome for a valid decision that policy refused: no call was made. */
 export function deniedOutcome(
-  decision: Decision,
+  decision: AnyDecision,
   denial: { code: string; message: string },
   at: Date,
 ): Outcome {

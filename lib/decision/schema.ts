@@ -21,7 +21,7 @@ export const RegionSchema = z
 
 /** `receive` is the API's own word for accepting; the outcome always says `accept`. */
 export const ActionSchema = z.pipe(
-  z.enum(['accept', 'reject', 'receive'], 'must be accept or reject'),
+  z.enum(['accept', 'reject', 'receive'], 'must be accept, reject, permit or revoke'),
   z.transform((action): 'accept' | 'reject' => (action === 'receive' ? 'accept' : action)),
 );
 
@@ -78,11 +78,8 @@ export const InstantSchema = z.iso.datetime({
   error: 'must be an ISO 8601 time with a zone, such as 2026-11-26T10:00:00Z',
 });
 
-export const DecisionSchema = z.strictObject({
-  id: DecisionIdSchema,
-  action: ActionSchema,
-  target: TargetSchema,
-  endpoints: EndpointsSchema,
+/** What every decision carries besides its action and what it acts on. */
+const decisionFields = {
   reason: z.optional(text(0, 1024)),
   requestedBy: z.optional(text(1, 256)),
   /**
@@ -106,15 +103,92 @@ export const DecisionSchema = z.strictObject({
   decidedAt: z.optional(InstantSchema),
   /** After this it is refused as `expired`, whatever the maximum age allows. */
   expiresAt: z.optional(InstantSchema),
+};
+
+/** Accept or reject these endpoint connections on this target. */
+export const ConnectionDecisionSchema = z.strictObject({
+  id: DecisionIdSchema,
+  action: ActionSchema,
+  target: TargetSchema,
+  endpoints: EndpointsSchema,
+  ...decisionFields,
 });
 
-export type Decision = z.output<typeof DecisionSchema>;
-export type DecisionInput = z.input<typeof DecisionSchema>;
+export const MAX_ACCOUNTS = 50;
+
+/** Consumer accounts (`domain_id`), compared and sent lower-cased. */
+export const AccountsSchema = z
+  .array(
+    z.pipe(
+      Hex32Schema,
+      z.transform((id) => id.toLowerCase()),
+    ),
+  )
+  .check(
+    z.minLength(1, 'must list at least one account'),
+    z.maxLength(MAX_ACCOUNTS, `must list at most ${MAX_ACCOUNTS} accounts`),
+    z.superRefine((ids, ctx) => {
+      const seen = new Set<string>();
+      ids.forEach((id, index) => {
+        if (seen.has(id))
+          ctx.addIssue({ code: 'custom', path: [index], message: `duplicate account ${id}`, input: id });
+        seen.add(id);
+      });
+    }),
+  );
+
+/**
+ * Permit these consumer accounts on the target's whitelist, or revoke them (removed from it, and
+ * their connections on the target rejected). `acceptPending` on a permit also accepts the account's
+ * pending connections: onboarding in one step.
+ */
+export const WhitelistDecisionSchema = z
+  .strictObject({
+    id: DecisionIdSchema,
+    action: z.enum(['permit', 'revoke'], 'must be accept, reject, permit or revoke'),
+    target: TargetSchema,
+    accounts: AccountsSchema,
+    acceptPending: z.optional(z.boolean()),
+    ...decisionFields,
+  })
+  .check(
+    z.superRefine((decision, ctx) => {
+      if (decision.acceptPending === true && decision.action !== 'permit')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['acceptPending'],
+          message: 'only a permit accepts pending connections',
+          input: decision.acceptPending,
+        });
+    }),
+  );
+
+/** Every decision: on connections (accept, reject) or on accounts (permit, revoke). */
+export const DecisionSchema = z.union([ConnectionDecisionSchema, WhitelistDecisionSchema]);
+
+export type ConnectionDecision = z.output<typeof ConnectionDecisionSchema>;
+export type WhitelistDecision = z.output<typeof WhitelistDecisionSchema>;
+export type ConnectionDecisionInput = z.input<typeof ConnectionDecisionSchema>;
+export type WhitelistDecisionInput = z.input<typeof WhitelistDecisionSchema>;
+
+/** A decision on accounts (permit, revoke) rather than connections. */
+export function isWhitelistDecision(decision: AnyDecision): decision is WhitelistDecision {
+  return decision.action === 'permit' || decision.action === 'revoke';
+}
+
+/** A decision on connections: what most of the code handles, and all of it before accounts. */
+export type Decision = ConnectionDecision;
+export type DecisionInput = ConnectionDecisionInput;
+/** Any decision an entry point accepts: on connections or on accounts. */
+export type AnyDecision = ConnectionDecision | WhitelistDecision;
+export type AnyDecisionInput = ConnectionDecisionInput | WhitelistDecisionInput;
 export type Target = Decision['target'];
-export type Action = Decision['action'];
+/** What a decision on connections does. */
+export type Action = ConnectionDecision['action'];
+export type WhitelistAction = WhitelistDecision['action'];
 export type Source = z.output<typeof SourceSchema>;
 
-export type ParseResult = { ok: true; decision: Decision } | { ok: false; issues: FieldIssue[] };
+export type ParseResult = { ok: true; decision: AnyDecision } | { ok: false; issues: FieldIssue[] };
 
 /**
  * Messages for the issues the schemas above leave to zod, saying what is expected instead of zod/mini's
@@ -145,7 +219,13 @@ function withArticle(type: string): string {
 
 /** Validates anything (parsed JSON, a queue body, a chat command's product) into a decision. */
 export function parseDecision(input: unknown): ParseResult {
-  const result = DecisionSchema.safeParse(input, { error: expectedMessage });
+  // Chosen by `action`, so each kind is checked by its own schema and its errors name its own fields
+  // (a union would report both kinds' complaints at once). Anything else is a decision on connections,
+  // judged exactly as before decisions on accounts existed.
+  const action = (input as { action?: unknown } | null)?.action;
+  const schema =
+    action === 'permit' || action === 'revoke' ? WhitelistDecisionSchema : ConnectionDecisionSchema;
+  const result = schema.safeParse(input, { error: expectedMessage });
   if (result.success) return { ok: true, decision: result.data };
   return { ok: false, issues: toFieldIssues(result.error.issues) };
 }

@@ -7,7 +7,7 @@
 import { secretValues } from '../config.ts';
 import { decisionEcho, deniedOutcome, type Outcome } from '../decision/outcome.ts';
 import { fitOutcome } from '../decision/outcome-fit.ts';
-import type { Decision } from '../decision/schema.ts';
+import { type AnyDecision, isWhitelistDecision } from '../decision/schema.ts';
 import { toApprovalError } from '../errors.ts';
 import { type ExecuteOptions, type ExecutorDeps, executeDecision } from '../executor/execute.ts';
 import { failedResult } from '../executor/results.ts';
@@ -20,7 +20,7 @@ import { estateVerdict, locationClash, placementOf } from './verdict.ts';
 export type EstateRun = { estate: Estate; access: EstateAccess; locator: EstateLocator };
 
 export async function executeInEstate(
-  decision: Decision,
+  decision: AnyDecision,
   deps: ExecutorDeps,
   run: EstateRun,
   options: ExecuteOptions = {},
@@ -64,7 +64,9 @@ export async function executeInEstate(
       action: decision.action,
       target: decision.target,
       status: 'failed',
-      results: decision.endpoints.map((id) => failedResult(id, failure, 0, undefined)),
+      results: isWhitelistDecision(decision)
+        ? []
+        : decision.endpoints.map((id) => failedResult(id, failure, 0, undefined)),
       ...decisionEcho(decision),
       startedAt: startedAt.toISOString(),
       finishedAt: clock().toISOString(),
@@ -92,7 +94,7 @@ export async function executeInEstate(
   return { ...outcome, placement };
 }
 
-function targetText(decision: Decision): string {
+function targetText(decision: AnyDecision): string {
   const { target } = decision;
   return target.type === 'vpcep' ? `vpcep:${target.serviceId}` : `apig:${target.instanceId}`;
 }

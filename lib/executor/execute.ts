@@ -17,7 +17,7 @@ import {
   wantedStatus,
 } from '../decision/outcome.ts';
 import { fitOutcome } from '../decision/outcome-fit.ts';
-import type { Decision } from '../decision/schema.ts';
+import { type AnyDecision, type Decision, isWhitelistDecision } from '../decision/schema.ts';
 import { HuaweiApiError, VpcepApprovalError } from '../errors.ts';
 import type { ApiCall, HuaweiClient } from '../huawei/client.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
@@ -29,7 +29,7 @@ import { type MetricsRecorder, noMetrics } from '../metrics.ts';
 import { NO_RULES } from '../rules/rules.ts';
 import { recordApplied, writeProvenance } from './after-acting.ts';
 import { judgeTiming, refusedByLedger } from './freshness-step.ts';
-import { type AuthorityDeps, gateConnections, heldResult, principalOf } from './gate.ts';
+import { type AuthorityDeps, gateConnections, heldResult, principalOf, whitelistGate } from './gate.ts';
 import { type HeldBy, holdTarget } from './hold.ts';
 import { chunkCalls, type EndpointPlan, indexConnections, planEndpoints } from './plan.ts';
 import { changedResult, failedResult, notFoundResult, unchangedResult } from './results.ts';
@@ -84,7 +84,7 @@ export type ExecuteOptions = {
 };
 
 export async function executeDecision(
-  decision: Decision,
+  decision: AnyDecision,
   deps: ExecutorDeps,
   options: ExecuteOptions = {},
 ): Promise<Outcome> {
@@ -97,6 +97,21 @@ export async function executeDecision(
     if (admission.kind === 'denied')
       logger.warn('decision denied by policy', { decisionId: decision.id, code: admission.denial.code });
     return fitOutcome(refusedOutcome(admission, startedAt), { secrets });
+  }
+  // Decisions on accounts (permit, revoke) run apart; from here on, decisions on connections.
+  if (isWhitelistDecision(decision)) {
+    const gate = whitelistGate(
+      deps.authority ?? { rules: NO_RULES },
+      principalOf(decision, options.breakGlass),
+      clock,
+    );
+    return (await import('./whitelist.ts')).executeWhitelistDecision(
+      decision,
+      admission,
+      { ...deps, whitelistApprovalGate: (d) => gate(d) },
+      options,
+      startedAt,
+    );
   }
 
   const { execution } = deps.config;

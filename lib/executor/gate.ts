@@ -7,8 +7,8 @@
 import pLimit from 'p-limit';
 import { type AuthorityVerdict, authorize, needsApprovals, type Principal } from '../approval/authority.ts';
 import type { Approval } from '../approval/channels.ts';
-import type { EndpointResult } from '../decision/outcome.ts';
-import { type Decision, targetKey } from '../decision/schema.ts';
+import { deniedOutcome, type EndpointResult, type Outcome } from '../decision/outcome.ts';
+import { type AnyDecision, type Decision, targetKey, type WhitelistDecision } from '../decision/schema.ts';
 import { VpcepApprovalError } from '../errors.ts';
 import type { Connection } from '../huawei/connection-schema.ts';
 import type { ApprovalStore } from '../ledger/approvals.ts';
@@ -23,7 +23,7 @@ export type AuthorityDeps = {
 };
 
 /** Who is asking, as the executor knows it: never the decision's own `approvedBy`, which no one vouched for. */
-export function principalOf(decision: Decision, breakGlass: string | undefined): Principal {
+export function principalOf(decision: AnyDecision, breakGlass: string | undefined): Principal {
   if (breakGlass !== undefined) return { kind: 'break-glass', reason: breakGlass };
   const requestedBy = decision.requestedBy ?? '';
   if (requestedBy.startsWith('rule:') && decision.source?.system === 'rules')
@@ -138,4 +138,37 @@ function approvalsUnavailable(error: unknown): VpcepApprovalError {
     statusCode: 503,
     cause: error,
   });
+}
+
+/**
+ * The authority for decisions on accounts (permit, revoke), asked by the whitelist executor before it
+ * reads or changes anything. A permit counts as an accept and a revoke as a reject. Approvals are given
+ * on connections, not accounts, so on a target that asks people only break-glass or the rules
+ * themselves (`rule:manageWhitelist` where the rules keep the whitelist) may change it; an account on
+ * `autoReject` is never permitted.
+ */
+export function whitelistGate(
+  deps: AuthorityDeps,
+  principal: Principal,
+  now: () => Date,
+): (decision: WhitelistDecision) => Promise<Outcome | undefined> {
+  return async (decision) => {
+    const rules = rulesFor(deps.rules, targetKey(decision.target));
+    const denied = (code: string, message: string) => deniedOutcome(decision, { code, message }, now());
+    if (decision.action === 'permit') {
+      const refused = decision.accounts.find((a) => rules.autoReject?.includes(a.toLowerCase()));
+      if (refused !== undefined)
+        return denied(
+          'RULES_AUTOREJECT',
+          `account ${refused} is in autoReject: change the rules to let it in`,
+        );
+    }
+    if (principal.kind === 'break-glass' || !needsApprovals(rules)) return undefined;
+    if (principal.kind === 'rule' && principal.rule === 'manageWhitelist' && rules.manageWhitelist === true)
+      return undefined;
+    return denied(
+      'APPROVALS_REQUIRED',
+      `${decision.action} on a target whose rules ask ${(rules.approvers ?? []).join(', ')} needs their approval: approvals are given on connections, so change the whitelist with the rules (manageWhitelist) or break-glass`,
+    );
+  };
 }

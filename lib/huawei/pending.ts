@@ -20,11 +20,11 @@ const ListedSchema = z.looseObject({
 /** Guards a server that keeps saying there is more. */
 const MAX_PAGES = 100;
 
-/** Every connection of `target` in `status` (`pendingAcceptance`, `accepted`, …), all pages. */
+/** Every connection of `target` in `status` (`pendingAcceptance`, `accepted`, …; undefined: any), all pages. */
 export async function listConnectionsByStatus(
   client: HuaweiClient,
   target: ApiTarget,
-  status: string,
+  status: string | undefined,
   options: { deadlineAt: number },
 ): Promise<ApiResult<ListedConnection[]>> {
   const limit = target.descriptor.maxPageSize;
@@ -35,7 +35,7 @@ export async function listConnectionsByStatus(
     const result = await readConnectionsPage(client, target, page, {
       op,
       deadlineAt: options.deadlineAt,
-      query: { status },
+      query: status === undefined ? {} : { status },
     });
     attempts += result.attempts;
     if (!result.ok) return { ...result, attempts };

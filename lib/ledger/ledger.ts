@@ -5,7 +5,7 @@
  * id seen (so a redelivered webhook or chat request gets the first answer again). The DynamoDB
  * implementation is in dynamodb.ts; keys and records are laid out in keys.ts.
  */
-import type { Action } from '../decision/schema.ts';
+import type { Action, WhitelistAction } from '../decision/schema.ts';
 
 /**
  * One decision applied to one connection. `target` is the normalized target key (`vpcep:<serviceId>`,
@@ -13,7 +13,11 @@ import type { Action } from '../decision/schema.ts';
  */
 export type AppliedDecision = {
   decisionId: string;
-  action: Action;
+  /**
+   * `permit`/`revoke` on a whitelist entry (`endpointId` is then `account:<domain_id>`); `external` for
+   * a change no decision of ours made (drift), or the state a first sweep adopted (lib/sweeper/drift.ts).
+   */
+  action: LedgerAction;
   target: string;
   endpointId: string;
   /** Who asked: the decision's `requestedBy` (`alice@example.com`, `slack:U123`, `rule:autoAccept`). */
@@ -32,6 +36,9 @@ export type AppliedDecision = {
   /** When it was decided: what supersede ordering compares. */
   decidedAt: string;
 };
+
+/** What a ledger record says was done. */
+export type LedgerAction = Action | WhitelistAction | 'external';
 
 /** An approval request raised for one pending connection, and when to remind people of it. */
 export type ApprovalRequest = {

@@ -12,7 +12,7 @@ const text = z.string().check(z.minLength(1));
 
 const AppliedDecisionSchema = z.object({
   decisionId: text,
-  action: z.enum(['accept', 'reject']),
+  action: z.enum(['accept', 'reject', 'permit', 'revoke', 'external']),
   target: text,
   endpointId: text,
   requestedBy: z.optional(z.string()),

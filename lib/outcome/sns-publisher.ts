@@ -10,6 +10,7 @@ import { AWS_CALL_TIMEOUT_MS, AWS_CLIENT_LIMITS } from '../aws-timeouts.ts';
 import type { Outcome } from '../decision/outcome.ts';
 import { fitOutcome } from '../decision/outcome-fit.ts';
 import { VpcepApprovalError } from '../errors.ts';
+import type { SweepEvent } from '../sweeper/events.ts';
 import type { ApprovalRequestEvent } from '../sweeper/sweep.ts';
 
 /** The `eventType` message attribute: what a message on the outcome topic is. */
@@ -125,6 +126,35 @@ export function snsClientFromEnv(env: Readonly<Record<string, string | undefined
       ...(env.AWS_SESSION_TOKEN === undefined ? {} : { sessionToken: env.AWS_SESSION_TOKEN }),
     };
   return new SNSClient(config);
+}
+
+/**
+ * The Publish request for a sweep's drift or policy-violation event: the event itself, with `eventType`,
+ * `targetType` and `kind` (drift: connection, whitelist, baseline) or `rule` (a violation) as attributes.
+ */
+export function sweepEventPublishRequest(topicArn: string, event: SweepEvent): PublishCommandInput {
+  return {
+    TopicArn: topicArn,
+    Message: JSON.stringify(event),
+    MessageAttributes: stringAttributes({
+      eventType: event.eventType,
+      targetType: event.target.split(':')[0],
+      ...(event.eventType === 'drift.detected' ? { kind: event.kind } : { rule: event.rule }),
+    }),
+  };
+}
+
+/** Publishes the sweep's drift and policy-violation events on the topic. */
+export function snsSweepEventPublisher(
+  client: SnsSender,
+  topicArn: string,
+  options: { timeoutMs?: number } = {},
+) {
+  return async (event: SweepEvent): Promise<void> => {
+    await client.send(new PublishCommand(sweepEventPublishRequest(topicArn, event)), {
+      abortSignal: AbortSignal.timeout(options.timeoutMs ?? AWS_CALL_TIMEOUT_MS),
+    });
+  };
 }
 
 /** The SDK client with its standard configuration (region, credentials, AWS_ENDPOINT_URL_SNS). */

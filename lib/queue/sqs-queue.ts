@@ -5,7 +5,7 @@
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AWS_CALL_TIMEOUT_MS, AWS_CLIENT_LIMITS } from '../aws-timeouts.ts';
-import { type Decision, targetKey } from '../decision/schema.ts';
+import { type AnyDecision, targetKey } from '../decision/schema.ts';
 
 export type SqsSender = Pick<SQSClient, 'send'>;
 
@@ -18,7 +18,7 @@ export function sqsDecisionQueue(
   client: SqsSender,
   queueUrl: string,
   timeoutMs = AWS_CALL_TIMEOUT_MS,
-): { enqueue(decision: Decision): Promise<{ messageId: string | undefined }> } {
+): { enqueue(decision: AnyDecision): Promise<{ messageId: string | undefined }> } {
   return {
     async enqueue(decision) {
       const result = await client.send(

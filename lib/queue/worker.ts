@@ -7,7 +7,7 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import type { EndpointError, Outcome } from '../decision/outcome.ts';
 import { decisionEcho, invalidOutcome } from '../decision/outcome.ts';
-import { type Decision, parseDecisionJson } from '../decision/schema.ts';
+import { type AnyDecision, parseDecisionJson } from '../decision/schema.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { OutcomePublisher } from '../outcome/publish.ts';
 import { isLastReceive, processFifoBatch, type RecordVerdict, receiveCount } from './fifo-batch.ts';
@@ -17,7 +17,7 @@ export type WorkerDeps = {
    * `carrierTime` is the queue's sent time: the decision's `decidedAt` when it carries none (the
    * executor's `ExecuteOptions.carrierTime`).
    */
-  execute(decision: Decision, context?: { carrierTime?: Date }): Promise<Outcome>;
+  execute(decision: AnyDecision, context?: { carrierTime?: Date }): Promise<Outcome>;
   publisher: Pick<OutcomePublisher, 'publish'>;
   /** The queue's redrive maxReceiveCount: the receive on which a still-failing record is final. */
   maxReceiveCount: number;
@@ -148,20 +148,35 @@ const unexpectedError: EndpointError = {
 };
 
 /** A `failed` outcome for a decision that was never run, each endpoint carrying the reason. */
-export function untriedOutcome(decision: Decision, error: EndpointError, at: Date): Outcome {
+export function untriedOutcome(decision: AnyDecision, error: EndpointError, at: Date): Outcome {
   const time = at.toISOString();
   const outcome: Outcome = {
     decisionId: decision.id,
     action: decision.action,
     target: decision.target,
     status: 'failed',
-    results: decision.endpoints.map((endpointId) => ({
-      endpointId,
-      status: 'failed',
-      changed: false,
-      error,
-      attempts: 0,
-    })),
+    results:
+      'endpoints' in decision
+        ? decision.endpoints.map((endpointId) => ({
+            endpointId,
+            status: 'failed',
+            changed: false,
+            error,
+            attempts: 0,
+          }))
+        : [],
+    // A permit or revoke: each account carries the reason instead.
+    ...('accounts' in decision
+      ? {
+          accounts: decision.accounts.map((domainId) => ({
+            domainId,
+            status: 'failed',
+            changed: false,
+            error,
+            attempts: 0,
+          })),
+        }
+      : {}),
     ...decisionEcho(decision),
     startedAt: time,
     finishedAt: time,
@@ -171,7 +186,9 @@ export function untriedOutcome(decision: Decision, error: EndpointError, at: Dat
 
 /** Worth another delivery: some endpoint failed with an error that may clear by waiting. */
 export function isRetryable(outcome: Outcome): boolean {
-  return outcome.results.some((r) => r.status === 'failed' && r.error?.retryable === true);
+  const retryable = (r: { status: string; error?: { retryable: boolean } | undefined }) =>
+    r.status === 'failed' && r.error?.retryable === true;
+  return outcome.results.some(retryable) || (outcome.accounts ?? []).some(retryable);
 }
 
 /** The queue's `SentTimestamp` (epoch ms), when the record carries it. */

@@ -18,6 +18,10 @@ export type TargetRules = {
   approvalsRequired?: number | undefined;
   /** Names from `people`: who may approve on this target. */
   approvers?: string[] | undefined;
+  /** Whitelist upkeep and reconcile (lib/sweeper/whitelist.ts, reconcile.ts). */
+  manageWhitelist?: boolean | undefined;
+  exclusiveWhitelist?: boolean | undefined;
+  reconcile?: boolean | undefined;
 };
 
 /** The key of the defaults, which each target's own entry overrides field by field. */

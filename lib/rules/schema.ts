@@ -62,6 +62,10 @@ export const TargetRulesSchema = z.strictObject({
   ),
   /** Names from `people`: who may approve on this target. */
   approvers: z.optional(z.array(PersonNameSchema).check(z.minLength(1, 'must name at least one person'))),
+  /** Whitelist upkeep, reconcile: lib/sweeper/whitelist.ts and reconcile.ts. */
+  manageWhitelist: z.optional(z.boolean()),
+  exclusiveWhitelist: z.optional(z.boolean()),
+  reconcile: z.optional(z.boolean()),
 });
 
 export const RulesDocumentSchema = z.strictObject({

@@ -15,7 +15,7 @@ import {
   type RuleName,
   type RuleVerdict,
 } from '../rules/evaluate.ts';
-import { type Rules, rulesFor } from '../rules/schema.ts';
+import { type Rules, rulesFor, type TargetRules } from '../rules/schema.ts';
 
 /** What the sweep needs to know about a target: its pending connections, and accepted ones per account. */
 export type TargetListing = {
@@ -62,6 +62,8 @@ export type SweepDeps = {
   reminderIntervalMs: number;
   /** Connections handled at once within a target (ledger writes, enqueues); default 16. */
   concurrency?: number;
+  /** Whitelist upkeep, reconcile, drift and metrics for the target (lib/sweeper/steps.ts). */
+  afterTarget?(target: string, rules: TargetRules): Promise<void>;
 };
 
 export type SweepError = { target: string; endpointId?: string; code: string; message: string };
@@ -149,6 +151,9 @@ export async function sweep(targets: readonly string[], deps: SweepDeps): Promis
           }),
         ),
       );
+      await deps
+        .afterTarget?.(target, rules)
+        .catch((error) => report.errors.push({ target, ...describe(error) }));
     }),
   );
   return report;

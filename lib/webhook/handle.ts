@@ -18,7 +18,7 @@ import type { HuaweiConfig } from '../config.ts';
 import { admitJson } from '../decision/admit.ts';
 import { DEFAULT_MAX_DECISION_AGE_MS, judgeDecision, resolveDecidedAt } from '../decision/freshness.ts';
 import type { Outcome } from '../decision/outcome.ts';
-import { type Decision, targetKey } from '../decision/schema.ts';
+import { type AnyDecision, isWhitelistDecision, targetKey } from '../decision/schema.ts';
 import {
   ConfigError,
   PolicyDeniedError,
@@ -58,7 +58,7 @@ export type WebhookDeps = {
   estate?: Estate | undefined;
   queue: DecisionQueue;
   /** Executes and publishes; used for `?wait=true` (and `&dryRun=true`, which changes nothing). */
-  executeAndPublish(decision: Decision, options?: { dryRun?: boolean }): Promise<Outcome>;
+  executeAndPublish(decision: AnyDecision, options?: { dryRun?: boolean }): Promise<Outcome>;
   logger?: Logger;
   clock?: () => Date;
   /** The ledger: each delivery answered once, each decision id acted on once, across containers. */
@@ -232,12 +232,12 @@ async function handleAuthenticated(
  * decision is queued or run so the authority counts them. Any other `approvedBy` is a claim, logged.
  */
 async function recordTicketApprovals(
-  decision: Decision,
+  decision: AnyDecision,
   deps: WebhookDeps,
   logger: Logger,
   now: Date,
 ): Promise<void> {
-  if (decision.approvedBy === undefined) return;
+  if (decision.approvedBy === undefined || isWhitelistDecision(decision)) return;
   // Given when the ticket decision was made; an expired (or future) one vouches for nothing, so it
   // cannot leave an approval behind for a later decision to count.
   const givenAt = resolveDecidedAt(decision.decidedAt, now);
@@ -274,10 +274,10 @@ async function recordTicketApprovals(
  * covers; the other schemes sign no time, so the queue's sent time (or the run's) dates it later.
  */
 function datedBySignature(
-  decision: Decision,
+  decision: AnyDecision,
   scheme: AuthScheme,
   headers: WebhookRequest['headers'],
-): Decision {
+): AnyDecision {
   const timestamp = headers['webhook-timestamp'];
   if (decision.decidedAt !== undefined || scheme !== 'standard-webhooks' || timestamp === undefined)
     return decision;

@@ -17,13 +17,23 @@ describe('the JSON Schema files of the contracts', () => {
   });
 
   it('describes the decision without extra fields and the outcome with every status', () => {
+    type Shape = {
+      additionalProperties?: boolean;
+      required?: string[];
+      properties: Record<string, { enum?: string[] }>;
+    };
     const { 'decision.schema.json': decision, 'outcome.schema.json': outcome } = contractSchemas() as Record<
       string,
-      { additionalProperties?: boolean; required?: string[]; properties: Record<string, { enum?: string[] }> }
+      Shape & { anyOf?: Shape[] }
     >;
 
-    expect(decision?.additionalProperties).toBe(false);
-    expect(decision?.required).toEqual(['id', 'action', 'target', 'endpoints']);
+    // A decision on connections, or one on accounts: each refuses fields of its own kind's absence.
+    const [onConnections, onAccounts] = decision?.anyOf ?? [];
+    expect(onConnections?.additionalProperties).toBe(false);
+    expect(onConnections?.required).toEqual(['id', 'action', 'target', 'endpoints']);
+    expect(onAccounts?.additionalProperties).toBe(false);
+    expect(onAccounts?.required).toEqual(['id', 'action', 'target', 'accounts']);
+    expect(onAccounts?.properties.action?.enum).toEqual(['permit', 'revoke']);
     expect(outcome?.properties.status?.enum).toEqual([
       'succeeded',
       'partial',

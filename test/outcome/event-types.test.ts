@@ -13,7 +13,9 @@ import {
   outcomeAttributes,
   snsApprovalRequestPublisher,
   snsOutcomePublisher,
+  snsSweepEventPublisher,
 } from '../../lib/outcome/sns-publisher.ts';
+import type { SweepEvent } from '../../lib/sweeper/events.ts';
 import type { ApprovalRequestEvent } from '../../lib/sweeper/sweep.ts';
 import {
   type AwsEmulator,
@@ -133,5 +135,61 @@ describe('event types on the outcome topic', () => {
     ]);
     expect((await drain(outcomes)).map((b) => b.decisionId).sort()).toEqual(['D-jira', 'D-slack']);
     expect(await drain(all.url)).toHaveLength(3);
+  });
+
+  it('publishes drift and policy violations with their own eventType, and kind or rule to filter on', async () => {
+    const all = await createQueue(sqs, aws.address, 'sweep-all');
+    const topicArn = await createTopicWithTap(sns, 'sweep-events', all);
+    const driftOnly = await createQueue(sqs, aws.address, 'drift-only');
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: driftOnly.arn,
+        Attributes: {
+          RawMessageDelivery: 'true',
+          FilterPolicy: JSON.stringify({ eventType: ['drift.detected'], kind: ['connection', 'whitelist'] }),
+        },
+      }),
+    );
+    const about = {
+      target: request.target,
+      account: 'own',
+      region: 'cn-north-4',
+      detectedAt: '2026-11-26T10:00:00.000Z',
+    };
+    const events: SweepEvent[] = [
+      {
+        eventType: 'drift.detected',
+        ...about,
+        kind: 'baseline',
+        counts: { accepted: 1, rejected: 0, pending: 0, whitelisted: 1 },
+      },
+      {
+        eventType: 'drift.detected',
+        ...about,
+        kind: 'connection',
+        endpointId: request.endpointId,
+        status: 'accepted',
+        lastDecision: null,
+      },
+      {
+        eventType: 'policy.violation',
+        ...about,
+        endpointId: request.endpointId,
+        domainId: request.domainId as string,
+        rule: 'autoReject',
+        reason: 'account is in autoReject',
+      },
+    ];
+    const publish = snsSweepEventPublisher(sns, topicArn);
+    for (const event of events) await publish(event);
+
+    expect(await drain(driftOnly.url)).toEqual([events[1]]);
+    expect((await drain(all.url)).map((b) => b.eventType)).toEqual([
+      'drift.detected',
+      'drift.detected',
+      'policy.violation',
+    ]);
   });
 });

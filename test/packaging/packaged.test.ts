@@ -175,6 +175,35 @@ describe('serverless package', () => {
     expect(depthAlarmOn('OutcomeNotifierFailureQueue')).toBe(true);
     expect(depthAlarmOn('TicketNotifierFailureQueue')).toBe(true);
 
+    // A request left waiting: the sweeper's oldest pending age over every target, 48 h by default.
+    expect(alarms.map((a) => a.Properties)).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'VpcepApproval',
+        MetricName: 'OldestPendingAgeSeconds',
+        Dimensions: [{ Name: 'service', Value: 'approval-sweeper' }],
+        Threshold: 48 * 3600,
+      }),
+    );
+    const dashboard = Object.values(resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    const joined = dashboard?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+    const body = JSON.parse(
+      joined['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'eu-west-1')).join(''),
+    ) as { widgets: Array<{ properties: { region: string; metrics: Array<[{ expression: string }]> } }> };
+    const expressions = body.widgets.map((w) => w.properties.metrics[0]?.[0].expression ?? '');
+    for (const metric of [
+      'Decisions',
+      'PendingConnections',
+      'OldestPendingAgeSeconds',
+      'Drift',
+      'ApiThrottled',
+      'Errors',
+    ])
+      expect(
+        expressions.some((e) => e.includes(`MetricName="${metric}"`)),
+        metric,
+      ).toBe(true);
+    expect(body.widgets.every((w) => w.properties.region === 'eu-west-1')).toBe(true);
+
     // The SNS-triggered notifier sends events it failed on to its failure queue, and may.
     const invokeConfigs = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
     for (const fn of ['OutcomeNotifier', 'TicketNotifier'])
@@ -284,7 +313,13 @@ describe('the approval loop in the template', () => {
       },
       {
         Effect: 'Allow',
-        Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Action: [
+          'dynamodb:PutItem',
+          'dynamodb:GetItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+        ],
         Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
       },
     ]);

@@ -30,7 +30,14 @@ const ACTIONS: Partial<Record<SimOp, string[]>> = {
   // ListServicePermissionsDetails and ListEndpointPermissions: the sweeper reads the whitelist.
   'vpcep.permissions': ['vpcep:endpointServices:listPermissions'],
   'apig.permissions': ['apig:instance:listVpcEndpointPermission', 'apig:instance:get'],
+  // AddOrRemoveServicePermissions, and APIG's batch-add and batch-delete: permit and revoke decisions.
+  'vpcep.permissions.add': ['vpcep:endpointServices:updatePermissions'],
+  'vpcep.permissions.remove': ['vpcep:endpointServices:updatePermissions'],
+  'apig.permissions.add': ['apig:instance:batchAddVpcEndpointPermission', 'apig:instance:get'],
+  'apig.permissions.remove': ['apig:instance:batchDeleteVpcEndpointPermission', 'apig:instance:get'],
 };
+
+const CONSUMER = '3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f';
 
 let h: Harness;
 beforeEach(async () => {
@@ -75,6 +82,10 @@ describe('the Huawei IAM policy for the AK/SK', () => {
     expect((await decide(aDecision())).code).toBe(0);
     expect((await decide(anApigDecision(apigEndpoints, { action: 'reject' }))).code).toBe(0);
     expect((await runCliWith(['status', '--target', `apig:${INSTANCE_ID}`], h.env)).code).toBe(0);
+    // Permit and revoke an account on each API.
+    for (const target of [aDecision().target, anApigDecision([]).target])
+      for (const action of ['permit', 'revoke'])
+        expect((await decide({ id: `W-${action}`, action, target, accounts: [CONSUMER] })).code).toBe(0);
 
     const called = [...new Set(h.sim.calls.map((c) => c.op))];
     expect(called.sort()).toEqual(Object.keys(ACTIONS).sort());

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Decision, parseDecision } from '../../lib/decision/schema.ts';
+import { type AnyDecision, parseDecision } from '../../lib/decision/schema.ts';
 import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
 import { parseRules } from '../../lib/rules/schema.ts';
 import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
@@ -18,7 +18,7 @@ const [TRUSTED_EP, STRANGER_EP, OLD_EP, EXTRA_EP] = endpointIds(4) as [string, s
 let h: Harness;
 let dynamo: LocalDynamo;
 let now: Date;
-let queued: Decision[];
+let queued: AnyDecision[];
 let raised: ApprovalRequestEvent[];
 
 beforeEach(async () => {

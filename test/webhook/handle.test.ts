@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSigningSecret } from '../../lib/auth/standard-webhooks.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { Outcome } from '../../lib/decision/outcome.ts';
-import type { Decision } from '../../lib/decision/schema.ts';
+import type { AnyDecision } from '../../lib/decision/schema.ts';
 import { errorResponse } from '../../lib/http/errors.ts';
 import { sqsDecisionQueue } from '../../lib/queue/sqs-queue.ts';
 import {
@@ -27,7 +27,7 @@ const answer = (request: WebhookRequest, deps: WebhookDeps) =>
 
 function world(overrides: Partial<WebhookDeps> = {}) {
   const sqs = fakeAwsClient();
-  const executed: Decision[] = [];
+  const executed: AnyDecision[] = [];
   const deps: WebhookDeps = {
     auth: {
       signingKeys: [decodeSigningSecret(STANDARD_SECRET) as Buffer],

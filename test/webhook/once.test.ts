@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeSigningSecret } from '../../lib/auth/standard-webhooks.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { Outcome } from '../../lib/decision/outcome.ts';
-import type { Decision } from '../../lib/decision/schema.ts';
+import type { AnyDecision } from '../../lib/decision/schema.ts';
 import { errorResponse } from '../../lib/http/errors.ts';
 import { dynamoDbDeliveryAnswers } from '../../lib/ledger/delivery-answers.ts';
 import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
@@ -33,7 +33,7 @@ afterEach(async () => {
 /** A fresh handler, as a new container builds it: its own clients, the shared table. */
 function container(options: { failQueue?: boolean } = {}) {
   const sqs = fakeAwsClient();
-  const executed: Decision[] = [];
+  const executed: AnyDecision[] = [];
   const client = dynamo.client();
   const queue = sqsDecisionQueue(sqs, 'https://sqs.local/000000000000/decisions.fifo');
   const deps: WebhookDeps = {
