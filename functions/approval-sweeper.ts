@@ -32,14 +32,20 @@ export function createSweeperHandler(env: Env = process.env, effects: Effects = 
     .use(injectLambdaContext(log.powertools, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(publishRecorded)
-    .handler(async () => {
+    .handler(async (_event, context) => {
       const { config, deps } = await wired();
-      const report = await sweep(config.watchTargets, deps);
+      // No raise starts when the invocation is about to time out: what is left waits for the next sweep.
+      const report = await sweep(config.watchTargets, {
+        ...deps,
+        remainingMs: () => context.getRemainingTimeInMillis(),
+      });
       for (const error of report.errors) log.logger.error('sweep failure', { ...error });
       recorder.count('SweepPending', report.pending);
       recorder.count('SweepDecisions', report.decisions.length);
       recorder.count('SweepRequests', report.requested.length);
       recorder.count('SweepReminders', report.reminded.length);
+      recorder.count('SweepDeferred', report.deferred);
+      recorder.count('SweepClosed', report.closed);
       recorder.count('SweepErrors', report.errors.length);
       const summary: SweepSummary = {
         ...report,

@@ -28,6 +28,8 @@ export type MetricName =
   | 'SweepDecisions'
   | 'SweepRequests'
   | 'SweepReminders'
+  | 'SweepDeferred'
+  | 'SweepClosed'
   | 'SweepErrors';
 
 export const METRICS_NAMESPACE = 'VpcepApproval';

@@ -40,6 +40,8 @@ const SweeperEnv = {
   [RULES_VARIABLE]: z.optional(z.string()),
   /** People are reminded of a request still pending this long after it (or the last reminder). */
   VPCEP_APPROVAL_REMIND_AFTER_HOURS: intSetting(24, 1, 24 * 30),
+  /** New requests raised one by one per target and sweep; the rest go in one digest message. */
+  VPCEP_APPROVAL_MAX_REQUESTS_PER_SWEEP: intSetting(20, 1, 1_000),
 };
 
 export type SweeperConfig = BaseConfig &
@@ -48,6 +50,7 @@ export type SweeperConfig = BaseConfig &
     watchTargets: string[];
     rules: Rules;
     reminderIntervalMs: number;
+    maxRequestsPerSweep: number;
     ledgerTableName: string;
     queueUrl: string;
     topicArn: string;
@@ -68,6 +71,7 @@ export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
     watchTargets,
     rules: parseRules(e[RULES_VARIABLE]),
     reminderIntervalMs: e.VPCEP_APPROVAL_REMIND_AFTER_HOURS * 60 * 60 * 1000,
+    maxRequestsPerSweep: e.VPCEP_APPROVAL_MAX_REQUESTS_PER_SWEEP,
     ledgerTableName: e.LEDGER_TABLE_NAME,
     queueUrl: e.DECISION_QUEUE_URL,
     topicArn: e.OUTCOME_TOPIC_ARN,

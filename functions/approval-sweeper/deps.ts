@@ -4,17 +4,18 @@
  * the chats and a Jira approval issue.
  */
 import { approvalChats } from '../../lib/chatops/approval-config.ts';
-import { raiseInChats } from '../../lib/chatops/approval-request.ts';
+import { chatChannels, digestInChats } from '../../lib/chatops/approval-request.ts';
 import { feishuApiFor } from '../../lib/chatops/feishu-notify.ts';
 import { DecisionSchema } from '../../lib/decision/schema.ts';
 import { defaultDynamoDbClient, dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
+import { dynamoDbRequestLifecycle } from '../../lib/ledger/request-lifecycle.ts';
 import type { Logger } from '../../lib/log.ts';
 import { type MetricsRecorder, recordApiAttempt } from '../../lib/metrics.ts';
 import { defaultSnsClient, snsApprovalRequestPublisher } from '../../lib/outcome/sns-publisher.ts';
 import { decisionQueue } from '../../lib/queue/enqueue.ts';
 import { createRuntime } from '../../lib/runtime.ts';
 import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
-import type { ApprovalRequestEvent, SweepDeps } from '../../lib/sweeper/sweep.ts';
+import type { ApprovalRequestEvent, RequestChannel, SweepDeps } from '../../lib/sweeper/sweep.ts';
 import { approvalIssueRaiserFor } from '../../lib/tickets/approval-issue-raiser.ts';
 import type { Effects } from '../commons/wiring.ts';
 import type { SweeperConfig } from './config.ts';
@@ -36,17 +37,41 @@ export function sweeperDeps(
   };
   const queue = decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs });
   const toTopic = snsApprovalRequestPublisher(effects.sns ?? defaultSnsClient(), config.topicArn, { clock });
-  const ledger = dynamoDbLedger({
-    client: effects.dynamodb ?? defaultDynamoDbClient(),
-    tableName: config.ledgerTableName,
-    clock,
-  });
+  const dynamodb = effects.dynamodb ?? defaultDynamoDbClient();
+  const ledger = dynamoDbLedger({ client: dynamodb, tableName: config.ledgerTableName, clock });
+  const lifecycle = dynamoDbRequestLifecycle({ client: dynamodb, tableName: config.ledgerTableName, clock });
   const chats = approvalChats(config.chats, feishuApiFor(config.feishuApi));
-  const toChats = chats.length === 0 ? undefined : raiseInChats(chats);
   const toJira =
     config.jiraApproval === undefined
       ? undefined
       : approvalIssueRaiserFor(config.jiraApproval, { ledger, clock, logger: observe.logger });
+  // The topic always hears of a request; the chats and Jira where they are configured. Each keeps
+  // its handle on the request record, so a raise that failed in one is finished there only.
+  const channels: RequestChannel[] = [
+    {
+      name: 'topic',
+      raise: async (event) => {
+        await toTopic(event);
+        return { publishedAt: clock().toISOString() };
+      },
+      remind: async (event) => {
+        await toTopic(event);
+        return undefined;
+      },
+    },
+    ...chatChannels(chats),
+    ...(toJira === undefined
+      ? []
+      : [
+          {
+            name: 'jira',
+            raise: async (event: ApprovalRequestEvent): Promise<Record<string, string>> => {
+              const issue = await toJira(event);
+              return issue === undefined ? {} : { key: issue.key };
+            },
+          },
+        ]),
+  ];
   return {
     async listPending(target, options) {
       const { client } = await huawei();
@@ -59,21 +84,15 @@ export function sweeperDeps(
       return list(target, options);
     },
     ledger,
+    lifecycle,
     rules: config.rules,
     // Checked as any decision is: the queue carries only what the worker accepts.
     enqueue: async (decision) => {
       await queue.enqueue(DecisionSchema.parse(decision));
     },
-    // The topic always hears of a request; the chats and Jira where they are configured, each tried
-    // even if another failed. Any failure makes the sweep withdraw the request and raise it again at
-    // the next sweep (the Jira raiser finds the issue it opened, in the ledger or by its label in Jira,
-    // and opens no other).
-    async raiseApprovalRequest(event: ApprovalRequestEvent) {
-      await toTopic(event);
-      const raised = await Promise.allSettled([toChats?.(event), toJira?.(event)]);
-      const failed = raised.find((r) => r.status === 'rejected');
-      if (failed !== undefined) throw failed.reason;
-    },
+    channels,
+    ...(chats.length === 0 ? {} : { postDigest: digestInChats(chats) }),
+    maxRequestsPerSweep: config.maxRequestsPerSweep,
     clock,
     reminderIntervalMs: config.reminderIntervalMs,
   };

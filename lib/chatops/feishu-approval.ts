@@ -6,6 +6,7 @@
  * as a refusal; network errors, 429 and 5xx are retried as outcome posts are.
  */
 
+import * as z from 'zod/mini';
 import { VpcepApprovalError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
@@ -16,10 +17,12 @@ import {
   approvalLines,
   approvalTitle,
   buttonValue,
+  digestText,
 } from './approval-request.ts';
 import { escapeLarkMd } from './escape.ts';
 import type { FeishuApi } from './feishu-api.ts';
 import { postWithRetries } from './notify.ts';
+import { parseJsonAs } from './payloads.ts';
 
 export function feishuApprovalCard(facts: ApprovalFacts) {
   const button = (action: 'accept' | 'reject') => ({
@@ -55,11 +58,29 @@ export type FeishuApprovalDeps = {
   attempts?: number;
 };
 
-/** Sends the card to the approval chat, or throws (retryable when Feishu could not be reached). */
-export async function postFeishuApproval(facts: ApprovalFacts, deps: FeishuApprovalDeps): Promise<void> {
-  const content = JSON.stringify(feishuApprovalCard(facts));
-  const post = async () =>
-    judgeFeishuAnswer(await deps.api.sendToChat(deps.chatId, { msg_type: 'interactive', content }));
+/**
+ * Sends the card to the approval chat and answers its message id (what a later patch needs), or throws
+ * (retryable when Feishu could not be reached).
+ */
+export async function postFeishuApproval(facts: ApprovalFacts, deps: FeishuApprovalDeps): Promise<string> {
+  return sendToApprovalChat(
+    { msg_type: 'interactive', content: JSON.stringify(feishuApprovalCard(facts)) },
+    facts.endpointId,
+    deps,
+  );
+}
+
+async function sendToApprovalChat(
+  message: { msg_type: 'interactive' | 'text'; content: string },
+  what: string,
+  deps: FeishuApprovalDeps,
+): Promise<string> {
+  let answered = '';
+  const post = async () => {
+    const result = judgeFeishuAnswer(await deps.api.sendToChat(deps.chatId, message));
+    answered = result.text;
+    return result;
+  };
   const sent = await postWithRetries(
     'feishu',
     undefined,
@@ -72,12 +93,25 @@ export async function postFeishuApproval(facts: ApprovalFacts, deps: FeishuAppro
     null,
   );
   if (sent === 'dropped')
-    throw new VpcepApprovalError(
-      'FEISHU_REFUSED',
-      `Feishu refused the approval card for ${facts.endpointId}`,
-    );
+    throw new VpcepApprovalError('FEISHU_REFUSED', `Feishu refused the approval message for ${what}`);
+  return parseJsonAs(FeishuSentSchema, answered)?.data?.message_id ?? '';
 }
 
+/** Feishu's answer to a sent message: `data.message_id` finds it again. */
+const FeishuSentSchema = z.looseObject({
+  data: z.optional(z.looseObject({ message_id: z.optional(z.string()) })),
+});
+
 export function feishuApprovalChat(deps: FeishuApprovalDeps): ApprovalChat {
-  return { name: 'feishu', post: (facts) => postFeishuApproval(facts, deps) };
+  return {
+    name: 'feishu',
+    post: async (facts) => ({ messageId: await postFeishuApproval(facts, deps) }),
+    postDigest: async (digest) => {
+      await sendToApprovalChat(
+        { msg_type: 'text', content: JSON.stringify({ text: digestText(digest) }) },
+        digest.target,
+        deps,
+      );
+    },
+  };
 }
