@@ -23,6 +23,7 @@ import {
   TopicEnv,
 } from '../../lib/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
+import { type CloseConfig, loadCloseConfig } from '../../lib/requests/config.ts';
 import { parseRules, RULES_VARIABLE, type Rules } from '../../lib/rules/schema.ts';
 import type { Env } from '../../lib/secrets.ts';
 import { type JiraApprovalConfig, loadJiraApprovalConfig } from '../../lib/tickets/config.ts';
@@ -58,6 +59,8 @@ export type SweeperConfig = BaseConfig &
     feishuApi: FeishuApiSettings;
     /** Jira approval issues, when JIRA_APPROVAL_PROJECT is set (lib/tickets/approval-issue-raiser.ts). */
     jiraApproval: JiraApprovalConfig | undefined;
+    /** Closing the requests of connections no longer pending (lib/requests/). */
+    close: CloseConfig;
   };
 
 export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
@@ -78,6 +81,7 @@ export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
     chats: loadApprovalChatConfig(present),
     feishuApi: feishuApiFrom(e),
     jiraApproval: tickets.jira,
+    close: loadCloseConfig(present),
     logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
     secrets: [
       ...secretValues(core.huawei.credentials),

@@ -13,10 +13,13 @@ import type { Logger } from '../../lib/log.ts';
 import { type MetricsRecorder, recordApiAttempt } from '../../lib/metrics.ts';
 import { defaultSnsClient, snsApprovalRequestPublisher } from '../../lib/outcome/sns-publisher.ts';
 import { decisionQueue } from '../../lib/queue/enqueue.ts';
+import { closeEverywhere } from '../../lib/requests/close.ts';
+import { closureFromDecision, closureFromStatus } from '../../lib/requests/closure.ts';
 import { createRuntime } from '../../lib/runtime.ts';
-import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
+import { huaweiConnectionStatus, huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
 import type { ApprovalRequestEvent, RequestChannel, SweepDeps } from '../../lib/sweeper/sweep.ts';
 import { approvalIssueRaiserFor } from '../../lib/tickets/approval-issue-raiser.ts';
+import { requestClosing } from '../commons/request-closing.ts';
 import type { Effects } from '../commons/wiring.ts';
 import type { SweeperConfig } from './config.ts';
 
@@ -40,7 +43,15 @@ export function sweeperDeps(
   const dynamodb = effects.dynamodb ?? defaultDynamoDbClient();
   const ledger = dynamoDbLedger({ client: dynamodb, tableName: config.ledgerTableName, clock });
   const lifecycle = dynamoDbRequestLifecycle({ client: dynamodb, tableName: config.ledgerTableName, clock });
-  const chats = approvalChats(config.chats, feishuApiFor(config.feishuApi));
+  const feishuApi = feishuApiFor(config.feishuApi);
+  const chats = approvalChats(config.chats, feishuApi);
+  const closing = requestClosing(config.close, {
+    lifecycle,
+    ledger,
+    feishuApi,
+    clock,
+    logger: observe.logger,
+  });
   const toJira =
     config.jiraApproval === undefined
       ? undefined
@@ -91,6 +102,24 @@ export function sweeperDeps(
       await queue.enqueue(DecisionSchema.parse(decision));
     },
     channels,
+    // A request whose connection is no longer pending: decided here (the ledger says how) or in the
+    // console (Huawei's status says what became of it). Closed in every channel it was raised in.
+    async closeRequest(request) {
+      const last = await ledger.lastDecision(request.target, request.endpointId);
+      let closure =
+        last !== undefined && last.decidedAt >= request.raisedAt ? closureFromDecision(last) : undefined;
+      if (closure === undefined) {
+        const { client } = await huawei();
+        const status = await huaweiConnectionStatus({
+          client,
+          huawei: config.huawei,
+          deadlineMs: config.execution.deadlineMs,
+          clock,
+        })(request.target, request.endpointId);
+        closure = closureFromStatus(status, clock());
+      }
+      await closeEverywhere(request.target, request.endpointId, closure, closing);
+    },
     ...(chats.length === 0 ? {} : { postDigest: digestInChats(chats) }),
     maxRequestsPerSweep: config.maxRequestsPerSweep,
     clock,

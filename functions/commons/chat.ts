@@ -1,6 +1,7 @@
 /** What both chat functions share: a decision's way to the queue, and `status` reads within chat's 3 s. */
 import type { ChatAllowlist } from '../../lib/chatops/authorize.ts';
 import type { ChatDeps } from '../../lib/chatops/decide.ts';
+import type { DecidedRequest } from '../../lib/chatops/decided-request.ts';
 import type { DeliveryOnceDeps } from '../../lib/chatops/delivery-once.ts';
 import type { Config } from '../../lib/config.ts';
 import type { Logger } from '../../lib/log.ts';
@@ -8,7 +9,7 @@ import type { MetricsRecorder } from '../../lib/metrics.ts';
 import { decisionQueue } from '../../lib/queue/enqueue.ts';
 import type { Rules } from '../../lib/rules/schema.ts';
 import { decisionRunner } from '../../lib/runner.ts';
-import { functionLedger } from './loop.ts';
+import { decidedRequestReader, functionLedger } from './loop.ts';
 import type { Effects } from './wiring.ts';
 
 /** Chat platforms give up after 3 s; a status read must leave time to answer. */
@@ -25,10 +26,15 @@ export function chatDeps(
   },
   observe: { logger: Logger; metrics: MetricsRecorder },
   effects: Effects,
-): Omit<ChatDeps, 'sourceKey'> & { sourceKey: string | undefined; delivery: DeliveryOnceDeps } {
+): Omit<ChatDeps, 'sourceKey'> & {
+  sourceKey: string | undefined;
+  delivery: DeliveryOnceDeps;
+  decidedRequest: DecidedRequest;
+} {
   const runner = decisionRunner(config, observe);
   const ledger = functionLedger(config.ledgerTableName, effects);
   return {
+    decidedRequest: decidedRequestReader(config.ledgerTableName, effects),
     // Two-person approval where the rules ask for it; every delivery acted on once.
     twoPerson: { rules: config.rules, store: ledger.approvals },
     delivery: { ledger: ledger.ledger, answers: ledger.answers },

@@ -7,6 +7,8 @@ import * as z from 'zod/mini';
 import { parseMaxDecisionAge } from '../../lib/decision/freshness.ts';
 import { parseDescribe } from '../../lib/executor/after-acting.ts';
 import { type LazyLedger, lazyLedger } from '../../lib/ledger/lazy.ts';
+import type { RequestClosure } from '../../lib/ledger/ledger.ts';
+import type { RequestLifecycle } from '../../lib/ledger/request-lifecycle.ts';
 import type { LoopSettings } from '../../lib/runner.ts';
 import type { Effects } from './wiring.ts';
 
@@ -25,4 +27,26 @@ export function loopFrom(e: z.output<z.ZodMiniObject<typeof LoopEnv>>): LoopSett
 /** The function's ledger on `tableName`, through the effects' DynamoDB client when given (local, tests). */
 export function functionLedger(tableName: string, effects: Effects): LazyLedger {
   return lazyLedger({ tableName, client: effects.dynamodb, clock: effects.clock });
+}
+
+/**
+ * The closure of a connection's approval request, read when a chat button is clicked (the request
+ * lifecycle is loaded at the first click, like the ledger). A record that cannot be read closes
+ * nothing here: the click goes on to the vote, which the ledger itself guards.
+ */
+export function decidedRequestReader(tableName: string, effects: Effects) {
+  let lifecycle: Promise<RequestLifecycle> | undefined;
+  return async (target: string, endpointId: string): Promise<RequestClosure | undefined> => {
+    lifecycle ??= Promise.all([
+      import('../../lib/ledger/request-lifecycle.ts'),
+      import('../../lib/ledger/dynamodb.ts'),
+    ]).then(([requests, dynamodb]) =>
+      requests.dynamoDbRequestLifecycle({
+        client: effects.dynamodb ?? dynamodb.defaultDynamoDbClient(),
+        tableName,
+      }),
+    );
+    const request = await (await lifecycle).request(target, endpointId).catch(() => undefined);
+    return request?.closure;
+  };
 }

@@ -7,7 +7,7 @@
  */
 import type { Action } from '../decision/schema.ts';
 import { VpcepApprovalError } from '../errors.ts';
-import type { ChannelHandle } from '../ledger/ledger.ts';
+import type { ApprovalRequest, ChannelHandle, RequestClosure } from '../ledger/ledger.ts';
 import type { RequestChannel } from '../sweeper/raise.ts';
 import type { ApprovalRequestEvent, RequestDigest } from '../sweeper/request-event.ts';
 import type { ButtonValue } from './payloads.ts';
@@ -111,4 +111,24 @@ export function digestInChats(chats: readonly ApprovalChat[]) {
         { retryable: true, cause: results.find((r) => r.status === 'rejected')?.reason },
       );
   };
+}
+
+/** The title of a closed request's message: its result, said first. */
+export function closedTitle(closure: RequestClosure): string {
+  const result = closure.result.charAt(0).toUpperCase() + closure.result.slice(1);
+  return `${result}: VPC endpoint connection approval request closed`;
+}
+
+/** Plain lines (label, value) of a closed request, escaped by each chat's message builder. */
+export function closedLines(request: ApprovalRequest, closure: RequestClosure): Array<[string, string]> {
+  return [
+    ['Target', request.target],
+    ['Endpoint', request.endpointId],
+    ['Consumer account', request.domainId ?? 'unknown'],
+    ['Result', closure.result],
+    ['Decided by', closure.by],
+    ['How', closure.via],
+    ['When', closure.at],
+    ...(closure.decisionId === undefined ? [] : [['Decision', closure.decisionId] as [string, string]]),
+  ];
 }

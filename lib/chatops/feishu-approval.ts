@@ -8,8 +8,10 @@
 
 import * as z from 'zod/mini';
 import { VpcepApprovalError } from '../errors.ts';
+import type { ApprovalRequest, RequestClosure } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
+import type { ChannelCloser } from '../requests/close.ts';
 import { judgeFeishuAnswer } from './answers.ts';
 import {
   type ApprovalChat,
@@ -17,6 +19,8 @@ import {
   approvalLines,
   approvalTitle,
   buttonValue,
+  closedLines,
+  closedTitle,
   digestText,
 } from './approval-request.ts';
 import { escapeLarkMd } from './escape.ts';
@@ -113,5 +117,51 @@ export function feishuApprovalChat(deps: FeishuApprovalDeps): ApprovalChat {
         deps,
       );
     },
+  };
+}
+
+/** A closed request's card: what was decided, by whom, how and when; no buttons. */
+export function feishuClosedCard(request: ApprovalRequest, closure: RequestClosure) {
+  return {
+    config: { wide_screen_mode: true },
+    header: {
+      template: closure.result === 'accepted' ? 'green' : closure.result === 'rejected' ? 'red' : 'grey',
+      title: { tag: 'plain_text', content: closedTitle(closure) },
+    },
+    elements: [
+      {
+        tag: 'div',
+        fields: closedLines(request, closure).map(([label, value]) => ({
+          is_short: false,
+          text: { tag: 'lark_md', content: `**${label}**: ${escapeLarkMd(value)}` },
+        })),
+      },
+    ],
+  };
+}
+
+/** Closes the request's Feishu card (`PATCH /open-apis/im/v1/messages/{message_id}`). */
+export function feishuRequestCloser(deps: Omit<FeishuApprovalDeps, 'chatId'>): ChannelCloser {
+  return async (request, handle, closure) => {
+    const messageId = handle.messageId;
+    if (messageId === undefined || messageId === '')
+      throw new VpcepApprovalError('FEISHU_REFUSED', 'the Feishu message of this request is not known');
+    const card = feishuClosedCard(request, closure);
+    const sent = await postWithRetries(
+      'feishu',
+      undefined,
+      {
+        post: async () => judgeFeishuAnswer(await deps.api.updateCard(messageId, card)),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        ...(deps.attempts ? { attempts: deps.attempts } : {}),
+      },
+      deps.logger ?? silentLogger,
+      null,
+    );
+    if (sent === 'dropped')
+      throw new VpcepApprovalError(
+        'FEISHU_REFUSED',
+        `Feishu refused to update the card of ${request.endpointId}`,
+      );
   };
 }

@@ -8,6 +8,8 @@
  */
 import * as z from 'zod/mini';
 import { VpcepApprovalError } from '../errors.ts';
+import type { ApprovalRequest, RequestClosure } from '../ledger/ledger.ts';
+import type { ChannelCloser } from '../requests/close.ts';
 import { classifyHttpStatus, toNetworkError, withRetries } from '../retry.ts';
 import {
   type ApprovalChat,
@@ -15,6 +17,8 @@ import {
   approvalLines,
   approvalTitle,
   buttonValue,
+  closedLines,
+  closedTitle,
   digestText,
 } from './approval-request.ts';
 import { escapeSlack as e } from './escape.ts';
@@ -160,5 +164,36 @@ export function slackApprovalChat(deps: SlackApprovalDeps): ApprovalChat {
     postDigest: async (digest) => {
       await callSlack('chat.postMessage', { channel: deps.channel, text: e(digestText(digest)) }, deps);
     },
+  };
+}
+
+/** A closed request's message: what was decided, by whom, how and when; no buttons. */
+export function slackClosedMessage(request: ApprovalRequest, closure: RequestClosure): SlackMessage {
+  const title = closedTitle(closure);
+  const fields = closedLines(request, closure).map(([label, value]) => ({
+    type: 'mrkdwn',
+    text: `*${label}*\n${e(value)}`,
+  }));
+  return {
+    text: e(
+      `${title}: ${request.endpointId} on ${request.target}, ${closure.result} by ${closure.by} via ${closure.via}`,
+    ),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title } },
+      { type: 'section', fields: fields.slice(0, 10) },
+    ],
+  };
+}
+
+/** Closes the request's Slack message (`chat.update` on its channel and `ts`). */
+export function slackRequestCloser(deps: Omit<SlackApprovalDeps, 'channel'>): ChannelCloser {
+  return async (request, handle, closure) => {
+    if (handle.channel === undefined || handle.ts === undefined || handle.ts === '')
+      throw new VpcepApprovalError('SLACK_REFUSED', 'the Slack message of this request is not known');
+    await callSlack(
+      'chat.update',
+      { channel: handle.channel, ts: handle.ts, ...slackClosedMessage(request, closure) },
+      deps,
+    );
   };
 }

@@ -6,7 +6,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type SlackCall = { method: string; token: string; body: Record<string, unknown> };
+export type SlackCall = {
+  method: string;
+  token: string;
+  body: Record<string, unknown>;
+  /** What the stand-in answered (undefined while held). */
+  answer?: Record<string, unknown>;
+};
 
 export async function startSlackApi(options: { hang?: string[] } = {}) {
   const calls: SlackCall[] = [];
@@ -19,7 +25,8 @@ export async function startSlackApi(options: { hang?: string[] } = {}) {
       const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       const method = (req.url ?? '').replace(/^\/api\//, '');
-      calls.push({ method, token, body });
+      const call: SlackCall = { method, token, body };
+      calls.push(call);
       if (options.hang?.includes(token)) {
         held.push(res);
         return;
@@ -31,6 +38,7 @@ export async function startSlackApi(options: { hang?: string[] } = {}) {
           : method === 'chat.update'
             ? { ok: true, channel: body.channel, ts: body.ts }
             : { ok: false, error: 'unknown_method' };
+      call.answer = answer;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
   });
