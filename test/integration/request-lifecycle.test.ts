@@ -36,13 +36,17 @@ function seedPending(accounts: string[]) {
   return { serviceId, target: `vpcep:${serviceId}`, endpointIds: connections.map((c) => c.id) };
 }
 
-function sweeper(target: string, slackApi: string, options: { token?: string; clock?: () => Date } = {}) {
+function sweeper(
+  target: string,
+  slackApi: string,
+  options: { token?: string; clock?: () => Date; rules?: unknown } = {},
+) {
   return createSweeperHandler(
     {
       ...stack.env,
       AWS_LAMBDA_FUNCTION_NAME: 'approval-sweeper',
       VPCEP_APPROVAL_WATCH_TARGETS: target,
-      VPCEP_APPROVAL_RULES: JSON.stringify({ targets: {} }),
+      VPCEP_APPROVAL_RULES: JSON.stringify(options.rules ?? { targets: {} }),
       SLACK_BOT_TOKEN: options.token ?? 'xoxb-live',
       SLACK_APPROVAL_CHANNEL: 'C0APPROVALS',
       SLACK_API_BASE: slackApi,
@@ -181,6 +185,50 @@ describe('a flood of requests', () => {
 
       expect(await invoke(handler)).toMatchObject({ requested: 1 });
       expect(JSON.stringify(slack.posts()[0]?.body)).toContain(endpointIds[0]);
+    } finally {
+      await slack.close();
+    }
+  });
+});
+
+describe('maxConnectionsPerAccount', () => {
+  it("counts the account's accepts already queued by an earlier sweep, not only those applied", async () => {
+    const TRUSTED = 'a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b';
+    const serviceId = randomUUID();
+    const [first, second] = [randomUUID(), randomUUID()];
+    // `second` is listed before `first` (the order Huawei happens to answer in), but asks only later.
+    stack.sim?.seed({
+      kind: 'vpcep',
+      projectId: DEMO.projectId,
+      targetId: serviceId,
+      connections: [
+        { id: second, domainId: TRUSTED, status: 'rejected' },
+        { id: first, domainId: TRUSTED },
+      ],
+    });
+    const target = `vpcep:${serviceId}`;
+    const slack = await startSlackApi();
+    const handler = sweeper(target, slack.url, {
+      rules: { targets: { [target]: { autoAccept: [TRUSTED], maxConnectionsPerAccount: 1 } } },
+    });
+    try {
+      expect(await invoke(handler)).toMatchObject({ decisions: 1, requested: 0 });
+      // The worker has not run yet: the accept of `first` waits in the queue when `second` asks.
+      const seen = stack.sim?.connection('vpcep', DEMO.projectId, serviceId, second);
+      if (seen === undefined) throw new Error('seeded above');
+      seen.status = 'pendingAcceptance';
+
+      const report = await invoke(handler);
+
+      expect(report).toMatchObject({ pending: 2, decisions: 1, requested: 1, errors: [] });
+      await stack.pollWorker();
+      await stack.waitForOutcome((o) => o.decisionId === `rules:accept:${first}`);
+      expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, first)?.status).toBe('accepted');
+      expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, second)?.status).toBe(
+        'pendingAcceptance',
+      );
+      expect(JSON.stringify(slack.posts()[0]?.body)).toContain(second);
+      expect(JSON.stringify(slack.posts()[0]?.body)).toContain('maxConnectionsPerAccount');
     } finally {
       await slack.close();
     }
