@@ -53,8 +53,11 @@ if (!Number.isInteger(sweepIntervalMs) || sweepIntervalMs < 500) {
 // Approval requests go to Slack's API stand-in on 127.0.0.1 unless a real Slack is configured.
 const chat =
   env.SLACK_BOT_TOKEN === undefined
-    ? await startChatCapture((message) =>
-        process.stdout.write(`chat message posted (Slack stand-in): ${JSON.stringify(message)}\n`),
+    ? await startChatCapture(
+        (message) =>
+          process.stdout.write(`chat message posted (Slack stand-in): ${JSON.stringify(message)}\n`),
+        (message) =>
+          process.stdout.write(`chat message updated (Slack stand-in): ${JSON.stringify(message)}\n`),
       )
     : undefined;
 const loopEnv = {
@@ -155,7 +158,8 @@ function jiraWalkthrough(): string {
   };
   const user = `${stack.env.JIRA_EMAIL}:${stack.env.JIRA_API_TOKEN}`;
   return `That approval request also opens Jira issue ${key} on the stand-in. Approve it as a Jira Automation
-rule would; the outcome is then commented on ${key}, which moves to Done:
+rule would; the outcome is then commented on ${key}, which moves to Done, and the request is closed
+everywhere it was raised (the Slack message is updated without its buttons, printed below):
 
 curl -sS -X POST '${stack.webhookUrl}' \\
   -H 'content-type: application/json' \\
