@@ -23,7 +23,7 @@ import {
   closedTitle,
   digestText,
 } from './approval-request.ts';
-import { escapeLarkMd } from './escape.ts';
+import { escapeFeishuText, escapeLarkMd } from './escape.ts';
 import type { FeishuApi } from './feishu-api.ts';
 import { postWithRetries } from './notify.ts';
 import { parseJsonAs } from './payloads.ts';
@@ -112,7 +112,7 @@ export function feishuApprovalChat(deps: FeishuApprovalDeps): ApprovalChat {
     post: async (facts) => ({ messageId: await postFeishuApproval(facts, deps) }),
     postDigest: async (digest) => {
       await sendToApprovalChat(
-        { msg_type: 'text', content: JSON.stringify({ text: digestText(digest) }) },
+        { msg_type: 'text', content: JSON.stringify({ text: escapeFeishuText(digestText(digest)) }) },
         digest.target,
         deps,
       );
