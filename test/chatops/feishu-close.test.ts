@@ -64,7 +64,7 @@ describe('closing a request in Feishu', () => {
     const patch = server.captured.find((c) => c.method === 'PATCH');
     expect(patch?.path).toBe('/open-apis/im/v1/messages/om_approval1');
     expect(patch?.headers.authorization).toBe('Bearer t-1');
-    const card = JSON.parse((patch?.body as { content: string }).content);
+    const card = JSON.parse(((patch?.body ?? {}) as { content: string }).content);
     expect(card.header).toMatchObject({
       template: 'red',
       title: { content: expect.stringMatching(/^Rejected/) },
