@@ -220,13 +220,21 @@ async function measure(sim: Simulator, config: Config, listed: string[] = []): P
         approvalRequests: async () => [],
         recordApprovalRequest: async () => ({ first: true }),
         claimReminder: async () => undefined,
-        withdrawApprovalRequest: async () => true,
       },
       rules: parseRules(JSON.stringify({ targets: { '*': { autoAccept: [CONSUMER] } } })),
       enqueue: async () => {
         queued += 1;
       },
-      raiseApprovalRequest: async () => undefined,
+      lifecycle: {
+        takeOverRaise: async () => undefined,
+        recordChannel: async () => undefined,
+        finishRaise: async () => true,
+        releaseRaise: async () => true,
+        recordReminderMessage: async () => undefined,
+        recordQueuedAccept: async () => undefined,
+        queuedAccepts: async () => new Set<string>(),
+      },
+      channels: [],
       clock: () => new Date(),
       reminderIntervalMs: 24 * 60 * 60 * 1000,
       concurrency: CONCURRENCY,

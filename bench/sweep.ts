@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '../lib/config.ts';
 import { dynamoDbLedger } from '../lib/ledger/dynamodb.ts';
+import { dynamoDbRequestLifecycle } from '../lib/ledger/request-lifecycle.ts';
 import { parseRules } from '../lib/rules/schema.ts';
 import { createRuntime } from '../lib/runtime.ts';
 import { huaweiListing } from '../lib/sweeper/huawei-listing.ts';
@@ -78,9 +79,16 @@ export async function sweepAtScale(): Promise<string> {
       enqueue: async () => {
         queued += 1;
       },
-      raiseApprovalRequest: async () => {
-        raised += 1;
-      },
+      lifecycle: dynamoDbRequestLifecycle({ client: counting, tableName: ledgerDb.tableName }),
+      channels: [
+        {
+          name: 'topic',
+          raise: async () => {
+            raised += 1;
+            return {};
+          },
+        },
+      ],
       clock: () => new Date(),
       reminderIntervalMs: 24 * 60 * 60 * 1000,
       concurrency: CONCURRENCY,

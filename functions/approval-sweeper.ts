@@ -37,12 +37,17 @@ export function createSweeperHandler(env: Env = process.env, effects: Effects = 
     .use(injectLambdaContext(log.powertools, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(publishRecorded)
-    .handler(async () => {
+    .handler(async (_event, context) => {
       const { deps } = await wired();
       // With an estate, what to sweep is found now (discovery); a region that cannot be read is an error.
       const watched = await deps.watched();
       const steps = deps.targetSteps();
-      const report = await sweep(watched.targets, { ...deps, afterTarget: steps.run });
+      // No raise starts when the invocation is about to time out: what is left waits for the next sweep.
+      const report = await sweep(watched.targets, {
+        ...deps,
+        afterTarget: steps.run,
+        remainingMs: () => context.getRemainingTimeInMillis(),
+      });
       report.errors.push(...watched.errors);
       for (const error of report.errors) log.logger.error('sweep failure', { ...error });
       for (const problem of steps.report.problems) log.logger.warn('sweep step not done', { ...problem });
@@ -51,6 +56,8 @@ export function createSweeperHandler(env: Env = process.env, effects: Effects = 
       recorder.count('SweepDecisions', report.decisions.length);
       recorder.count('SweepRequests', report.requested.length);
       recorder.count('SweepReminders', report.reminded.length);
+      recorder.count('SweepDeferred', report.deferred);
+      recorder.count('SweepClosed', report.closed);
       recorder.count('SweepErrors', report.errors.length + steps.report.errors.length);
       const summary: SweepSummary = {
         ...report,

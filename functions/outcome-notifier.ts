@@ -20,7 +20,7 @@ export function createNotifierHandler(env: Env = process.env, effects: Effects =
   const log = createLogger('outcome-notifier', effects.write);
   const { metrics, recorder, publishRecorded } = createMetrics('outcome-notifier', log.logger, effects.write);
   const wired = wiring(env, log, { load: loadNotifierConfig, variables: NotifierVariables }, (config) =>
-    notifierDeps(config, { logger: log.logger, metrics: recorder }),
+    notifierDeps(config, { logger: log.logger, metrics: recorder }, effects),
   );
   return middy<SNSEvent, void, Error, Context>()
     .use(injectLambdaContext(log.powertools, { resetKeys: true }))

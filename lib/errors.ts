@@ -69,7 +69,12 @@ export type DeliveryErrorCode =
   | 'DINGTALK_REFUSED'
   | 'WECOM_TOKEN_REFUSED'
   | 'WECOM_REFUSED'
-  | 'CHAT_POST_FAILED';
+  | 'CHAT_POST_FAILED'
+  // An approval request's raise, reminder or closing failed in a channel (lib/sweeper/raise.ts,
+  // lib/requests/close.ts); the channels that took it are not asked again.
+  | 'REQUEST_RAISE_FAILED'
+  | 'REQUEST_REMIND_FAILED'
+  | 'REQUEST_CLOSE_FAILED';
 
 /** The approval loop's ledger (DynamoDB) could not be read or written, or a write lost a race. */
 export type LedgerErrorCode = 'LEDGER_UNAVAILABLE' | 'LEDGER_CONFLICT';

@@ -28,6 +28,8 @@ export type MetricName =
   | 'SweepDecisions'
   | 'SweepRequests'
   | 'SweepReminders'
+  | 'SweepDeferred'
+  | 'SweepClosed'
   | 'SweepErrors'
   | 'PendingConnections'
   | 'OldestPendingAgeSeconds'

@@ -60,8 +60,11 @@ if (!Number.isInteger(sweepIntervalMs) || sweepIntervalMs < 500) {
 // Approval requests go to Slack's API stand-in on 127.0.0.1 unless a real Slack is configured.
 const chat =
   env.SLACK_BOT_TOKEN === undefined
-    ? await startChatCapture((message) =>
-        process.stdout.write(`chat message posted (Slack stand-in): ${JSON.stringify(message)}\n`),
+    ? await startChatCapture(
+        (message) =>
+          process.stdout.write(`chat message posted (Slack stand-in): ${JSON.stringify(message)}\n`),
+        (message) =>
+          process.stdout.write(`chat message updated (Slack stand-in): ${JSON.stringify(message)}\n`),
       )
     : undefined;
 // DingTalk and WeCom likewise: each card raised prints a curl that clicks Accept as the platform would.
@@ -307,8 +310,9 @@ function jiraWalkthrough(): string {
   };
   const user = `${stack.env.JIRA_EMAIL}:${stack.env.JIRA_API_TOKEN}`;
   return `That approval request also opens Jira issue ${key} on the stand-in. Approving it there, as a Jira Automation
-rule would, counts as alice's approval (the rules trust Jira): with bob's it accepts the connection, and the
-outcome is then commented on ${key}, which moves to Done:
+rule would, counts as alice's approval (the rules trust Jira): with bob's it accepts the connection, the outcome
+is commented on ${key}, which moves to Done, and the request is closed everywhere it was raised (the Slack
+message is updated without its buttons, printed below):
 
 curl -sS -X POST '${stack.webhookUrl}' \\
   -H 'content-type: application/json' \\

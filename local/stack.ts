@@ -287,9 +287,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         const outcome = published as Outcome;
         outcomes.push(outcome);
         options.onOutcome?.(outcome);
-        // The notifier's subscription filters on sourceSystem, as serverless.yml's does.
-        if (CHAT_SYSTEMS.includes(outcome.source?.system ?? ''))
-          await notify(notifier, 'outcome-notifier', message.Body ?? '', write);
+        // The notifier takes every outcome (it closes the approval requests of what was decided, and
+        // answers in chat what was asked there), as its subscription in serverless.yml does.
+        await notify(notifier, 'outcome-notifier', message.Body ?? '', write);
         // And the ticket notifier's on the ticket systems, beside it; its filter also wants
         // eventType=decision.outcome, which approval requests (handled above) do not carry.
         if (TICKET_SYSTEMS.includes(outcome.source?.system ?? ''))
@@ -375,7 +375,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 }
 
-const CHAT_SYSTEMS = ['slack', 'feishu', 'lark', 'dingtalk', 'wecom'];
 const TICKET_SYSTEMS = ['jira', 'jsm', 'servicenow'];
 
 /** Invokes a notifier as SNS would, reporting a failure instead of stopping the tap. */

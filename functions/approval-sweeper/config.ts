@@ -36,6 +36,7 @@ import {
 } from '../../lib/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { ESTATE_VARIABLE } from '../../lib/estate/schema.ts';
+import { type CloseConfig, CloseVariables, loadCloseConfig } from '../../lib/requests/config.ts';
 import { parseRules, RULES_VARIABLE, type Rules } from '../../lib/rules/schema.ts';
 import type { Env } from '../../lib/secrets.ts';
 import { type JiraApprovalConfig, loadJiraApprovalConfig, TicketEnv } from '../../lib/tickets/config.ts';
@@ -60,6 +61,8 @@ const SweeperEnv = {
   ),
   /** People are reminded of a request still pending this long after it (or the last reminder). */
   VPCEP_APPROVAL_REMIND_AFTER_HOURS: intSetting(24, 1, 24 * 30),
+  /** New requests raised one by one per target and sweep; the rest go in one digest message. */
+  VPCEP_APPROVAL_MAX_REQUESTS_PER_SWEEP: intSetting(20, 1, 1_000),
 };
 
 /** Every variable this function reads: its SSM parameters and its part of docs/configuration.md. */
@@ -68,6 +71,9 @@ export const SweeperVariables = {
   ...ApprovalChatEnvSchema.shape,
   // Jira only: loadJiraApprovalConfig reads the JIRA_ variables of the ticket settings.
   ...Object.fromEntries(Object.entries(TicketEnv).filter(([name]) => name.startsWith('JIRA_'))),
+  // Closing requests decided in the console: the approval issue's transitions.
+  JIRA_APPROVAL_TRANSITION_ON_ACCEPTED: CloseVariables.JIRA_APPROVAL_TRANSITION_ON_ACCEPTED,
+  JIRA_APPROVAL_TRANSITION_ON_REJECTED: CloseVariables.JIRA_APPROVAL_TRANSITION_ON_REJECTED,
 };
 
 export type SweeperConfig = BaseConfig &
@@ -78,6 +84,7 @@ export type SweeperConfig = BaseConfig &
     /** HUAWEICLOUD_SDK_DOMAIN_ID, lower-cased. */
     ownerDomainId: string | undefined;
     reminderIntervalMs: number;
+    maxRequestsPerSweep: number;
     ledgerTableName: string;
     queueUrl: string;
     topicArn: string;
@@ -87,6 +94,8 @@ export type SweeperConfig = BaseConfig &
     wecomApi: WecomApiSettings;
     /** Jira approval issues, when JIRA_APPROVAL_PROJECT is set (lib/tickets/approval-issue-raiser.ts). */
     jiraApproval: JiraApprovalConfig | undefined;
+    /** Closing the requests of connections no longer pending (lib/requests/). */
+    close: CloseConfig;
   };
 
 export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
@@ -101,6 +110,7 @@ export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
     rules: parseRules(e[RULES_VARIABLE]),
     ownerDomainId: e.HUAWEICLOUD_SDK_DOMAIN_ID?.toLowerCase(),
     reminderIntervalMs: e.VPCEP_APPROVAL_REMIND_AFTER_HOURS * 60 * 60 * 1000,
+    maxRequestsPerSweep: e.VPCEP_APPROVAL_MAX_REQUESTS_PER_SWEEP,
     ledgerTableName: e.LEDGER_TABLE_NAME,
     queueUrl: e.DECISION_QUEUE_URL,
     topicArn: e.OUTCOME_TOPIC_ARN,
@@ -109,6 +119,7 @@ export function loadSweeperConfig(env: Env = process.env): SweeperConfig {
     dingtalkApi: dingtalkApiFrom(e),
     wecomApi: wecomApiFrom(e),
     jiraApproval: tickets.jira,
+    close: loadCloseConfig(present),
     logLevel: e.VPCEP_APPROVAL_LOG_LEVEL,
     secrets: [
       ...secretValues(core.huawei.credentials),

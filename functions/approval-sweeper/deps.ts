@@ -1,10 +1,10 @@
 /**
  * The approval sweeper's effects: Huawei Cloud (connections and whitelists), the ledger, the decision
  * queue for automatic decisions, and for approval requests the outcome topic plus, where configured,
- * the chats and a Jira approval issue.
+ * the chats and a Jira approval issue; with an estate, the targets found in each account and region.
  */
 import { approvalChats } from '../../lib/chatops/approval-config.ts';
-import { raiseInChats } from '../../lib/chatops/approval-request.ts';
+import { chatChannels, digestInChats } from '../../lib/chatops/approval-request.ts';
 import { dingtalkApiFor, wecomApiFor } from '../../lib/chatops/china-notify.ts';
 import { driftChats } from '../../lib/chatops/drift-notice.ts';
 import { feishuApiFor } from '../../lib/chatops/feishu-notify.ts';
@@ -15,6 +15,7 @@ import type { Estate } from '../../lib/estate/schema.ts';
 import { type WatchedEstate, watchedLocator, watchedTargets } from '../../lib/estate/watch.ts';
 import { defaultDynamoDbClient, dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
 import { memoryPlacements } from '../../lib/ledger/placements.ts';
+import { dynamoDbRequestLifecycle } from '../../lib/ledger/request-lifecycle.ts';
 import type { Logger } from '../../lib/log.ts';
 import { type MetricsRecorder, recordApiAttempt } from '../../lib/metrics.ts';
 import {
@@ -23,17 +24,20 @@ import {
   snsSweepEventPublisher,
 } from '../../lib/outcome/sns-publisher.ts';
 import { decisionQueue } from '../../lib/queue/enqueue.ts';
+import { closeEverywhere } from '../../lib/requests/close.ts';
+import { closureFromDecision, closureFromStatus } from '../../lib/requests/closure.ts';
 import { createRuntime } from '../../lib/runtime.ts';
-import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
+import { huaweiConnectionStatus, huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
 import {
   huaweiTargetReader,
   ownAccountLocation,
   ownAccountResolver,
 } from '../../lib/sweeper/huawei-target.ts';
 import { targetSteps } from '../../lib/sweeper/steps.ts';
-import type { ApprovalRequestEvent, SweepDeps } from '../../lib/sweeper/sweep.ts';
+import type { ApprovalRequestEvent, RequestChannel, SweepDeps } from '../../lib/sweeper/sweep.ts';
 import { approvalIssueRaiserFor } from '../../lib/tickets/approval-issue-raiser.ts';
 import { estatePlacements } from '../commons/loop.ts';
+import { requestClosing } from '../commons/request-closing.ts';
 import type { Effects } from '../commons/wiring.ts';
 import type { SweeperConfig } from './config.ts';
 
@@ -69,19 +73,25 @@ export function sweeperDeps(
   const queue = decisionQueue({ queueUrl: config.queueUrl, sqs: effects.sqs });
   const sns = effects.sns ?? defaultSnsClient();
   const toTopic = snsApprovalRequestPublisher(sns, config.topicArn, { clock });
+  // Checked as any decision is: the queue carries only what the worker accepts.
   const enqueue = async (decision: AnyDecisionInput) => {
     await queue.enqueue(DecisionSchema.parse(decision));
   };
-  const ledger = dynamoDbLedger({
-    client: effects.dynamodb ?? defaultDynamoDbClient(),
-    tableName: config.ledgerTableName,
-    clock,
-  });
+  const dynamodb = effects.dynamodb ?? defaultDynamoDbClient();
+  const ledger = dynamoDbLedger({ client: dynamodb, tableName: config.ledgerTableName, clock });
+  const lifecycle = dynamoDbRequestLifecycle({ client: dynamodb, tableName: config.ledgerTableName, clock });
   const feishuApi = feishuApiFor(config.feishuApi);
   const chats = approvalChats(config.chats, feishuApi, {
     dingtalkApi: dingtalkApiFor(config.dingtalkApi),
     wecomApi: wecomApiFor(config.wecomApi),
     rules: config.rules,
+  });
+  const closing = requestClosing(config.close, {
+    lifecycle,
+    ledger,
+    feishuApi,
+    clock,
+    logger: observe.logger,
   });
   const toSweepTopic = snsSweepEventPublisher(sns, config.topicArn);
   // Drift is told in the approval chats too, best effort: the topic's event is the record.
@@ -90,7 +100,6 @@ export function sweeperDeps(
     feishuApi,
     onFailure: (chat, reason) => observe.logger.warn('could not post drift to the chat', { chat, reason }),
   });
-  const toChats = chats.length === 0 ? undefined : raiseInChats(chats);
   const toJira =
     config.jiraApproval === undefined
       ? undefined
@@ -107,6 +116,33 @@ export function sweeperDeps(
     const where = estate?.watched.places.get(event.target.toLowerCase());
     return where === undefined ? event : { ...event, account: where.account.name, region: where.region };
   };
+  // The topic always hears of a request; the chats and Jira where they are configured. Each keeps
+  // its handle on the request record, so a raise that failed in one is finished there only.
+  const channels: RequestChannel[] = [
+    {
+      name: 'topic',
+      raise: async (event) => {
+        await toTopic(place(event));
+        return { publishedAt: clock().toISOString() };
+      },
+      remind: async (event) => {
+        await toTopic(place(event));
+        return undefined;
+      },
+    },
+    ...chatChannels(chats),
+    ...(toJira === undefined
+      ? []
+      : [
+          {
+            name: 'jira',
+            raise: async (event: ApprovalRequestEvent): Promise<Record<string, string>> => {
+              const issue = await toJira(place(event));
+              return issue === undefined ? {} : { key: issue.key };
+            },
+          },
+        ]),
+  ];
   return {
     async watched() {
       if (config.estate === undefined) return { targets: config.watchTargets, errors: [] };
@@ -131,20 +167,30 @@ export function sweeperDeps(
       return list(target, options);
     },
     ledger,
+    lifecycle,
     rules: config.rules,
-    // Checked as any decision is: the queue carries only what the worker accepts.
     enqueue,
-    // The topic always hears of a request; the chats and Jira where they are configured, each tried
-    // even if another failed. Any failure makes the sweep withdraw the request and raise it again at
-    // the next sweep (the Jira raiser finds the issue it opened, in the ledger or by its label in Jira,
-    // and opens no other).
-    async raiseApprovalRequest(request: ApprovalRequestEvent) {
-      const event = place(request);
-      await toTopic(event);
-      const raised = await Promise.allSettled([toChats?.(event), toJira?.(event)]);
-      const failed = raised.find((r) => r.status === 'rejected');
-      if (failed !== undefined) throw failed.reason;
+    channels,
+    // A request whose connection is no longer pending: decided here (the ledger says how) or in the
+    // console (Huawei's status says what became of it). Closed in every channel it was raised in.
+    async closeRequest(request) {
+      const last = await ledger.lastDecision(request.target, request.endpointId);
+      let closure =
+        last !== undefined && last.decidedAt >= request.raisedAt ? closureFromDecision(last) : undefined;
+      if (closure === undefined) {
+        const { client } = await huawei();
+        const status = await huaweiConnectionStatus({
+          client,
+          huawei: config.huawei,
+          deadlineMs: config.execution.deadlineMs,
+          clock,
+        })(request.target, request.endpointId);
+        closure = closureFromStatus(status, clock());
+      }
+      await closeEverywhere(request.target, request.endpointId, closure, closing);
     },
+    ...(chats.length === 0 ? {} : { postDigest: digestInChats(chats) }),
+    maxRequestsPerSweep: config.maxRequestsPerSweep,
     clock,
     reminderIntervalMs: config.reminderIntervalMs,
     targetSteps: () =>

@@ -2,6 +2,7 @@
 import type { ChatAllowlist } from '../../lib/chatops/authorize.ts';
 import type { OpenRequest } from '../../lib/chatops/china-common.ts';
 import type { ChatDeps } from '../../lib/chatops/decide.ts';
+import type { DecidedRequest } from '../../lib/chatops/decided-request.ts';
 import type { DeliveryOnceDeps } from '../../lib/chatops/delivery-once.ts';
 import type { Config } from '../../lib/config.ts';
 import type { Logger } from '../../lib/log.ts';
@@ -9,7 +10,7 @@ import type { MetricsRecorder } from '../../lib/metrics.ts';
 import { decisionQueue } from '../../lib/queue/enqueue.ts';
 import type { Rules } from '../../lib/rules/schema.ts';
 import { decisionRunner } from '../../lib/runner.ts';
-import { estatePlacements, functionLedger } from './loop.ts';
+import { decidedRequestReader, estatePlacements, functionLedger } from './loop.ts';
 import type { Effects } from './wiring.ts';
 
 /** Chat platforms give up after 3 s; a status read must leave time to answer. */
@@ -30,10 +31,12 @@ export function chatDeps(
   sourceKey: string | undefined;
   delivery: DeliveryOnceDeps;
   openRequest: OpenRequest;
+  decidedRequest: DecidedRequest;
 } {
   const ledger = functionLedger(config.ledgerTableName, effects);
   const runner = decisionRunner(config, { ...observe, ...estatePlacements(config, effects) });
   return {
+    decidedRequest: decidedRequestReader(config.ledgerTableName, effects),
     // Two-person approval where the rules ask for it; every delivery acted on once.
     twoPerson: { rules: config.rules, store: ledger.approvals, ledger: ledger.ledger },
     delivery: { ledger: ledger.ledger, answers: ledger.answers },
@@ -50,7 +53,7 @@ export function chatDeps(
     // from the ledger's index: a request raised a moment ago may be missing, never one long closed.
     openRequest: async (target, endpointId) =>
       (await ledger.ledger.approvalRequests(target)).some(
-        (r) => r.endpointId.toLowerCase() === endpointId.toLowerCase(),
+        (r) => r.endpointId.toLowerCase() === endpointId.toLowerCase() && r.state !== 'closed',
       ),
   };
 }

@@ -8,7 +8,9 @@ import * as z from 'zod/mini';
 import { parseMaxDecisionAge } from '../../lib/decision/freshness.ts';
 import { parseDescribe } from '../../lib/executor/after-acting.ts';
 import { type LazyLedger, lazyLedger } from '../../lib/ledger/lazy.ts';
+import type { RequestClosure } from '../../lib/ledger/ledger.ts';
 import { lazyPlacements, type PlacementStore } from '../../lib/ledger/placements.ts';
+import type { RequestLifecycle } from '../../lib/ledger/request-lifecycle.ts';
 import { parseRules, RULES_VARIABLE, type Rules } from '../../lib/rules/schema.ts';
 import type { LoopSettings } from '../../lib/runner.ts';
 import type { Effects } from './wiring.ts';
@@ -47,4 +49,26 @@ export function estatePlacements(
 ): { placements?: PlacementStore } {
   if (config.estate === undefined) return {};
   return { placements: lazyPlacements({ tableName: config.ledgerTableName, client: effects.dynamodb }) };
+}
+
+/**
+ * The closure of a connection's approval request, read when a chat button is clicked (the request
+ * lifecycle is loaded at the first click, like the ledger). A record that cannot be read closes
+ * nothing here: the click goes on to the vote, which the ledger itself guards.
+ */
+export function decidedRequestReader(tableName: string, effects: Effects) {
+  let lifecycle: Promise<RequestLifecycle> | undefined;
+  return async (target: string, endpointId: string): Promise<RequestClosure | undefined> => {
+    lifecycle ??= Promise.all([
+      import('../../lib/ledger/request-lifecycle.ts'),
+      import('../../lib/ledger/dynamodb.ts'),
+    ]).then(([requests, dynamodb]) =>
+      requests.dynamoDbRequestLifecycle({
+        client: effects.dynamodb ?? dynamodb.defaultDynamoDbClient(),
+        tableName,
+      }),
+    );
+    const request = await (await lifecycle).request(target, endpointId).catch(() => undefined);
+    return request?.closure;
+  };
 }

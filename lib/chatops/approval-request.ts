@@ -7,7 +7,9 @@
  */
 import type { Action } from '../decision/schema.ts';
 import { VpcepApprovalError } from '../errors.ts';
-import type { ApprovalRequestEvent } from '../sweeper/sweep.ts';
+import type { ApprovalRequest, ChannelHandle, RequestClosure } from '../ledger/ledger.ts';
+import type { RequestChannel } from '../sweeper/raise.ts';
+import type { ApprovalRequestEvent, RequestDigest } from '../sweeper/request-event.ts';
 import type { ButtonValue } from './payloads.ts';
 
 /** What every approval message shows, whichever chat it goes to. */
@@ -69,27 +71,64 @@ export function approvalLines(facts: ApprovalFacts): Array<[string, string]> {
   ];
 }
 
-/** One chat the request goes to: posts it, or throws. */
+/** One chat the request goes to: posts it and answers what finds the message again, or throws. */
 export type ApprovalChat = {
   name: 'slack' | 'feishu' | 'dingtalk' | 'wecom';
-  post(facts: ApprovalFacts): Promise<void>;
+  post(facts: ApprovalFacts): Promise<ChannelHandle>;
+  /** One message naming the requests a sweep left for later ones (a flood). */
+  postDigest?(digest: RequestDigest): Promise<void>;
 };
 
-/**
- * Posts the request to every configured chat. Every chat is tried; if any failed, the error names them
- * and is thrown after the others were posted, so the sweep raises the request again (a chat that did
- * get it may see it twice: better than a chat that never hears of it).
- */
-export function raiseInChats(chats: readonly ApprovalChat[]) {
-  return async function raiseApprovalRequest(event: ApprovalRequestEvent): Promise<void> {
-    const facts = approvalFacts(event);
-    const results = await Promise.allSettled(chats.map((chat) => chat.post(facts)));
-    const failed = chats.filter((_, i) => results[i]?.status === 'rejected');
+/** Each chat as a channel of the sweep: the request and each reminder are a message with buttons. */
+export function chatChannels(chats: readonly ApprovalChat[]): RequestChannel[] {
+  return chats.map((chat) => ({
+    name: chat.name,
+    raise: (event) => chat.post(approvalFacts(event)),
+    remind: (event) => chat.post(approvalFacts(event)),
+  }));
+}
+
+/** The digest in plain words, escaped by each chat's message builder. */
+export function digestText(digest: RequestDigest): string {
+  const accounts = digest.byAccount.map((a) => `${a.account}: ${a.count}`).join(', ');
+  return (
+    `${digest.raised + digest.deferred} VPC endpoint connections on ${digest.target} wait for approval: ` +
+    `${digest.raised} asked about one by one above, ${digest.deferred} more to be asked about by the next sweeps ` +
+    `(by consumer account: ${accounts}).`
+  );
+}
+
+/** Posts the digest to every chat that takes one; fails naming the chats that did not. */
+export function digestInChats(chats: readonly ApprovalChat[]) {
+  return async (digest: RequestDigest): Promise<void> => {
+    const posting = chats.filter((chat) => chat.postDigest !== undefined);
+    const results = await Promise.allSettled(posting.map((chat) => chat.postDigest?.(digest)));
+    const failed = posting.filter((_, i) => results[i]?.status === 'rejected');
     if (failed.length > 0)
       throw new VpcepApprovalError(
         'CHAT_POST_FAILED',
-        `approval request for ${event.endpointId} not posted to ${failed.map((c) => c.name).join(', ')}`,
+        `digest for ${digest.target} not posted to ${failed.map((c) => c.name).join(', ')}`,
         { retryable: true, cause: results.find((r) => r.status === 'rejected')?.reason },
       );
   };
+}
+
+/** The title of a closed request's message: its result, said first. */
+export function closedTitle(closure: RequestClosure): string {
+  const result = closure.result.charAt(0).toUpperCase() + closure.result.slice(1);
+  return `${result}: VPC endpoint connection approval request closed`;
+}
+
+/** Plain lines (label, value) of a closed request, escaped by each chat's message builder. */
+export function closedLines(request: ApprovalRequest, closure: RequestClosure): Array<[string, string]> {
+  return [
+    ['Target', request.target],
+    ['Endpoint', request.endpointId],
+    ['Consumer account', request.domainId ?? 'unknown'],
+    ['Result', closure.result],
+    ['Decided by', closure.by],
+    ['How', closure.via],
+    ['When', closure.at],
+    ...(closure.decisionId === undefined ? [] : [['Decision', closure.decisionId] as [string, string]]),
+  ];
 }

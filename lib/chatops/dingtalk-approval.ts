@@ -73,5 +73,12 @@ export async function postDingtalkApproval(facts: ApprovalFacts, deps: DingtalkA
 }
 
 export function dingtalkApprovalChat(deps: DingtalkApprovalDeps): ApprovalChat {
-  return { name: 'dingtalk', post: (facts) => postDingtalkApproval(facts, deps) };
+  // The card is found again by its outTrackId, derived from the connection: no handle to keep.
+  return {
+    name: 'dingtalk',
+    post: async (facts) => {
+      await postDingtalkApproval(facts, deps);
+      return {};
+    },
+  };
 }

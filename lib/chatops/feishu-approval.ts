@@ -6,9 +6,12 @@
  * as a refusal; network errors, 429 and 5xx are retried as outcome posts are.
  */
 
+import * as z from 'zod/mini';
 import { VpcepApprovalError } from '../errors.ts';
+import type { ApprovalRequest, RequestClosure } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
+import type { ChannelCloser } from '../requests/close.ts';
 import { judgeFeishuAnswer } from './answers.ts';
 import {
   type ApprovalChat,
@@ -16,10 +19,14 @@ import {
   approvalLines,
   approvalTitle,
   buttonValue,
+  closedLines,
+  closedTitle,
+  digestText,
 } from './approval-request.ts';
-import { escapeLarkMd } from './escape.ts';
+import { escapeFeishuText, escapeLarkMd } from './escape.ts';
 import type { FeishuApi } from './feishu-api.ts';
 import { postWithRetries } from './notify.ts';
+import { parseJsonAs } from './payloads.ts';
 
 export function feishuApprovalCard(facts: ApprovalFacts) {
   const button = (action: 'accept' | 'reject') => ({
@@ -55,11 +62,29 @@ export type FeishuApprovalDeps = {
   attempts?: number;
 };
 
-/** Sends the card to the approval chat, or throws (retryable when Feishu could not be reached). */
-export async function postFeishuApproval(facts: ApprovalFacts, deps: FeishuApprovalDeps): Promise<void> {
-  const content = JSON.stringify(feishuApprovalCard(facts));
-  const post = async () =>
-    judgeFeishuAnswer(await deps.api.sendToChat(deps.chatId, { msg_type: 'interactive', content }));
+/**
+ * Sends the card to the approval chat and answers its message id (what a later patch needs), or throws
+ * (retryable when Feishu could not be reached).
+ */
+export async function postFeishuApproval(facts: ApprovalFacts, deps: FeishuApprovalDeps): Promise<string> {
+  return sendToApprovalChat(
+    { msg_type: 'interactive', content: JSON.stringify(feishuApprovalCard(facts)) },
+    facts.endpointId,
+    deps,
+  );
+}
+
+async function sendToApprovalChat(
+  message: { msg_type: 'interactive' | 'text'; content: string },
+  what: string,
+  deps: FeishuApprovalDeps,
+): Promise<string> {
+  let answered = '';
+  const post = async () => {
+    const result = judgeFeishuAnswer(await deps.api.sendToChat(deps.chatId, message));
+    answered = result.text;
+    return result;
+  };
   const sent = await postWithRetries(
     'feishu',
     undefined,
@@ -72,12 +97,71 @@ export async function postFeishuApproval(facts: ApprovalFacts, deps: FeishuAppro
     null,
   );
   if (sent === 'dropped')
-    throw new VpcepApprovalError(
-      'FEISHU_REFUSED',
-      `Feishu refused the approval card for ${facts.endpointId}`,
-    );
+    throw new VpcepApprovalError('FEISHU_REFUSED', `Feishu refused the approval message for ${what}`);
+  return parseJsonAs(FeishuSentSchema, answered)?.data?.message_id ?? '';
 }
 
+/** Feishu's answer to a sent message: `data.message_id` finds it again. */
+const FeishuSentSchema = z.looseObject({
+  data: z.optional(z.looseObject({ message_id: z.optional(z.string()) })),
+});
+
 export function feishuApprovalChat(deps: FeishuApprovalDeps): ApprovalChat {
-  return { name: 'feishu', post: (facts) => postFeishuApproval(facts, deps) };
+  return {
+    name: 'feishu',
+    post: async (facts) => ({ messageId: await postFeishuApproval(facts, deps) }),
+    postDigest: async (digest) => {
+      await sendToApprovalChat(
+        { msg_type: 'text', content: JSON.stringify({ text: escapeFeishuText(digestText(digest)) }) },
+        digest.target,
+        deps,
+      );
+    },
+  };
+}
+
+/** A closed request's card: what was decided, by whom, how and when; no buttons. */
+export function feishuClosedCard(request: ApprovalRequest, closure: RequestClosure) {
+  return {
+    config: { wide_screen_mode: true },
+    header: {
+      template: closure.result === 'accepted' ? 'green' : closure.result === 'rejected' ? 'red' : 'grey',
+      title: { tag: 'plain_text', content: closedTitle(closure) },
+    },
+    elements: [
+      {
+        tag: 'div',
+        fields: closedLines(request, closure).map(([label, value]) => ({
+          is_short: false,
+          text: { tag: 'lark_md', content: `**${label}**: ${escapeLarkMd(value)}` },
+        })),
+      },
+    ],
+  };
+}
+
+/** Closes the request's Feishu card (`PATCH /open-apis/im/v1/messages/{message_id}`). */
+export function feishuRequestCloser(deps: Omit<FeishuApprovalDeps, 'chatId'>): ChannelCloser {
+  return async (request, handle, closure) => {
+    const messageId = handle.messageId;
+    if (messageId === undefined || messageId === '')
+      throw new VpcepApprovalError('FEISHU_REFUSED', 'the Feishu message of this request is not known');
+    const card = feishuClosedCard(request, closure);
+    const sent = await postWithRetries(
+      'feishu',
+      undefined,
+      {
+        post: async () => judgeFeishuAnswer(await deps.api.updateCard(messageId, card)),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        ...(deps.attempts ? { attempts: deps.attempts } : {}),
+      },
+      deps.logger ?? silentLogger,
+      null,
+    );
+    if (sent === 'dropped')
+      throw new VpcepApprovalError(
+        'FEISHU_REFUSED',
+        `Feishu refused to update the card of ${request.endpointId}`,
+      );
+  };
 }

@@ -17,6 +17,7 @@ import type { HttpRequest, HttpResponse } from '../http/api-gateway.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, handleChatCommand } from './decide.ts';
+import { type DecidedRequest, decidedText } from './decided-request.ts';
 import { answerOnce, type DeliveryOnceDeps, feishuDeliveryKey } from './delivery-once.ts';
 import { type FeishuMessage, feishuReply } from './feishu-messages.ts';
 import { type FeishuEvent, FeishuEventSchema, parseJsonAs } from './payloads.ts';
@@ -34,6 +35,8 @@ export type FeishuDeps = Omit<ChatDeps, 'sourceKey'> & {
   seen: RecentIds;
   /** The ledger: an event is acted on once across all containers, and a repeat gets the first answer. */
   delivery?: DeliveryOnceDeps;
+  /** How a decided request was decided: its buttons answer that and act no more. */
+  decidedRequest?: DecidedRequest;
   clock?: () => Date;
 };
 
@@ -145,6 +148,9 @@ async function cardAction(
   const messageId = event.event?.context?.open_message_id;
   if (value === undefined || user === undefined || messageId === undefined) return json(200, {});
   const command = parseCommand(`${value.action} ${value.target} ${value.endpoint}`);
+  // A decided request's button answers how it was decided, and never reaches a vote or the queue.
+  const decided = await deps.decidedRequest?.(value.target, value.endpoint);
+  if (decided !== undefined) return json(200, { toast: { type: 'info', content: decidedText(decided) } });
   const reply = await handleChatCommand(
     command,
     {

@@ -8,6 +8,8 @@
  */
 import * as z from 'zod/mini';
 import { VpcepApprovalError } from '../errors.ts';
+import type { ApprovalRequest, RequestClosure } from '../ledger/ledger.ts';
+import type { ChannelCloser } from '../requests/close.ts';
 import { classifyHttpStatus, toNetworkError, withRetries } from '../retry.ts';
 import {
   type ApprovalChat,
@@ -15,6 +17,9 @@ import {
   approvalLines,
   approvalTitle,
   buttonValue,
+  closedLines,
+  closedTitle,
+  digestText,
 } from './approval-request.ts';
 import { escapeSlack as e } from './escape.ts';
 import { parseJsonAs } from './payloads.ts';
@@ -79,9 +84,25 @@ export type SlackApprovalDeps = {
 
 /** Posts the approval request to the channel; answers the message's `ts`, or throws (retryable or not). */
 export async function postSlackApproval(facts: ApprovalFacts, deps: SlackApprovalDeps): Promise<string> {
+  const answer = await callSlack(
+    'chat.postMessage',
+    { channel: deps.channel, ...slackApprovalMessage(facts) },
+    deps,
+  );
+  return answer.ts ?? '';
+}
+
+/**
+ * One Slack Web API call (`chat.postMessage`, `chat.update`) with the bot token, its answer checked;
+ * answers Slack's answer, or throws (retryable or not).
+ */
+export async function callSlack(
+  method: 'chat.postMessage' | 'chat.update',
+  body: unknown,
+  deps: Omit<SlackApprovalDeps, 'channel'>,
+): Promise<z.output<typeof SlackPostMessageAnswerSchema>> {
   const post = deps.post ?? postJson;
-  const body = { channel: deps.channel, ...slackApprovalMessage(facts) };
-  const run = await withRetries<string>({
+  const run = await withRetries<z.output<typeof SlackPostMessageAnswerSchema>>({
     maxAttempts: deps.attempts ?? 4,
     backoff: BACKOFF,
     maxWaitMs: deps.maxWaitMs ?? 30_000,
@@ -90,7 +111,7 @@ export async function postSlackApproval(facts: ApprovalFacts, deps: SlackApprova
     async attempt() {
       let result: PostResult;
       try {
-        result = await post(`${deps.apiBase}/chat.postMessage`, body, {
+        result = await post(`${deps.apiBase}/${method}`, body, {
           timeoutMs: 5_000,
           headers: { authorization: `Bearer ${deps.botToken}` },
         });
@@ -101,7 +122,7 @@ export async function postSlackApproval(facts: ApprovalFacts, deps: SlackApprova
       }
       const answer = parseJsonAs(SlackPostMessageAnswerSchema, result.text);
       if (result.status >= 200 && result.status < 300 && answer?.ok === true)
-        return { ok: true, value: answer.ts ?? '' };
+        return { ok: true, value: answer };
       const failure =
         answer?.error !== undefined && TRANSIENT_SLACK_ERRORS.has(answer.error)
           ? 'transient'
@@ -111,7 +132,7 @@ export async function postSlackApproval(facts: ApprovalFacts, deps: SlackApprova
       // Slack's error codes are fixed words (`channel_not_found`, `invalid_auth`): safe to repeat.
       const reason = `HTTP ${result.status}${answer?.error === undefined ? '' : ` ${answer.error}`}`;
       if (failure === 'terminal' || failure === 'maybe_success')
-        throw new VpcepApprovalError('SLACK_REFUSED', `chat.postMessage refused: ${reason}`, {
+        throw new VpcepApprovalError('SLACK_REFUSED', `${method} refused: ${reason}`, {
           retryable: false,
         });
       return { ok: false, failure, reason, retryAfter: result.retryAfter };
@@ -119,7 +140,7 @@ export async function postSlackApproval(facts: ApprovalFacts, deps: SlackApprova
   });
   if (run.ok) return run.value;
   // Out of attempts, a wait past the ceiling, or a TLS failure: the sweep raises the request again.
-  throw new VpcepApprovalError('SLACK_UNAVAILABLE', `chat.postMessage failed: ${run.reason}`, {
+  throw new VpcepApprovalError('SLACK_UNAVAILABLE', `${method} failed: ${run.reason}`, {
     retryable: true,
   });
 }
@@ -128,12 +149,51 @@ export async function postSlackApproval(facts: ApprovalFacts, deps: SlackApprova
 const BACKOFF = { baseMs: 500, maxMs: 5_000 };
 const NOT_ABORTED = new AbortController().signal;
 
-/** Slack as one of the chats an approval request goes to. */
+/** Slack as one of the chats an approval request goes to; a message is found again by channel and `ts`. */
 export function slackApprovalChat(deps: SlackApprovalDeps): ApprovalChat {
   return {
     name: 'slack',
     post: async (facts) => {
-      await postSlackApproval(facts, deps);
+      const answer = await callSlack(
+        'chat.postMessage',
+        { channel: deps.channel, ...slackApprovalMessage(facts) },
+        deps,
+      );
+      return { channel: answer.channel ?? deps.channel, ts: answer.ts ?? '' };
     },
+    postDigest: async (digest) => {
+      await callSlack('chat.postMessage', { channel: deps.channel, text: e(digestText(digest)) }, deps);
+    },
+  };
+}
+
+/** A closed request's message: what was decided, by whom, how and when; no buttons. */
+export function slackClosedMessage(request: ApprovalRequest, closure: RequestClosure): SlackMessage {
+  const title = closedTitle(closure);
+  const fields = closedLines(request, closure).map(([label, value]) => ({
+    type: 'mrkdwn',
+    text: `*${label}*\n${e(value)}`,
+  }));
+  return {
+    text: e(
+      `${title}: ${request.endpointId} on ${request.target}, ${closure.result} by ${closure.by} via ${closure.via}`,
+    ),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title } },
+      { type: 'section', fields: fields.slice(0, 10) },
+    ],
+  };
+}
+
+/** Closes the request's Slack message (`chat.update` on its channel and `ts`). */
+export function slackRequestCloser(deps: Omit<SlackApprovalDeps, 'channel'>): ChannelCloser {
+  return async (request, handle, closure) => {
+    if (handle.channel === undefined || handle.ts === undefined || handle.ts === '')
+      throw new VpcepApprovalError('SLACK_REFUSED', 'the Slack message of this request is not known');
+    await callSlack(
+      'chat.update',
+      { channel: handle.channel, ts: handle.ts, ...slackClosedMessage(request, closure) },
+      deps,
+    );
   };
 }

@@ -10,6 +10,7 @@ import type { HttpRequest, HttpResponse } from '../http/api-gateway.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, type ChatReply, handleChatCommand } from './decide.ts';
+import { type DecidedRequest, decidedText } from './decided-request.ts';
 import { answerOnce, type DeliveryOnceDeps, slackDeliveryKey } from './delivery-once.ts';
 import { ButtonValueSchema, parseJsonAs, SlackBlockActionsSchema } from './payloads.ts';
 import { type SlackMessage, slackReply } from './slack-messages.ts';
@@ -23,6 +24,8 @@ export type SlackDeps = Omit<ChatDeps, 'sourceKey'> & {
   clock?: () => Date;
   /** The ledger: a request is acted on once across all containers, and a repeat gets the first answer. */
   delivery?: DeliveryOnceDeps;
+  /** How a decided request was decided: its buttons answer that and act no more. */
+  decidedRequest?: DecidedRequest;
 };
 
 const json = (statusCode: number, body: unknown): HttpResponse => ({ statusCode, body });
@@ -106,6 +109,14 @@ async function buttonPress(
   const user = payload.user.id;
   // The button's text goes through the same grammar as a typed command, so it is checked the same way.
   const command = parseCommand(`${value.action} ${value.target} ${value.endpoint}`);
+  // A decided request's button answers how it was decided, and never reaches a vote or the queue.
+  const decided = await deps.decidedRequest?.(value.target, value.endpoint);
+  if (decided !== undefined) {
+    await deps
+      .respond(payload.response_url, slackReply({ kind: 'refused', text: decidedText(decided) }))
+      .catch((error: unknown) => logger.warn('could not answer the Slack button', { error }));
+    return { statusCode: 200, body: undefined };
+  }
   const reply: ChatReply = await handleChatCommand(
     command,
     {

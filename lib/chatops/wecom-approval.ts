@@ -73,5 +73,12 @@ export async function postWecomApproval(facts: ApprovalFacts, deps: WecomApprova
 }
 
 export function wecomApprovalChat(deps: WecomApprovalDeps): ApprovalChat {
-  return { name: 'wecom', post: (facts) => postWecomApproval(facts, deps) };
+  // The card is updated through the response_code of a click; there is no message handle to keep.
+  return {
+    name: 'wecom',
+    post: async (facts) => {
+      await postWecomApproval(facts, deps);
+      return {};
+    },
+  };
 }

@@ -82,7 +82,17 @@ export async function sweepPlanCommand(
       ledger,
       rules,
       enqueue: async () => undefined,
-      raiseApprovalRequest: async () => undefined,
+      // A plan raises nothing and records nothing: no channel, and a request lifecycle that writes nothing.
+      channels: [],
+      lifecycle: {
+        takeOverRaise: async () => undefined,
+        recordChannel: async () => undefined,
+        finishRaise: async () => true,
+        releaseRaise: async () => true,
+        recordReminderMessage: async () => undefined,
+        recordQueuedAccept: async () => undefined,
+        queuedAccepts: async () => new Set<string>(),
+      },
       clock: options.clock,
       // Only dates a request the plan pretends to raise; nothing is written.
       reminderIntervalMs: 24 * 60 * 60 * 1000,

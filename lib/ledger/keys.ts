@@ -9,6 +9,7 @@
  * | approval request  | `CONN#<target>#<endpointId>`     | `REQUEST`                           | `REQUESTS#<target>` / `<endpointId>`                  | raised + 30 days |
  * | delivery id       | `DELIVERY#<kind>#<id>`           | `DELIVERY`                          | —                                                     | seen + its window|
  * | approval issue    | `CONN#<target>#<endpointId>`     | `ISSUE#<system>`                    | —                                                     | —  (kept: audit) |
+ * | queued accept     | `CONN#<target>#<endpointId>`     | `QUEUED#accept`                     | `QUEUED#<target>` / `<endpointId>`                    | queued + 1 hour  |
  *
  * An approval issue's item is written first as a claim (`claimedAt`, no `key`) before the issue is
  * created, and its `key` is set after, so a failure between the two leaves a claim to settle rather

@@ -54,6 +54,41 @@ export type ApprovalRequest = {
   remindAt: string;
   /** How many reminders have been sent. */
   reminders: number;
+  /**
+   * `raising` from when it is recorded until every configured channel took it, then `raised`; `closed`
+   * once the connection was decided. Absent on records written before the lifecycle: raised.
+   */
+  state?: RequestState;
+  /** While `raising`: until when this raise holds it; past it, the next sweep raises the missing channels. */
+  leaseUntil?: string;
+  /** Where the request was raised, per channel (`topic`, `slack`, `feishu`, `jira`): what finds it again. */
+  channels?: Record<string, ChannelHandle>;
+  /** The chat messages of reminders, closed with the request. */
+  reminderMessages?: ReminderMessage[];
+  /** How the connection was decided, once it was. */
+  closure?: RequestClosure;
+  /** The channels already closed (updated, commented), and when. */
+  closedChannels?: Record<string, string>;
+};
+
+export type RequestState = 'raising' | 'raised' | 'closed';
+
+/** What finds a raised request again in one channel: `{channel, ts}` (Slack), `{messageId}`, `{key}`. */
+export type ChannelHandle = Record<string, string>;
+
+export type ReminderMessage = { channel: string; handle: ChannelHandle };
+
+/** How a request's connection was decided: what every channel is told when it is closed. */
+export type RequestClosure = {
+  /** `accepted`, `rejected`, or `no longer pending` when nobody can say. */
+  result: string;
+  /** Who decided (the vouched approvers, else who asked), as the outcome says. */
+  by: string;
+  /** How: the carrier (`slack`, `jira OPS-12`, `webhook`, `rules`, `console`). */
+  via: string;
+  /** When it was decided (ISO 8601). */
+  at: string;
+  decisionId?: string;
 };
 
 /**

@@ -36,6 +36,22 @@ const ApprovalRequestSchema = z.object({
   raisedAt: text,
   remindAt: text,
   reminders: z.number(),
+  state: z.optional(z.enum(['raising', 'raised', 'closed'])),
+  leaseUntil: z.optional(text),
+  channels: z.optional(z.record(z.string(), z.record(z.string(), z.string()))),
+  reminderMessages: z.optional(
+    z.array(z.object({ channel: text, handle: z.record(z.string(), z.string()) })),
+  ),
+  closure: z.optional(
+    z.object({
+      result: text,
+      by: z.string(),
+      via: z.string(),
+      at: text,
+      decisionId: z.optional(z.string()),
+    }),
+  ),
+  closedChannels: z.optional(z.record(z.string(), z.string())),
 });
 
 const ApprovalIssueSchema = z.object({

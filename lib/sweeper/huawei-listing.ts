@@ -5,6 +5,7 @@ import { resolveTarget } from '../decision/target.ts';
 import { ValidationError } from '../errors.ts';
 import type { HuaweiClient } from '../huawei/client.ts';
 import type { ApiTarget } from '../huawei/connections.ts';
+import { listConnections } from '../huawei/connections.ts';
 import { listConnectionsByStatus } from '../huawei/pending.ts';
 import { listWhitelist } from '../huawei/permissions.ts';
 import type { TargetListing } from './sweep.ts';
@@ -71,5 +72,28 @@ export function huaweiListing(deps: HuaweiListingDeps) {
       })),
       acceptedByAccount,
     };
+  };
+}
+
+/**
+ * One connection's status as Huawei Cloud reports it now (read through its target), or undefined when
+ * the target no longer lists it: how the sweep tells what became of a request decided in the console.
+ */
+export function huaweiConnectionStatus(deps: HuaweiListingDeps) {
+  const clock = deps.clock ?? (() => new Date());
+  return async (targetKey: string, endpointId: string): Promise<string | undefined> => {
+    const target = targetFromKey(targetKey);
+    if (target === undefined)
+      throw new ValidationError([
+        { path: 'target', message: 'must be vpcep:<serviceId> or apig:<instanceId>' },
+      ]);
+    const resolution = resolveTarget(target, deps.huawei);
+    if (!resolution.ok) throw new ValidationError(resolution.issues, 'cannot resolve the target');
+    const read = await listConnections(deps.client, resolution.api, {
+      deadlineAt: clock().getTime() + deps.deadlineMs,
+      endpointId,
+    });
+    if (!read.ok) throw read.error;
+    return read.body.find((c) => c.id.toLowerCase() === endpointId.toLowerCase())?.status;
   };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { approvalChats, loadApprovalChatConfig } from '../../lib/chatops/approval-config.ts';
-import { type ApprovalChat, approvalFacts, raiseInChats } from '../../lib/chatops/approval-request.ts';
+import { type ApprovalChat, approvalFacts, chatChannels } from '../../lib/chatops/approval-request.ts';
 import { createFeishuApi } from '../../lib/chatops/feishu-api.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import type { ApprovalRequestEvent } from '../../lib/sweeper/sweep.ts';
@@ -21,7 +21,7 @@ async function startChats(options: { slackStatus?: number } = {}) {
         : { status: options.slackStatus, body: { ok: false, error: 'invalid_arguments' } };
     if (request.path.endsWith('tenant_access_token/internal'))
       return { status: 200, body: { code: 0, tenant_access_token: 't-1', expire: 7200 } };
-    return { status: 200, body: { code: 0, msg: 'success' } };
+    return { status: 200, body: { code: 0, msg: 'success', data: { message_id: 'om_approval1' } } };
   });
   servers.push(server);
   return server;
@@ -44,16 +44,20 @@ const slackPosts = (s: { captured: Captured[] }) =>
 const feishuSends = (s: { captured: Captured[] }) =>
   s.captured.filter((c) => c.path.includes('receive_id_type'));
 
-describe('raiseInChats', () => {
-  it('posts nothing, and does not fail, when no chat is configured', async () => {
+/** Raises the event in every chat channel, as the sweep does: each tried, the failures named. */
+const raiseIn = (chats: ApprovalChat[], e: ApprovalRequestEvent) =>
+  Promise.allSettled(chatChannels(chats).map((c) => c.raise(e)));
+
+describe('chatChannels', () => {
+  it('are none, and post nothing, when no chat is configured', async () => {
     const server = await startChats();
     const chats = approvalChats(loadApprovalChatConfig(env(server.url, {})), undefined);
 
-    await expect(raiseInChats(chats)(event)).resolves.toBeUndefined();
+    expect(chatChannels(chats)).toEqual([]);
     expect(server.captured).toHaveLength(0);
   });
 
-  it('posts to Slack and Feishu when both are configured', async () => {
+  it('post to Slack and Feishu when both are configured, each answering what finds its message again', async () => {
     const server = await startChats();
     const config = loadApprovalChatConfig(
       env(server.url, {
@@ -64,13 +68,17 @@ describe('raiseInChats', () => {
     );
     const feishu = createFeishuApi({ apiBase: server.url, appId: 'cli_app', appSecret: 's' });
 
-    await raiseInChats(approvalChats(config, feishu))(event);
+    const raised = await raiseIn(approvalChats(config, feishu), event);
 
+    expect(raised).toEqual([
+      { status: 'fulfilled', value: { channel: 'C0APPROVALS', ts: '1.1' } },
+      { status: 'fulfilled', value: { messageId: 'om_approval1' } },
+    ]);
     expect(slackPosts(server)).toHaveLength(1);
     expect(feishuSends(server)).toHaveLength(1);
   });
 
-  it('posts to the other chat when one fails, then fails naming the one, for the sweep to raise it again', async () => {
+  it('fail one by one: a Slack refusal leaves the Feishu message posted', async () => {
     const server = await startChats({ slackStatus: 400 });
     const config = loadApprovalChatConfig(
       env(server.url, {
@@ -81,18 +89,23 @@ describe('raiseInChats', () => {
     );
     const feishu = createFeishuApi({ apiBase: server.url, appId: 'cli_app', appSecret: 's' });
 
-    await expect(raiseInChats(approvalChats(config, feishu))(event)).rejects.toMatchObject({
-      code: 'CHAT_POST_FAILED',
-      retryable: true,
-      message: expect.stringMatching(/not posted to slack$/),
-    });
+    const [slack, lark] = await raiseIn(approvalChats(config, feishu), event);
+
+    expect(slack).toMatchObject({ status: 'rejected', reason: { code: 'SLACK_REFUSED' } });
+    expect(lark).toMatchObject({ status: 'fulfilled' });
     expect(feishuSends(server)).toHaveLength(1);
   });
 
-  it('passes every chat the same facts of the event', async () => {
+  it('pass every chat the same facts of the event', async () => {
     const seen: unknown[] = [];
-    const chat: ApprovalChat = { name: 'slack', post: async (facts) => void seen.push(facts) };
-    await raiseInChats([chat, { ...chat, name: 'feishu' }])({ ...event, reminder: 1 });
+    const chat: ApprovalChat = {
+      name: 'slack',
+      post: async (facts) => {
+        seen.push(facts);
+        return {};
+      },
+    };
+    await raiseIn([chat, { ...chat, name: 'feishu' }], { ...event, reminder: 1 });
 
     expect(seen).toEqual([
       approvalFacts({ ...event, reminder: 1 }),

@@ -4,9 +4,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadApprovalChatConfig } from '../../lib/chatops/approval-config.ts';
-import { raiseInChats } from '../../lib/chatops/approval-request.ts';
+import { chatChannels } from '../../lib/chatops/approval-request.ts';
 import { slackApprovalChat } from '../../lib/chatops/slack-approval.ts';
 import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
+import { dynamoDbRequestLifecycle } from '../../lib/ledger/request-lifecycle.ts';
 import { parseRules } from '../../lib/rules/schema.ts';
 import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
 import { type SweepDeps, sweep } from '../../lib/sweeper/sweep.ts';
@@ -63,9 +64,10 @@ function container(): SweepDeps {
   return {
     listPending: huaweiListing({ client: h.runtime.client, huawei: h.config.huawei, deadlineMs: 10_000 }),
     ledger: dynamoDbLedger({ client: dynamo.client(), tableName: dynamo.tableName }),
+    lifecycle: dynamoDbRequestLifecycle({ client: dynamo.client(), tableName: dynamo.tableName }),
     rules: parseRules(JSON.stringify({ targets: { [TARGET]: { autoAccept: [TRUSTED] } } })),
     enqueue: async () => {},
-    raiseApprovalRequest: raiseInChats(chats),
+    channels: chatChannels(chats),
     clock: () => new Date('2026-11-26T10:00:00.000Z'),
     reminderIntervalMs: 4 * 60 * 60 * 1000,
   };
@@ -88,7 +90,7 @@ describe('approval requests raised in Slack by the sweep', () => {
     slackUp = false;
     const failed = await sweep([TARGET], container());
     expect(failed.errors).toEqual([
-      expect.objectContaining({ endpointId: STRANGER_EP, code: 'CHAT_POST_FAILED' }),
+      expect.objectContaining({ endpointId: STRANGER_EP, code: 'SLACK_UNAVAILABLE' }),
     ]);
     const attempts = posts().length;
 

@@ -93,7 +93,17 @@ async function sweepOnce(
     ledger,
     rules: parseRules(JSON.stringify({ targets: { [TARGET]: rules } })),
     enqueue: async () => undefined,
-    raiseApprovalRequest: async () => undefined,
+    // No approval request is raised in these steps' tests: nothing asks people.
+    lifecycle: {
+      takeOverRaise: async () => undefined,
+      recordChannel: async () => undefined,
+      finishRaise: async () => true,
+      releaseRaise: async () => true,
+      recordReminderMessage: async () => undefined,
+      recordQueuedAccept: async () => undefined,
+      queuedAccepts: async () => new Set<string>(),
+    },
+    channels: [],
     clock: () => now,
     reminderIntervalMs: 3_600_000,
     afterTarget: steps.run,

@@ -1,9 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AnyDecision, parseDecision } from '../../lib/decision/schema.ts';
 import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
+import { dynamoDbRequestLifecycle } from '../../lib/ledger/request-lifecycle.ts';
 import { parseRules } from '../../lib/rules/schema.ts';
 import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
-import { type ApprovalRequestEvent, type SweepDeps, sweep } from '../../lib/sweeper/sweep.ts';
+import {
+  type ApprovalRequestEvent,
+  type RequestChannel,
+  type SweepDeps,
+  sweep,
+} from '../../lib/sweeper/sweep.ts';
 import { type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
 import { endpointIds, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
@@ -52,13 +58,25 @@ function deps(rules: string, overrides: Partial<SweepDeps> = {}): SweepDeps {
         throw new Error(`the sweep queued an invalid decision: ${JSON.stringify(parsed.issues)}`);
       queued.push(parsed.decision);
     },
-    async raiseApprovalRequest(request) {
-      raised.push(request);
-    },
+    lifecycle: dynamoDbRequestLifecycle({
+      client: dynamo.client(),
+      tableName: dynamo.tableName,
+      clock: () => now,
+    }),
+    channels: [channel(async (request) => void raised.push(request))],
     clock: () => now,
     reminderIntervalMs: 4 * HOUR,
     ...overrides,
   };
+}
+
+/** A channel that raises and reminds alike, as the topic does. */
+function channel(raise: (request: ApprovalRequestEvent) => Promise<void>, name = 'topic'): RequestChannel {
+  const post = async (request: ApprovalRequestEvent) => {
+    await raise(request);
+    return {};
+  };
+  return { name, raise: post, remind: post };
 }
 
 const TRUST = JSON.stringify({
@@ -189,17 +207,24 @@ describe('sweep', () => {
     const report = await sweep(
       [`vpcep:${OTHER_SERVICE}`, TARGET],
       deps('', {
-        async raiseApprovalRequest(request) {
-          raises += 1;
-          if (request.endpointId === TRUSTED_EP) throw new Error('chat is down');
-          raised.push(request);
-        },
+        channels: [
+          channel(async (request) => {
+            raises += 1;
+            if (request.endpointId === TRUSTED_EP) throw new Error('chat is down');
+            raised.push(request);
+          }),
+        ],
       }),
     );
 
     const byTarget = (x: { target: string; endpointId?: string }) => `${x.target}/${x.endpointId ?? ''}`;
     expect([...report.errors].sort((x, y) => byTarget(x).localeCompare(byTarget(y)))).toEqual([
-      { target: TARGET, endpointId: TRUSTED_EP, code: 'INTERNAL_ERROR', message: 'chat is down' },
+      {
+        target: TARGET,
+        endpointId: TRUSTED_EP,
+        code: 'REQUEST_RAISE_FAILED',
+        message: expect.stringContaining('not raised in topic: chat is down'),
+      },
       { target: `vpcep:${OTHER_SERVICE}`, code: 'EndPoint.2003', message: expect.any(String) },
     ]);
     expect(raises).toBe(2);
@@ -209,10 +234,12 @@ describe('sweep', () => {
   it('raises a request again at the next sweep when raising it failed, not only at the reminder', async () => {
     let chatDown = true;
     const flaky = deps('', {
-      async raiseApprovalRequest(request) {
-        if (chatDown) throw new Error('chat is down');
-        raised.push(request);
-      },
+      channels: [
+        channel(async (request) => {
+          if (chatDown) throw new Error('chat is down');
+          raised.push(request);
+        }),
+      ],
     });
 
     const failed = await sweep([TARGET], flaky);

@@ -6,6 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DynamoDbSender, dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
+import { dynamoDbRequestLifecycle } from '../../lib/ledger/request-lifecycle.ts';
 import type { Logger } from '../../lib/log.ts';
 import { parseRules } from '../../lib/rules/schema.ts';
 import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
@@ -126,9 +127,20 @@ function container(options: { client?: DynamoDbSender; logger?: Logger } = {}) {
     ledger,
     rules: parseRules(RULES),
     enqueue: async () => undefined,
-    raiseApprovalRequest: async (event: ApprovalRequestEvent) => {
-      await raise(event);
-    },
+    lifecycle: dynamoDbRequestLifecycle({
+      client: options.client ?? dynamo.client(),
+      tableName: dynamo.tableName,
+      clock: () => now,
+    }),
+    channels: [
+      {
+        name: 'jira',
+        raise: async (event: ApprovalRequestEvent): Promise<Record<string, string>> => {
+          const issue = await raise(event);
+          return issue === undefined ? {} : { key: issue.key };
+        },
+      },
+    ],
     clock: () => now,
     reminderIntervalMs: 4 * HOUR,
   };
