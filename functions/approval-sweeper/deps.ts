@@ -8,9 +8,9 @@ import { chatChannels, digestInChats } from '../../lib/chatops/approval-request.
 import { dingtalkApiFor, wecomApiFor } from '../../lib/chatops/china-notify.ts';
 import { driftChats } from '../../lib/chatops/drift-notice.ts';
 import { feishuApiFor } from '../../lib/chatops/feishu-notify.ts';
-import { type AnyDecisionInput, DecisionSchema } from '../../lib/decision/schema.ts';
+import { type AnyDecisionInput, DecisionSchema, targetFromKey } from '../../lib/decision/schema.ts';
 import type { EstateRun } from '../../lib/estate/execute.ts';
-import { estateRun } from '../../lib/estate/run.ts';
+import { estateRun, placeTarget } from '../../lib/estate/run.ts';
 import type { Estate } from '../../lib/estate/schema.ts';
 import { type WatchedEstate, watchedLocator, watchedTargets } from '../../lib/estate/watch.ts';
 import { defaultDynamoDbClient, dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
@@ -112,6 +112,7 @@ export function sweeperDeps(
     return estateRun(estateConfig, config.huawei, client, { placements, clock });
   };
   let run: Promise<EstateRun> | undefined;
+  const ownLocation = ownAccountLocation(config.huawei, config.ownerDomainId);
   const place = (event: ApprovalRequestEvent): ApprovalRequestEvent => {
     const where = estate?.watched.places.get(event.target.toLowerCase());
     return where === undefined ? event : { ...event, account: where.account.name, region: where.region };
@@ -196,6 +197,19 @@ export function sweeperDeps(
     targetSteps: () =>
       targetSteps({
         async readTarget(target) {
+          // With an estate, in the target's own account and region; else the functions' own.
+          const parsed = estate === undefined ? undefined : targetFromKey(target);
+          if (estate !== undefined && parsed !== undefined) {
+            const deadlineAt = clock().getTime() + config.execution.deadlineMs;
+            const { client, api } = await placeTarget(estate.run, parsed, deadlineAt);
+            const reader = huaweiTargetReader({
+              client,
+              resolve: () => api,
+              deadlineMs: config.execution.deadlineMs,
+              clock,
+            });
+            return reader(target);
+          }
           const { client } = await huawei();
           const read = huaweiTargetReader({
             client,
@@ -205,7 +219,15 @@ export function sweeperDeps(
           });
           return read(target);
         },
-        locate: ownAccountLocation(config.huawei, config.ownerDomainId),
+        locate: (target) => {
+          const where = estate?.watched.places.get(target.toLowerCase());
+          if (where === undefined) return ownLocation();
+          return {
+            account: where.account.name,
+            region: where.region,
+            ownerDomainId: where.account.domainId.toLowerCase(),
+          };
+        },
         ledger,
         enqueue,
         async publish(event) {
