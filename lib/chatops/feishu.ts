@@ -30,7 +30,10 @@ export type FeishuDeps = Omit<ChatDeps, 'sourceKey'> & {
   system: 'feishu' | 'lark';
   /** Replies to a message (status cards, refusals); undefined without app credentials. */
   reply?: (messageId: string, message: FeishuMessage) => Promise<void>;
-  /** Event ids seen by this container: redeliveries are acknowledged and not acted on again. */
+  /**
+   * Event ids acted on (or being acted on) by this container: redeliveries are acknowledged and not
+   * acted on again. An event whose handling failed is forgotten, so Feishu's redelivery is acted on.
+   */
   seen: RecentIds;
   /** The ledger: an event is acted on once across all containers, and a repeat gets the first answer. */
   delivery?: DeliveryOnceDeps;
@@ -83,6 +86,21 @@ export async function handleFeishuRequest(request: HttpRequest, given: FeishuDep
   const eventId = event.header?.event_id ?? event.uuid;
   if (eventId === undefined) throw new RequestRefusedError('invalid_request', 'event without an id');
   if (!deps.seen.add(eventId)) return json(200, {});
+  try {
+    return await actOnce(event, eventId, deps, logger);
+  } catch (error) {
+    // Not acted on (the ledger or the queue was down): Feishu's redelivery must be, here too.
+    deps.seen.forget(eventId);
+    throw error;
+  }
+}
+
+async function actOnce(
+  event: FeishuEvent,
+  eventId: string,
+  deps: ConfiguredFeishuDeps,
+  logger: Logger,
+): Promise<HttpResponse> {
   const work = async (): Promise<HttpResponse> => {
     switch (event.header?.event_type) {
       case 'im.message.receive_v1':
@@ -183,5 +201,10 @@ export class RecentIds {
     this.#ids.add(id);
     if (this.#ids.size > this.#limit) this.#ids.delete(this.#ids.values().next().value as string);
     return true;
+  }
+
+  /** Forgets an id whose event was not acted on, so its redelivery is. */
+  forget(id: string): void {
+    this.#ids.delete(id);
   }
 }
