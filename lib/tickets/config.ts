@@ -22,6 +22,16 @@ const TicketEnvSchema = z.object({
     z.string().check(z.regex(/^[A-Z][A-Z0-9_]+$/, 'must be a Jira project key such as OPS')),
   ),
   JIRA_APPROVAL_ISSUE_TYPE: z.optional(z.string().check(z.maxLength(255))),
+  JIRA_PROJECTS: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[A-Z][A-Z0-9_]+(\s*,\s*[A-Z][A-Z0-9_]+)*$/,
+          'must be Jira project keys separated by commas, such as OPS,NET',
+        ),
+      ),
+  ),
   SERVICENOW_INSTANCE_URL: url,
   SERVICENOW_USERNAME: text,
   SERVICENOW_PASSWORD: text,
@@ -40,6 +50,12 @@ export type JiraConfig = {
   transitions: { succeeded?: string; failed?: string };
   /** Set when a pending connection opens a Jira issue. */
   approval?: { project: string; issueType: string };
+  /**
+   * The projects whose issues outcomes are written to (`JIRA_PROJECTS`, by default the approval
+   * project): a decision's `source.ref` is the sender's to choose, so an issue elsewhere is not
+   * touched. Empty when neither is set: the ticket notifier then refuses to start.
+   */
+  projects: string[];
 };
 
 export type ServiceNowAuth =
@@ -103,6 +119,7 @@ function jiraFrom(e: Env): JiraConfig | undefined {
     baseUrl: baseUrlOf('JIRA_BASE_URL', e.JIRA_BASE_URL),
     ...jiraAuthFrom(e),
     transitions: {},
+    projects: [],
   };
   if (e.JIRA_TRANSITION_ON_SUCCEEDED !== undefined)
     config.transitions.succeeded = e.JIRA_TRANSITION_ON_SUCCEEDED;
@@ -114,6 +131,12 @@ function jiraFrom(e: Env): JiraConfig | undefined {
       throw new ConfigError('JIRA_APPROVAL_ISSUE_TYPE', 'must be set with JIRA_APPROVAL_PROJECT');
     config.approval = { project: e.JIRA_APPROVAL_PROJECT, issueType: e.JIRA_APPROVAL_ISSUE_TYPE };
   }
+  config.projects =
+    e.JIRA_PROJECTS !== undefined
+      ? [...new Set(e.JIRA_PROJECTS.split(',').map((key) => key.trim()))]
+      : config.approval === undefined
+        ? []
+        : [config.approval.project];
   return config;
 }
 
