@@ -4,7 +4,7 @@
  * the variable to fix. Secrets may come from the SSM path like every other secret (lib/secrets.ts).
  */
 import * as z from 'zod/mini';
-import { configErrorFrom, presentValues } from '../config.ts';
+import { configErrorFrom, isHttpsOrLoopback, presentValues } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 
 const text = z.optional(z.string());
@@ -195,16 +195,13 @@ function serviceNowFrom(e: Env): ServiceNowConfig | undefined {
   };
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
  * Credentials travel with every call, so a base URL must be https (plain http only to this machine,
  * for local stand-ins) and carry no user info, query or fragment that would change where calls go.
  */
 function baseUrlOf(variable: string, value: string): string {
   const parsed = new URL(value);
-  if (parsed.protocol !== 'https:' && !LOOPBACK.has(parsed.hostname))
-    throw new ConfigError(variable, 'must be an https URL');
+  if (!isHttpsOrLoopback(parsed)) throw new ConfigError(variable, 'must be an https URL');
   if (parsed.username !== '' || parsed.password !== '')
     throw new ConfigError(variable, 'must not carry credentials');
   if (parsed.search !== '' || parsed.hash !== '')
