@@ -67,6 +67,7 @@ export async function decisionThroughput(): Promise<string> {
     ).length;
     if (accepted !== ENDPOINTS || sim.calls.some((c) => c.httpStatus !== 200))
       throw new Error('the peer did not succeed');
+    const peerCalls = sim.countCalls();
 
     // End to end: each side a fresh process, from spawn to exit, on freshly pending connections.
     const decision = JSON.stringify({
@@ -115,7 +116,7 @@ export async function decisionThroughput(): Promise<string> {
           [
             'peer (SDK core 3.1.211)',
             ms(peer.ms),
-            String(sim.countCalls()),
+            String(peerCalls),
             'sendRequest awaited one by one, as the SDK examples do; one description call',
           ],
           [

@@ -29,8 +29,9 @@ const pending = (list.connections ?? [])
   .map((c) => c.id);
 const action = decision.action === 'accept' ? 'receive' : 'reject';
 for (const id of pending) await client.acceptOrRejectEndpoint(serviceId, { action, endpoints: [id] });
-await client.updateConnectionsDescription(
-  serviceId,
-  pending.map((id) => ({ id, description: `${decision.action}ed (decision ${decision.id})` })),
-);
+if (pending.length > 0)
+  await client.updateConnectionsDescription(
+    serviceId,
+    pending.map((id) => ({ id, description: `${decision.action}ed (decision ${decision.id})` })),
+  );
 console.log(JSON.stringify({ decided: pending.length }));
