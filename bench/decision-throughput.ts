@@ -1,19 +1,24 @@
 /**
  * A 200-endpoint VPCEP decision against the simulator at 50 ms per call: ours (the real executor and
  * client) against the official SDK core making the same calls one after another, as its examples do.
+ * Measured twice: in this process (against the concurrency bound), and end to end, each side a fresh
+ * process from spawn to exit (`vpcep-approval decide`, and the peer's script), which is what a user
+ * waits for; the 10× target is the end-to-end one.
  */
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../lib/config.ts';
 import { parseDecision } from '../lib/decision/schema.ts';
 import { executeDecision } from '../lib/executor/execute.ts';
 import { createRuntime } from '../lib/runtime.ts';
 import { startSimulator } from '../simulator/index.ts';
 import { DEMO, simulatorEnv } from '../simulator/main.ts';
-import { ms, ratio, table, target, timed } from './lib/measure.ts';
+import { ms, ratio, table, target, timed, timeProcess } from './lib/measure.ts';
 import { peerClient } from './peer/vpcep-client.ts';
 
 const ENDPOINTS = 200;
 const LATENCY_MS = 50;
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 export async function decisionThroughput(): Promise<string> {
   const sim = await startSimulator({ latencyMs: LATENCY_MS, credentials: [{ ak: DEMO.ak, sk: DEMO.sk }] });
@@ -62,12 +67,41 @@ export async function decisionThroughput(): Promise<string> {
     ).length;
     if (accepted !== ENDPOINTS || sim.calls.some((c) => c.httpStatus !== 200))
       throw new Error('the peer did not succeed');
+    const peerCalls = sim.countCalls();
+
+    // End to end: each side a fresh process, from spawn to exit, on freshly pending connections.
+    const decision = JSON.stringify({
+      id: 'BENCH-2',
+      action: 'accept',
+      target: { type: 'vpcep', serviceId: DEMO.serviceId },
+      endpoints,
+    });
+    const env = { PATH: process.env.PATH, ...simulatorEnv(sim.url) };
+    const endToEnd = async (args: string[]) => {
+      seedPending();
+      sim.resetCalls();
+      const run = await timeProcess(process.execPath, args, { env, input: decision, cwd: root });
+      const done = endpoints.every(
+        (id) => sim.connection('vpcep', DEMO.projectId, DEMO.serviceId, id)?.status === 'accepted',
+      );
+      if (run.code !== 0 || !done) throw new Error(`${args[0]} failed (${run.code}): ${run.stderr}`);
+      return { ms: run.ms, calls: sim.countCalls() };
+    };
+    const oursArgs = [`${root}bin/vpcep-approval.js`, 'decide', '--file', '-'];
+    const peerArgs = [`${root}bench/peer/decide-all.ts`];
+    // One untimed run each first (the connections are accepted by now: a status read and no action),
+    // so that neither side's time includes filling the compile cache or the disk cache.
+    for (const args of [oursArgs, peerArgs])
+      await timeProcess(process.execPath, args, { env, input: decision });
+    const oursCli = await endToEnd(oursArgs);
+    const peerCli = await endToEnd(peerArgs);
 
     const concurrency = config.execution.concurrency;
     // One round for the list, the action rounds, and one round of description writes (50 per call, in
     // parallel), which the peer does not make: ours leaves the provenance on each connection.
     const bound = (Math.ceil(ENDPOINTS / concurrency) + 2) * LATENCY_MS;
     const speedup = peer.ms / ours.ms;
+    const endToEndSpeedup = peerCli.ms / oursCli.ms;
     return [
       table(
         `Decision throughput: ${ENDPOINTS}-endpoint VPCEP decision, simulator at ${LATENCY_MS} ms per call`,
@@ -82,8 +116,20 @@ export async function decisionThroughput(): Promise<string> {
           [
             'peer (SDK core 3.1.211)',
             ms(peer.ms),
-            String(sim.countCalls()),
+            String(peerCalls),
             'sendRequest awaited one by one, as the SDK examples do; one description call',
+          ],
+          [
+            'ours, end to end',
+            ms(oursCli.ms),
+            String(oursCli.calls),
+            'vpcep-approval decide --file - (from sources, compile cache): a fresh process, spawn to exit',
+          ],
+          [
+            'peer, end to end',
+            ms(peerCli.ms),
+            String(peerCli.calls),
+            'bench/peer/decide-all.ts: the same calls as above in a fresh process, spawn to exit',
           ],
           [
             'bound',
@@ -93,8 +139,11 @@ export async function decisionThroughput(): Promise<string> {
           ],
         ],
       ),
-      `  peer/ours ${ratio(speedup)}   ours/bound ${ratio(ours.ms / bound)}`,
-      target(`ours at least 10× faster than the peer (${ratio(speedup)})`, speedup >= 10),
+      `  peer/ours: in process ${ratio(speedup)}, end to end ${ratio(endToEndSpeedup)}   ours/bound ${ratio(ours.ms / bound)}`,
+      target(
+        `ours at least 10× faster than the peer end to end (${ratio(endToEndSpeedup)})`,
+        endToEndSpeedup >= 10,
+      ),
       target(`ours within 2× of the concurrency bound (${ratio(ours.ms / bound)})`, ours.ms <= 2 * bound),
     ].join('\n');
   } finally {

@@ -12,6 +12,27 @@ import { parseTargetKey } from './policy.ts';
 const text = z.optional(z.string());
 const baseUrl = z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) base URL' }));
 
+/** The hosts plain http may reach: this machine only, for local stand-ins. */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Whether credentials may travel to `url`: https, or plain http only to this machine (a stand-in in
+ * tests or the local stack). Anything else would send a token or secret in the clear.
+ */
+export function isHttpsOrLoopback(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+}
+
+/** An API base URL that credentials are sent to: https, or plain http to this machine only. */
+export const credentialBaseUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .check(
+    z.refine(
+      (value) => isHttpsOrLoopback(new URL(value)),
+      'must be an https URL (plain http only to localhost, 127.0.0.1 or [::1])',
+    ),
+  );
+
 /** A whole number in a range; the message says the range, whatever was wrong with the value. */
 export function intSetting(fallback: number, min: number, max: number) {
   const message = `must be an integer from ${min} to ${max}`;

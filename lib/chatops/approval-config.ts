@@ -8,7 +8,7 @@
  * others is refused, naming the missing variable, rather than silently posting nowhere.
  */
 import * as z from 'zod/mini';
-import { configErrorFrom } from '../config.ts';
+import { configErrorFrom, credentialBaseUrl } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import type { Rules } from '../rules/schema.ts';
 import type { ApprovalChat } from './approval-request.ts';
@@ -27,15 +27,13 @@ export type ApprovalChatConfig = {
   wecom?: { chatId: string | undefined };
 };
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-
 export const ApprovalChatEnvSchema = z.object({
   SLACK_BOT_TOKEN: z.optional(z.string().check(z.regex(/^xox[a-z]-/, 'must be a Slack bot token (xoxb-…)'))),
   SLACK_APPROVAL_CHANNEL: z.optional(
     z.string().check(z.regex(/^[A-Z0-9]{2,}$/, 'must be a Slack channel ID (C…)')),
   ),
-  // Slack's Web API; another base only for tests.
-  SLACK_API_BASE: z._default(httpUrl, 'https://slack.com/api'),
+  // Slack's Web API; another base only for tests (the bot token goes to it: https or this machine).
+  SLACK_API_BASE: z._default(credentialBaseUrl, 'https://slack.com/api'),
   FEISHU_APPROVAL_CHAT_ID: z.optional(
     z.string().check(z.regex(/^oc_[0-9a-zA-Z]+$/, 'must be a Feishu chat ID (oc_…)')),
   ),

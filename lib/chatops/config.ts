@@ -6,7 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { MIN_SOURCE_KEY_LENGTH } from '../auth/chat-source.ts';
-import { enumSetting } from '../config.ts';
+import { credentialBaseUrl, enumSetting } from '../config.ts';
 import { type ChatAllowlist, parseChatAllowlist } from './authorize.ts';
 
 const text = z.optional(z.string());
@@ -48,8 +48,9 @@ export const FeishuApiEnv = {
   FEISHU_APP_ID: text,
   FEISHU_APP_SECRET: text,
   FEISHU_DOMAIN: z._default(enumSetting(['feishu', 'lark']), 'feishu'),
-  // A full base URL may be given instead, for tests or a private deployment.
-  FEISHU_API_BASE: z.optional(httpUrl),
+  // A full base URL may be given instead, for tests or a private deployment; the app secret goes to
+  // it, so https (plain http only to this machine).
+  FEISHU_API_BASE: z.optional(credentialBaseUrl),
 };
 
 export type FeishuApiSettings = {

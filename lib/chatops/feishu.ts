@@ -1,26 +1,23 @@
 /**
  * POST /chatops/feishu: Feishu/Lark event callbacks — message commands (`im.message.receive_v1`) and
- * card button presses (`card.action.trigger`). Bodies are encrypted with the app's Encrypt Key. The
+ * card button presses (`card.action.trigger`). Bodies are encrypted with the app's Encrypt Key. A body
+ * over 64 KB is refused first; a signed request is verified before its body is decrypted. The
  * url_verification challenge comes without signature headers, so it is answered when it decrypts with
  * the key and carries the verification token (and, if it does carry signature headers, when they
  * verify); every other event must be signed. Redelivered events are recognized by event id.
  */
 import * as z from 'zod/mini';
-import {
-  decryptFeishuBody,
-  hasFeishuSignature,
-  verifyFeishuRequest,
-  verifyFeishuToken,
-} from '../auth/feishu.ts';
 import { ConfigError, RequestRefusedError } from '../errors.ts';
 import type { HttpRequest, HttpResponse } from '../http/api-gateway.ts';
+import { refuseLargeBody } from '../http/body-limit.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, handleChatCommand } from './decide.ts';
 import { type DecidedRequest, decidedText } from './decided-request.ts';
 import { answerOnce, type DeliveryOnceDeps, feishuDeliveryKey } from './delivery-once.ts';
+import { authenticateFeishuEvent } from './feishu-event.ts';
 import { type FeishuMessage, feishuReply } from './feishu-messages.ts';
-import { type FeishuEvent, FeishuEventSchema, parseJsonAs } from './payloads.ts';
+import { type FeishuEvent, parseJsonAs } from './payloads.ts';
 
 export type FeishuDeps = Omit<ChatDeps, 'sourceKey'> & {
   /** `CHATOPS_SOURCE_SIGNING_KEY`: without it the function answers 503 (fail closed). */
@@ -31,7 +28,10 @@ export type FeishuDeps = Omit<ChatDeps, 'sourceKey'> & {
   system: 'feishu' | 'lark';
   /** Replies to a message (status cards, refusals); undefined without app credentials. */
   reply?: (messageId: string, message: FeishuMessage) => Promise<void>;
-  /** Event ids seen by this container: redeliveries are acknowledged and not acted on again. */
+  /**
+   * Event ids acted on (or being acted on) by this container: redeliveries are acknowledged and not
+   * acted on again. An event whose handling failed is forgotten, so Feishu's redelivery is acted on.
+   */
   seen: RecentIds;
   /** The ledger: an event is acted on once across all containers, and a repeat gets the first answer. */
   delivery?: DeliveryOnceDeps;
@@ -40,7 +40,6 @@ export type FeishuDeps = Omit<ChatDeps, 'sourceKey'> & {
   clock?: () => Date;
 };
 
-const EncryptedBodySchema = z.looseObject({ encrypt: z.string() });
 const TextContentSchema = z.looseObject({ text: z.optional(z.string()) });
 
 const json = (statusCode: number, body: unknown): HttpResponse => ({ statusCode, body });
@@ -48,6 +47,7 @@ const json = (statusCode: number, body: unknown): HttpResponse => ({ statusCode,
 type ConfiguredFeishuDeps = FeishuDeps & ChatDeps;
 
 export async function handleFeishuRequest(request: HttpRequest, given: FeishuDeps): Promise<HttpResponse> {
+  refuseLargeBody(request);
   const logger: Logger = given.logger ?? silentLogger;
   const { encryptKey, verificationToken, sourceKey } = given;
   if (encryptKey === undefined || verificationToken === undefined || sourceKey === undefined) {
@@ -63,29 +63,30 @@ export async function handleFeishuRequest(request: HttpRequest, given: FeishuDep
     throw new ConfigError(missing, 'required by /chatops/feishu');
   }
   const deps: ConfiguredFeishuDeps = { ...given, sourceKey };
-  const encrypted = parseJsonAs(EncryptedBodySchema, request.body.toString('utf8'))?.encrypt;
-  const plaintext = typeof encrypted === 'string' ? decryptFeishuBody(encrypted, encryptKey) : undefined;
-  const event = plaintext === undefined ? undefined : parseJsonAs(FeishuEventSchema, plaintext);
-  if (event === undefined) {
-    logger.warn('Feishu body is not encrypted with the Encrypt Key');
-    throw new RequestRefusedError('unauthorized', 'authentication failed');
-  }
-  const token = event.header?.token ?? event.token ?? '';
-  if (!verifyFeishuToken(token, verificationToken))
-    throw new RequestRefusedError('unauthorized', 'authentication failed');
-  // Feishu sends the challenge unsigned; one that does carry a signature must carry a valid one.
-  const mustVerify = event.type !== 'url_verification' || hasFeishuSignature(request.headers);
-  const signed = mustVerify
-    ? verifyFeishuRequest(request.headers, request.body, encryptKey, (deps.clock ?? (() => new Date()))())
-    : { ok: true as const };
-  if (!signed.ok) {
-    logger.warn('Feishu signature rejected', { reason: signed.reason });
-    throw new RequestRefusedError('unauthorized', 'authentication failed');
-  }
+  const event = authenticateFeishuEvent(
+    request,
+    { encryptKey, verificationToken, now: (deps.clock ?? (() => new Date()))() },
+    logger,
+  );
   if (event.type === 'url_verification') return json(200, { challenge: event.challenge });
   const eventId = event.header?.event_id ?? event.uuid;
   if (eventId === undefined) throw new RequestRefusedError('invalid_request', 'event without an id');
   if (!deps.seen.add(eventId)) return json(200, {});
+  try {
+    return await actOnce(event, eventId, deps, logger);
+  } catch (error) {
+    // Not acted on (the ledger or the queue was down): Feishu's redelivery must be, here too.
+    deps.seen.forget(eventId);
+    throw error;
+  }
+}
+
+async function actOnce(
+  event: FeishuEvent,
+  eventId: string,
+  deps: ConfiguredFeishuDeps,
+  logger: Logger,
+): Promise<HttpResponse> {
   const work = async (): Promise<HttpResponse> => {
     switch (event.header?.event_type) {
       case 'im.message.receive_v1':
@@ -189,5 +190,10 @@ export class RecentIds {
     this.#ids.add(id);
     if (this.#ids.size > this.#limit) this.#ids.delete(this.#ids.values().next().value as string);
     return true;
+  }
+
+  /** Forgets an id whose event was not acted on, so its redelivery is. */
+  forget(id: string): void {
+    this.#ids.delete(id);
   }
 }

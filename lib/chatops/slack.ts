@@ -1,12 +1,13 @@
 /**
- * POST /chatops/slack: the `/vpcep` slash command and its Block Kit buttons. The signature is checked
- * before anything else; then the command runs through handleChatCommand, and the answer is an
+ * POST /chatops/slack: the `/vpcep` slash command and its Block Kit buttons. A body over 64 KB is
+ * refused first; then the signature is checked before anything else; then the command runs through handleChatCommand, and the answer is an
  * ephemeral message (slash command) or a 200 with the reply posted to `response_url` (button).
  */
 
 import { verifySlackRequest } from '../auth/slack.ts';
 import { ConfigError, RequestRefusedError } from '../errors.ts';
 import type { HttpRequest, HttpResponse } from '../http/api-gateway.ts';
+import { refuseLargeBody } from '../http/body-limit.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { parseCommand } from './command.ts';
 import { type ChatDeps, type ChatReply, handleChatCommand } from './decide.ts';
@@ -33,6 +34,7 @@ const json = (statusCode: number, body: unknown): HttpResponse => ({ statusCode,
 type ConfiguredSlackDeps = SlackDeps & ChatDeps;
 
 export async function handleSlackRequest(request: HttpRequest, given: SlackDeps): Promise<HttpResponse> {
+  refuseLargeBody(request);
   const logger: Logger = given.logger ?? silentLogger;
   const { sourceKey } = given;
   if (given.signingSecret === undefined || sourceKey === undefined) {

@@ -3,11 +3,13 @@
  * parallel decisions against one account's gateway do not each discover its limit on their own.
  * Huawei publishes no per-API rate, so the governor learns it:
  *
- * - Until the first throttle it limits only concurrency, starting at four attempts and doubling each
- *   round that ends well, up to the configured ceiling (a slow start: an unknown gateway is not hit
- *   with a full burst).
- * - The first throttle sets a call rate: the successes of the last second, which is what the gateway
- *   let through. From then on attempts are spaced 1/rate apart.
+ * - Until the first throttle it limits only concurrency, at the configured ceiling from the start: an
+ *   API that never throttles costs nothing (a gentle start cost a round trip per doubling).
+ * - The first throttle stops new attempts until the ones in flight have answered (at most a window,
+ *   1 s), then sets a call rate: the successes of the last window, which is what the gateway let
+ *   through. Waiting for the whole burst matters: its throttles and successes come back in any order,
+ *   and a rate read at the first throttle could count none of them. From then on attempts are spaced
+ *   1/rate apart.
  * - Each later throttle cuts the rate to 70% (multiplicative decrease), but only for an attempt that
  *   started after the previous cut: the calls already in flight were sent at the old rate and say
  *   nothing about the new one. Each success raises the rate by 2% (a slow climb back), so the rate
@@ -20,8 +22,6 @@
 export type GovernorOptions = {
   /** The configured concurrency: the governor never allows more attempts in flight. */
   maxConcurrency: number;
-  /** Attempts allowed in flight before anything has been learnt. */
-  initialConcurrency?: number;
   /** The rate never drops below this, in calls per second. */
   minRatePerSec?: number;
   /** Factor applied to the rate on a throttle. */
@@ -35,9 +35,9 @@ export type GovernorOptions = {
 export type AttemptVerdict = 'ok' | 'throttled' | 'failed';
 
 export type GovernorSnapshot = {
-  /** Calls per second the governor spaces attempts at; null until the first throttle. */
+  /** Calls per second the governor spaces attempts at; null until the first throttle has been measured. */
   ratePerSec: number | null;
-  /** Attempts allowed in flight now. */
+  /** Attempts allowed in flight now: 0 while the first throttle's burst is being measured. */
   concurrency: number;
   inFlight: number;
 };
@@ -52,7 +52,6 @@ export class RateGovernorCore {
   readonly #decrease: number;
   readonly #increase: number;
   readonly #windowMs: number;
-  #window: number;
   #rate = Number.POSITIVE_INFINITY;
   #inFlight = 0;
   #lastStartAt = Number.NEGATIVE_INFINITY;
@@ -60,13 +59,11 @@ export class RateGovernorCore {
   #started = 0;
   #startedBeforeCut = 0;
   #successes: number[] = [];
-  /** During the slow start: the attempt whose success ends the current round (and doubles the window). */
-  #roundEnd: number;
+  /** Set by the first throttle: when it came. The burst in flight is measured until it has answered. */
+  #measuringSince: number | undefined;
 
   constructor(options: GovernorOptions) {
     this.#max = Math.max(1, options.maxConcurrency);
-    this.#window = Math.min(this.#max, Math.max(1, options.initialConcurrency ?? 4));
-    this.#roundEnd = this.#window;
     this.#minRate = options.minRatePerSec ?? 0.2;
     this.#decrease = options.decrease ?? 0.7;
     this.#increase = options.increase ?? 0.02;
@@ -75,13 +72,14 @@ export class RateGovernorCore {
 
   /** Milliseconds until the next attempt may start: 0 now, Infinity until an attempt finishes. */
   waitMs(now: number): number {
-    if (this.#inFlight >= this.#window) return Number.POSITIVE_INFINITY;
-    if (!Number.isFinite(this.#rate)) {
-      // Slow start goes round by round: a slot freed early waits for the round's last answer, which
-      // may be the throttle that ends the slow start.
-      const slowStart = this.#window < this.#max;
-      return slowStart && this.#started >= this.#roundEnd ? Number.POSITIVE_INFINITY : 0;
+    if (this.#measuringSince !== undefined) {
+      const end = this.#measuringSince + this.#windowMs;
+      // An attempt that hangs does not hold everything: the measure ends after a window.
+      if (now < end) return end - now;
+      this.#setFirstRate(now);
     }
+    if (this.#inFlight >= this.#max) return Number.POSITIVE_INFINITY;
+    if (!Number.isFinite(this.#rate)) return 0;
     return Math.max(0, this.#lastStartAt + 1_000 / this.#rate - now);
   }
 
@@ -96,26 +94,22 @@ export class RateGovernorCore {
   /** Records how the attempt numbered `attempt` (from `start`) ended. */
   finish(attempt: number, now: number, verdict: AttemptVerdict): void {
     this.#inFlight = Math.max(0, this.#inFlight - 1);
-    if (verdict === 'ok') this.#succeeded(attempt, now);
+    if (verdict === 'ok') this.#succeeded(now);
     else if (verdict === 'throttled') this.#throttled(attempt, now);
-    else if (attempt >= this.#roundEnd) this.#roundEnd = this.#started + this.#window; // a new round, same size
+    // The first throttle's burst has answered: what got through is known.
+    if (this.#measuringSince !== undefined && this.#inFlight === 0) this.#setFirstRate(now);
   }
 
   snapshot(): GovernorSnapshot {
     return {
       ratePerSec: Number.isFinite(this.#rate) ? this.#rate : null,
-      concurrency: this.#window,
+      concurrency: this.#measuringSince === undefined ? this.#max : 0,
       inFlight: this.#inFlight,
     };
   }
 
-  #succeeded(attempt: number, now: number): void {
+  #succeeded(now: number): void {
     if (!Number.isFinite(this.#rate)) {
-      // A round is the attempts one window let out; once its last one succeeds, the window doubles.
-      if (attempt >= this.#roundEnd) {
-        this.#window = Math.min(this.#max, this.#window * 2);
-        this.#roundEnd = this.#started + this.#window;
-      }
       this.#successes.push(now);
       this.#successes = this.#successes.filter((t) => t > now - this.#windowMs);
       return;
@@ -131,17 +125,23 @@ export class RateGovernorCore {
       this.#rate = Math.max(this.#minRate, this.#rate * this.#decrease);
       return;
     }
-    // First throttle: what got through in the last window is what the gateway allows (a gateway's
-    // burst is commonly its rate per second). At least one call a second, so one stray throttle early
-    // on does not stall the container.
+    // First throttle: back off at once; the rate is set when the burst in flight has answered.
+    this.#measuringSince = now;
+  }
+
+  /**
+   * What got through in the last window is what the gateway allows (a gateway's burst is commonly its
+   * rate per second), started a little under it so the gateway's bucket refills while the rate climbs
+   * back. At least one call a second, so one stray throttle early on does not stall the container.
+   */
+  #setFirstRate(now: number): void {
     const recent = this.#successes.filter((t) => t > now - this.#windowMs).length;
-    // Started a little under it, so the gateway's bucket refills while the rate climbs back.
     this.#rate = Math.max(
       this.#minRate,
       FIRST_RATE_FLOOR,
       (FIRST_RATE_SHARE * recent * 1_000) / this.#windowMs,
     );
-    this.#window = this.#max;
+    this.#measuringSince = undefined;
     this.#successes = [];
   }
 }

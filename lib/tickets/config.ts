@@ -4,7 +4,7 @@
  * the variable to fix. Secrets may come from the SSM path like every other secret (lib/secrets.ts).
  */
 import * as z from 'zod/mini';
-import { configErrorFrom, presentValues } from '../config.ts';
+import { configErrorFrom, isHttpsOrLoopback, presentValues } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 
 const text = z.optional(z.string());
@@ -23,6 +23,16 @@ export const TicketEnv = {
     z.string().check(z.regex(/^[A-Z][A-Z0-9_]+$/, 'must be a Jira project key such as OPS')),
   ),
   JIRA_APPROVAL_ISSUE_TYPE: z.optional(z.string().check(z.maxLength(255))),
+  JIRA_PROJECTS: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[A-Z][A-Z0-9_]+(\s*,\s*[A-Z][A-Z0-9_]+)*$/,
+          'must be Jira project keys separated by commas, such as OPS,NET',
+        ),
+      ),
+  ),
   SERVICENOW_INSTANCE_URL: url,
   SERVICENOW_USERNAME: text,
   SERVICENOW_PASSWORD: text,
@@ -43,6 +53,12 @@ export type JiraConfig = {
   transitions: { succeeded?: string; failed?: string };
   /** Set when a pending connection opens a Jira issue. */
   approval?: { project: string; issueType: string };
+  /**
+   * The projects whose issues outcomes are written to (`JIRA_PROJECTS`, by default the approval
+   * project): a decision's `source.ref` is the sender's to choose, so an issue elsewhere is not
+   * touched. Empty when neither is set: the ticket notifier then refuses to start.
+   */
+  projects: string[];
 };
 
 export type ServiceNowAuth =
@@ -106,6 +122,7 @@ function jiraFrom(e: Env): JiraConfig | undefined {
     baseUrl: baseUrlOf('JIRA_BASE_URL', e.JIRA_BASE_URL),
     ...jiraAuthFrom(e),
     transitions: {},
+    projects: [],
   };
   if (e.JIRA_TRANSITION_ON_SUCCEEDED !== undefined)
     config.transitions.succeeded = e.JIRA_TRANSITION_ON_SUCCEEDED;
@@ -117,6 +134,12 @@ function jiraFrom(e: Env): JiraConfig | undefined {
       throw new ConfigError('JIRA_APPROVAL_ISSUE_TYPE', 'must be set with JIRA_APPROVAL_PROJECT');
     config.approval = { project: e.JIRA_APPROVAL_PROJECT, issueType: e.JIRA_APPROVAL_ISSUE_TYPE };
   }
+  config.projects =
+    e.JIRA_PROJECTS !== undefined
+      ? [...new Set(e.JIRA_PROJECTS.split(',').map((key) => key.trim()))]
+      : config.approval === undefined
+        ? []
+        : [config.approval.project];
   return config;
 }
 
@@ -175,16 +198,13 @@ function serviceNowFrom(e: Env): ServiceNowConfig | undefined {
   };
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
  * Credentials travel with every call, so a base URL must be https (plain http only to this machine,
  * for local stand-ins) and carry no user info, query or fragment that would change where calls go.
  */
 function baseUrlOf(variable: string, value: string): string {
   const parsed = new URL(value);
-  if (parsed.protocol !== 'https:' && !LOOPBACK.has(parsed.hostname))
-    throw new ConfigError(variable, 'must be an https URL');
+  if (!isHttpsOrLoopback(parsed)) throw new ConfigError(variable, 'must be an https URL');
   if (parsed.username !== '' || parsed.password !== '')
     throw new ConfigError(variable, 'must not carry credentials');
   if (parsed.search !== '' || parsed.hash !== '')

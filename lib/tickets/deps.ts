@@ -19,6 +19,7 @@ export function ticketNotifyDeps(
       client: createJiraClient(config.jira, send, retry),
       baseUrl: config.jira.baseUrl,
       transitions: config.jira.transitions,
+      projects: new Set(config.jira.projects),
     };
   if (config.servicenow !== undefined)
     deps.servicenow = {

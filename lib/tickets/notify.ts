@@ -17,7 +17,13 @@ import type { ServiceNowClient } from './servicenow.ts';
 
 export type TicketNotifyDeps = {
   /** Present when Jira is configured. */
-  jira?: { client: JiraClient; baseUrl: string; transitions: JiraConfig['transitions'] };
+  jira?: {
+    client: JiraClient;
+    baseUrl: string;
+    transitions: JiraConfig['transitions'];
+    /** The projects whose issues may be written to; an issue of any other is not touched. */
+    projects: ReadonlySet<string>;
+  };
   /** Present when ServiceNow is configured. */
   servicenow?: { client: ServiceNowClient; instanceUrl: string };
   logger?: Logger;
@@ -56,6 +62,13 @@ export async function notifyTicket(
     return 'skipped';
   }
   const ref = parsed.ref;
+  if (ref.system !== 'servicenow' && !deps.jira?.projects.has(jiraProjectOf(ref.key))) {
+    logger.warn('outcome source names an issue outside JIRA_PROJECTS; nothing called', {
+      decisionId: outcome.decisionId,
+      ticket: ref.key,
+    });
+    return 'skipped';
+  }
   try {
     return ref.system === 'servicenow'
       ? await writeServiceNow(outcome, ref, deps, logger)
@@ -135,6 +148,11 @@ function transitionFor(status: string, transitions: JiraConfig['transitions']): 
   if (status === 'succeeded') return transitions.succeeded;
   if (status === 'failed') return transitions.failed;
   return undefined;
+}
+
+/** `OPS` of `OPS-123` (the key's shape is checked: a project key, a dash, a number). */
+function jiraProjectOf(key: string): string {
+  return key.slice(0, key.lastIndexOf('-'));
 }
 
 function ticketName(ref: TicketRef): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadApprovalChatConfig } from '../../lib/chatops/approval-config.ts';
 import {
   chatSecrets,
   FeishuApiEnv,
@@ -40,6 +41,25 @@ describe('the chat settings', () => {
       variableOf(() => parseEnv(SlackResponseEnv, { SLACK_RESPONSE_URL_PREFIX: 'hooks.slack.com' })),
     ).toBe('SLACK_RESPONSE_URL_PREFIX');
     expect(variableOf(() => parseEnv(FeishuApiEnv, { FEISHU_API_BASE: 'ftp://x' }))).toBe('FEISHU_API_BASE');
+  });
+
+  it('refuses a plain-http API base unless it is this machine: the app secret and bot token travel to it', () => {
+    const slack = (base: string) =>
+      loadApprovalChatConfig({
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_APPROVAL_CHANNEL: 'C123',
+        SLACK_API_BASE: base,
+      });
+    const feishu = (base: string) => feishuApiFrom(parseEnv(FeishuApiEnv, { FEISHU_API_BASE: base }));
+
+    expect(variableOf(() => slack('http://slack.example.com/api'))).toBe('SLACK_API_BASE');
+    expect(variableOf(() => feishu('http://open.feishu.example.com'))).toBe('FEISHU_API_BASE');
+    expect(() => feishu('http://10.0.0.8:8080')).toThrow(/must be an https URL/);
+    for (const local of ['http://127.0.0.1:8080', 'http://localhost:8080', 'http://[::1]:8080']) {
+      expect(slack(`${local}/api/`).slack?.apiBase).toBe(`${local}/api`);
+      expect(feishu(local).apiBase).toBe(local);
+    }
+    expect(slack('https://slack.example.com/api').slack?.apiBase).toBe('https://slack.example.com/api');
   });
 
   it('lists the source-signing key among the secrets the logger masks', () => {

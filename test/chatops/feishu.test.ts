@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   decryptFeishuBody,
   encryptFeishuBody,
@@ -12,9 +12,13 @@ import type { FeishuMessage } from '../../lib/chatops/feishu-messages.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { HttpRequest } from '../../lib/http/api-gateway.ts';
 import { errorResponse } from '../../lib/http/errors.ts';
+import { dynamoDbDeliveryAnswers } from '../../lib/ledger/delivery-answers.ts';
+import { type DynamoDbSender, dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
+import { createJsonLogger } from '../../lib/log.ts';
 import { sqsDecisionQueue } from '../../lib/queue/sqs-queue.ts';
 import { fakeAwsClient } from '../helpers/aws-fakes.ts';
 import { CHAT_SOURCE_KEY } from '../helpers/chat.ts';
+import { type LocalDynamo, startDynalite } from '../helpers/dynalite.ts';
 import { ENDPOINT_ID, INSTANCE_ID, PROJECT_ID, SERVICE_ID } from '../helpers/factories.ts';
 import { cardEvent, FEISHU_KEY, FEISHU_TOKEN, feishuRequest, messageEvent } from '../helpers/feishu.ts';
 
@@ -258,5 +262,110 @@ describe('handleFeishuRequest', () => {
     expect((await answer(tampered, deps)).statusCode).toBe(401);
     expect((await answer(feishuRequest(event), { ...deps, encryptKey: undefined })).statusCode).toBe(503);
     expect(sqs.sent).toHaveLength(0);
+  });
+});
+
+describe('handleFeishuRequest: size and authentication first', () => {
+  /** The log lines the handler writes, as JSON. */
+  function logged() {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createJsonLogger({ level: 'debug', write: (line) => lines.push(JSON.parse(line)) });
+    return { logger, lines };
+  }
+
+  it('answers 413 to a body over 64 KB before anything else, even signed, and queues nothing', async () => {
+    const { deps, sqs, replies } = world();
+    const event = messageEvent(`accept vpcep:${SERVICE_ID} ${ENDPOINT_ID} -- ${'x'.repeat(50 * 1024)}`);
+    const big = feishuRequest(event);
+    expect(big.body.length).toBeGreaterThan(64 * 1024);
+
+    expect(await answer(big, deps)).toEqual({
+      statusCode: 413,
+      body: expect.objectContaining({ error: 'payload_too_large' }),
+    });
+    expect((await answer(big, { ...deps, encryptKey: undefined })).statusCode).toBe(413);
+    expect(sqs.sent).toEqual([]);
+    expect(replies).toEqual([]);
+  });
+
+  it('refuses a request whose signature does not verify before it decrypts the body', async () => {
+    const { logger, lines } = logged();
+    const { deps, sqs } = world({ logger });
+    const forged = feishuRequest(messageEvent(`accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}`), {
+      key: 'not-the-encrypt-key',
+    });
+
+    expect((await answer(forged, deps)).statusCode).toBe(401);
+    // Refused on the signature: the body, which does not decrypt with our key, was never opened.
+    expect(lines.map((l) => l.message)).toEqual(['Feishu signature rejected']);
+    expect(sqs.sent).toEqual([]);
+  });
+
+  it('does not decrypt an unsigned body larger than a challenge', async () => {
+    const { logger, lines } = logged();
+    const { deps } = world({ logger });
+    const unsigned = feishuRequest(
+      { type: 'url_verification', challenge: 'c'.repeat(8 * 1024), token: FEISHU_TOKEN },
+      { sign: false },
+    );
+
+    expect((await answer(unsigned, deps)).statusCode).toBe(401);
+    expect(lines.map((l) => l.message)).toEqual(['unsigned Feishu request that is not a challenge']);
+  });
+
+  it('refuses an unsigned event that is not a challenge, whatever it carries', async () => {
+    const { deps, sqs } = world();
+    const unsigned = feishuRequest(messageEvent(`accept vpcep:${SERVICE_ID} ${ENDPOINT_ID}`), {
+      sign: false,
+    });
+
+    expect((await answer(unsigned, deps)).statusCode).toBe(401);
+    expect(sqs.sent).toEqual([]);
+  });
+});
+
+describe('handleFeishuRequest with the ledger', () => {
+  let dynamo: LocalDynamo;
+  beforeEach(async () => {
+    dynamo = await startDynalite();
+  });
+  afterEach(() => dynamo.close());
+
+  /** The ledger on dynalite, through a client that fails every call while `down` is set. */
+  function ledgerThatFails() {
+    const real = dynamo.client();
+    const state = { down: false };
+    const client: DynamoDbSender = {
+      send: ((command: Parameters<DynamoDbSender['send']>[0]) => {
+        if (state.down)
+          return Promise.reject(
+            Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }),
+          );
+        return real.send(command);
+      }) as DynamoDbSender['send'],
+    };
+    const delivery = {
+      ledger: dynamoDbLedger({ client, tableName: dynamo.tableName }),
+      answers: dynamoDbDeliveryAnswers({ client, tableName: dynamo.tableName }),
+    };
+    return { state, delivery };
+  }
+
+  it('acts on a redelivery of an event it answered 503 while the ledger was down, and once only', async () => {
+    const { state, delivery } = ledgerThatFails();
+    const { deps, sqs } = world({ delivery });
+    const event = messageEvent(`reject vpcep:${SERVICE_ID} ${ENDPOINT_ID}`, { eventId: 'ev-down' });
+
+    state.down = true;
+    const refused = await answer(feishuRequest(event), deps);
+    state.down = false;
+    const redelivered = await answer(feishuRequest(event), deps);
+    const again = await answer(feishuRequest(event), deps);
+
+    expect(refused.statusCode).toBe(503);
+    expect(redelivered.statusCode).toBe(200);
+    expect(again.statusCode).toBe(200);
+    expect(queued(sqs)).toHaveLength(1);
+    expect(queued(sqs)[0]).toMatchObject({ action: 'reject', requestedBy: 'feishu:ou_alice' });
   });
 });

@@ -283,3 +283,33 @@ describe('handleSlackRequest', () => {
     expect(response.body).toMatchObject({ text: '"&lt;!channel&gt;" is not an endpoint ID (a UUID)' });
   });
 });
+
+describe('handleSlackRequest body cap', () => {
+  const command = slashCommand({ text: `accept vpcep:${SERVICE_ID} ${ENDPOINT_ID} -- CHG-1` });
+  /** A signed slash command padded with a form field to `bytes` in all. */
+  const padded = (bytes: number) => signedSlack(`${command}&pad=${'x'.repeat(bytes - command.length - 5)}`);
+
+  it('answers 413 to a body over 64 KB before anything else, even signed, and queues nothing', async () => {
+    const { deps, sqs, responded } = world();
+    const big = padded(64 * 1024 + 1);
+    expect(big.body.length).toBe(64 * 1024 + 1);
+
+    expect(await answer(big, deps)).toEqual({
+      statusCode: 413,
+      body: expect.objectContaining({ error: 'payload_too_large' }),
+    });
+    // Before the configuration too: nothing about the function is learnt from an oversized body.
+    expect((await answer(big, { ...deps, signingSecret: undefined })).statusCode).toBe(413);
+    expect(sqs.sent).toEqual([]);
+    expect(responded).toEqual([]);
+  });
+
+  it('takes a body of exactly 64 KB', async () => {
+    const { deps, sqs } = world();
+
+    const response = await answer(padded(64 * 1024), deps);
+
+    expect(response.statusCode).toBe(200);
+    expect(queued(sqs)).toHaveLength(1);
+  });
+});

@@ -21,7 +21,11 @@ afterEach(async () => {
 });
 
 async function jiraCloud() {
-  const jira = await startJira({ flavour: 'cloud', issues: ['OPS-42'], transitions: ['31', '41'] });
+  const jira = await startJira({
+    flavour: 'cloud',
+    issues: ['OPS-42', 'HR-7', 'NET-3'],
+    transitions: ['31', '41'],
+  });
   servers.push(jira);
   return jira;
 }
@@ -67,6 +71,7 @@ const cloudEnv = (url: string): Env => ({
   JIRA_API_TOKEN,
   JIRA_TRANSITION_ON_SUCCEEDED: '31',
   JIRA_TRANSITION_ON_FAILED: '41',
+  JIRA_PROJECTS: 'OPS',
 });
 
 const commentPosts = (jira: Awaited<ReturnType<typeof jiraCloud>>) =>
@@ -108,7 +113,12 @@ describe('ticket-notifier handler on Jira', () => {
   it('writes wiki markup with a bearer token to Data Center', async () => {
     const jira = await startJira({ flavour: 'datacenter', issues: ['OPS-42'], transitions: ['31'] });
     servers.push(jira);
-    const { invoke } = notifier({ JIRA_BASE_URL: jira.url, JIRA_PAT, JIRA_TRANSITION_ON_SUCCEEDED: '31' });
+    const { invoke } = notifier({
+      JIRA_BASE_URL: jira.url,
+      JIRA_PAT,
+      JIRA_TRANSITION_ON_SUCCEEDED: '31',
+      JIRA_PROJECTS: 'OPS',
+    });
 
     await invoke(anOutcome());
 
@@ -132,10 +142,10 @@ describe('ticket-notifier handler on Jira', () => {
     const jira = await jiraCloud();
     const { invoke, logged } = notifier(cloudEnv(jira.url));
 
-    await expect(invoke(anOutcome({ source: { system: 'jira', ref: 'GONE-9' } }))).resolves.toBeUndefined();
+    await expect(invoke(anOutcome({ source: { system: 'jira', ref: 'OPS-999' } }))).resolves.toBeUndefined();
 
     const refusal = logged().find((l) => l.message === 'ticket system refused the outcome; not retried');
-    expect(refusal).toMatchObject({ ticket: 'GONE-9', status: 404 });
+    expect(refusal).toMatchObject({ ticket: 'OPS-999', status: 404 });
     expect(commentPosts(jira)).toHaveLength(0);
   });
 
@@ -165,6 +175,62 @@ describe('ticket-notifier handler on Jira', () => {
       'not json at all',
     );
 
+    expect(jira.recorded).toEqual([]);
+  });
+
+  it('writes only to issues of JIRA_PROJECTS: an outcome naming another project’s issue calls nothing', async () => {
+    const jira = await jiraCloud();
+    const { invoke, logged } = notifier({ ...cloudEnv(jira.url), JIRA_PROJECTS: 'OPS, NET' });
+
+    await invoke(
+      anOutcome({ source: { system: 'jira', ref: 'HR-7' } }),
+      anOutcome({ source: { system: 'jsm', ref: 'HR-7' } }),
+    );
+    expect(jira.recorded).toEqual([]);
+    expect(logged()).toContainEqual(
+      expect.objectContaining({ message: expect.stringContaining('outside JIRA_PROJECTS'), ticket: 'HR-7' }),
+    );
+
+    await invoke(anOutcome({ source: { system: 'jira', ref: 'NET-3' } }));
+    expect(jira.comments.get('NET-3')).toHaveLength(1);
+    expect(jira.comments.get('HR-7') ?? []).toHaveLength(0);
+  });
+
+  it('writes to the approval project’s issues when JIRA_PROJECTS is unset', async () => {
+    const jira = await jiraCloud();
+    const { JIRA_PROJECTS: _, ...withoutProjects } = cloudEnv(jira.url);
+    const { invoke } = notifier({
+      ...withoutProjects,
+      JIRA_APPROVAL_PROJECT: 'NET',
+      JIRA_APPROVAL_ISSUE_TYPE: 'Task',
+    });
+
+    await invoke(
+      anOutcome({ source: { system: 'jira', ref: 'OPS-42' } }),
+      anOutcome({ source: { system: 'jira', ref: 'NET-3' } }),
+    );
+
+    expect(jira.comments.get('NET-3')).toHaveLength(1);
+    expect(jira.comments.get('OPS-42') ?? []).toHaveLength(0);
+  });
+
+  it('refuses to start without JIRA_PROJECTS or JIRA_APPROVAL_PROJECT, naming JIRA_PROJECTS; nothing is called', async () => {
+    const jira = await jiraCloud();
+    const { JIRA_PROJECTS: _, ...withoutProjects } = cloudEnv(jira.url);
+    const { invoke } = notifier(withoutProjects);
+
+    await expect(invoke(anOutcome())).rejects.toMatchObject({
+      code: 'not_configured',
+      variable: 'JIRA_PROJECTS',
+    });
+    expect(jira.recorded).toEqual([]);
+  });
+
+  it('refuses JIRA_PROJECTS that are not project keys, naming it', async () => {
+    const jira = await jiraCloud();
+    const { invoke } = notifier({ ...cloudEnv(jira.url), JIRA_PROJECTS: 'OPS-42,*' });
+
+    await expect(invoke(anOutcome())).rejects.toMatchObject({ variable: 'JIRA_PROJECTS' });
     expect(jira.recorded).toEqual([]);
   });
 

@@ -9,25 +9,24 @@ function startAll(core: RateGovernorCore, now: number): number[] {
 }
 
 describe('RateGovernorCore', () => {
-  it('starts with four attempts and doubles the window each round that ends well, up to the ceiling', () => {
+  it('starts at the configured concurrency and stays there while nothing throttles', () => {
     const core = new RateGovernorCore({ maxConcurrency: 16 });
     const sizes: number[] = [];
-    for (let round = 0, now = 0; round < 5; round += 1, now += 50) {
+    for (let round = 0, now = 0; round < 3; round += 1, now += 50) {
       const started = startAll(core, now);
       sizes.push(started.length);
       for (const attempt of started) core.finish(attempt, now + 50, 'ok');
     }
-    expect(sizes).toEqual([4, 8, 16, 16, 16]);
-    expect(core.snapshot().ratePerSec).toBeNull();
+    expect(sizes).toEqual([16, 16, 16]);
+    expect(core.snapshot()).toEqual({ ratePerSec: null, concurrency: 16, inFlight: 0 });
   });
 
-  it('keeps a slot freed early in the slow start until the round has answered', () => {
-    const core = new RateGovernorCore({ maxConcurrency: 16 });
-    const [first, , , last] = startAll(core, 0);
-    core.finish(first as number, 10, 'ok');
+  it('lets a slot freed early start the next attempt at once', () => {
+    const core = new RateGovernorCore({ maxConcurrency: 4 });
+    const [first] = startAll(core, 0);
     expect(core.waitMs(10)).toBe(Number.POSITIVE_INFINITY);
-    core.finish(last as number, 20, 'ok');
-    expect(core.waitMs(20)).toBe(0);
+    core.finish(first as number, 10, 'ok');
+    expect(core.waitMs(10)).toBe(0);
   });
 
   it('never lets more attempts than the ceiling be in flight', () => {
@@ -36,23 +35,38 @@ describe('RateGovernorCore', () => {
     expect(core.snapshot().inFlight).toBe(3);
   });
 
-  it('sets the rate at the first throttle from what got through in the last second', () => {
+  it('backs off at the first throttle, and sets the rate once the burst in flight has answered', () => {
     const core = new RateGovernorCore({ maxConcurrency: 16 });
-    const round = startAll(core, 0);
-    for (const attempt of round) core.finish(attempt, 100, 'ok'); // 4 successes
-    const next = startAll(core, 100);
-    for (const attempt of next.slice(0, 6)) core.finish(attempt, 200, 'ok'); // 10 in all
-    core.finish(next[6] as number, 200, 'throttled');
+    const burst = startAll(core, 0);
+    // The throttle comes back before any success of the same burst.
+    core.finish(burst[0] as number, 50, 'throttled');
+    expect(core.waitMs(50)).toBeGreaterThan(0);
+    expect(core.snapshot()).toMatchObject({ ratePerSec: null, concurrency: 0 });
+    for (const attempt of burst.slice(1, 11)) core.finish(attempt, 51, 'ok');
+    for (const attempt of burst.slice(11, -1)) core.finish(attempt, 52, 'throttled');
+    expect(core.snapshot().ratePerSec).toBeNull();
+    core.finish(burst.at(-1) as number, 53, 'throttled');
 
     // 85% of the 10 calls a second the gateway let through.
     expect(core.snapshot().ratePerSec).toBeCloseTo(8.5);
     expect(core.snapshot().concurrency).toBe(16);
   });
 
+  it('ends the measure after a window when an attempt of the burst does not answer', () => {
+    const core = new RateGovernorCore({ maxConcurrency: 16 });
+    const [throttled, a, b] = [core.start(0), core.start(0), core.start(0), core.start(0)];
+    core.finish(throttled, 50, 'throttled');
+    core.finish(a, 60, 'ok');
+    core.finish(b, 60, 'ok');
+
+    expect(core.waitMs(60)).toBe(990);
+    expect(core.waitMs(1_050)).toBe(0);
+    expect(core.snapshot().ratePerSec).toBeCloseTo(1.7);
+  });
+
   it('spaces attempts 1/rate apart once it has a rate', () => {
     const core = new RateGovernorCore({ maxConcurrency: 16 });
-    const [attempt] = startAll(core, 0).slice(-1);
-    core.finish(attempt as number, 10, 'throttled'); // no success yet: the floor, one call a second
+    core.finish(core.start(0), 10, 'throttled'); // no success yet: the floor, one call a second
     expect(core.snapshot().ratePerSec).toBe(1);
     const at = core.start(1_000);
     expect(core.waitMs(1_000)).toBe(1_000);
@@ -63,22 +77,23 @@ describe('RateGovernorCore', () => {
 
   it('cuts the rate once for attempts sent at the old rate, and again for one sent after the cut', () => {
     const core = new RateGovernorCore({ maxConcurrency: 16 });
-    const early = startAll(core, 0);
+    const early = [core.start(0), core.start(0), core.start(0)];
     for (const attempt of early.slice(0, 2)) core.finish(attempt, 50, 'ok');
     core.finish(early[2] as number, 60, 'throttled');
     const rate = core.snapshot().ratePerSec as number;
-    core.finish(early[3] as number, 61, 'throttled'); // started before the cut: ignored
-    expect(core.snapshot().ratePerSec).toBe(rate);
-
-    const late = core.start(2_000);
-    core.finish(late, 2_050, 'throttled');
+    const sent = core.start(1_000);
+    core.finish(sent, 1_050, 'throttled');
     expect(core.snapshot().ratePerSec).toBeCloseTo(rate * 0.7);
+    const [before, after] = [core.start(2_000), core.start(2_000)];
+    core.finish(before, 2_050, 'throttled');
+    expect(core.snapshot().ratePerSec).toBeCloseTo(rate * 0.7 * 0.7);
+    core.finish(after, 2_051, 'throttled'); // started before that cut: ignored
+    expect(core.snapshot().ratePerSec).toBeCloseTo(rate * 0.7 * 0.7);
   });
 
   it('climbs back 2% per success and never drops below the minimum', () => {
     const core = new RateGovernorCore({ maxConcurrency: 16, minRatePerSec: 0.5 });
-    const [first] = startAll(core, 0);
-    core.finish(first as number, 10, 'throttled');
+    core.finish(core.start(0), 10, 'throttled');
     for (let i = 0; i < 20; i += 1) core.finish(core.start(1_000 + i), 2_000 + i, 'throttled');
     expect(core.snapshot().ratePerSec).toBe(0.5);
     core.finish(core.start(3_000), 3_010, 'ok');
@@ -116,7 +131,7 @@ function manualClock() {
 describe('createGovernor', () => {
   it('lets waiting attempts start in the order they asked, as slots free up', async () => {
     const clock = manualClock();
-    const governor = createGovernor({ maxConcurrency: 1, initialConcurrency: 1 }, clock);
+    const governor = createGovernor({ maxConcurrency: 1 }, clock);
     const order: string[] = [];
     const first = await governor.acquire(10_000);
     const second = governor.acquire(10_000).then((p) => {
@@ -137,7 +152,7 @@ describe('createGovernor', () => {
 
   it('answers undefined when the deadline comes before a slot', async () => {
     const clock = manualClock();
-    const governor = createGovernor({ maxConcurrency: 1, initialConcurrency: 1 }, clock);
+    const governor = createGovernor({ maxConcurrency: 1 }, clock);
     const held = await governor.acquire(10_000);
     const waiting = governor.acquire(500);
     await clock.advance(500);
@@ -148,7 +163,7 @@ describe('createGovernor', () => {
 
   it('holds the next attempt until the rate allows it', async () => {
     const clock = manualClock();
-    const governor = createGovernor({ maxConcurrency: 4, initialConcurrency: 1 }, clock);
+    const governor = createGovernor({ maxConcurrency: 4 }, clock);
     (await governor.acquire(60_000))?.release('throttled'); // rate: one a second
     let started = false;
     const next = governor.acquire(60_000).then((p) => {
@@ -156,6 +171,27 @@ describe('createGovernor', () => {
       return p;
     });
     await clock.advance(999);
+    expect(started).toBe(false);
+    await clock.advance(1);
+    await next;
+    expect(started).toBe(true);
+  });
+
+  it('holds waiting attempts from the first throttle until the burst in flight has answered', async () => {
+    const clock = manualClock();
+    const governor = createGovernor({ maxConcurrency: 2 }, clock);
+    const [first, second] = await Promise.all([governor.acquire(60_000), governor.acquire(60_000)]);
+    let started = false;
+    const next = governor.acquire(60_000).then((p) => {
+      started = true;
+      return p;
+    });
+    first?.release('throttled');
+    await clock.advance(500);
+    expect(started).toBe(false); // a slot is free, but the burst has not answered
+    second?.release('ok');
+    // Then the rate it measured (one call a second, the floor) spaces the next attempt.
+    await clock.advance(499);
     expect(started).toBe(false);
     await clock.advance(1);
     await next;

@@ -570,6 +570,7 @@ describe('packaged handlers, loaded from their zips', () => {
         JIRA_EMAIL,
         JIRA_API_TOKEN,
         JIRA_TRANSITION_ON_SUCCEEDED: '31',
+        JIRA_PROJECTS: 'OPS',
       });
 
       expect(JSON.stringify(jira.comments.get('OPS-42'))).toContain('Succeeded');

@@ -36,8 +36,18 @@ describe('loadTicketConfig', () => {
       auth: { kind: 'basic', email: 'bot@acme.com', apiToken: 'tok' },
       transitions: { succeeded: '31' },
       approval: { project: 'NET', issueType: 'Task' },
+      projects: ['NET'],
     });
     expect(config.secrets).toEqual(['tok']);
+  });
+
+  it('reads JIRA_PROJECTS before the approval project, and no project when neither is set', () => {
+    const both = { ...cloud, JIRA_APPROVAL_PROJECT: 'NET', JIRA_APPROVAL_ISSUE_TYPE: 'Task' };
+    expect(loadTicketConfig({ ...both, JIRA_PROJECTS: 'OPS , NET,OPS' }).jira?.projects).toEqual([
+      'OPS',
+      'NET',
+    ]);
+    expect(loadTicketConfig(cloud).jira?.projects).toEqual([]);
   });
 
   it('reads Jira Data Center from a personal access token, keeping a context path', () => {
@@ -86,6 +96,9 @@ describe('loadTicketConfig', () => {
     ],
     [{ ...cloud, JIRA_APPROVAL_ISSUE_TYPE: 'Task' }, 'JIRA_APPROVAL_PROJECT', 'must be set'],
     [{ ...cloud, JIRA_APPROVAL_PROJECT: 'net' }, 'JIRA_APPROVAL_PROJECT', 'project key'],
+    [{ ...cloud, JIRA_PROJECTS: 'OPS,' }, 'JIRA_PROJECTS', 'project keys separated by commas'],
+    [{ ...cloud, JIRA_PROJECTS: 'OPS-1' }, 'JIRA_PROJECTS', 'project keys separated by commas'],
+    [{ JIRA_PROJECTS: 'OPS' }, 'JIRA_BASE_URL', 'must be set when JIRA_PROJECTS is'],
     [{ SERVICENOW_USERNAME: 'u', SERVICENOW_PASSWORD: 'p' }, 'SERVICENOW_INSTANCE_URL', 'must be set'],
     [{ SERVICENOW_INSTANCE_URL: 'https://a.service-now.com' }, 'SERVICENOW_USERNAME', 'SERVICENOW_CLIENT_ID'],
     [

@@ -26,6 +26,7 @@ async function cloud(env: Record<string, string> = {}) {
     JIRA_API_TOKEN,
     JIRA_TRANSITION_ON_SUCCEEDED: '31',
     JIRA_TRANSITION_ON_FAILED: '41',
+    JIRA_PROJECTS: 'OPS,HELP',
     ...env,
   });
 }
@@ -215,6 +216,7 @@ describe('notifyTicket on Jira Cloud', () => {
     ['a key that walks the path', { system: 'jira', ref: 'OPS-42/../../../admin' }],
     ['a key with a query', { system: 'jira', ref: 'OPS-42?x=1' }],
     ['a lower-case key', { system: 'jira', ref: 'ops-42' }],
+    ['an issue outside JIRA_PROJECTS', { system: 'jira', ref: 'HR-42' }],
     ['no ref', { system: 'jsm' }],
   ])('makes no call at all for a source naming %s', async (_, source) => {
     const { server, deps } = await cloud();
@@ -250,7 +252,12 @@ describe('notifyTicket on Jira Cloud', () => {
 describe('notifyTicket on Jira Data Center', () => {
   it('comments through REST v2 with a bearer token and an escaped wiki-markup body', async () => {
     jira = await startJira({ flavour: 'datacenter', issues: ['OPS-42'], transitions: ['31'] });
-    const { deps } = setup(jira, { JIRA_BASE_URL: jira.url, JIRA_PAT, JIRA_TRANSITION_ON_SUCCEEDED: '31' });
+    const { deps } = setup(jira, {
+      JIRA_BASE_URL: jira.url,
+      JIRA_PAT,
+      JIRA_TRANSITION_ON_SUCCEEDED: '31',
+      JIRA_PROJECTS: 'OPS',
+    });
 
     const result = await notifyTicket(
       anOutcome({ requestedBy: '[~admin] {code}x{code} !https://evil.example/p.png!' }),

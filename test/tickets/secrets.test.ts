@@ -41,8 +41,8 @@ function expectNoSecret(texts: string[]) {
 }
 
 const jiraEnvs = (url: string): Array<Record<string, string>> => [
-  { JIRA_BASE_URL: url, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_TRANSITION_ON_FAILED: '41' },
-  { JIRA_BASE_URL: url, JIRA_PAT },
+  { JIRA_BASE_URL: url, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_TRANSITION_ON_FAILED: '41', JIRA_PROJECTS: 'OPS' },
+  { JIRA_BASE_URL: url, JIRA_PAT, JIRA_PROJECTS: 'OPS' },
 ];
 const snRef = `incident:${SYS_ID}`;
 const snEnvs = (url: string): Array<Record<string, string>> => [
