@@ -37,6 +37,11 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'JIRA_PAT',
   'SERVICENOW_PASSWORD',
   'SERVICENOW_CLIENT_SECRET',
+  'DINGTALK_APP_SECRET',
+  'DINGTALK_CARD_API_SECRET',
+  'WECOM_CORP_SECRET',
+  'WECOM_TOKEN',
+  'WECOM_ENCODING_AES_KEY',
 ]);
 
 /** How long a read secret is used before SSM is asked again, unless POWERTOOLS_PARAMETERS_MAX_AGE says. */

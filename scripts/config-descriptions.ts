@@ -87,6 +87,42 @@ export const VARIABLE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   SERVICENOW_PASSWORD: 'basic auth password',
   SERVICENOW_CLIENT_ID: 'OAuth client id (with `SERVICENOW_CLIENT_SECRET`)',
   SERVICENOW_CLIENT_SECRET: 'OAuth client secret',
+  HUAWEICLOUD_SDK_IAM_ENDPOINT:
+    'the IAM endpoint for agency keys and the projects lookup (default `https://iam.myhuaweicloud.com`; docs/estate.md)',
+  VPCEP_APPROVAL_ESTATE:
+    'the accounts, regions and targets the functions govern (JSON; docs/estate.md); refused beside the target lists',
+  HUAWEICLOUD_SDK_DOMAIN_ID:
+    "the functions' own account (`domain_id`): the owner exclusiveWhitelist never removes",
+  VPCEP_APPROVAL_MAX_REQUESTS_PER_SWEEP:
+    'new approval requests raised one by one per target and sweep (default 20); the rest go in one digest',
+  DINGTALK_APP_KEY: "the DingTalk app's AppKey (its client id; the secret is `DINGTALK_APP_SECRET`)",
+  DINGTALK_APP_SECRET:
+    "the DingTalk app's AppSecret: the access token, and the robot's typed-command signature",
+  DINGTALK_API_BASE:
+    "where DingTalk's API is reached (default `https://api.dingtalk.com`; https, or http to loopback)",
+  DINGTALK_SESSION_WEBHOOK_PREFIX:
+    "the only prefix a typed command's sessionWebhook may have, for the answer",
+  DINGTALK_CARD_API_SECRET:
+    'verifies card button callbacks (required by the DingTalk function: without it the route answers 503)',
+  DINGTALK_ALLOWED_USERS: 'DingTalk userIds who may decide (as `SLACK_ALLOWED_USERS`); unset allows no one',
+  DINGTALK_APPROVAL_CONVERSATION_ID: 'the group approval cards go to (`cid\u2026`)',
+  DINGTALK_ROBOT_CODE: 'the robot that delivers approval cards',
+  DINGTALK_CARD_TEMPLATE_ID: 'the interactive card template of approval requests',
+  DINGTALK_CALLBACK_ROUTE_KEY: "the card callback route registered for the cards' buttons",
+  WECOM_CORP_ID: 'the WeCom corp id (checked as the receive id of every event)',
+  WECOM_CORP_SECRET: "the WeCom app's secret: the access token",
+  WECOM_AGENT_ID: 'the WeCom app whose template cards go 1:1 to each approver',
+  WECOM_API_BASE:
+    "where WeCom's API is reached (default `https://qyapi.weixin.qq.com`; https, or http to loopback)",
+  WECOM_TOKEN: 'the WeCom callback Token: msg_signature of URL verification and events',
+  WECOM_ENCODING_AES_KEY: 'the WeCom callback EncodingAESKey: decrypts events',
+  WECOM_ALLOWED_USERS: 'WeCom userids who may decide (as `SLACK_ALLOWED_USERS`); unset allows no one',
+  WECOM_APPROVAL_CHAT_ID: 'an app-created group that gets a markdown notice of each request',
+  JIRA_PROJECTS: 'the only Jira projects whose issues get outcomes (`OPS,NET`); default the approval project',
+  JIRA_APPROVAL_TRANSITION_ON_ACCEPTED:
+    'the transition the approval issue takes when its connection is accepted anywhere',
+  JIRA_APPROVAL_TRANSITION_ON_REJECTED:
+    'the transition the approval issue takes when its connection is rejected anywhere',
 };
 
 export const PARAMETER_DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -117,4 +153,18 @@ export const PARAMETER_DESCRIPTIONS: Readonly<Record<string, string>> = {
   serviceNowInstanceUrl: 'the ServiceNow instance outcomes are written back to; empty leaves it off',
   serviceNowUsername: 'the ServiceNow user (its password in SSM)',
   serviceNowClientId: 'the ServiceNow OAuth client (its secret in SSM)',
+  estate:
+    'the accounts and regions (JSON, or `ssm`); with it neither allowedTargets nor watchTargets (docs/estate.md)',
+  oldestPendingAlarmHours: 'the alarm when a connection request has waited this long (default 48)',
+  maxRequestsPerSweep: 'new approval requests raised one by one per target and sweep (default 20)',
+  dingtalkAppKey: '`DINGTALK_APP_KEY`',
+  dingtalkRobotCode: '`DINGTALK_ROBOT_CODE`',
+  dingtalkCardTemplateId: '`DINGTALK_CARD_TEMPLATE_ID`',
+  dingtalkApprovalConversationId: '`DINGTALK_APPROVAL_CONVERSATION_ID`',
+  wecomCorpId: '`WECOM_CORP_ID`',
+  wecomAgentId: '`WECOM_AGENT_ID`',
+  wecomApprovalChatId: '`WECOM_APPROVAL_CHAT_ID`',
+  jiraApprovalTransitionOnAccepted: '`JIRA_APPROVAL_TRANSITION_ON_ACCEPTED`',
+  jiraApprovalTransitionOnRejected: '`JIRA_APPROVAL_TRANSITION_ON_REJECTED`',
+  jiraProjects: '`JIRA_PROJECTS`',
 };

@@ -83,38 +83,6 @@ ${environmentSection()}
 `;
 
 const COMMANDS: Record<string, string> = {
-  whitelist: `Usage: vpcep-approval whitelist <vpcep:<serviceId>|apig:<instanceId>> [--output text|json] [--quiet]
-
-Lists the accounts on a target's whitelist (who may create endpoints on it at all), each marked with what
-the rules (VPCEP_APPROVAL_RULES) say of it: trusted (autoAccept) or refused (autoReject); and the trusted
-accounts missing from it, which manageWhitelist would add. Read only.
-
-Options:
-${OUTPUT_OPTIONS}
-
-Example:
-  vpcep-approval whitelist vpcep:4189d3c2-8882-4871-a3c2-d380272eed88
-
-${EXIT_CODES}
-`,
-  sweep: `Usage: vpcep-approval sweep --dry-run [--rules <file>] [--target <key>] [--output text|json] [--quiet]
-
-Plans one sweep and does none of it: the connections it would accept, reject or ask about, accepted ones
-it would reconcile or report, whitelist entries it would add or remove, drift it would report. Targets:
---target, else VPCEP_APPROVAL_WATCH_TARGETS, else those the rules or the allowlist name. With
-LEDGER_TABLE_NAME the ledger is read (never written); without it every target is a first sweep.
-
-Options:
-  --dry-run           required: the sweep itself runs in the sweeper function
-  --rules <file>      a rules document to plan with, instead of VPCEP_APPROVAL_RULES
-  --target <key>      one target
-${OUTPUT_OPTIONS}
-
-Example:
-  vpcep-approval sweep --dry-run --rules rules.next.json
-
-${EXIT_CODES}
-`,
   decide: `Usage: vpcep-approval decide --file <path|-> [--dry-run] [--break-glass <why>] [--output text|json] [--quiet]
 
 Executes a decision: reads the connections' current status, accepts or rejects only where something
@@ -199,6 +167,38 @@ ${OUTPUT_OPTIONS}
 Example:
   LEDGER_TABLE_NAME=vpcep-approval-ledger AWS_REGION=eu-west-1 vpcep-approval history \\
     --target vpcep:4189d3c2-8882-4871-a3c2-d380272eed88 --endpoint c3e1d2b4-7a6f-4e58-9b0c-1d2e3f4a5b6c
+
+${EXIT_CODES}
+`,
+  whitelist: `Usage: vpcep-approval whitelist <vpcep:<serviceId>|apig:<instanceId>> [--output text|json] [--quiet]
+
+Lists the accounts on a target's whitelist (who may create endpoints on it at all), each marked with what
+the rules (VPCEP_APPROVAL_RULES) say of it: trusted (autoAccept) or refused (autoReject); and the trusted
+accounts missing from it, which manageWhitelist would add. Read only.
+
+Options:
+${OUTPUT_OPTIONS}
+
+Example:
+  vpcep-approval whitelist vpcep:4189d3c2-8882-4871-a3c2-d380272eed88
+
+${EXIT_CODES}
+`,
+  sweep: `Usage: vpcep-approval sweep --dry-run [--rules <file>] [--target <key>] [--output text|json] [--quiet]
+
+Plans one sweep and does none of it: the connections it would accept, reject or ask about, accepted ones
+it would reconcile or report, whitelist entries it would add or remove, drift it would report. Targets:
+--target, else VPCEP_APPROVAL_WATCH_TARGETS, else those the rules or the allowlist name. With
+LEDGER_TABLE_NAME the ledger is read (never written); without it every target is a first sweep.
+
+Options:
+  --dry-run           required: the sweep itself runs in the sweeper function
+  --rules <file>      a rules document to plan with, instead of VPCEP_APPROVAL_RULES
+  --target <key>      one target
+${OUTPUT_OPTIONS}
+
+Example:
+  vpcep-approval sweep --dry-run --rules rules.next.json
 
 ${EXIT_CODES}
 `,

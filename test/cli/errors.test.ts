@@ -57,7 +57,7 @@ describe('argument errors', () => {
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines[0]).toBe(`invalid arguments: ${typed}: unknown command; did you mean ${meant}?`);
     expect(lines[1]).toBe('Usage: vpcep-approval <command> [options]');
-    expect(lines[2]).toBe('Commands: decide, validate, status, pending, history');
+    expect(lines[2]).toBe('Commands: decide, validate, status, pending, history, whitelist, sweep');
   });
 
   it('suggests nothing for a word far from every command', async () => {
