@@ -34,6 +34,7 @@ export type AuthorityRules = {
   autoReject?: readonly string[] | undefined;
   rejectPendingAfterHours?: number | undefined;
   maxConnectionsPerAccount?: number | undefined;
+  reconcile?: boolean | undefined;
   approvalsRequired?: number | undefined;
   approvers?: readonly string[] | undefined;
 };
@@ -119,6 +120,7 @@ export function countApprovals(approvals: readonly Approval[], approvers: readon
 /** A rule decision holds only where the rule, as it stands now, says the same of a pending connection. */
 function ruleVerdict(rule: string, request: AuthorityRequest): AuthorityVerdict {
   const { action, rules, connection, now } = request;
+  if (rule === 'reconcile') return reconcileVerdict(request);
   if (connection.status !== 'pendingAcceptance')
     return deny(
       'NOT_PENDING',
@@ -147,6 +149,25 @@ function ruleVerdict(rule: string, request: AuthorityRequest): AuthorityVerdict 
     'RULE_NOT_APPLICABLE',
     `rule ${rule} does not ${action} this connection under the rules in force`,
   );
+}
+
+/**
+ * Reconcile re-applies the rules to connections already accepted (`"reconcile": true`): it may reject
+ * one whose account is now on autoReject, or over maxConnectionsPerAccount as counted now (the sweep
+ * chose which of its connections go: the newest).
+ */
+function reconcileVerdict(request: AuthorityRequest): AuthorityVerdict {
+  const { action, rules, connection } = request;
+  const account = connection.domainId?.toLowerCase();
+  const limit = rules.maxConnectionsPerAccount;
+  const held = account === undefined ? undefined : request.acceptedByAccount?.get(account);
+  const holds =
+    action === 'reject' &&
+    rules.reconcile === true &&
+    account !== undefined &&
+    (rules.autoReject?.includes(account) === true || (limit !== undefined && (held ?? 0) > limit));
+  if (holds) return { verdict: 'allow', approvedBy: [] };
+  return deny('RULE_NOT_APPLICABLE', 'reconcile does not reject this connection under the rules in force');
 }
 
 function deny(code: DenialCode, message: string): AuthorityVerdict {

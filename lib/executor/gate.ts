@@ -56,9 +56,10 @@ export async function gateConnections(
   const limit = pLimit(input.concurrency);
   const verdicts = new Map<string, AuthorityVerdict | EndpointResult>();
   let acceptedByAccount: ReadonlyMap<string, number> | undefined;
+  // A rule's accept under a limit, and reconcile's reject over one, are judged on what is accepted now.
   const countsLimit =
     principal.kind === 'rule' &&
-    decision.action === 'accept' &&
+    (decision.action === 'accept' || principal.rule === 'reconcile') &&
     rules.maxConnectionsPerAccount !== undefined &&
     input.countAccepted !== undefined;
   if (countsLimit && input.connections.length > 0) {

@@ -80,12 +80,13 @@ describe('DingTalk card clicks', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toMatchObject({ cardUpdateOptions: { updatePrivateDataByKey: true } });
     expect(note(response)).toMatch(/^Queued: accept 1 endpoint on vpcep:/);
+    // The platform vouches for the user as requestedBy; approvals are recorded apart, never carried.
+    expect(queued(sqs)[0]?.approvedBy).toBeUndefined();
     expect(queued(sqs)).toEqual([
       expect.objectContaining({
         action: 'accept',
         endpoints: [ENDPOINT_ID],
         requestedBy: 'dingtalk:alice01',
-        approvedBy: ['dingtalk:alice01'],
         source: expect.objectContaining({ system: 'dingtalk', ref: `card:${CARD_ID}` }),
         decidedAt: NOW.toISOString(),
       }),

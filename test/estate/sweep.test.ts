@@ -11,6 +11,7 @@ import { parseDecision } from '../../lib/decision/schema.ts';
 import { dynamoDbPlacements } from '../../lib/ledger/placements.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { noMetrics } from '../../lib/metrics.ts';
+import { parseRules } from '../../lib/rules/schema.ts';
 import { decisionRunner } from '../../lib/runner.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { type Simulator, startSimulator } from '../../simulator/index.ts';
@@ -106,8 +107,13 @@ describe('a sweep of the estate', () => {
     const parsed = parseDecision(queued[0]);
     if (!parsed.ok) throw new Error('the sweep queued an invalid decision');
     const before = sim.countCalls('vpcep.discover');
+    // The worker applies the same rules: the rule's accept holds only where autoAccept lists the account.
     const runner = decisionRunner(
-      { ...loadConfig(huaweiEnv()), secrets: [SK] },
+      {
+        ...loadConfig(huaweiEnv()),
+        secrets: [SK],
+        rules: parseRules(JSON.stringify({ targets: { '*': { autoAccept: [TRUSTED] } } })),
+      },
       { logger: silentLogger, metrics: noMetrics, placements },
     );
     const outcome = await runner.execute(parsed.decision, Date.now() + 10_000);

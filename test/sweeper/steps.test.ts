@@ -8,7 +8,7 @@ import { executeDecision } from '../../lib/executor/execute.ts';
 import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
 import type { AppliedDecision, Ledger } from '../../lib/ledger/ledger.ts';
 import type { MetricName } from '../../lib/metrics.ts';
-import { parseRules } from '../../lib/rules/schema.ts';
+import { NO_RULES, parseRules } from '../../lib/rules/schema.ts';
 import type { SweepEvent } from '../../lib/sweeper/events.ts';
 import { huaweiListing } from '../../lib/sweeper/huawei-listing.ts';
 import {
@@ -88,10 +88,11 @@ async function sweepOnce(
     metrics: { count: (name, value) => metrics.push([name, value]) },
     clock: () => now,
   });
+  inForce = parseRules(JSON.stringify({ targets: { [TARGET]: rules } }));
   const report = await sweep([TARGET], {
     listPending: huaweiListing({ client: h.runtime.client, huawei: h.config.huawei, deadlineMs: 10_000 }),
     ledger,
-    rules: parseRules(JSON.stringify({ targets: { [TARGET]: rules } })),
+    rules: inForce,
     enqueue: async () => undefined,
     // No approval request is raised in these steps' tests: nothing asks people.
     lifecycle: {
@@ -112,12 +113,15 @@ async function sweepOnce(
   return steps.report;
 }
 
-/** Runs what the sweep queued, as the worker would, against the same ledger. */
+/** The rules of the last sweep: the worker applies the same. */
+let inForce = NO_RULES;
+
+/** Runs what the sweep queued, as the worker would, against the same ledger and rules. */
 async function applyQueued() {
   for (const decision of queued.splice(0))
     await executeDecision(
       decision,
-      { client: h.runtime.client, config: h.config, ledger },
+      { client: h.runtime.client, config: h.config, ledger, authority: { rules: inForce } },
       { carrierTime: now },
     );
 }
