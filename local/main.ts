@@ -161,6 +161,7 @@ try {
     env: { VPCEP_APPROVAL_LOG_LEVEL: 'warn', ...loopEnv, ...env },
     ...(useEstate ? { simulatorAccounts: estateDemoAccounts() } : {}),
     onApprovalRequest: (request) => process.stdout.write(`approval requested: ${JSON.stringify(request)}\n`),
+    onSweepEvent: (event) => process.stdout.write(`${event.eventType}: ${JSON.stringify(event)}\n`),
     // SIMULATOR_RATE_LIMIT=vpcep=10,apig=2 makes the simulator throttle like a busy gateway.
     ...(process.env.SIMULATOR_RATE_LIMIT === undefined
       ? {}

@@ -54,6 +54,8 @@ export type LocalStackOptions = {
   simulatorRateLimits?: RateLimits;
   /** The simulator's accounts (an estate: docs/estate.md); unset, the demo keys act in every project. */
   simulatorAccounts?: SimAccount[];
+  /** Called with each drift or policy-violation event the sweep publishes on the topic. */
+  onSweepEvent?: (event: { eventType: string }) => void;
   /** False leaves the decision queue alone until `pollWorker()` is called (tests drive it batch by batch). */
   autoPoll?: boolean;
   onApprovalRequest?: (request: ApprovalRequestedMessage) => void;
@@ -281,6 +283,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         if ('eventType' in published && published.eventType === 'approval.requested') {
           approvalRequests.push(published);
           options.onApprovalRequest?.(published);
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: tap, ReceiptHandle: message.ReceiptHandle }));
+          continue;
+        }
+        // The sweep's own events (drift.detected, policy.violation) carry their eventType in the body;
+        // an outcome carries it only as an attribute. They are printed, not taken for outcomes.
+        if ('eventType' in published) {
+          options.onSweepEvent?.(published);
           await sqs.send(new DeleteMessageCommand({ QueueUrl: tap, ReceiptHandle: message.ReceiptHandle }));
           continue;
         }

@@ -76,7 +76,11 @@ function deployedVariables(serverlessYml: string): Map<string, NonNullable<Varia
   const out = new Map<string, NonNullable<VariableInfo['deployed']>>();
   for (const [, name, value] of serverlessYml.matchAll(/^ {4,6}([A-Z][A-Z0-9_]*): (.+)$/gm)) {
     if (name === undefined || value === undefined) continue;
-    const param = /^\$\{param:(\w+)\}$/.exec(value.trim());
+    // `${self:custom.requiredParams.X}` is parameter X as deploy/required-params.cjs checked it (left
+    // out of the template where an estate replaces it).
+    const param =
+      /^\$\{param:(\w+)\}$/.exec(value.trim()) ??
+      /^\$\{self:custom\.requiredParams\.(\w+)\}$/.exec(value.trim());
     const resource = /^!(?:Ref|GetAtt) (\w+)/.exec(value.trim());
     out.set(
       name,

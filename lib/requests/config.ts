@@ -19,7 +19,11 @@ const CloseEnv = {
 const CloseEnvSchema = z.object(CloseEnv);
 
 /** Every variable closing requests reads (the functions' SSM parameters and docs/configuration.md). */
-export const CloseVariables = { ...CloseEnv, ...TicketEnv };
+export const CloseVariables = {
+  ...CloseEnv,
+  // Jira only: closing never reaches ServiceNow.
+  ...Object.fromEntries(Object.entries(TicketEnv).filter(([name]) => name.startsWith('JIRA_'))),
+};
 
 export type CloseConfig = {
   slack?: { botToken: string; apiBase: string };

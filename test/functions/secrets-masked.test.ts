@@ -46,6 +46,15 @@ const cloud = {
   SERVICENOW_INSTANCE_URL: 'https://acme.service-now.com',
   SERVICENOW_USERNAME: 'bot',
   SERVICENOW_PASSWORD: secret('SERVICENOW_PASSWORD'),
+  DINGTALK_APP_KEY: 'dingappkey01',
+  DINGTALK_APP_SECRET: secret('DINGTALK_APP_SECRET'),
+  DINGTALK_CARD_API_SECRET: secret('DINGTALK_CARD_API_SECRET'),
+  WECOM_CORP_ID: 'ww0123456789abcdef',
+  WECOM_AGENT_ID: '1000002',
+  WECOM_CORP_SECRET: secret('WECOM_CORP_SECRET'),
+  WECOM_TOKEN: 'wecom-token-0123456789abcdef',
+  // 43 characters of base64, as WeCom issues it.
+  WECOM_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
 };
 
 /** The other halves: an IAM token, Jira Data Center's PAT, ServiceNow OAuth. */

@@ -208,9 +208,8 @@ describe('maxConnectionsPerAccount', () => {
     });
     const target = `vpcep:${serviceId}`;
     const slack = await startSlackApi();
-    const handler = sweeper(target, slack.url, {
-      rules: { targets: { [target]: { autoAccept: [TRUSTED], maxConnectionsPerAccount: 1 } } },
-    });
+    const rules = { targets: { [target]: { autoAccept: [TRUSTED], maxConnectionsPerAccount: 1 } } };
+    const handler = sweeper(target, slack.url, { rules });
     try {
       expect(await invoke(handler)).toMatchObject({ decisions: 1, requested: 0 });
       // The worker has not run yet: the accept of `first` waits in the queue when `second` asks.
@@ -221,7 +220,8 @@ describe('maxConnectionsPerAccount', () => {
       const report = await invoke(handler);
 
       expect(report).toMatchObject({ pending: 2, decisions: 1, requested: 1, errors: [] });
-      await stack.pollWorker();
+      // The worker applies the same rules (the authority judges the rule's accept against them).
+      await stack.pollWorker({ VPCEP_APPROVAL_RULES: JSON.stringify(rules) });
       await stack.waitForOutcome((o) => o.decisionId === `rules:accept:${first}`);
       expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, first)?.status).toBe('accepted');
       expect(stack.sim?.connection('vpcep', DEMO.projectId, serviceId, second)?.status).toBe(
