@@ -19,6 +19,11 @@ export const ACTIONS_BY_RESOURCE_TYPE: Readonly<Record<string, readonly string[]
   'AWS::ApiGatewayV2::Integration': ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
   'AWS::ApiGatewayV2::Route': ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
   'AWS::ApiGatewayV2::Stage': ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
+  'AWS::CloudWatch::Dashboard': [
+    'cloudwatch:PutDashboard',
+    'cloudwatch:DeleteDashboards',
+    'cloudwatch:GetDashboard',
+  ],
   'AWS::CloudWatch::Alarm': [
     'cloudwatch:PutMetricAlarm',
     'cloudwatch:DeleteAlarms',
