@@ -10,6 +10,7 @@ import * as z from 'zod/mini';
 import { VpcepApprovalError } from '../errors.ts';
 import type { ApprovalRequest, RequestClosure } from '../ledger/ledger.ts';
 import type { ChannelCloser } from '../requests/close.ts';
+import { whoAndHow } from '../requests/closure.ts';
 import { classifyHttpStatus, toNetworkError, withRetries } from '../retry.ts';
 import {
   type ApprovalChat,
@@ -176,7 +177,7 @@ export function slackClosedMessage(request: ApprovalRequest, closure: RequestClo
   }));
   return {
     text: e(
-      `${title}: ${request.endpointId} on ${request.target}, ${closure.result} by ${closure.by} via ${closure.via}`,
+      `${title}: ${request.endpointId} on ${request.target}, ${closure.result} by ${whoAndHow(closure)}`,
     ),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: title } },

@@ -22,6 +22,14 @@ function decidedBy(approvedBy: readonly string[] | undefined, requestedBy: strin
   return requestedBy ?? 'unknown';
 }
 
+/**
+ * Who decided and how, for a person to read: `alice via slack and bob via jira` already names each
+ * approval's channel, so the carrier is said only of a decision without vouched approvals.
+ */
+export function whoAndHow(closure: Pick<RequestClosure, 'by' | 'via'>): string {
+  return closure.by.includes(' via ') ? closure.by : `${closure.by} via ${closure.via}`;
+}
+
 /** How it arrived: the carrier, with the ticket for a ticket system (`jira OPS-12`). */
 function carrier(source: { system: string; ref?: string | undefined } | undefined): string {
   if (source === undefined) return 'api';
