@@ -50,6 +50,15 @@ const LOOP = {
 } as const;
 const loopTarget = `vpcep:${LOOP.serviceId}`;
 const DISCOVERED_ENDPOINT = 'd4c3b2a1-9e8f-4a7b-b6c5-d4e3f2a1b0c9';
+/** On the discovered service: a consumer nobody knows yet (onboarded by a permit), and one accepted in the console. */
+const NEWCOMER = {
+  endpointId: 'e5d4c3b2-a1f0-4e9d-8c7b-6a5f4e3d2c1b',
+  domainId: 'c0ffee00c0ffee00c0ffee00c0ffee00',
+};
+const BEHIND = {
+  endpointId: 'f6e5d4c3-b2a1-4f0e-9d8c-7b6a5f4e3d2c',
+  domainId: 'beef0000beef0000beef0000beef0000',
+};
 const sweepIntervalMs = Number(process.env.SWEEP_INTERVAL_MS ?? 5_000);
 if (!Number.isInteger(sweepIntervalMs) || sweepIntervalMs < 500) {
   console.error(
@@ -198,7 +207,11 @@ if (stack.sim !== undefined) {
       kind: 'vpcep',
       projectId: ESTATE_DEMO.payments.projects['cn-east-3'],
       targetId: ESTATE_DEMO.payments.serviceId,
-      connections: [{ id: DISCOVERED_ENDPOINT, domainId: LOOP.trusted.domainId }],
+      connections: [
+        { id: DISCOVERED_ENDPOINT, domainId: LOOP.trusted.domainId },
+        { id: NEWCOMER.endpointId, domainId: NEWCOMER.domainId },
+        { id: BEHIND.endpointId, domainId: BEHIND.domainId },
+      ],
       permissions: [LOOP.trusted.domainId],
     });
 }
@@ -236,7 +249,7 @@ through the agency ${ESTATE_DEMO.payments.agency}) and accepts its connection fr
 outcome's "placement" names payments and cn-east-3.`
 }
 
-${twoPersonWalkthrough()}${jiraWalkthrough()}Accept the seeded connections (queued; the outcome prints below when the worker publishes it):
+${twoPersonWalkthrough()}${jiraWalkthrough()}${estateWalkthrough()}Accept the seeded connections (queued; the outcome prints below when the worker publishes it):
 
 curl -sS -X POST '${stack.webhookUrl}' \\
   -H 'content-type: application/json' \\
@@ -288,6 +301,39 @@ ${slack(PEOPLE.bob.slack)}
 /** The CLI's `history` of the sweeper's target, read from this ledger (its endpoint needs no keys). */
 function historyLine(): string {
   return `LEDGER_TABLE_NAME=${stack.ledger.tableName} AWS_ENDPOINT_URL_DYNAMODB=${stack.ledger.url} npx vpcep-approval history --target ${loopTarget}`;
+}
+
+/**
+ * The whole estate, after the moment of approval: onboard a consumer in one step (a permit puts its
+ * account on the discovered service's whitelist and accepts its pending connection), and change a
+ * connection in the console behind the tool's back, which the next sweep reports as drift.
+ */
+function estateWalkthrough(): string {
+  if (!useEstate || stack.sim === undefined) return '';
+  const permit = {
+    id: 'ONBOARD-1',
+    action: 'permit',
+    target: { type: 'vpcep', serviceId: ESTATE_DEMO.payments.serviceId },
+    accounts: [NEWCOMER.domainId],
+    acceptPending: true,
+    reason: 'onboard the newcomer',
+    requestedBy: 'platform-team',
+  };
+  const project = ESTATE_DEMO.payments.projects['cn-east-3'];
+  return `Onboard a new consumer of the discovered service in one step: the permit puts account ${NEWCOMER.domainId}
+on its whitelist and accepts its pending connection (the outcome's "accounts" and "results" say so):
+
+curl -sS -X POST '${stack.webhookUrl}' \\
+  -H 'content-type: application/json' \\
+  -H 'authorization: Bearer ${stack.env.WEBHOOK_BEARER_TOKEN}' \\
+  -d '${JSON.stringify(permit)}'
+
+Accept a connection behind the tool's back, as someone in the Huawei console would (the simulator's console
+stand-in); the next sweep reports it once as drift ("drift.detected" below):
+
+curl -sS -X POST '${stack.sim.url}/console/${project}/vpc-endpoint-services/${ESTATE_DEMO.payments.serviceId}/connections/${BEHIND.endpointId}/accept'
+
+`;
 }
 
 /** The estate the sweeper watches, in one line. */

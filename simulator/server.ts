@@ -80,6 +80,10 @@ export type Simulator = {
   close(): Promise<void>;
 };
 
+/** `POST /console/<projectId>/vpc-endpoint-services/<serviceId>/connections/<endpointId>/accept|reject`. */
+const CONSOLE_ROUTE =
+  /^\/console\/([0-9a-f]{32})\/vpc-endpoint-services\/([0-9a-fA-F-]{36})\/connections\/([0-9a-fA-F-]{36})\/(accept|reject)$/;
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const store = new ConnectionStore();
   const faults = new FaultPlan();
@@ -107,6 +111,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://simulator');
+    // The console's stand-in: a person changing a connection behind the tool's back (unsigned, as
+    // the simulator listens on loopback only). What the next sweep reports as drift.
+    const byHand = CONSOLE_ROUTE.exec(url.pathname);
+    if (req.method === 'POST' && byHand !== null) {
+      const [, projectId = '', serviceId = '', endpointId = '', action] = byHand;
+      const connection = store.connection('vpcep', projectId, serviceId, endpointId);
+      if (connection === undefined) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'no such connection' }));
+        return;
+      }
+      store.setStatus(connection, action === 'accept' ? 'accepted' : 'rejected');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: connection.id, status: connection.status, by: 'console' }));
+      return;
+    }
     const rawQuery = (req.url ?? '').includes('?')
       ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1)
       : '';

@@ -201,6 +201,52 @@ describe('npm start', () => {
   }, 60_000);
 });
 
+describe('npm start across the estate', () => {
+  it('onboards a consumer with the printed permit, and reports a console change as drift once', async () => {
+    const { child, output } = npmStart({ PORT: '0', SWEEP_INTERVAL_MS: '1000' });
+    const text = await banner(child, output);
+    const permit =
+      /^curl -sS -X POST '[^']*\/decisions' \\\n[^\n]*\n[^\n]*\n {2}-d '\{"id":"ONBOARD-1"[^\n]*$/m.exec(
+        text,
+      )?.[0];
+    const byHand = /^curl -sS -X POST '[^']*\/console\/[^\n]*$/m.exec(text)?.[0];
+    expect(permit).toBeDefined();
+    expect(byHand).toBeDefined();
+    const run = async (script: string) => (await promisify(execFile)('sh', ['-c', script])).stdout;
+    await until(() => /^drift\.detected: .*"kind":"baseline"/m.test(output.stdout));
+
+    expect(JSON.parse(await run(permit as string))).toMatchObject({
+      decisionId: 'ONBOARD-1',
+      status: 'queued',
+    });
+    expect(JSON.parse(await run(byHand as string))).toMatchObject({ status: 'accepted', by: 'console' });
+    await until(() => /^outcome published: \{"decisionId":"ONBOARD-1"/m.test(output.stdout));
+    await until(() => /^drift\.detected: .*"kind":"connection"/m.test(output.stdout));
+    // Several sweeps later, still once.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+
+    const onboarded = output.stdout
+      .split('\n')
+      .find((l) => l.startsWith('outcome published: {"decisionId":"ONBOARD-1"'));
+    expect(JSON.parse((onboarded ?? '').slice('outcome published: '.length))).toMatchObject({
+      action: 'permit',
+      status: 'succeeded',
+      results: [
+        expect.objectContaining({ endpointId: 'e5d4c3b2-a1f0-4e9d-8c7b-6a5f4e3d2c1b', status: 'accepted' }),
+      ],
+    });
+    const drift = output.stdout.split('\n').filter((l) => /^drift\.detected: .*"kind":"connection"/.test(l));
+    expect(drift).toHaveLength(1);
+    expect(JSON.parse((drift[0] ?? '').slice('drift.detected: '.length))).toMatchObject({
+      account: 'payments',
+      region: 'cn-east-3',
+      endpointId: 'f6e5d4c3-b2a1-4f0e-9d8c-7b6a5f4e3d2c',
+      status: 'accepted',
+    });
+    child.kill('SIGTERM');
+  }, 60_000);
+});
+
 /** Waits until the condition holds (checked every 100 ms), within the test's own time limit. */
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 100));
