@@ -228,7 +228,7 @@ const decision = {
 
 console.log(`vpcep-approval local stack (listening on 127.0.0.1 only)
   webhook     POST ${stack.webhookUrl}
-  chat-ops    POST ${stack.url}/chatops/slack, ${stack.url}/chatops/feishu (set SLACK_* / FEISHU_* to use them)
+  chat-ops    POST ${stack.url}/chatops/slack, ${stack.url}/chatops/feishu (signed with secrets made up at this start; set SLACK_* / FEISHU_* for your own)
               POST ${stack.url}/chatops/dingtalk, GET|POST ${stack.url}/chatops/wecom${china === undefined ? '' : ` (DingTalk and WeCom APIs: stand-in at ${china.url})`}
   huawei      ${stack.sim === undefined ? 'real Huawei Cloud (credentials from the environment)' : `simulator at ${stack.sim.url} (VPCEP service ${DEMO.serviceId} and APIG gateway ${DEMO.instanceId}, two pending connections each)`}
   jira        ${stack.jira === undefined ? `${stack.env.JIRA_BASE_URL} (JIRA_BASE_URL)` : `stand-in at ${stack.jira.url} (project NET; user ${stack.env.JIRA_EMAIL}, token ${stack.env.JIRA_API_TOKEN})`}
