@@ -16,6 +16,7 @@ const OPTIONS = {
   target: 'string',
   endpoint: 'string',
   rules: 'string',
+  estate: 'string',
   output: 'string',
   'log-format': 'string',
   quiet: 'boolean',
@@ -41,6 +42,7 @@ export type CliArgs = {
     target?: string;
     endpoint?: string;
     rules?: string;
+    estate?: string;
     output?: string;
     'log-format'?: string;
     quiet?: boolean;

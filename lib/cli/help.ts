@@ -184,16 +184,19 @@ Example:
 
 ${EXIT_CODES}
 `,
-  sweep: `Usage: vpcep-approval sweep --dry-run [--rules <file>] [--target <key>] [--output text|json] [--quiet]
+  sweep: `Usage: vpcep-approval sweep --dry-run [--rules <file>] [--estate <file>] [--target <key>] [--output text|json] [--quiet]
 
 Plans one sweep and does none of it: the connections it would accept, reject or ask about, accepted ones
 it would reconcile or report, whitelist entries it would add or remove, drift it would report. Targets:
---target, else VPCEP_APPROVAL_WATCH_TARGETS, else those the rules or the allowlist name. With
+--target, else with an estate the targets it sweeps, else VPCEP_APPROVAL_WATCH_TARGETS, else those the rules or
+the allowlist name. With
 LEDGER_TABLE_NAME the ledger is read (never written); without it every target is a first sweep.
 
 Options:
   --dry-run           required: the sweep itself runs in the sweeper function
   --rules <file>      a rules document to plan with, instead of VPCEP_APPROVAL_RULES
+  --estate <file>     an estate to plan over (its accounts, regions and discovered targets), instead of
+                      VPCEP_APPROVAL_ESTATE
   --target <key>      one target
 ${OUTPUT_OPTIONS}
 

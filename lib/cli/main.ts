@@ -99,7 +99,12 @@ export async function runCli(argv: readonly string[], given: CliIo, deps: CliDep
       }
       case 'sweep': {
         const { sweepPlanCommand } = await import('./sweep-plan.ts');
-        const flags = { dryRun: values['dry-run'] === true, rulesFile: values.rules, target: values.target };
+        const flags = {
+          dryRun: values['dry-run'] === true,
+          rulesFile: values.rules,
+          estateFile: values.estate,
+          target: values.target,
+        };
         return await sweepPlanCommand(flags, io, mode, {
           clock: deps.clock ?? (() => new Date()),
           logger: (config) => cliLogger(config, logs, (line) => io.stderr(`${line}\n`)),

@@ -8,7 +8,12 @@
 import { readFile } from 'node:fs/promises';
 import { type Config, loadConfig } from '../config.ts';
 import { checkTargetKey } from '../decision/schema.ts';
+import { estateRun, placeTarget } from '../estate/run.ts';
+import { ESTATE_VARIABLE } from '../estate/schema.ts';
+import { watchedLocator, watchedTargets } from '../estate/watch.ts';
+import type { HuaweiClient } from '../huawei/client.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import { memoryPlacements } from '../ledger/placements.ts';
 import type { Logger } from '../log.ts';
 import { parseRules, RULES_VARIABLE, type Rules } from '../rules/schema.ts';
 import { createRuntime } from '../runtime.ts';
@@ -38,18 +43,27 @@ type PlanLedger = Pick<
 
 /** Exit 0 with the plan, 1 when a target could not be read, 2 for bad options or configuration. */
 export async function sweepPlanCommand(
-  flags: { dryRun: boolean; rulesFile: string | undefined; target: string | undefined },
+  flags: {
+    dryRun: boolean;
+    rulesFile: string | undefined;
+    estateFile?: string | undefined;
+    target: string | undefined;
+  },
   io: CliIo,
   mode: OutputMode,
   options: { clock: () => Date; logger: (config: Config) => Logger },
 ): Promise<number> {
   if (!flags.dryRun)
     throw usageError('the CLI only plans a sweep: add --dry-run (the sweeper function runs it)', '--dry-run');
-  const config = loadConfig(io.env);
+  // `--estate FILE` plans over the estate the file describes, as the sweeper would with it deployed.
+  const env =
+    flags.estateFile === undefined
+      ? io.env
+      : { ...io.env, [ESTATE_VARIABLE]: await readFileFor(flags.estateFile, '--estate') };
+  const config = loadConfig(env);
   const rules = parseRules(
-    flags.rulesFile === undefined ? io.env[RULES_VARIABLE] : await readRules(flags.rulesFile),
+    flags.rulesFile === undefined ? io.env[RULES_VARIABLE] : await readFileFor(flags.rulesFile, '--rules'),
   );
-  const targets = planTargets(flags.target, io.env[WATCH_VARIABLE], rules, config);
   const settings = loadLoopSettings(io.env);
   const logger = options.logger(config);
   const runtime = await createRuntime(config, { logger });
@@ -59,14 +73,41 @@ export async function sweepPlanCommand(
       : (await import('./ledger-client.ts')).cliLedger(io.env, settings.tableName, options.clock);
   try {
     const ledger = readOnly(cli?.ledger);
+    const where = await estateView(config, runtime.client, options.clock);
+    const targets =
+      where !== undefined && flags.target === undefined
+        ? where.watched.targets
+        : planTargets(flags.target, io.env[WATCH_VARIABLE], rules, config);
+    const own = ownAccountLocation(config.huawei, io.env.HUAWEICLOUD_SDK_DOMAIN_ID);
+    const ownReader = huaweiTargetReader({
+      client: runtime.client,
+      resolve: ownAccountResolver(config.huawei),
+      deadlineMs: config.execution.deadlineMs,
+      clock: options.clock,
+    });
     const steps = targetSteps({
-      readTarget: huaweiTargetReader({
-        client: runtime.client,
-        resolve: ownAccountResolver(config.huawei),
-        deadlineMs: config.execution.deadlineMs,
-        clock: options.clock,
-      }),
-      locate: ownAccountLocation(config.huawei, io.env.HUAWEICLOUD_SDK_DOMAIN_ID),
+      readTarget: async (target) => {
+        const parsed = where === undefined ? undefined : checkTargetKey(target);
+        if (where === undefined || parsed === undefined || !parsed.ok) return ownReader(target);
+        const deadlineAt = options.clock().getTime() + config.execution.deadlineMs;
+        const { client, api } = await placeTarget(where.run, parsed.target, deadlineAt);
+        const reader = huaweiTargetReader({
+          client,
+          resolve: () => api,
+          deadlineMs: config.execution.deadlineMs,
+          clock: options.clock,
+        });
+        return reader(target);
+      },
+      locate: (target) => {
+        const place = where?.watched.places.get(target.toLowerCase());
+        if (place === undefined) return own();
+        return {
+          account: place.account.name,
+          region: place.region,
+          ownerDomainId: place.account.domainId.toLowerCase(),
+        };
+      },
       ledger,
       enqueue: async () => undefined,
       publish: async () => undefined,
@@ -78,6 +119,7 @@ export async function sweepPlanCommand(
         huawei: config.huawei,
         deadlineMs: config.execution.deadlineMs,
         clock: options.clock,
+        ...(where === undefined ? {} : { locate: watchedLocator(where.run, where.watched) }),
       }),
       ledger,
       rules,
@@ -107,6 +149,7 @@ export async function sweepPlanCommand(
       ...stepsRest,
       errors: [...sweepPart.errors, ...stepErrors.map(({ step: _step, ...error }) => error)],
     };
+    if (where !== undefined) plan.errors.unshift(...where.watched.errors);
     emit(mode, io.stdout, plan, () => planText(plan));
     return plan.errors.length > 0 ? 1 : 0;
   } finally {
@@ -115,12 +158,26 @@ export async function sweepPlanCommand(
   }
 }
 
-async function readRules(file: string): Promise<string> {
+async function readFileFor(file: string, flag: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw usageError(`cannot read ${file}: ${(error as Error).message}`, '--rules');
+    throw usageError(`cannot read ${file}: ${(error as Error).message}`, flag);
   }
+}
+
+/**
+ * With an estate, what the sweeper would sweep: its targets found now in each account and region (read
+ * only: discovered targets are remembered in memory, not in the ledger), and where each lives.
+ */
+async function estateView(config: Config, client: HuaweiClient, clock: () => Date) {
+  if (config.estate === undefined) return undefined;
+  const run = estateRun(config.estate, config.huawei, client, { placements: memoryPlacements(), clock });
+  const watched = await watchedTargets(run, memoryPlacements(), {
+    deadlineAt: clock().getTime() + config.execution.deadlineMs,
+    clock,
+  });
+  return { run, watched };
 }
 
 /** `--target`, else the watched targets, else every target the rules or the allowlist name. */

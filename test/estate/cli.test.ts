@@ -1,9 +1,12 @@
 /** The CLI with VPCEP_APPROVAL_ESTATE: `status` and `decide` place the target in its account and region. */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../simulator/index.ts';
 import { runCliWith } from '../helpers/cli.ts';
-import { estateJson, PAYMENTS, simAccounts } from '../helpers/estate.ts';
+import { estateJson, HUB, PAYMENTS, simAccounts } from '../helpers/estate.ts';
 import { AK, SK } from '../helpers/harness.ts';
 
 let sim: Simulator;
@@ -129,5 +132,59 @@ describe('history in an estate', () => {
     } finally {
       await dynamo.close();
     }
+  });
+});
+
+describe('sweep --dry-run --estate', () => {
+  it("plans one sweep over the estate a file describes: a discovered service's connection, decided in its account, and nothing done", async () => {
+    const serviceId = randomUUID();
+    const [trusted, stranger] = [randomUUID(), randomUUID()];
+    const TRUSTED = 'a7f0c4e9b2d14e5f8c3b6a1d0e9f7c2b';
+    sim.seed({
+      kind: 'vpcep',
+      projectId: PAYMENTS.projects['cn-east-3'],
+      targetId: serviceId,
+      connections: [
+        { id: trusted, domainId: TRUSTED },
+        { id: stranger, domainId: 'c'.repeat(32) },
+      ],
+    });
+    // The hub's listed service, empty: the plan reads it too.
+    sim.seed({
+      kind: 'vpcep',
+      projectId: HUB.projects['cn-north-4'],
+      targetId: '4189d3c2-8882-4871-a3c2-d380272eed88',
+      connections: [],
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'plan-'));
+    await writeFile(join(dir, 'estate.json'), estateJson());
+    await writeFile(join(dir, 'rules.json'), JSON.stringify({ targets: { '*': { autoAccept: [TRUSTED] } } }));
+    const { VPCEP_APPROVAL_ESTATE: _fromFile, ...withoutEstate } = env();
+
+    const plan = await runCliWith(
+      [
+        'sweep',
+        '--dry-run',
+        '--estate',
+        join(dir, 'estate.json'),
+        '--rules',
+        join(dir, 'rules.json'),
+        '--output',
+        'json',
+      ],
+      withoutEstate,
+    );
+
+    expect(plan.code, `${plan.stderr}\n${plan.stdout.slice(0, 2000)}`).toBe(0);
+    const planned = JSON.parse(plan.stdout);
+    expect(planned).toMatchObject({ dryRun: true });
+    expect(planned.decisions).toContainEqual(
+      expect.objectContaining({ target: `vpcep:${serviceId}`, endpointId: trusted, action: 'accept' }),
+    );
+    expect(planned.requested).toContainEqual(
+      expect.objectContaining({ target: `vpcep:${serviceId}`, endpointId: stranger }),
+    );
+    // A plan: nothing acted on.
+    expect(sim.countCalls('vpcep.action')).toBe(0);
   });
 });
