@@ -119,8 +119,10 @@ describe('npm start', () => {
       target: { serviceId: 'b1e2c3d4-5f60-4a7b-8c9d-0e1f2a3b4c5d', region: 'cn-east-3' },
       placement: { account: 'payments', region: 'cn-east-3' },
     });
-    const request = await printed(/^approval requested: /);
-    const posted = await printed(/^chat message posted \(Slack stand-in\): /);
+    const request = await printed(/^approval requested: .*6fa459ea-ee8a-4ca4-894e-db77e160355e/);
+    const posted = await printed(
+      /^chat message posted \(Slack stand-in\): .*6fa459ea-ee8a-4ca4-894e-db77e160355e/,
+    );
 
     expect(JSON.parse(outcome.slice('outcome published: '.length))).toMatchObject({
       status: 'succeeded',
@@ -134,7 +136,9 @@ describe('npm start', () => {
     });
     expect(posted).toContain('6fa459ea-ee8a-4ca4-894e-db77e160355e');
     // Asked once, however many sweeps have run since.
-    expect(output.stdout.match(/^approval requested: /gm)).toHaveLength(1);
+    expect(
+      output.stdout.match(/^approval requested: .*"endpointId":"6fa459ea-ee8a-4ca4-894e-db77e160355e"/gm),
+    ).toHaveLength(1);
     child.kill('SIGTERM');
   }, 60_000);
 
