@@ -10,11 +10,13 @@
  * so three dependent rounds (keys, projects, listings) and then ⌈120 / 16⌉ rounds of two calls, each
  * round 50 ms.
  */
+
 import { randomUUID } from 'node:crypto';
 import { type Config, loadConfig } from '../lib/config.ts';
 import { estateRun } from '../lib/estate/run.ts';
 import { watchedLocator, watchedTargets } from '../lib/estate/watch.ts';
 import { memoryPlacements } from '../lib/ledger/placements.ts';
+import { UNRECORDED_LIFECYCLE } from '../lib/ledger/request-lifecycle.ts';
 import { parseRules } from '../lib/rules/schema.ts';
 import { createRuntime } from '../lib/runtime.ts';
 import { huaweiListing } from '../lib/sweeper/huawei-listing.ts';
@@ -225,15 +227,7 @@ async function measure(sim: Simulator, config: Config, listed: string[] = []): P
       enqueue: async () => {
         queued += 1;
       },
-      lifecycle: {
-        takeOverRaise: async () => undefined,
-        recordChannel: async () => undefined,
-        finishRaise: async () => true,
-        releaseRaise: async () => true,
-        recordReminderMessage: async () => undefined,
-        recordQueuedAccept: async () => undefined,
-        queuedAccepts: async () => new Set<string>(),
-      },
+      lifecycle: UNRECORDED_LIFECYCLE,
       channels: [],
       clock: () => new Date(),
       reminderIntervalMs: 24 * 60 * 60 * 1000,

@@ -5,6 +5,7 @@
  * effects that only write down: reads go to Huawei Cloud and, with LEDGER_TABLE_NAME, to the ledger;
  * nothing is queued, published or written. Reviewed like `terraform plan` before a rules change.
  */
+
 import { readFile } from 'node:fs/promises';
 import { type Config, loadConfig } from '../config.ts';
 import { checkTargetKey } from '../decision/schema.ts';
@@ -14,6 +15,7 @@ import { watchedLocator, watchedTargets } from '../estate/watch.ts';
 import type { HuaweiClient } from '../huawei/client.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { memoryPlacements } from '../ledger/placements.ts';
+import { UNRECORDED_LIFECYCLE } from '../ledger/request-lifecycle.ts';
 import type { Logger } from '../log.ts';
 import { parseRules, RULES_VARIABLE, type Rules } from '../rules/schema.ts';
 import { createRuntime } from '../runtime.ts';
@@ -126,15 +128,7 @@ export async function sweepPlanCommand(
       enqueue: async () => undefined,
       // A plan raises nothing and records nothing: no channel, and a request lifecycle that writes nothing.
       channels: [],
-      lifecycle: {
-        takeOverRaise: async () => undefined,
-        recordChannel: async () => undefined,
-        finishRaise: async () => true,
-        releaseRaise: async () => true,
-        recordReminderMessage: async () => undefined,
-        recordQueuedAccept: async () => undefined,
-        queuedAccepts: async () => new Set<string>(),
-      },
+      lifecycle: UNRECORDED_LIFECYCLE,
       clock: options.clock,
       // Only dates a request the plan pretends to raise; nothing is written.
       reminderIntervalMs: 24 * 60 * 60 * 1000,

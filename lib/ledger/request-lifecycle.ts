@@ -265,3 +265,26 @@ export function dynamoDbRequestLifecycle(options: {
     },
   };
 }
+
+/**
+ * A lifecycle that records nothing, for a sweep that raises nothing (`sweep --dry-run`, benchmarks and
+ * tests of the sweep's other steps): every claim succeeds and nothing is queued.
+ */
+export const UNRECORDED_LIFECYCLE: Pick<
+  RequestLifecycle,
+  | 'takeOverRaise'
+  | 'recordChannel'
+  | 'finishRaise'
+  | 'releaseRaise'
+  | 'recordReminderMessage'
+  | 'recordQueuedAccept'
+  | 'queuedAccepts'
+> = {
+  takeOverRaise: async () => undefined,
+  recordChannel: async () => undefined,
+  finishRaise: async () => true,
+  releaseRaise: async () => true,
+  recordReminderMessage: async () => undefined,
+  recordQueuedAccept: async () => undefined,
+  queuedAccepts: async () => new Set<string>(),
+};

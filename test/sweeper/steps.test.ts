@@ -2,11 +2,13 @@
  * The sweep's later steps against the simulator and a local DynamoDB: drift, whitelist upkeep,
  * reconcile and the per-target measures, through the real sweep with its `afterTarget` hook.
  */
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AnyDecision, parseDecision } from '../../lib/decision/schema.ts';
 import { executeDecision } from '../../lib/executor/execute.ts';
 import { dynamoDbLedger } from '../../lib/ledger/dynamodb.ts';
 import type { AppliedDecision, Ledger } from '../../lib/ledger/ledger.ts';
+import { UNRECORDED_LIFECYCLE } from '../../lib/ledger/request-lifecycle.ts';
 import type { MetricName } from '../../lib/metrics.ts';
 import { NO_RULES, parseRules } from '../../lib/rules/schema.ts';
 import type { SweepEvent } from '../../lib/sweeper/events.ts';
@@ -95,15 +97,7 @@ async function sweepOnce(
     rules: inForce,
     enqueue: async () => undefined,
     // No approval request is raised in these steps' tests: nothing asks people.
-    lifecycle: {
-      takeOverRaise: async () => undefined,
-      recordChannel: async () => undefined,
-      finishRaise: async () => true,
-      releaseRaise: async () => true,
-      recordReminderMessage: async () => undefined,
-      recordQueuedAccept: async () => undefined,
-      queuedAccepts: async () => new Set<string>(),
-    },
+    lifecycle: UNRECORDED_LIFECYCLE,
     channels: [],
     clock: () => now,
     reminderIntervalMs: 3_600_000,
