@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ssmParameterReader } from '../lib/secrets-ssm.ts';
 import { type CaptureAnswer, startCaptureServer } from './helpers/capture-server.ts';
 
@@ -76,17 +76,23 @@ describe('ssmParameterReader (GetParameters by name)', () => {
 
   it('answers from its cache until maxAge has passed, then asks again', async () => {
     const requests = await ssmStandIn(store({ '/vpcep-approval/prod/VARIABLE_0': 'zero' }));
-    let now = 1_000_000;
-    const read = ssmParameterReader(300, undefined, () => now);
+    // Powertools' cache goes by the clock: the date is moved on by hand, the timers left alone.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    let now = Date.now();
+    vi.setSystemTime(now);
+    const read = ssmParameterReader(300);
 
     await read('/vpcep-approval/prod/', ['VARIABLE_0']);
     now += 299_000;
+    vi.setSystemTime(now);
     await read('/vpcep-approval/prod/', ['VARIABLE_0']);
     expect(requests).toHaveLength(1);
 
-    now += 1_000;
+    now += 2_000;
+    vi.setSystemTime(now);
     await read('/vpcep-approval/prod/', ['VARIABLE_0']);
     expect(requests).toHaveLength(2);
+    vi.useRealTimers();
   });
 
   it("fails with SSM's error when the function may not read a name", async () => {
