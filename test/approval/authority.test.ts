@@ -98,6 +98,63 @@ describe('authorize', () => {
       'deny',
     ],
     [
+      'break-glass on a connection that names no account, where the rules reject some',
+      {
+        principal: { kind: 'break-glass' as const, reason: 'outage' },
+        connection: { status: 'pendingAcceptance' },
+      },
+      'deny',
+    ],
+    [
+      'rule autoAccept for a trusted account at its limit as counted now',
+      {
+        principal: { kind: 'rule' as const, rule: 'autoAccept' },
+        rules: { ...twoPeople, maxConnectionsPerAccount: 1 },
+        connection: pending(TRUSTED),
+        acceptedByAccount: new Map([[TRUSTED, 1]]),
+      },
+      'deny',
+    ],
+    [
+      'rule autoAccept under a limit with no count to judge it by (fails closed)',
+      {
+        principal: { kind: 'rule' as const, rule: 'autoAccept' },
+        rules: { ...twoPeople, maxConnectionsPerAccount: 1 },
+        connection: pending(TRUSTED),
+      },
+      'deny',
+    ],
+    [
+      'rule reconcile rejecting an accepted connection of an account now on autoReject',
+      {
+        principal: { kind: 'rule' as const, rule: 'reconcile' },
+        action: 'reject' as const,
+        rules: { ...twoPeople, reconcile: true },
+        connection: { ...pending(BLOCKED), status: 'accepted' },
+      },
+      'allow',
+    ],
+    [
+      'rule reconcile where the rules do not reconcile',
+      {
+        principal: { kind: 'rule' as const, rule: 'reconcile' },
+        action: 'reject' as const,
+        connection: { ...pending(BLOCKED), status: 'accepted' },
+      },
+      'deny',
+    ],
+    [
+      'rule reconcile over the limit as counted now',
+      {
+        principal: { kind: 'rule' as const, rule: 'reconcile' },
+        action: 'reject' as const,
+        rules: { ...twoPeople, reconcile: true, maxConnectionsPerAccount: 1 },
+        connection: { ...pending(STRANGER), status: 'accepted' },
+        acceptedByAccount: new Map([[STRANGER, 2]]),
+      },
+      'allow',
+    ],
+    [
       'rule autoAccept for a trusted, pending account',
       { principal: { kind: 'rule' as const, rule: 'autoAccept' }, connection: pending(TRUSTED) },
       'allow',
