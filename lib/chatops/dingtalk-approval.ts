@@ -1,19 +1,9 @@
-/**
- * The approval request in DingTalk: an interactive card (`createAndDeliver`, `callbackType: "HTTP"`)
- * from the card template `DINGTALK_CARD_TEMPLATE_ID`, sent to the group
- * `DINGTALK_APPROVAL_CONVERSATION_ID` through the robot `DINGTALK_ROBOT_CODE`. The card's
- * `outTrackId` names the connection (card-id.ts), so its Accept and Reject buttons come back to
- * /chatops/dingtalk (dingtalk.ts) and are checked against the request still open. The template's
- * variables are strings (docs/dingtalk.md): `title`, `facts` (markdown), `target`, `endpoint`,
- * `status`, `result`, and the clicking user's private `note`.
- */
-import { VpcepApprovalError } from '../errors.ts';
-import { type Logger, silentLogger } from '../log.ts';
+import type { Logger } from '../log.ts';
 import { type ApprovalChat, type ApprovalFacts, approvalTitle } from './approval-request.ts';
 import { approvalCardId } from './card-id.ts';
 import { approvalMarkdown } from './china-messages.ts';
 import { type DingtalkApi, judgeDingtalkAnswer } from './dingtalk-api.ts';
-import { postWithRetries } from './notify.ts';
+import { postRequestMessage } from './notify.ts';
 
 export type DingtalkApprovalConfig = {
   conversationId: string;
@@ -54,22 +44,10 @@ export async function postDingtalkApproval(facts: ApprovalFacts, deps: DingtalkA
         params: dingtalkCardParams(facts),
       }),
     );
-  const sent = await postWithRetries(
-    'dingtalk',
-    undefined,
-    {
-      post,
-      ...(deps.sleep ? { sleep: deps.sleep } : {}),
-      ...(deps.attempts ? { attempts: deps.attempts } : {}),
-    },
-    deps.logger ?? silentLogger,
-    null,
-  );
-  if (sent === 'dropped')
-    throw new VpcepApprovalError(
-      'DINGTALK_REFUSED',
-      `DingTalk refused the approval card for ${facts.endpointId}`,
-    );
+  await postRequestMessage('dingtalk', post, deps, {
+    code: 'DINGTALK_REFUSED',
+    message: `DingTalk refused the approval card for ${facts.endpointId}`,
+  });
 }
 
 export function dingtalkApprovalChat(deps: DingtalkApprovalDeps): ApprovalChat {

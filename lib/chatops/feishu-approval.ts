@@ -10,7 +10,6 @@ import * as z from 'zod/mini';
 import { VpcepApprovalError } from '../errors.ts';
 import type { ApprovalRequest, RequestClosure } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
-import { silentLogger } from '../log.ts';
 import type { ChannelCloser } from '../requests/close.ts';
 import { judgeFeishuAnswer } from './answers.ts';
 import {
@@ -25,7 +24,7 @@ import {
 } from './approval-request.ts';
 import { escapeFeishuText, escapeLarkMd } from './escape.ts';
 import type { FeishuApi } from './feishu-api.ts';
-import { postWithRetries } from './notify.ts';
+import { postRequestMessage } from './notify.ts';
 import { parseJsonAs } from './payloads.ts';
 
 export function feishuApprovalCard(facts: ApprovalFacts) {
@@ -85,19 +84,10 @@ async function sendToApprovalChat(
     answered = result.text;
     return result;
   };
-  const sent = await postWithRetries(
-    'feishu',
-    undefined,
-    {
-      post,
-      ...(deps.sleep ? { sleep: deps.sleep } : {}),
-      ...(deps.attempts ? { attempts: deps.attempts } : {}),
-    },
-    deps.logger ?? silentLogger,
-    null,
-  );
-  if (sent === 'dropped')
-    throw new VpcepApprovalError('FEISHU_REFUSED', `Feishu refused the approval message for ${what}`);
+  await postRequestMessage('feishu', post, deps, {
+    code: 'FEISHU_REFUSED',
+    message: `Feishu refused the approval message for ${what}`,
+  });
   return parseJsonAs(FeishuSentSchema, answered)?.data?.message_id ?? '';
 }
 
@@ -147,21 +137,11 @@ export function feishuRequestCloser(deps: Omit<FeishuApprovalDeps, 'chatId'>): C
     if (messageId === undefined || messageId === '')
       throw new VpcepApprovalError('FEISHU_REFUSED', 'the Feishu message of this request is not known');
     const card = feishuClosedCard(request, closure);
-    const sent = await postWithRetries(
+    await postRequestMessage(
       'feishu',
-      undefined,
-      {
-        post: async () => judgeFeishuAnswer(await deps.api.updateCard(messageId, card)),
-        ...(deps.sleep ? { sleep: deps.sleep } : {}),
-        ...(deps.attempts ? { attempts: deps.attempts } : {}),
-      },
-      deps.logger ?? silentLogger,
-      null,
+      async () => judgeFeishuAnswer(await deps.api.updateCard(messageId, card)),
+      deps,
+      { code: 'FEISHU_REFUSED', message: `Feishu refused to update the card of ${request.endpointId}` },
     );
-    if (sent === 'dropped')
-      throw new VpcepApprovalError(
-        'FEISHU_REFUSED',
-        `Feishu refused to update the card of ${request.endpointId}`,
-      );
   };
 }

@@ -9,7 +9,7 @@
 import { verifyChatSource } from '../auth/chat-source.ts';
 import type { Outcome } from '../decision/outcome.ts';
 import { targetKey } from '../decision/schema.ts';
-import { TransientNotifyError } from '../errors.ts';
+import { type ErrorCode, TransientNotifyError, VpcepApprovalError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { classifyHttpStatus, toNetworkError, withRetries } from '../retry.ts';
 import { judgeSlackAnswer } from './answers.ts';
@@ -125,4 +125,35 @@ export async function postWithRetries(
   throw new TransientNotifyError(
     `posting the outcome of ${decisionId ?? 'a decision'} failed ${run.attempts} times: ${run.reason}`,
   );
+}
+
+/** The retry settings a request's card or message is posted with; unset ones take the defaults. */
+export type RequestPostDeps = {
+  sleep?: (ms: number) => Promise<void>;
+  attempts?: number;
+  logger?: Logger;
+};
+
+/**
+ * Posts a request's card or message (raising it, or closing it), retried as outcomes are. A refusal,
+ * or retries run out, throws `code`: the raise or close is then known to have failed in that chat.
+ */
+export async function postRequestMessage(
+  chat: string,
+  post: () => Promise<PostResult>,
+  deps: RequestPostDeps,
+  refusal: { code: ErrorCode; message: string },
+): Promise<void> {
+  const retries = {
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    ...(deps.attempts ? { attempts: deps.attempts } : {}),
+  };
+  const sent = await postWithRetries(
+    chat,
+    undefined,
+    { post, ...retries },
+    deps.logger ?? silentLogger,
+    null,
+  );
+  if (sent === 'dropped') throw new VpcepApprovalError(refusal.code, refusal.message);
 }

@@ -1,18 +1,10 @@
-/**
- * The approval request in WeCom: a `button_interaction` template card sent 1:1 by the app
- * `WECOM_AGENT_ID` to each approver the rules list for the target (their `people.<name>.wecom`) — WeCom cannot
- * push a clickable card into a group — and, when `WECOM_APPROVAL_CHAT_ID` is set, a markdown notice
- * to that app-created group. The card's `task_id` names the connection (card-id.ts), so a click comes
- * back to /chatops/wecom (wecom.ts) and is checked against the request still open. A target without
- * WeCom approvers gets the group notice only, and a log line saying so.
- */
-import { VpcepApprovalError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { type Rules, rulesFor } from '../rules/schema.ts';
 import { type ApprovalChat, type ApprovalFacts, approvalLines, approvalTitle } from './approval-request.ts';
 import { approvalCardId } from './card-id.ts';
 import { approvalMarkdown } from './china-messages.ts';
-import { postWithRetries } from './notify.ts';
+import { postRequestMessage } from './notify.ts';
+import type { PostResult } from './post.ts';
 import { judgeWecomAnswer, type WecomApi } from './wecom-api.ts';
 
 export type WecomApprovalDeps = {
@@ -50,15 +42,16 @@ export async function postWecomApproval(facts: ApprovalFacts, deps: WecomApprova
     return id === undefined ? [] : [id];
   });
   const taskId = approvalCardId(facts.target, facts.endpointId, (deps.clock ?? (() => new Date()))());
-  const retries = {
-    ...(deps.sleep ? { sleep: deps.sleep } : {}),
-    ...(deps.attempts ? { attempts: deps.attempts } : {}),
-  };
-  const send = async (what: string, post: () => Promise<{ status: number; text: string }>) => {
-    const sent = await postWithRetries('wecom', undefined, { post, ...retries }, logger, null);
-    if (sent === 'dropped')
-      throw new VpcepApprovalError('WECOM_REFUSED', `WeCom refused the ${what} for ${facts.endpointId}`);
-  };
+  const send = (what: string, post: () => Promise<PostResult>) =>
+    postRequestMessage(
+      'wecom',
+      post,
+      { ...deps, logger },
+      {
+        code: 'WECOM_REFUSED',
+        message: `WeCom refused the ${what} for ${facts.endpointId}`,
+      },
+    );
   if (approvers.length === 0)
     logger.warn('no WeCom approvers listed for the target: no card sent', { target: facts.target });
   else

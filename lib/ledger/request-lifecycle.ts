@@ -266,11 +266,8 @@ export function dynamoDbRequestLifecycle(options: {
   };
 }
 
-/**
- * A lifecycle that records nothing, for a sweep that raises nothing (`sweep --dry-run`, benchmarks and
- * tests of the sweep's other steps): every claim succeeds and nothing is queued.
- */
-export const UNRECORDED_LIFECYCLE: Pick<
+/** What the sweep needs of the lifecycle: raising requests and queuing rule accepts. */
+export type SweepLifecycle = Pick<
   RequestLifecycle,
   | 'takeOverRaise'
   | 'recordChannel'
@@ -279,7 +276,13 @@ export const UNRECORDED_LIFECYCLE: Pick<
   | 'recordReminderMessage'
   | 'recordQueuedAccept'
   | 'queuedAccepts'
-> = {
+>;
+
+/**
+ * A lifecycle that records nothing, for a sweep that raises nothing (`sweep --dry-run`, benchmarks and
+ * tests of the sweep's other steps): every claim succeeds and nothing is queued.
+ */
+export const UNRECORDED_LIFECYCLE: SweepLifecycle = {
   takeOverRaise: async () => undefined,
   recordChannel: async () => undefined,
   finishRaise: async () => true,

@@ -14,7 +14,7 @@ import { type DecisionInput, targetFromKey } from '../decision/schema.ts';
 import { toApprovalError } from '../errors.ts';
 import { isWhitelisted, type Whitelist } from '../huawei/permissions.ts';
 import type { ApprovalRequest, Ledger } from '../ledger/ledger.ts';
-import type { RequestLifecycle } from '../ledger/request-lifecycle.ts';
+import type { SweepLifecycle } from '../ledger/request-lifecycle.ts';
 import {
   evaluateTarget,
   type PendingConnection,
@@ -43,16 +43,7 @@ export type SweepDeps = {
   /** With `countAccepted` false, `acceptedByAccount` may be left empty: no rule of the target needs it. */
   listPending(target: string, options: { countAccepted: boolean }): Promise<TargetListing>;
   ledger: Pick<Ledger, 'approvalRequests' | 'recordApprovalRequest' | 'claimReminder'>;
-  lifecycle: Pick<
-    RequestLifecycle,
-    | 'takeOverRaise'
-    | 'recordChannel'
-    | 'finishRaise'
-    | 'releaseRaise'
-    | 'recordReminderMessage'
-    | 'recordQueuedAccept'
-    | 'queuedAccepts'
-  >;
+  lifecycle: SweepLifecycle;
   rules: Rules;
   enqueue(decision: DecisionInput): Promise<void>;
   /** Where requests are raised: the topic always, the chats and Jira where configured. */
